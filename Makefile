@@ -1,0 +1,60 @@
+# espace-sante — `make run` serves the portal, `make test` runs the whole suite.
+# Both set everything up on a fresh machine that has Python 3.12+ and git.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYTHON_BOOT := $(shell for p in python3.13 python3.12 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+ROWS ?= 100000
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast lint format check-deploy bench-lot demo clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -n "$(PYTHON_BOOT)" || { echo "Python 3.12 ou plus récent est requis (python3.12 introuvable)."; exit 1; }
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) -m espace_sante.embedded run
+
+test: install
+	$(PY) -m espace_sante.embedded test $(PYTEST_ARGS)
+
+# Everything but the browser tests.
+test-fast: install
+	$(PY) -m espace_sante.embedded test -m "not e2e" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) -m espace_sante.embedded exec $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# `check --deploy` under production settings with throwaway secrets: must print no warning.
+check-deploy: install
+	DEBUG=false ALLOWED_HOSTS=espace-sante.example.fr \
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ENCRYPTION_KEYS=k1:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
+	HASH_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))') \
+	DATABASE_URL=postgres://nobody@127.0.0.1:1/none REDIS_URL=redis://127.0.0.1:1/0 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+demo: install
+	$(PY) -m espace_sante.embedded exec $(PY) manage.py demo
+
+bench-lot: install
+	$(PY) -m espace_sante.embedded exec $(PY) bench/lot_creation.py --rows $(ROWS)
+
+clean:
+	$(PY) -m espace_sante.embedded stop || true
+	rm -rf var $(VENV)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsentementConfig(AppConfig):
+    name = "consentement"
+    verbose_name = "Consentement et accès"

@@ -1,0 +1,41 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    TITULAIRE = "titulaire", "Titulaire"
+    REPRESENTANT = "representant", "Représentant légal"
+    PROFESSIONNEL = "professionnel", "Professionnel de santé"
+    MEDIATEUR = "mediateur", "Médiateur France services"
+    ADMIN = "admin", "Administrateur"
+    SYSTEME = "systeme", "Système"
+    ANONYME = "anonyme", "Personne non connectée"
+
+
+class StatutProfil(models.TextChoices):
+    ANNONCE = "annonce", "Annoncé (délai d'opposition en cours)"
+    OPPOSE = "oppose", "Opposé"
+    CREE = "cree", "Créé"
+    ACTIVE = "active", "Activé"
+    CLOTURE = "cloture", "Clôturé"
+
+
+class Sexe(models.TextChoices):
+    FEMININ = "F", "Féminin"
+    MASCULIN = "M", "Masculin"
+    INDETERMINE = "I", "Indéterminé"
+
+
+class Profession(models.TextChoices):
+    MEDECIN = "medecin", "Médecin"
+    INFIRMIER = "infirmier", "Infirmier ou infirmière"
+    PHARMACIEN = "pharmacien", "Pharmacien ou pharmacienne"
+    CHIRURGIEN_DENTISTE = "chirurgien_dentiste", "Chirurgien-dentiste"
+    SAGE_FEMME = "sage_femme", "Sage-femme"
+    MASSEUR_KINESITHERAPEUTE = "masseur_kinesitherapeute", "Masseur-kinésithérapeute"
+
+
+class PorteeTentative(models.TextChoices):
+    CONNEXION = "connexion", "Connexion (mot de passe)"
+    CODE_OTP = "code_otp", "Code de connexion (second facteur)"
+    ACTIVATION = "activation", "Code d'activation"
+    RECHERCHE_NIR = "recherche_nir", "Recherche par NIR"

@@ -1,0 +1,53 @@
+from allauth.account import forms as allauth_forms
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from espace_sante.comptes import otp
+
+
+class LoginForm(DsfrBaseForm, allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Adresse électronique"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields.pop("remember", None)
+
+
+class ResetPasswordForm(DsfrBaseForm, allauth_forms.ResetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(DsfrBaseForm, allauth_forms.ResetPasswordKeyForm):
+    pass
+
+
+class ChangePasswordForm(DsfrBaseForm, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class CodeForm(DsfrBaseForm):
+    methode = forms.ChoiceField(label="Méthode", widget=forms.RadioSelect)
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=20,
+        help_text="6 chiffres (8 caractères pour un code de secours).",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Saisissez le code reçu."},
+    )
+
+    def __init__(self, *args, methodes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["methode"].choices = [(m, otp.LIBELLES[m]) for m in methodes]
+        self.fields["methode"].initial = methodes[0]
+        if len(methodes) == 1:
+            self.fields["methode"].widget = forms.HiddenInput()
+
+
+class ConfirmationTOTPForm(DsfrBaseForm):
+    code = forms.CharField(
+        label="Code affiché par l'application",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Saisissez le code affiché par l'application."},
+    )

@@ -1,0 +1,33 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Pages an authenticated but not yet OTP-verified user may reach.
+OTP_ALLOW_LIST = {"comptes:otp", "comptes:otp_renvoyer", "account_logout"}
+
+
+class OTPRequiredMiddleware:
+    """Deny every page but public ones and the OTP pages until the second factor.
+
+    Runs after LoginRequiredMiddleware (which handles anonymous users) and
+    django_otp's OTPMiddleware (which sets ``user.is_verified``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None
+        match = request.resolver_match
+        if match and match.view_name in OTP_ALLOW_LIST:
+            return None
+        suite = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('comptes:otp')}?{suite}")

@@ -1,0 +1,18 @@
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.dispatch import receiver
+
+from espace_sante.comptes import otp, roles
+from espace_sante.journal.services import journaliser_connexion, journaliser_deconnexion
+
+
+@receiver(user_logged_in)
+def _connexion(sender, request, user, **kwargs):
+    journaliser_connexion(user=user, role=roles.role_pour_journal(user), request=request)
+    # The login POST is the moment to send the emailed code (GET never writes).
+    otp.preparer_second_facteur(user)
+
+
+@receiver(user_logged_out)
+def _deconnexion(sender, request, user, **kwargs):
+    if user is not None:
+        journaliser_deconnexion(user=user, role=roles.role_pour_journal(user), request=request)

@@ -1,0 +1,136 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from espace_sante.comptes import otp, roles
+from espace_sante.comptes.forms import CodeForm, ConfirmationTOTPForm
+
+
+def _suite(request, defaut: str) -> str:
+    suite = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return suite
+    return defaut
+
+
+@require_GET
+def accueil(request):
+    """Send each role to its own home page."""
+    return redirect(roles.url_accueil(request.user))
+
+
+@require_GET
+def sans_espace(request):
+    return render(request, "comptes/sans_espace.html")
+
+
+@login_not_required
+@require_GET
+def accueil_public(request):
+    if request.user.is_authenticated:
+        return redirect("comptes:accueil")
+    return render(request, "comptes/accueil_public.html")
+
+
+def _masquer(email: str) -> str:
+    nom, _, domaine = email.partition("@")
+    return f"{nom[:1]}{'•' * max(len(nom) - 1, 2)}@{domaine}"
+
+
+@require_http_methods(["GET", "POST"])
+def verification(request):
+    if request.user.is_verified():
+        return redirect(_suite(request, roles.url_accueil(request.user)))
+    methodes = otp.methodes(request.user)
+    form = CodeForm(request.POST or None, methodes=methodes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ok = otp.verifier(
+                request, methode=form.cleaned_data["methode"], code=form.cleaned_data["code"]
+            )
+        except otp.Verrouille:
+            logout(request)
+            messages.error(
+                request,
+                "Trop de codes erronés : par sécurité, la connexion à ce compte est bloquée "
+                "pendant 15 minutes. Réessayez plus tard.",
+            )
+            return redirect("account_login")
+        if ok:
+            return redirect(_suite(request, roles.url_accueil(request.user)))
+        form.add_error(
+            "code",
+            "Code incorrect ou expiré. Vérifiez-le, ou demandez un nouveau code par courriel.",
+        )
+    return render(
+        request,
+        "comptes/verification.html",
+        {
+            "form": form,
+            "email_masque": _masquer(request.user.email),
+            "suite": _suite(request, ""),
+        },
+    )
+
+
+@require_POST
+def renvoyer_code(request):
+    if otp.envoyer_code_email(request.user):
+        messages.success(request, f"Un nouveau code a été envoyé à {_masquer(request.user.email)}.")
+    else:
+        messages.warning(
+            request,
+            "Un code vient d'être envoyé : patientez quelques secondes avant d'en redemander.",
+        )
+    suite = _suite(request, "")
+    cible = reverse("comptes:otp")
+    return redirect(f"{cible}?{urlencode({'next': suite})}" if suite else cible)
+
+
+@require_GET
+def securite(request):
+    return render(
+        request,
+        "comptes/securite.html",
+        {"methodes": [otp.LIBELLES[m] for m in otp.methodes(request.user)]},
+    )
+
+
+def _page_totp(request, form, device):
+    contexte = {"form": form, "device": device}
+    if device is not None:
+        contexte.update(qr_svg=otp.qr_code_svg(device), secret=otp.secret_lisible(device))
+    return render(request, "comptes/totp_ajout.html", contexte)
+
+
+@require_http_methods(["GET", "POST"])
+def totp_ajout(request):
+    """GET explains; POST confirms the pending device with a first code."""
+    form = ConfirmationTOTPForm(request.POST or None)
+    if request.method == "GET":
+        return _page_totp(request, form, None)
+    if form.is_valid():
+        if otp.confirmer_totp(request.user, code=form.cleaned_data["code"]):
+            messages.success(request, "Votre application d'authentification est enregistrée.")
+            return redirect("comptes:securite")
+        form.add_error("code", "Code incorrect : vérifiez l'heure de votre téléphone et réessayez.")
+    return _page_totp(request, form, otp.totp_en_attente(request.user))
+
+
+@require_POST
+def totp_demarrer(request):
+    return _page_totp(request, ConfirmationTOTPForm(), otp.totp_en_attente(request.user))
+
+
+@require_POST
+def codes_secours(request):
+    codes = otp.generer_codes_secours(request.user)
+    return render(request, "comptes/codes_secours.html", {"codes": codes})

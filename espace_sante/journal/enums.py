@@ -1,0 +1,14 @@
+from django.db import models
+
+
+class Action(models.TextChoices):
+    CONNEXION = "connexion", "Connexion"
+    CONNEXION_ECHEC = "connexion_echec", "Échec de connexion"
+    DECONNEXION = "deconnexion", "Déconnexion"
+    OTP_VERIFIE = "otp_verifie", "Second facteur validé"
+    OTP_ECHEC = "otp_echec", "Échec du second facteur"
+    OTP_APPAREIL_AJOUTE = "otp_appareil_ajoute", "Moyen de second facteur ajouté"
+    OTP_CODES_SECOURS = "otp_codes_secours", "Codes de secours générés"
+    VERROUILLAGE = "verrouillage", "Compte ou adresse IP temporairement bloqué"
+    PROFIL_BASCULE = "profil_bascule", "Changement de profil affiché"
+    CLES_ROTATION = "cles_rotation", "Rotation des clés de chiffrement"

@@ -1,0 +1,124 @@
+"""The audit journal: append-only, hash-chained per profile (or per actor).
+
+Each entry's hash covers the previous entry's hash in the same chain and its own
+canonical content, so an edited, deleted or reordered row breaks the chain at that
+row. Chains are per profile so writes on different profiles never wait on each
+other, and one patient's history can be verified on its own. Entries with no
+profile (a login) chain per actor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from espace_sante.comptes.enums import Role
+from espace_sante.journal.enums import Action
+
+HASH_ORIGINE = "0" * 64
+
+
+class JournalImmuable(Exception):
+    pass
+
+
+class Entree(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    horodatage = models.DateTimeField(default=timezone.now, db_index=True)
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acteur_libelle = models.CharField("acteur", max_length=200, blank=True)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    pour_le_compte_de = models.ForeignKey(
+        "comptes.Profil",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pour le compte de",
+    )
+    profil = models.ForeignKey(
+        "comptes.Profil",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="journal",
+    )
+    action = models.CharField(max_length=40, choices=Action.choices)
+    objet_type = models.CharField("type d'objet", max_length=60, blank=True)
+    objet_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    chaine = models.CharField(max_length=60, editable=False)
+    rang = models.PositiveBigIntegerField(editable=False)
+    hash_precedent = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "entrées du journal"
+        ordering = ["-horodatage", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chaine", "rang"], name="journal_rang_unique"),
+        ]
+        indexes = [models.Index(fields=["profil", "-horodatage"])]
+
+    def __str__(self) -> str:
+        return f"{self.horodatage:%d/%m/%Y %H:%M} — {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise JournalImmuable("Une entrée du journal ne se modifie jamais.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalImmuable("Une entrée du journal ne se supprime jamais.")
+
+    def contenu_canonique(self) -> bytes:
+        contenu = {
+            "chaine": self.chaine,
+            "rang": self.rang,
+            "horodatage": self.horodatage.isoformat(),
+            "acteur": self.acteur_id,
+            "acteur_libelle": self.acteur_libelle,
+            "role": self.role,
+            "pour_le_compte_de": self.pour_le_compte_de_id,
+            "profil": self.profil_id,
+            "action": self.action,
+            "objet_type": self.objet_type,
+            "objet_id": self.objet_id,
+            "details": self.details,
+            "public_id": str(self.public_id),
+            "hash_precedent": self.hash_precedent,
+        }
+        return json.dumps(
+            contenu, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+
+    def calculer_hash(self) -> str:
+        return hashlib.sha256(self.contenu_canonique()).hexdigest()
+
+
+class TeteChaine(models.Model):
+    """The head of each chain: the row writers lock, and an anchor that reveals a
+    truncated tail (deleting the last entries of a chain leaves the head ahead)."""
+
+    chaine = models.CharField(max_length=60, primary_key=True)
+    rang = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=HASH_ORIGINE)
+
+    class Meta:
+        verbose_name = "tête de chaîne"
+        verbose_name_plural = "têtes de chaîne"
+
+    def __str__(self) -> str:
+        return f"{self.chaine} @ {self.rang}"

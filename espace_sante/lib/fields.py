@@ -1,0 +1,93 @@
+"""EncryptedTextField: text encrypted at rest, bound to its row's public_id.
+
+The column holds the envelope ciphertext (bytea). The attribute on the instance is
+plain text: the descriptor decrypts lazily on first read, so a list that never
+touches the field never decrypts it. The model must have a ``public_id`` UUID set
+at construction (the associated data).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from espace_sante.lib import crypto
+
+_CIPHERTEXT = "_chiffre_"
+
+
+def aad_for(instance: models.Model, field_name: str) -> bytes:
+    meta = instance._meta
+    return f"{meta.app_label}.{meta.model_name}.{field_name}:{instance.public_id}".encode()
+
+
+class _EncryptedDescriptor:
+    def __init__(self, field: EncryptedTextField):
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        data = instance.__dict__
+        name = self.field.attname
+        if name not in data:
+            blob = data.get(_CIPHERTEXT + name)
+            data[name] = (
+                None if blob is None else crypto.decrypt(blob, aad_for(instance, name)).decode()
+            )
+        return data[name]
+
+    def __set__(self, instance, value):
+        name = self.field.attname
+        if isinstance(value, bytes | memoryview):
+            # Loaded from the database: keep the ciphertext, decrypt on demand.
+            instance.__dict__[_CIPHERTEXT + name] = bytes(value)
+            instance.__dict__.pop(name, None)
+        else:
+            instance.__dict__[_CIPHERTEXT + name] = None
+            instance.__dict__[name] = value
+
+
+class EncryptedTextField(models.BinaryField):
+    description = "Texte chiffré (AES-256-GCM, clé de données par objet)"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", True)
+        super().__init__(*args, **kwargs)
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        setattr(cls, self.attname, _EncryptedDescriptor(self))
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value is None:
+            return None
+        cached = model_instance.__dict__.get(_CIPHERTEXT + self.attname)
+        if cached is not None:
+            return cached
+        blob = crypto.encrypt(value.encode(), aad_for(model_instance, self.attname))
+        model_instance.__dict__[_CIPHERTEXT + self.attname] = blob
+        return blob
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if isinstance(value, str):
+            raise TypeError("EncryptedTextField : le texte en clair ne doit jamais être requêté.")
+        return super().get_db_prep_value(value, connection, prepared)
+
+    def to_python(self, value):
+        return value
+
+    def value_to_string(self, obj):
+        # Serialisation (dumpdata) never carries clear text.
+        return "<chiffré>"
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return forms.CharField(widget=forms.Textarea, required=not self.blank, **kwargs)
+
+
+def ciphertext_of(instance: models.Model, field_name: str) -> bytes | None:
+    """The stored ciphertext, for key rotation; encrypts pending clear text first."""
+    field = instance._meta.get_field(field_name)
+    return field.pre_save(instance, add=False)

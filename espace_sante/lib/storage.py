@@ -1,0 +1,108 @@
+"""A storage that encrypts every file before it reaches the underlying storage.
+
+Files are written in the streaming envelope format (crypto.encrypt_stream), bound to
+their storage name: the name carries the object's UUID (upload_to builds it), so a
+file moved to another name does not decrypt. Reading returns a file-like object that
+decrypts segment by segment, so a download streams without holding the whole file.
+Any Django storage may sit underneath (local disk by default, S3-compatible by
+configuration): only the ciphertext ever reaches it.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.base import File
+from django.core.files.storage import FileSystemStorage
+from django.utils.module_loading import import_string
+
+from espace_sante.lib import crypto
+
+
+def _chunks(content) -> list[bytes] | object:
+    if hasattr(content, "chunks"):
+        return content.chunks()
+    return iter(lambda: content.read(64 * 1024), b"")
+
+
+class _DecryptingReader(io.RawIOBase):
+    def __init__(self, raw, aad: bytes):
+        self._raw = raw
+        self._plain = crypto.decrypt_stream(raw.read, aad)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._buffer:
+            try:
+                self._buffer = next(self._plain)
+            except StopIteration:
+                return 0
+        n = min(len(b), len(self._buffer))
+        b[:n], self._buffer = self._buffer[:n], self._buffer[n:]
+        return n
+
+    def close(self):
+        self._raw.close()
+        super().close()
+
+
+class _EncryptingReader(io.RawIOBase):
+    def __init__(self, content, aad: bytes):
+        self._cipher = crypto.encrypt_stream(_chunks(content), aad)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._buffer:
+            try:
+                self._buffer = next(self._cipher)
+            except StopIteration:
+                return 0
+        n = min(len(b), len(self._buffer))
+        b[:n], self._buffer = self._buffer[:n], self._buffer[n:]
+        return n
+
+
+class EncryptedStorage(FileSystemStorage):
+    """Encrypting wrapper; ``backend`` names the storage class underneath."""
+
+    def __init__(self, backend: str | None = None, **options):
+        self._inner = import_string(backend)(**options) if backend else None
+        super().__init__(**({} if backend else options))
+
+    @staticmethod
+    def aad(name: str) -> bytes:
+        return f"fichier:{name}".encode()
+
+    def _save(self, name, content):
+        encrypted = File(io.BufferedReader(_EncryptingReader(content, self.aad(name))), name)
+        if self._inner:
+            return self._inner._save(name, encrypted)
+        return super()._save(name, encrypted)
+
+    def _open(self, name, mode="rb"):
+        if "w" in mode or "a" in mode:
+            raise ValueError("Le stockage chiffré ne s'ouvre qu'en lecture.")
+        raw = self._inner._open(name, "rb") if self._inner else super()._open(name, "rb")
+        return File(io.BufferedReader(_DecryptingReader(raw, self.aad(name))), name)
+
+    def open_raw(self, name):
+        """The ciphertext as stored (for key rotation and tests)."""
+        return self._inner._open(name, "rb") if self._inner else super()._open(name, "rb")
+
+    def replace_raw(self, name, data: bytes) -> None:
+        target = self._inner or super()
+        target.delete(name)
+        saved = target._save(name, File(io.BytesIO(data), name))
+        assert saved == name, "rotation must keep the file name (it is the AAD)"
+
+    def size(self, name):
+        raise NotImplementedError("La taille en clair se lit sur l'objet, pas sur le stockage.")
+
+    def url(self, name):
+        raise NotImplementedError("Les fichiers de santé ne sont servis que par une vue contrôlée.")

@@ -1,0 +1,293 @@
+"""Settings for espace-sante: one file, everything from the environment.
+
+Development (DEBUG on) gets safe throwaway defaults so `make run` works on a fresh
+clone; production (DEBUG off) refuses to start without its secrets.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Secrets may come from files: SECRET_KEY_FILE=/run/secrets/secret_key, etc.
+env = environ.FileAwareEnv()
+
+DEBUG = env.bool("DEBUG", default=False)
+TESTING = env.bool("TESTING", default=False)
+
+# Throwaway keys for development and tests only; never valid when DEBUG is off.
+_DEV_SECRET_KEY = "dev-insecure-secret-key-for-local-use-only-not-for-production-0123456789"
+_DEV_ENCRYPTION_KEYS = "dev1:ZGV2LW9ubHktbWFzdGVyLWtleS0zMi1ieXRlcy0hISE="
+_DEV_HASH_KEY = "dev-only-lookup-hash-key-change-me-in-production"
+
+
+def _secret(name: str, dev_default: str) -> str:
+    value = env.str(name, default="")
+    if value:
+        return value
+    if DEBUG or TESTING:
+        return dev_default
+    raise ImproperlyConfigured(
+        f"La variable d'environnement {name} (ou {name}_FILE) est obligatoire en production "
+        f"(DEBUG désactivé). Voir la liste des variables dans le README."
+    )
+
+
+SECRET_KEY = _secret("SECRET_KEY", _DEV_SECRET_KEY)
+# Master keys for envelope encryption, newest first: "kid:base64(32 bytes),kid2:…".
+ENCRYPTION_KEYS = _secret("ENCRYPTION_KEYS", _DEV_ENCRYPTION_KEYS)
+# Key for keyed look-up hashes (NIR, activation codes). Rotating it means rehashing.
+HASH_KEY = _secret("HASH_KEY", _DEV_HASH_KEY)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "dsfr",
+    "widget_tweaks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_email",
+    "allauth",
+    "allauth.account",
+    # Shared kernel
+    "espace_sante.comptes",
+    "espace_sante.journal",
+    "espace_sante.lib",
+    # Feature apps: consentement first, the four others build on it
+    "consentement",
+    "dossier",
+    "messagerie",
+    "agenda",
+    "catalogue",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "espace_sante.comptes.middleware.OTPRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "espace_sante.urls"
+WSGI_APPLICATION = "espace_sante.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "consentement.context_processors.espace",
+            ],
+            # Tests set this to fail loudly on an undefined variable.
+            "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
+        },
+    }
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://localhost/espace_sante")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "espace-sante",
+    }
+}
+
+AUTH_USER_MODEL = "comptes.User"
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "comptes:accueil"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Sessions: server-side, idle timeout (each request pushes the expiry forward).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# allauth: email login, no public sign-up (profiles are created by batches and
+# activated with a code), mandatory email verification, rate limits done by us in
+# PostgreSQL (comptes.verrouillage) so that they fail closed without Redis.
+SITE_ID = 1
+ACCOUNT_ADAPTER = "espace_sante.comptes.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[espace-santé] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+
+# Two factors at every login, for every role.
+OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
+OTP_EMAIL_SUBJECT = "Votre code de connexion à espace-santé"
+OTP_EMAIL_BODY_TEMPLATE_PATH = "comptes/email/code_connexion.txt"
+OTP_EMAIL_COOLDOWN_DURATION = 30
+OTP_TOTP_ISSUER = "espace-santé"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Lock-out thresholds (counted in PostgreSQL).
+LOCKOUT_MAX_FAILURES = env.int("LOCKOUT_MAX_FAILURES", default=5)
+LOCKOUT_IP_MAX_FAILURES = env.int("LOCKOUT_IP_MAX_FAILURES", default=20)
+LOCKOUT_WINDOW = timedelta(minutes=env.int("LOCKOUT_WINDOW_MINUTES", default=15))
+
+# Outgoing mail: the console in development, SMTP otherwise (tests use locmem).
+if env.str("EMAIL_HOST", default="") or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.str("EMAIL_HOST", default="localhost"),
+                "port": env.int("EMAIL_PORT", default=25),
+                "username": env.str("EMAIL_HOST_USER", default=""),
+                "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="espace-santé <ne-pas-repondre@espace-sante.localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+OTP_EMAIL_SENDER = DEFAULT_FROM_EMAIL
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Health content: encrypted before it reaches the underlying storage.
+    "sante": {
+        "BACKEND": "espace_sante.lib.storage.EncryptedStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "sante")},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+# Content Security Policy: nonces for scripts, nothing inline, nothing remote.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+if not DEBUG and not TESTING:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Celery: Redis carries the work, PostgreSQL holds the truth (see DESIGN.md).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict = {}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+DSFR_USE_INTEGRITY_CHECKSUMS = False
+
+ACCOUNT_FORMS = {
+    "login": "espace_sante.comptes.forms.LoginForm",
+    "reset_password": "espace_sante.comptes.forms.ResetPasswordForm",
+    "reset_password_from_key": "espace_sante.comptes.forms.ResetPasswordKeyForm",
+    "change_password": "espace_sante.comptes.forms.ChangePasswordForm",
+}

@@ -1,0 +1,35 @@
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+
+from consentement import acces
+from espace_sante.comptes import views as comptes_views
+
+
+@login_not_required
+def _admin_login(request, extra_context=None):
+    """Admins log in like everyone else: password, then second factor."""
+    suite = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': suite})}")
+
+
+admin.site.site_header = "espace-santé — administration"
+admin.site.site_title = "espace-santé"
+admin.site.index_title = "Administration"
+admin.site.login = _admin_login
+admin.site.has_permission = lambda request: acces.peut_utiliser_admin(request.user)
+
+urlpatterns = [
+    path("", comptes_views.accueil_public, name="accueil_public"),
+    path("admin/", admin.site.urls),
+    path("compte/", include("allauth.urls")),
+    path("", include("espace_sante.comptes.urls")),
+    path("", include("consentement.urls")),
+    path("", include("dossier.urls")),
+    path("", include("messagerie.urls")),
+    path("", include("agenda.urls")),
+    path("", include("catalogue.urls")),
+]

@@ -1,0 +1,139 @@
+"""Strict harness and fixed personas.
+
+Personas: a patient, a parent with a minor, a professional, a blocked professional
+(blocking arrives with the record's issue: for now a second professional), a
+mediator, an admin and a stranger (a login with no role).
+"""
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from espace_sante.comptes import otp
+from tests.comptes.factories import (
+    MediateurFactory,
+    ProfessionnelFactory,
+    ProfilFactory,
+    RepresentationFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# fixtures and tests there are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TEMPLATES_DU_PROJET = Path(settings.BASE_DIR) / "templates"
+
+
+class _VariablesIndefinies(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.erreurs = []
+
+    def emit(self, record):
+        if not record.getMessage().startswith("Exception while resolving variable"):
+            return
+        variable, template = record.args[0], record.args[1]
+        # Only our own templates must be clean; the admin's and libraries' are theirs.
+        if template and (TEMPLATES_DU_PROJET / str(template)).is_file():
+            self.erreurs.append(f"« {variable} » indéfinie dans {template}")
+
+
+@pytest.fixture(autouse=True)
+def _variables_de_gabarit_strictes():
+    logger = logging.getLogger("django.template")
+    handler, niveau = _VariablesIndefinies(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield
+    logger.removeHandler(handler)
+    logger.setLevel(niveau)
+    assert not handler.erreurs, "Variables de gabarit indéfinies : " + "; ".join(handler.erreurs)
+
+
+# --- Personas ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def patient(db):
+    return ProfilFactory(
+        active=True, titulaire__prenom="Camille", titulaire__nom="Martin"
+    ).titulaire
+
+
+@pytest.fixture
+def representation(db):
+    return RepresentationFactory(representant__titulaire__prenom="Nadia", mineur__prenoms="Yanis")
+
+
+@pytest.fixture
+def parent(representation):
+    return representation.representant.titulaire
+
+
+@pytest.fixture
+def mineur(representation):
+    return representation.mineur
+
+
+@pytest.fixture
+def professionnel(db):
+    return ProfessionnelFactory().user
+
+
+@pytest.fixture
+def professionnel_bloque(db):
+    return ProfessionnelFactory(user__prenom="Marc", user__nom="Bloqué").user
+
+
+@pytest.fixture
+def mediateur(db):
+    return MediateurFactory().user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True, prenom="Alex", nom="Admin")
+
+
+@pytest.fixture
+def inconnu(db):
+    return UserFactory(prenom="Sam", nom="Inconnu")
+
+
+PERSONAS = [
+    "anonyme",
+    "patient",
+    "parent",
+    "professionnel",
+    "professionnel_bloque",
+    "mediateur",
+    "admin_user",
+    "inconnu",
+]
+
+
+def connecter(client, user, *, verifie=True):
+    """Log in; with ``verifie`` the session has passed the second factor too."""
+    client.force_login(user)
+    if verifie:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = otp.appareil_email(user).persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_de(client, request):
+    """client_de("patient") → a test client logged in (OTP verified) as that persona."""
+
+    def _client(nom: str):
+        if nom == "anonyme":
+            return client
+        return connecter(client, request.getfixturevalue(nom))
+
+    return _client
