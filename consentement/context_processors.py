@@ -2,13 +2,20 @@ from consentement import acces
 from consentement.selectors import profil_actif
 
 
+def _verifie(user) -> bool:
+    # During the login request itself, request.user is a fresh object that
+    # django_otp's middleware has not decorated yet.
+    return bool(user.is_authenticated and getattr(user, "is_verified", lambda: False)())
+
+
 def espace(request):
-    """The profile switcher's data, for verified users only."""
+    """Menu and profile-switcher data; only for users past the second factor."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():
-        return {"espace_profils": [], "espace_profil_actif": None}
+    if user is None or not _verifie(user):
+        return {"espace_verifie": False, "espace_profils": [], "espace_profil_actif": None}
     actif = getattr(request, "profil", None) or profil_actif(request)
     return {
+        "espace_verifie": True,
         "espace_profils": list(acces.profils_accessibles(user)),
         "espace_profil_actif": actif,
     }

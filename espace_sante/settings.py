@@ -291,3 +291,5 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "espace_sante.comptes.forms.ResetPasswordKeyForm",
     "change_password": "espace_sante.comptes.forms.ChangePasswordForm",
 }
+# Changing the email or password asks for the password again (step-up).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True

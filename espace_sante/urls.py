@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 
@@ -11,7 +12,13 @@ from espace_sante.comptes import views as comptes_views
 
 @login_not_required
 def _admin_login(request, extra_context=None):
-    """Admins log in like everyone else: password, then second factor."""
+    """Admins log in like everyone else: password, then second factor.
+
+    A logged-in, verified user who is not staff gets 404: the admin does not exist
+    for them (and sending them to the login page again would loop).
+    """
+    if request.user.is_authenticated:
+        raise Http404
     suite = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{reverse('account_login')}?{urlencode({'next': suite})}")
 

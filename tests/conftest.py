@@ -39,7 +39,11 @@ class _VariablesIndefinies(logging.Handler):
             return
         variable, template = record.args[0], record.args[1]
         # Only our own templates must be clean; the admin's and libraries' are theirs.
-        if template and (TEMPLATES_DU_PROJET / str(template)).is_file():
+        # allauth's element templates take optional attributes by design.
+        template = str(template or "")
+        if template.startswith("allauth/elements/"):
+            return
+        if template and (TEMPLATES_DU_PROJET / template).is_file():
             self.erreurs.append(f"« {variable} » indéfinie dans {template}")
 
 

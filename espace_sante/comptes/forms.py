@@ -1,11 +1,11 @@
 from allauth.account import forms as allauth_forms
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from espace_sante.comptes import otp
+from espace_sante.lib.forms import FormulaireDsfr
 
 
-class LoginForm(DsfrBaseForm, allauth_forms.LoginForm):
+class LoginForm(FormulaireDsfr, allauth_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Adresse électronique"
@@ -14,19 +14,19 @@ class LoginForm(DsfrBaseForm, allauth_forms.LoginForm):
         self.fields.pop("remember", None)
 
 
-class ResetPasswordForm(DsfrBaseForm, allauth_forms.ResetPasswordForm):
+class ResetPasswordForm(FormulaireDsfr, allauth_forms.ResetPasswordForm):
     pass
 
 
-class ResetPasswordKeyForm(DsfrBaseForm, allauth_forms.ResetPasswordKeyForm):
+class ResetPasswordKeyForm(FormulaireDsfr, allauth_forms.ResetPasswordKeyForm):
     pass
 
 
-class ChangePasswordForm(DsfrBaseForm, allauth_forms.ChangePasswordForm):
+class ChangePasswordForm(FormulaireDsfr, allauth_forms.ChangePasswordForm):
     pass
 
 
-class CodeForm(DsfrBaseForm):
+class CodeForm(FormulaireDsfr):
     methode = forms.ChoiceField(label="Méthode", widget=forms.RadioSelect)
     code = forms.CharField(
         label="Code de vérification",
@@ -44,7 +44,7 @@ class CodeForm(DsfrBaseForm):
             self.fields["methode"].widget = forms.HiddenInput()
 
 
-class ConfirmationTOTPForm(DsfrBaseForm):
+class ConfirmationTOTPForm(FormulaireDsfr):
     code = forms.CharField(
         label="Code affiché par l'application",
         max_length=10,

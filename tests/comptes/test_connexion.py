@@ -1,0 +1,209 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from espace_sante.comptes import otp
+from espace_sante.journal.enums import Action
+from espace_sante.journal.models import Entree
+from tests.comptes.factories import MOT_DE_PASSE
+
+pytestmark = pytest.mark.django_db
+
+ACCUEILS = {
+    "patient": "/dossier/",
+    "parent": "/dossier/",
+    "professionnel": "/pro/",
+    "mediateur": "/france-services/",
+    "admin_user": "/admin/",
+    "inconnu": "/compte/sans-espace/",
+}
+
+
+def _mot_de_passe(client, email, mot_de_passe=MOT_DE_PASSE, ip="10.0.0.1"):
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": mot_de_passe},
+        REMOTE_ADDR=ip,
+    )
+
+
+def _code_recu(email) -> str:
+    message = [m for m in mail.outbox if email in m.to][-1]
+    return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+@pytest.mark.parametrize("persona", list(ACCUEILS))
+def test_every_role_needs_the_emailed_code_then_lands_on_its_home(client, persona, request):
+    user = request.getfixturevalue(persona)
+    reponse = _mot_de_passe(client, user.email)
+    assert reponse.status_code == 302
+    # Without the second factor, every page sends back to the code page.
+    for url in ["/accueil/", ACCUEILS[persona], "/compte/securite/"]:
+        suite = client.get(url)
+        assert suite.status_code == 302 and suite.url.startswith("/compte/verification/")
+    reponse = client.post(
+        reverse("comptes:otp"), {"methode": "email", "code": _code_recu(user.email)}
+    )
+    assert reponse.status_code == 302 and reponse.url == ACCUEILS[persona]
+    assert client.get(ACCUEILS[persona]).status_code == 200
+    assert client.get("/accueil/").url == ACCUEILS[persona]
+
+
+def test_the_emailed_code_says_how_long_it_is_valid(client, patient):
+    _mot_de_passe(client, patient.email)
+    corps = mail.outbox[-1].body
+    assert "10 minutes" in corps and mail.outbox[-1].subject.startswith("Votre code")
+
+
+def test_wrong_code_is_refused_with_a_french_message(client, patient):
+    _mot_de_passe(client, patient.email)
+    reponse = client.post(reverse("comptes:otp"), {"methode": "email", "code": "000000"})
+    assert reponse.status_code == 200
+    assert "Code incorrect ou expiré" in reponse.text
+    assert client.get("/dossier/").status_code == 302
+    assert Entree.objects.filter(acteur=patient, action=Action.OTP_ECHEC).count() == 1
+
+
+def test_session_id_changes_at_login_and_at_otp_verification(client, patient):
+    client.get(reverse("account_login"))
+    cle_anonyme = client.session.session_key
+    _mot_de_passe(client, patient.email)
+    cle_connecte = client.session.session_key
+    client.post(reverse("comptes:otp"), {"methode": "email", "code": _code_recu(patient.email)})
+    cle_verifie = client.session.session_key
+    assert len({cle_anonyme, cle_connecte, cle_verifie}) == 3
+
+
+def test_login_and_otp_are_journaled(client, patient):
+    _mot_de_passe(client, patient.email)
+    client.post(reverse("comptes:otp"), {"methode": "email", "code": _code_recu(patient.email)})
+    client.post(reverse("account_logout"))
+    actions = list(
+        Entree.objects.filter(acteur=patient).order_by("rang").values_list("action", flat=True)
+    )
+    assert actions == [Action.CONNEXION, Action.OTP_VERIFIE, Action.DECONNEXION]
+
+
+def test_password_failures_lock_the_account_even_with_the_right_password(client, patient, settings):
+    for _ in range(settings.LOCKOUT_MAX_FAILURES):
+        reponse = _mot_de_passe(client, patient.email, "mauvais-mot-de-passe")
+        assert reponse.status_code == 200
+    reponse = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.9.9.9")
+    assert reponse.status_code == 200
+    assert "Trop de tentatives" in reponse.text
+    assert client.get("/dossier/").status_code == 302  # still anonymous
+    assert Entree.objects.filter(acteur=patient, action=Action.VERROUILLAGE).exists()
+
+
+def test_failures_from_one_ip_lock_that_ip_for_every_account(client, patient, parent, settings):
+    settings.LOCKOUT_IP_MAX_FAILURES = 3
+    for n in range(3):
+        _mot_de_passe(client, f"inconnu{n}@exemple.fr", "x", ip="10.6.6.6")
+    reponse = _mot_de_passe(client, parent.email, ip="10.6.6.6")
+    assert "Trop de tentatives" in reponse.text
+    # Another IP is not affected.
+    assert _mot_de_passe(client, parent.email, ip="10.7.7.7").status_code == 302
+
+
+def test_too_many_wrong_codes_log_out_and_lock(client, patient, settings):
+    _mot_de_passe(client, patient.email)
+    reponse = None
+    for _ in range(settings.LOCKOUT_MAX_FAILURES):
+        reponse = client.post(reverse("comptes:otp"), {"methode": "email", "code": "111111"})
+    assert reponse.status_code == 302 and reponse.url == reverse("account_login")
+    assert "_auth_user_id" not in client.session
+    # Logging in again does not reopen the code page: the lock holds.
+    _mot_de_passe(client, patient.email)
+    code = _code_recu(patient.email)
+    reponse = client.post(reverse("comptes:otp"), {"methode": "email", "code": code})
+    assert reponse.status_code == 302 and reponse.url == reverse("account_login")
+
+
+def test_totp_enrolment_then_login_with_the_application(client, patient):
+    from tests.conftest import connecter
+
+    connecter(client, patient)
+    assert client.get(reverse("comptes:totp_ajout")).status_code == 200
+    page = client.post(reverse("comptes:totp_demarrer"))
+    assert "<svg" in page.text
+    device = TOTPDevice.objects.get(user=patient, confirmed=False)
+    code = f"{totp(device.bin_key):06d}"
+    reponse = client.post(reverse("comptes:totp_ajout"), {"code": code})
+    assert reponse.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    client.post(reverse("account_logout"))
+    mail.outbox.clear()
+    _mot_de_passe(client, patient.email)
+    assert mail.outbox == []  # TOTP is now preferred: no email sent
+    device.refresh_from_db()
+    device.last_t = -1
+    device.save()
+    reponse = client.post(
+        reverse("comptes:otp"), {"methode": "totp", "code": f"{totp(device.bin_key):06d}"}
+    )
+    assert reponse.status_code == 302
+    assert client.get("/dossier/").status_code == 200
+
+
+def test_backup_code_works_once(client, patient):
+    codes = otp.generer_codes_secours(patient)
+    assert len(codes) == 10
+    _mot_de_passe(client, patient.email)
+    reponse = client.post(reverse("comptes:otp"), {"methode": "secours", "code": codes[0]})
+    assert reponse.status_code == 302
+    client.post(reverse("account_logout"))
+    _mot_de_passe(client, patient.email)
+    reponse = client.post(reverse("comptes:otp"), {"methode": "secours", "code": codes[0]})
+    assert reponse.status_code == 200 and "Code incorrect" in reponse.text
+
+
+def test_backup_codes_page_shows_them_once(client, patient):
+    from tests.conftest import connecter
+
+    connecter(client, patient)
+    page = client.post(reverse("comptes:codes_secours"))
+    codes = list(patient.staticdevice_set.get().token_set.values_list("token", flat=True))
+    assert all(code in page.text for code in codes)
+    assert client.get(reverse("comptes:securite")).status_code == 200
+
+
+def test_admin_requires_the_second_factor(client, admin_user):
+    client.force_login(admin_user)
+    reponse = client.get("/admin/")
+    assert reponse.status_code == 302 and reponse.url.startswith("/compte/verification/")
+
+
+def test_admin_login_page_redirects_to_the_common_login(client):
+    reponse = client.get("/admin/login/?next=/admin/comptes/profil/")
+    assert reponse.status_code == 302
+    assert reponse.url.startswith(reverse("account_login"))
+
+
+def test_non_staff_verified_user_cannot_enter_admin(client_de):
+    client = client_de("patient")
+    reponse = client.get("/admin/", follow=True)
+    assert reponse.status_code == 404
+
+
+def test_open_redirect_after_code_is_refused(client, patient):
+    _mot_de_passe(client, patient.email)
+    reponse = client.post(
+        reverse("comptes:otp"),
+        {"methode": "email", "code": _code_recu(patient.email), "next": "https://evil.example/"},
+    )
+    assert reponse.status_code == 302 and reponse.url == "/dossier/"
+
+
+def test_public_signup_is_closed(client):
+    reponse = client.get(reverse("account_signup"))
+    assert reponse.status_code == 200
+    assert "inscription" in reponse.text.lower() or "fermée" in reponse.text.lower()
+
+
+def test_idle_sessions_expire_after_thirty_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST

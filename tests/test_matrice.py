@@ -1,0 +1,134 @@
+"""URL × persona authorisation matrix.
+
+Every URL of the project (Django admin aside: its pages all go through one
+permission check, tested below) must appear here with the status each persona gets
+on GET. A new URL that is not added here fails test_every_url_is_in_the_matrix.
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+CONNECTES = [p for p in PERSONAS if p != "anonyme"]
+PATIENTS = {"patient", "parent"}
+
+
+def _tous(statut, **exceptions):
+    return {p: exceptions.get(p, statut) for p in PERSONAS}
+
+
+def _espace_patient():
+    """Pages of the patient space: the titulaire and the parent; 404 for anyone else."""
+    return {p: 200 if p in PATIENTS else (302 if p == "anonyme" else 404) for p in PERSONAS}
+
+
+def _role(seul):
+    return {p: 200 if p in seul else (302 if p == "anonyme" else 404) for p in PERSONAS}
+
+
+def _post_seulement():
+    return _tous(405, anonyme=302)
+
+
+def _public_deconnecte():
+    """allauth pages for visitors: a logged-in user is sent on."""
+    return _tous(302, anonyme=200)
+
+
+MATRICE = {
+    "accueil_public": ({}, _tous(302, anonyme=200)),
+    "account_login": ({}, _public_deconnecte()),
+    "account_logout": ({}, _tous(200, anonyme=302)),
+    "account_inactive": ({}, _tous(200)),
+    "account_signup": ({}, _public_deconnecte()),
+    "account_reauthenticate": ({}, _tous(200, anonyme=302)),
+    # Email and password changes: allowed within 5 minutes of a login, then allauth
+    # asks for the password again (ACCOUNT_REAUTHENTICATION_REQUIRED).
+    "account_email": ({}, _tous(200, anonyme=302)),
+    "account_email_verification_sent": ({}, _tous(200)),
+    "account_change_password": ({}, _tous(200, anonyme=302)),
+    "account_set_password": ({}, _tous(302, anonyme=302)),  # users have a password
+    "account_reset_password": ({}, _tous(200)),
+    "account_confirm_login_code": ({}, _tous(302)),  # login by code is off: sent away
+    "account_confirm_email": ({"key": "cle-invalide"}, _tous(200)),
+    "account_reset_password_from_key_done": ({}, _tous(200)),
+    "account_reset_password_from_key": ({"uidb36": "0", "key": "invalide"}, _tous(200)),
+    "account_reset_password_done": ({}, _tous(200)),
+    "comptes:accueil": ({}, _tous(302)),
+    "comptes:sans_espace": ({}, _tous(200, anonyme=302)),
+    "comptes:otp": ({}, _tous(302)),  # verified users are sent on
+    "comptes:otp_renvoyer": ({}, _post_seulement()),
+    "comptes:securite": ({}, _tous(200, anonyme=302)),
+    "comptes:totp_ajout": ({}, _tous(200, anonyme=302)),
+    "comptes:totp_demarrer": ({}, _post_seulement()),
+    "comptes:codes_secours": ({}, _post_seulement()),
+    "consentement:changer_profil": ({}, _post_seulement()),
+    "consentement:mes_choix": ({}, _espace_patient()),
+    "consentement:france_services": ({}, _role({"mediateur"})),
+    "dossier:accueil": ({}, _espace_patient()),
+    "dossier:pro_accueil": ({}, _role({"professionnel", "professionnel_bloque"})),
+    "messagerie:accueil": ({}, _espace_patient()),
+    "agenda:accueil": ({}, _espace_patient()),
+    "catalogue:accueil": ({}, _espace_patient()),
+}
+
+
+def _noms(resolver=None, namespace=""):
+    for motif in (resolver or get_resolver()).url_patterns:
+        if isinstance(motif, URLResolver):
+            if motif.namespace == "admin":
+                continue
+            ns = namespace + (f"{motif.namespace}:" if motif.namespace else "")
+            yield from _noms(motif, ns)
+        else:
+            yield namespace + (motif.name or str(motif.pattern))
+
+
+def test_every_url_is_in_the_matrix():
+    manquantes = set(_noms()) - set(MATRICE)
+    assert not manquantes, f"URL absentes de la matrice d'autorisation : {sorted(manquantes)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_matrix(client_de, persona):
+    client = client_de(persona)
+    ecarts = []
+    for nom, (kwargs, attendus) in MATRICE.items():
+        statut = client.get(reverse(nom, kwargs=kwargs)).status_code
+        if statut != attendus[persona]:
+            ecarts.append(f"{nom}: {statut} (attendu {attendus[persona]})")
+    assert not ecarts, f"{persona} : " + " ; ".join(ecarts)
+
+
+@pytest.mark.parametrize("persona", CONNECTES)
+def test_unverified_sessions_reach_only_the_code_page(client, persona, request):
+    from tests.conftest import connecter
+
+    connecter(client, request.getfixturevalue(persona), verifie=False)
+    for nom, (kwargs, attendus) in MATRICE.items():
+        if attendus["anonyme"] == 200 or nom in {
+            "account_logout",
+            "comptes:otp",
+            "comptes:otp_renvoyer",
+            "account_confirm_login_code",
+        }:
+            continue  # public pages, and pages that end, finish or refuse a login
+        reponse = client.get(reverse(nom, kwargs=kwargs))
+        assert reponse.status_code in (302, 404), nom
+        if reponse.status_code == 302:
+            assert reponse.url.startswith("/compte/verification/"), nom
+
+
+@pytest.mark.parametrize(
+    ("persona", "statut"),
+    [("anonyme", 302), ("patient", 404), ("professionnel", 404), ("mediateur", 404),
+     ("inconnu", 404), ("admin_user", 200)],
+)  # fmt: skip
+def test_admin_pages(client_de, persona, statut):
+    client = client_de(persona)
+    for url in ["/admin/", "/admin/comptes/profil/", "/admin/journal/entree/"]:
+        reponse = client.get(url, follow=statut == 404)
+        assert reponse.status_code == statut, url
