@@ -1,0 +1,13 @@
+# Production image: gunicorn serving the portal; the same image runs the worker and beat.
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DEBUG=false SECRET_KEY=build ENCRYPTION_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= HASH_KEY=build \
+       python manage.py collectstatic --noinput -v 0 \
+    && useradd --system --home /app espace-sante && mkdir -p /app/var/media && chown -R espace-sante /app/var
+USER espace-sante
+EXPOSE 8000
+CMD ["gunicorn", "espace_sante.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

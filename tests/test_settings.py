@@ -1,0 +1,49 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def _demarrer(env_extra: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "SECRET_KEY"}}
+    env.update({"DEBUG": "false", **env_extra})
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "ENCRYPTION_KEYS", "HASH_KEY"])
+def test_production_refuses_to_start_without_a_secret(variable):
+    secrets = {"SECRET_KEY": "x" * 60, "ENCRYPTION_KEYS": "k:" + "A" * 43 + "=", "HASH_KEY": "h"}
+    secrets[variable] = ""
+    resultat = _demarrer({**secrets, "DJANGO_SETTINGS_MODULE": "espace_sante.settings"})
+    assert resultat.returncode != 0
+    assert f"La variable d'environnement {variable}" in resultat.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    fichier = tmp_path / "secret"
+    fichier.write_text("cle-secrete-depuis-un-fichier-" + "x" * 40)
+    resultat = _demarrer(
+        {
+            "SECRET_KEY_FILE": str(fichier),
+            "ENCRYPTION_KEYS": "k:" + "A" * 43 + "=",
+            "HASH_KEY": "h",
+            "DJANGO_SETTINGS_MODULE": "espace_sante.settings",
+        }
+    )
+    assert resultat.returncode == 0, resultat.stderr
+
+
+def test_csp_forbids_inline_scripts_and_framing(client, db):
+    reponse = client.get("/compte/login/")
+    politique = reponse.headers["Content-Security-Policy"]
+    script_src = next(d for d in politique.split(";") if d.strip().startswith("script-src"))
+    assert "unsafe-inline" not in script_src
+    assert "frame-ancestors 'none'" in politique
