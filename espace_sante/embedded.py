@@ -228,7 +228,9 @@ def commande_exec(args: list[str]) -> int:
     if not args:
         print("usage : python -m espace_sante.embedded exec COMMANDE …", file=sys.stderr)
         return 2
-    return subprocess.run(args, cwd=RACINE, env=environnement()).returncode
+    env = environnement()
+    env.setdefault("DEBUG", "true")  # local commands run with development defaults
+    return subprocess.run(args, cwd=RACINE, env=env).returncode
 
 
 def main(argv: list[str]) -> int:

@@ -12,6 +12,7 @@ from io import BytesIO
 import django_otp
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -66,6 +67,9 @@ def envoyer_code_email(user) -> bool:
     if not autorise:
         return False
     device.generate_challenge()
+    if settings.DEBUG:
+        # Development only: the console email is quoted-printable, hard to read.
+        print(f"\n>>> Code de connexion pour {user.email} : {device.token}\n", flush=True)
     return True
 
 
