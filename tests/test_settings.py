@@ -47,3 +47,12 @@ def test_csp_forbids_inline_scripts_and_framing(client, db):
     script_src = next(d for d in politique.split(";") if d.strip().startswith("script-src"))
     assert "unsafe-inline" not in script_src
     assert "frame-ancestors 'none'" in politique
+
+
+def test_scripts_carry_the_nonce_announced_in_the_csp_header(client, db):
+    import re
+
+    reponse = client.get("/compte/login/")
+    nonce = re.search(r"'nonce-([^']+)'", reponse.headers["Content-Security-Policy"]).group(1)
+    scripts = re.findall(r"<script[^>]*>", reponse.text)
+    assert scripts and all(f'nonce="{nonce}"' in s for s in scripts)
