@@ -201,10 +201,6 @@ def rewrap_header(entete_et_suite: bytes, aad: bytes) -> tuple[bytes, int] | Non
     return _header(active.kid, dek, aad, version, active.cle), debut
 
 
-def max_header_length() -> int:
-    return 4 + 255 + _WRAPPED_LEN
-
-
 def key_id_of(blob: bytes) -> str:
     blob = bytes(blob)
     if len(blob) < 4 or blob[:2] != MAGIC:

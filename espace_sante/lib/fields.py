@@ -85,9 +85,3 @@ class EncryptedTextField(models.BinaryField):
         from django import forms
 
         return forms.CharField(widget=forms.Textarea, required=not self.blank, **kwargs)
-
-
-def ciphertext_of(instance: models.Model, field_name: str) -> bytes | None:
-    """The stored ciphertext, for key rotation; encrypts pending clear text first."""
-    field = instance._meta.get_field(field_name)
-    return field.pre_save(instance, add=False)

@@ -83,7 +83,3 @@ def cle(nir13: str) -> str:
 def hacher(nir: str) -> str:
     """Keyed hash used for look-up and uniqueness; the NIR itself is stored encrypted."""
     return keyed_hash("nir", normaliser(nir))
-
-
-def est_provisoire(nir: str) -> bool:
-    return normaliser(nir)[:1] in {"7", "8"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.apps import apps
-from django.core.files.storage import storages
 from django.db import models, transaction
 
 from espace_sante.lib import crypto
@@ -65,7 +64,3 @@ def reenvelopper_tout(lot: int = 1000) -> int:
         for name in model._default_manager.exclude(**{attname: ""}).values_list(attname, flat=True):
             compte += reenvelopper_fichier(storage, name)
     return compte
-
-
-def storage_sante() -> EncryptedStorage:
-    return storages["sante"]

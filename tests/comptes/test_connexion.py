@@ -7,6 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from espace_sante.comptes import otp
+from espace_sante.comptes.models import User
 from espace_sante.journal.enums import Action
 from espace_sante.journal.models import Entree
 from tests.comptes.factories import MOT_DE_PASSE
@@ -200,10 +201,33 @@ def test_open_redirect_after_code_is_refused(client, patient):
 
 
 def test_public_signup_is_closed(client):
-    reponse = client.get(reverse("account_signup"))
+    reponse = client.post(
+        reverse("account_signup"),
+        {
+            "email": "nouveau@exemple.fr",
+            "password1": "Un-mot-de-passe-2026",
+            "password2": "Un-mot-de-passe-2026",
+        },
+    )
     assert reponse.status_code == 200
-    assert "inscription" in reponse.text.lower() or "fermée" in reponse.text.lower()
+    assert not User.objects.filter(email="nouveau@exemple.fr").exists()
 
 
 def test_idle_sessions_expire_after_thirty_minutes(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_old_failed_attempts_are_purged_and_recent_ones_kept(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from espace_sante.comptes import verrouillage
+    from espace_sante.comptes.enums import PorteeTentative
+    from espace_sante.comptes.models import Tentative
+
+    verrouillage.enregistrer_echec(portee=PorteeTentative.CONNEXION, compte="a@b.fr", ip="1.2.3.4")
+    ancienne = timezone.now() - settings.LOCKOUT_WINDOW - timedelta(minutes=1)
+    Tentative.objects.create(portee=PorteeTentative.CONNEXION, cle="x", horodatage=ancienne)
+    assert verrouillage.purger_anciennes() == 1
+    assert Tentative.objects.count() == 2

@@ -77,3 +77,21 @@ def test_public_home_and_wrong_password(page, patient):
     page.cliquer("Se connecter")
     assert "/compte/login/" in page.page.url
     assert "incorrect" in page.page.content().lower()
+
+
+def test_account_pages_are_accessible_without_and_with_a_session(page, inconnu):
+    for chemin in ["/compte/password/reset/", "/compte/signup/", "/compte/inactive/"]:
+        page.aller(chemin)
+    se_connecter(page, inconnu)
+    assert page.page.url.endswith("/compte/sans-espace/")
+    for chemin in [
+        "/compte/securite/application/",
+        "/compte/password/change/",
+        "/compte/email/",
+        "/compte/logout/",
+    ]:
+        page.aller(chemin)
+    with page.page.expect_navigation():
+        page.page.locator("#contenu").get_by_role("button", name="Se déconnecter").click()
+    page.verifier_accessibilite()
+    assert "/compte/login/" in page.page.url
