@@ -104,16 +104,41 @@ class Profil(models.Model):
     nom_naissance = models.CharField("nom de naissance", max_length=100)
     nom_usage = models.CharField("nom utilisé", max_length=100, blank=True)
     prenoms = models.CharField("prénoms", max_length=200)
-    date_naissance = models.DateField("date de naissance")
-    sexe = models.CharField(max_length=1, choices=Sexe.choices)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    sexe = models.CharField(max_length=1, choices=Sexe.choices, blank=True)
     code_lieu_naissance = models.CharField(
         "code du lieu de naissance",
         max_length=5,
         help_text="Code INSEE de la commune (ou du pays) de naissance.",
     )
-    nir = EncryptedTextField("NIR (chiffré)")
+    nir = EncryptedTextField("NIR (chiffré)", null=True, blank=True)
     nir_hash = models.CharField(max_length=64, unique=True, editable=False)
     cree_le = models.DateTimeField(default=timezone.now, editable=False)
+    # Contact details on file (from the batch; the person or a mediator may update them).
+    email_contact = models.EmailField("adresse électronique de contact", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    adresse = models.CharField("adresse postale", max_length=250, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.CharField(max_length=100, blank=True)
+    notifier_par_email = models.BooleanField("notifications par courriel", default=True)
+    notifier_par_sms = models.BooleanField("notifications par SMS", default=False)
+    # Lifecycle (rules in consentement.cycle): announcement, activation code, closure.
+    lot_numero = models.PositiveIntegerField(
+        "lot de création", null=True, blank=True, help_text="Numéro du lot (consentement.Lot)."
+    )
+    lot_ligne = models.PositiveIntegerField("ligne du fichier du lot", null=True, blank=True)
+    date_limite_opposition = models.DateField("date limite d'opposition", null=True, blank=True)
+    code_activation_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_activation_expire_le = models.DateTimeField(
+        "expiration du code d'activation", null=True, blank=True
+    )
+    cloture_le = models.DateTimeField("clôturé le", null=True, blank=True)
+    suppression_prevue_le = models.DateTimeField(
+        "suppression des données prévue le", null=True, blank=True
+    )
+    donnees_supprimees_le = models.DateTimeField(
+        "données supprimées le", null=True, blank=True
+    )
 
     objects = ProfilQuerySet.as_manager()
 
@@ -133,15 +158,19 @@ class Profil(models.Model):
     @property
     def nom_affiche(self) -> str:
         premier_prenom = self.prenoms.split(" ")[0] if self.prenoms else ""
-        return f"{premier_prenom} {self.nom_usage or self.nom_naissance}".strip()
+        nom = f"{premier_prenom} {self.nom_usage or self.nom_naissance}".strip()
+        return nom or f"Profil n° {str(self.public_id)[:8]} (données effacées)"
 
-    def age(self, le: date | None = None) -> int:
-        le = le or timezone.localdate()
+    def age(self, le: date | None = None) -> int | None:
         d = self.date_naissance
+        if d is None:
+            return None
+        le = le or timezone.localdate()
         return le.year - d.year - ((le.month, le.day) < (d.month, d.day))
 
     def est_mineur(self, le: date | None = None) -> bool:
-        return self.age(le) < 18
+        age = self.age(le)
+        return age is not None and age < 18
 
     def definir_nir(self, valeur: str) -> None:
         nir = nir_lib.valider(valeur)
