@@ -147,7 +147,9 @@ class Lot(models.Model):
         debit = self.debit()
         if debit is None or self.fin or self.lignes_traitees >= self.lignes_total:
             return None
-        return timezone.now() + timedelta(seconds=(self.lignes_total - self.lignes_traitees) / debit)
+        return timezone.now() + timedelta(
+            seconds=(self.lignes_total - self.lignes_traitees) / debit
+        )
 
 
 class LotMorceau(models.Model):

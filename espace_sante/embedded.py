@@ -154,6 +154,39 @@ def environnement(*, base_redis: int = 0) -> dict[str, str]:
     return env
 
 
+def url_base(url: str, nom: str) -> str:
+    """The same DATABASE_URL pointing at another database (a test database)."""
+    base, sep, requete = url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{nom}{sep}{requete}"
+
+
+def demarrer_travailleur(
+    *, base: str, file: str, concurrence: int = 1, env_extra: dict | None = None
+) -> subprocess.Popen:
+    """A real Celery worker on ``base`` (database name) consuming queue ``file``.
+
+    For worker tests and benchmarks: its own process group, so it can be SIGKILLed whole.
+    """
+    env = dict(os.environ)
+    env["DATABASE_URL"] = url_base(env["DATABASE_URL"], base)
+    env["CELERY_QUEUE"] = file
+    env.update(env_extra or {})
+    commande = [sys.executable, "-m", "celery", "-A", "espace_sante", "worker", "-l", "warning",
+                "-Q", file, "--concurrency", str(concurrence), "--without-gossip",
+                "--without-mingle", "--without-heartbeat", "-n", f"{file}@%h"]  # fmt: skip
+    return subprocess.Popen(commande, cwd=RACINE, env=env, start_new_session=True)
+
+
+def arreter_travailleur(processus: subprocess.Popen, *, brutal: bool = False) -> None:
+    if processus.poll() is None:
+        os.killpg(processus.pid, signal.SIGKILL if brutal else signal.SIGTERM)
+    try:
+        processus.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(processus.pid, signal.SIGKILL)
+        processus.wait()
+
+
 def _manage(env, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=RACINE, env=env, check=True)
 

@@ -207,6 +207,14 @@ if env.str("EMAIL_HOST", default="") or not DEBUG:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+if env.str("EMAIL_FILE_PATH", default=""):
+    # One file per email in this folder (browser and worker tests read them back).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env.str("EMAIL_FILE_PATH")},
+        }
+    }
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="espace-santé <ne-pas-repondre@espace-sante.localhost>"
 )
@@ -275,9 +283,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE = {
     "purger-tentatives": {"task": "espace_sante.comptes.tasks.purger_tentatives", "schedule": 3600},
+    "lots-reprendre": {"task": "consentement.tasks.lots_reprendre", "schedule": 120},
+    "avis-relancer": {"task": "consentement.tasks.avis_relancer", "schedule": 300},
+    "annonces-echoir": {"task": "consentement.tasks.annonces_echoir", "schedule": 3600},
+    "suppressions-executer": {"task": "consentement.tasks.suppressions_executer", "schedule": 3600},
+    "majorites-traiter": {"task": "consentement.tasks.majorites_traiter", "schedule": 3600},
 }
+
+# Account-creation batches: rows per chunk (one transaction, one COPY per table).
+LOT_TAILLE_MORCEAU = env.int("LOT_TAILLE_MORCEAU", default=10000)
 
 LOGGING = {
     "version": 1,

@@ -112,7 +112,8 @@ class Profil(models.Model):
         help_text="Code INSEE de la commune (ou du pays) de naissance.",
     )
     nir = EncryptedTextField("NIR (chiffré)", null=True, blank=True)
-    nir_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique through Meta.constraints: no useless LIKE index on a hash.
+    nir_hash = models.CharField(max_length=64, editable=False)
     cree_le = models.DateTimeField(default=timezone.now, editable=False)
     # Contact details on file (from the batch; the person or a mediator may update them).
     email_contact = models.EmailField("adresse électronique de contact", blank=True)
@@ -136,9 +137,7 @@ class Profil(models.Model):
     suppression_prevue_le = models.DateTimeField(
         "suppression des données prévue le", null=True, blank=True
     )
-    donnees_supprimees_le = models.DateTimeField(
-        "données supprimées le", null=True, blank=True
-    )
+    donnees_supprimees_le = models.DateTimeField("données supprimées le", null=True, blank=True)
 
     objects = ProfilQuerySet.as_manager()
 
@@ -150,6 +149,7 @@ class Profil(models.Model):
                 condition=~Q(statut=StatutProfil.ACTIVE) | Q(titulaire__isnull=False),
                 name="profil_active_a_un_titulaire",
             ),
+            models.UniqueConstraint(fields=["nir_hash"], name="profil_nir_hash_unique"),
         ]
 
     def __str__(self) -> str:

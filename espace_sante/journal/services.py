@@ -139,3 +139,32 @@ def journaliser_rotation_cles(*, cle_active: str, compte: int) -> Entree:
         role=Role.SYSTEME,
         details={"cle_active": cle_active, "objets_reenveloppes": compte},
     )
+
+
+# --- Profile lifecycle and consent ---------------------------------------------------
+
+
+def journaliser_cycle(
+    *,
+    action: Action,
+    role: Role,
+    profil: Profil | None,
+    acteur: User | None = None,
+    pour_le_compte_de: Profil | None = None,
+    objet: Any = None,
+    details: dict | None = None,
+) -> Entree:
+    """A lifecycle event on a profile: a decision, a notice, a deletion, a mediator's act.
+
+    ``pour_le_compte_de`` is set when someone acts on behalf of the person (a mediator
+    in an accompagnement, a parent for a minor): the person sees it in their history.
+    """
+    return _ecrire(
+        action=action,
+        role=role,
+        acteur=acteur,
+        profil=profil,
+        pour_le_compte_de=pour_le_compte_de,
+        objet=objet,
+        details=details,
+    )

@@ -80,11 +80,16 @@ def keyring() -> tuple[MasterKey, dict[str, bytes]]:
     return _keyring(settings.ENCRYPTION_KEYS)
 
 
+@cache
+def _aead(cle: bytes) -> AESGCM:
+    return AESGCM(cle)
+
+
 def _header(kid: str, dek: bytes, aad: bytes, version: int, master: bytes) -> bytes:
     kid_b = kid.encode()
     prefixe = MAGIC + bytes([version, len(kid_b)]) + kid_b
     nonce = os.urandom(12)
-    wrapped = nonce + AESGCM(master).encrypt(nonce, dek, prefixe + aad)
+    wrapped = nonce + _aead(master).encrypt(nonce, dek, prefixe + aad)
     return prefixe + wrapped
 
 
@@ -102,7 +107,7 @@ def _read_header(blob: bytes, aad: bytes) -> tuple[int, str, bytes, int]:
     if master is None:
         raise DecryptionError(f"Clé maîtresse « {kid} » introuvable : impossible de déencrypt.")
     try:
-        dek = AESGCM(master).decrypt(wrapped[:12], wrapped[12:], blob[:fin_kid] + aad)
+        dek = _aead(master).decrypt(wrapped[:12], wrapped[12:], blob[:fin_kid] + aad)
     except InvalidTag:
         raise DecryptionError(
             "Clé de données invalide : mauvaise clé maîtresse ou contenu altéré."
@@ -213,7 +218,23 @@ def _subkey(usage: str, cle: str) -> bytes:
     return hmac.new(cle.encode(), b"espace-sante:" + usage.encode(), hashlib.sha256).digest()
 
 
+@cache
+def _hmac_prepare(usage: str, cle: str):
+    return hmac.new(_subkey(usage, cle), digestmod=hashlib.sha256)
+
+
+def keyed_hasher(usage: str):
+    """A function computing ``keyed_hash(usage, ·)``, for hashing many values in a row."""
+    prepare = _hmac_prepare(usage, settings.HASH_KEY)
+
+    def hacher(valeur: str) -> str:
+        h = prepare.copy()
+        h.update(valeur.encode())
+        return h.hexdigest()
+
+    return hacher
+
+
 def keyed_hash(usage: str, valeur: str) -> str:
     """Keyed hash (HMAC-SHA256) for look-up and uniqueness, one sub-key per usage."""
-    sous_cle = _subkey(usage, settings.HASH_KEY)
-    return hmac.new(sous_cle, valeur.encode(), hashlib.sha256).hexdigest()
+    return keyed_hasher(usage)(valeur)

@@ -1,0 +1,266 @@
+"""Notices: the email or letter that gives a person their activation code.
+
+A notice to send is an ``EnvoiAvis`` row in PostgreSQL (Celery only carries it). Its
+encrypted content lists (profile id, channel, code): the code is in clear nowhere
+else, and the content is emptied once every email is sent and every letter printed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from consentement import cycle
+from consentement.enums import MotifAvis
+from consentement.models import EnvoiAvis, Lot
+from espace_sante.comptes.enums import StatutProfil
+from espace_sante.comptes.models import Profil
+from espace_sante.journal.enums import Action
+from espace_sante.journal.services import journaliser_cycle
+from espace_sante.lib import pdf
+
+logger = logging.getLogger(__name__)
+
+EMAIL, COURRIER, GUICHET = "email", "courrier", "guichet"
+STATUTS_AVISABLES = (StatutProfil.ANNONCE, StatutProfil.CREE)
+
+
+def canal_pour(profil: Profil) -> str:
+    return EMAIL if profil.email_contact else COURRIER
+
+
+def _date(d) -> str:
+    return date_format(timezone.localtime(d) if hasattr(d, "hour") else d, "j F Y")
+
+
+def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
+    """The notice's text, shared by the email and the printed letter."""
+    url = settings.SITE_URL.rstrip("/")
+    prenom = profil.prenoms.split(" ")[0] if profil.prenoms else ""
+    blocs: list[pdf.Bloc] = []
+    if profil.est_mineur():
+        blocs += [
+            ("titre", f"Le profil espace-sante de {prenom} {profil.nom_naissance}"),
+            (
+                "texte",
+                "Madame, Monsieur, en tant que représentant légal, vous pourrez consulter le "
+                "profil de cet enfant depuis votre propre espace, avec le sélecteur de profil, "
+                "dès que le vôtre sera activé.",
+            ),
+        ]
+    elif motif == MotifAvis.MAJORITE:
+        blocs += [
+            ("titre", "Vous avez 18 ans : votre profil espace-sante est à vous"),
+            (
+                "texte",
+                f"Bonjour {prenom}, vos représentants légaux n'ont plus accès à votre profil. "
+                "Activez-le avec le code ci-dessous pour le gérer vous-même.",
+            ),
+        ]
+    else:
+        blocs += [
+            ("titre", "Votre profil espace-sante"),
+            (
+                "texte",
+                f"Bonjour {prenom}, un profil espace-sante a été préparé pour vous : votre "
+                "dossier médical, vos échanges avec vos soignants et vos rendez-vous, au même "
+                "endroit, sécurisés.",
+            ),
+        ]
+    blocs += [
+        ("sous-titre", "Votre code personnel"),
+        ("code", cycle.formater_code(code)),
+    ]
+    if profil.code_activation_expire_le:
+        blocs.append(
+            ("texte", f"Ce code est valable jusqu'au {_date(profil.code_activation_expire_le)}.")
+        )
+    if not profil.est_mineur():
+        blocs.append(
+            (
+                "texte",
+                f"Pour activer votre profil, rendez-vous sur {url}/activation/ avec votre "
+                "numéro de sécurité sociale, votre date de naissance et ce code.",
+            )
+        )
+    if profil.statut == StatutProfil.ANNONCE and profil.date_limite_opposition:
+        blocs.append(
+            (
+                "texte",
+                "Vous ne souhaitez pas de profil ? Vous pouvez vous opposer à sa création "
+                f"jusqu'au {_date(profil.date_limite_opposition)} inclus sur {url}/opposition/ "
+                "avec ce même code, dans une France services, ou par courrier à votre caisse "
+                "d'assurance maladie. Sans réponse de votre part, le profil sera créé à cette "
+                "date ; vous pourrez toujours le clôturer ensuite.",
+            )
+        )
+    blocs.append(
+        (
+            "petit",
+            "Ne communiquez ce code à personne. Aucun agent ne vous le demandera par "
+            "téléphone. Besoin d'aide ? Une France services près de chez vous peut vous "
+            "accompagner.",
+        )
+    )
+    return blocs
+
+
+def _page_lettre(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
+    adresse = "\n".join(
+        filter(
+            None,
+            [
+                f"{profil.prenoms} {profil.nom_usage or profil.nom_naissance}",
+                profil.adresse,
+                f"{profil.code_postal} {profil.commune}".strip(),
+            ],
+        )
+    )
+    return [("entete", "espace-sante — Assurance maladie"), ("texte", adresse), ("espace", "")] + (
+        contenu_avis(profil, code, motif)
+    )
+
+
+def _message(profil: Profil, code: str, motif: str) -> EmailMessage:
+    blocs = contenu_avis(profil, code, motif)
+    corps = "\n\n".join(texte for style, texte in blocs if style != "titre")
+    return EmailMessage(subject=blocs[0][1], body=corps, to=[profil.email_contact])
+
+
+def planifier(envoi: EnvoiAvis) -> None:
+    """After commit, hand the notice to Celery; if the broker is down the sweep catches it."""
+    from consentement import tasks
+
+    def envoyer():
+        try:
+            tasks.avis_envoyer.delay(envoi.pk)
+        except Exception:  # broker down: avis_relancer picks it up later
+            logger.warning(
+                "Courtier indisponible : l'avis %s partira au prochain passage.", envoi.pk
+            )
+
+    transaction.on_commit(envoyer)
+
+
+def avis_emettre(profil: Profil, motif: MotifAvis, acteur: cycle.Acteur = cycle.ACTEUR_SYSTEME):
+    """A fresh code for the profile, sent to the address on file (email, else a letter)."""
+    with transaction.atomic():
+        code = cycle.nouveau_code(profil)
+        canal = canal_pour(profil)
+        envoi = EnvoiAvis.objects.create(
+            motif=motif,
+            contenu=json.dumps([[profil.pk, canal, code]]),
+            nb_emails=int(canal == EMAIL),
+            nb_courriers=int(canal == COURRIER),
+        )
+        _journaliser(profil, motif, canal, acteur)
+        planifier(envoi)
+    return envoi
+
+
+def avis_guichet(profil: Profil, acteur: cycle.Acteur) -> bytes:
+    """A new notice printed at a France services desk: the letter comes back as a PDF."""
+    with transaction.atomic():
+        code = cycle.nouveau_code(profil)
+        _journaliser(profil, MotifAvis.REEMISSION, GUICHET, acteur)
+    return pdf.document(
+        [_page_lettre(profil, code, MotifAvis.REEMISSION)], titre="Avis espace-sante"
+    )
+
+
+def _journaliser(profil, motif, canal, acteur: cycle.Acteur) -> None:
+    journaliser_cycle(
+        action=Action.AVIS_EMIS,
+        role=acteur.role,
+        acteur=acteur.user,
+        profil=profil,
+        pour_le_compte_de=profil if acteur.pour_autrui else None,
+        objet=profil,
+        details={"motif": motif, "canal": canal},
+    )
+
+
+def _entrees(envoi: EnvoiAvis, canal: str) -> list[tuple[Profil, str]]:
+    entrees = [e for e in json.loads(envoi.contenu or "[]") if e[1] == canal]
+    profils = Profil.objects.in_bulk([e[0] for e in entrees])
+    return [
+        (profils[pid], code)
+        for pid, _, code in entrees
+        if pid in profils and profils[pid].statut in STATUTS_AVISABLES
+    ]
+
+
+def _purger_si_livre(envoi: EnvoiAvis) -> None:
+    emails_faits = not envoi.nb_emails or envoi.emails_envoyes_le
+    courriers_faits = not envoi.nb_courriers or envoi.courriers_imprimes_le
+    if emails_faits and courriers_faits:
+        envoi.contenu = None
+
+
+def envoyer_emails(envoi_id: int) -> int:
+    """Send the emails of one notice row (at least once: a crash mid-way resends)."""
+    with transaction.atomic():
+        envoi = (
+            EnvoiAvis.objects.select_for_update(skip_locked=True)
+            .filter(pk=envoi_id, emails_envoyes_le__isnull=True, nb_emails__gt=0)
+            .first()
+        )
+        if envoi is None:
+            return 0
+        messages = [_message(p, code, envoi.motif) for p, code in _entrees(envoi, EMAIL)]
+        for debut in range(0, len(messages), 200):
+            mailers.default.send_messages(messages[debut : debut + 200])
+        envoi.emails_envoyes_le = timezone.now()
+        _purger_si_livre(envoi)
+        envoi.save()
+    return len(messages)
+
+
+def pdf_courriers(envois: list[EnvoiAvis]) -> tuple[bytes, int]:
+    pages = [
+        _page_lettre(p, code, envoi.motif)
+        for envoi in envois
+        for p, code in _entrees(envoi, COURRIER)
+    ]
+    return pdf.document(pages, titre="Courriers espace-sante"), len(pages)
+
+
+def courriers_imprimer(envois: list[EnvoiAvis]) -> bytes:
+    """The letters of these notices in one PDF; their codes are then emptied."""
+    with transaction.atomic():
+        envois = list(
+            EnvoiAvis.objects.select_for_update()
+            .filter(pk__in=[e.pk for e in envois], nb_courriers__gt=0, contenu__isnull=False)
+            .order_by("pk")
+        )
+        contenu, _ = pdf_courriers(envois)
+        for envoi in envois:
+            envoi.courriers_imprimes_le = timezone.now()
+            _purger_si_livre(envoi)
+            envoi.save()
+    return contenu
+
+
+def lettres_lot(lot_id: int) -> int:
+    """One PDF with the letters of a whole batch, one page per person, kept on the batch."""
+    with transaction.atomic():
+        lot = Lot.objects.select_for_update(skip_locked=True).filter(pk=lot_id).first()
+        if lot is None or lot.lettres:
+            return 0
+        envois = list(lot.envoiavis_set.filter(nb_courriers__gt=0).order_by("pk"))
+        contenu, n = pdf_courriers(envois)
+        lot.lettres.save("lettres.pdf", ContentFile(contenu), save=False)
+        lot.lettres_nombre = n
+        lot.save(update_fields=["lettres", "lettres_nombre"])
+        for envoi in envois:
+            envoi.courriers_imprimes_le = timezone.now()
+            _purger_si_livre(envoi)
+            envoi.save()
+    return n
