@@ -666,7 +666,7 @@ def traiter_morceau(morceau_id: int) -> bool:
     """Process one chunk in one transaction; False if already done or taken by another worker."""
     with transaction.atomic():
         morceau = (
-            LotMorceau.objects.select_for_update(skip_locked=True)
+            LotMorceau.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("lot")
             .filter(pk=morceau_id, fait=False)
             .first()
@@ -711,7 +711,7 @@ def finaliser(lot_id: int) -> bool:
     ):
         with transaction.atomic():
             morceau = (
-                LotMorceau.objects.select_for_update(skip_locked=True)
+                LotMorceau.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("lot")
                 .filter(pk=morceau_id, differees_faites=False)
                 .first()
