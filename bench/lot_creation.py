@@ -40,7 +40,6 @@ def main() -> None:
 
     from consentement import exemple, lots
     from consentement.enums import StatutLot
-    from consentement.models import Lot
     from espace_sante import embedded
     from espace_sante.comptes.models import Profil
 
@@ -52,7 +51,9 @@ def main() -> None:
     try:
         t = time.perf_counter()
         contenu = exemple.fichier(exemple.lignes(n))
-        print(f"rows={n} file_mb={len(contenu) / 1e6:.1f} generated_in_s={time.perf_counter() - t:.1f}")
+        print(
+            f"rows={n} file_mb={len(contenu) / 1e6:.1f} generated_in_s={time.perf_counter() - t:.1f}"
+        )
 
         with connection.cursor() as cur:
             cur.execute(

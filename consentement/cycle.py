@@ -366,3 +366,60 @@ def traiter_majorites() -> int:
                 avis.avis_emettre(jeune, MotifAvis.MAJORITE)
             n += 1
     return n
+
+
+# --- Identifying a person by their notice --------------------------------------------
+
+MESSAGE_INCONNU = (
+    "Ces informations ne correspondent à aucun avis en cours de validité. Vérifiez le numéro "
+    "de sécurité sociale, la date de naissance et le code (il ne contient ni la lettre O ni "
+    "la lettre I). Si votre code est perdu ou a expiré, demandez-en un nouveau."
+)
+MESSAGE_BLOQUE = (
+    "Trop d'essais infructueux : par sécurité, les essais sont suspendus pendant 15 minutes. "
+    "Réessayez plus tard, ou faites-vous aider dans une France services."
+)
+
+
+def identifier(*, nir: str, date_naissance: date, code: str | None, request) -> Profil:
+    """The profile matching NIR + birth date (+ notice code), or ActionImpossible.
+
+    The message never says which part was wrong, so nobody learns whether a NIR
+    exists; failures are counted per NIR and per IP address in PostgreSQL.
+    """
+    from espace_sante.comptes import verrouillage
+    from espace_sante.comptes.enums import PorteeTentative
+
+    portee = PorteeTentative.ACTIVATION
+    ip, compte = verrouillage.ip_de(request), nir_hash_de(nir)
+    if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
+        raise ActionImpossible(MESSAGE_BLOQUE)
+    profil = Profil.objects.filter(nir_hash=compte).first()
+    ok = (
+        profil is not None
+        and profil.date_naissance == date_naissance
+        and (code is None or code_valide(profil, code))
+    )
+    if not ok:
+        if profil is not None and profil.donnees_supprimees_le is None:
+            journaliser_cycle(
+                action=Action.ACTIVATION_ECHEC,
+                role=Role.ANONYME,
+                profil=profil,
+                details={"ip": ip},
+            )
+        if verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip):
+            raise ActionImpossible(MESSAGE_BLOQUE)
+        raise ActionImpossible(MESSAGE_INCONNU)
+    if code is not None and code_expire(profil):
+        raise ActionImpossible(
+            "Ce code a expiré. Demandez un nouveau code : il sera envoyé à l'adresse "
+            "(courriel ou postale) connue de votre caisse."
+        )
+    return profil
+
+
+def nir_hash_de(nir: str) -> str:
+    from espace_sante.lib import nir as nir_lib
+
+    return nir_lib.hacher(nir)

@@ -1,11 +1,17 @@
+from allauth.account.decorators import reauthentication_required
 from django import forms
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consentement import acces
-from consentement.decorators import espace_patient, exige
+from consentement import cycle, textes
+from consentement.decorators import espace_patient
+from consentement.enums import ModeCloture
+from consentement.forms import ClotureForm, ConfirmationForm
+from consentement.models import Decision
 from consentement.services import profil_basculer
+from consentement.views_publiques import _reponse_recu
 from espace_sante.comptes import roles
 
 
@@ -25,14 +31,93 @@ def changer_profil(request):
 @require_GET
 @espace_patient
 def mes_choix(request):
-    return render(request, "consentement/mes_choix.html")
+    return render(
+        request,
+        "consentement/mes_choix.html",
+        {
+            "decisions": request.profil.decisions.select_related("accompagnement"),
+            "accompagnements": request.profil.accompagnements.exclude(ouvert_le=None)
+            .select_related("mediateur__user")
+            .order_by("-ouvert_le"),
+        },
+    )
 
 
 @require_GET
-@exige(acces.peut_utiliser_espace_mediateur)
-def france_services(request):
+@espace_patient
+def recu(request, public_id):
+    decision = get_object_or_404(Decision, public_id=public_id, profil=request.profil)
+    return _reponse_recu(decision)
+
+
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+@espace_patient
+def cloture(request):
+    form = ClotureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profil = request.profil
+        try:
+            decision = cycle.cloturer(
+                profil,
+                ModeCloture(form.cleaned_data["mode"]),
+                cycle.acteur_web(request.user, profil),
+            )
+        except cycle.ActionImpossible as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request,
+                f"Le profil de {profil.nom_affiche} est clôturé (référence {decision.reference}). "
+                "Téléchargez votre accusé de réception ci-dessous.",
+            )
+            return redirect("consentement:cloture_faite", public_id=decision.public_id)
     return render(
         request,
-        "consentement/france_services.html",
-        {"mediateur": roles.mediateur_de(request.user)},
+        "consentement/cloture.html",
+        {"form": form, "textes": [(m.label, textes.CLOTURE[m]) for m in ModeCloture]},
+    )
+
+
+def _profil_cloture(request):
+    profil = roles.profil_cloture_de(request.user)
+    if profil is None:
+        raise Http404
+    return profil
+
+
+def _ma_decision(request, public_id) -> Decision:
+    """A decision the user took themselves (their closure, a minor's closure)."""
+    return get_object_or_404(Decision, public_id=public_id, acteur=request.user)
+
+
+@require_GET
+def cloture_faite(request, public_id):
+    decision = _ma_decision(request, public_id)
+    return render(request, "consentement/cloture_faite.html", {"decision": decision})
+
+
+@require_GET
+def recu_decision(request, public_id):
+    """The receipt of a decision the user took, even once the profile is closed."""
+    return _reponse_recu(_ma_decision(request, public_id))
+
+
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def reouverture(request):
+    profil = _profil_cloture(request)
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = cycle.rouvrir(profil, cycle.acteur_web(request.user, profil))
+        except cycle.ActionImpossible as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"Votre profil est rouvert (référence {decision.reference}).")
+            return redirect("consentement:mes_choix")
+    return render(
+        request,
+        "consentement/reouverture.html",
+        {"form": form, "profil": profil, "texte": textes.REOUVERTURE},
     )

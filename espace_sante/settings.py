@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "consentement.context_processors.espace",
+                "consentement.context_processors.accompagnement",
             ],
             # Tests set this to fail loudly on an undefined variable.
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),

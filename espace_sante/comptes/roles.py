@@ -32,6 +32,15 @@ def profil_de(user) -> Profil | None:
     return Profil.objects.filter(titulaire=user, statut=StatutProfil.ACTIVE).first()
 
 
+def profil_cloture_de(user) -> Profil | None:
+    """The user's own closed profile while it can still be reopened (data not erased)."""
+    if not user.is_authenticated:
+        return None
+    return Profil.objects.filter(
+        titulaire=user, statut=StatutProfil.CLOTURE, donnees_supprimees_le__isnull=True
+    ).first()
+
+
 def roles_de(user) -> set[Role]:
     roles: set[Role] = set()
     if not user.is_authenticated:

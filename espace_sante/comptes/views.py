@@ -29,7 +29,11 @@ def accueil(request):
 
 @require_GET
 def sans_espace(request):
-    return render(request, "comptes/sans_espace.html")
+    return render(
+        request,
+        "comptes/sans_espace.html",
+        {"profil_cloture": roles.profil_cloture_de(request.user)},
+    )
 
 
 @login_not_required

@@ -1,0 +1,170 @@
+"""France services accompagnements: a mediator acts for a person present at the desk.
+
+Opening one takes the person's NIR and birth date, then a proof of presence: a
+one-time code sent to their email on file, or the code of their notice. It lasts 30
+minutes at most and allows only the acts listed in ``ACTES``; each is journaled as
+"mediator X for person Y" on the person's chain.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.utils import timezone
+
+from consentement import cycle
+from consentement.enums import StatutAccompagnement
+from consentement.models import Accompagnement
+from espace_sante.comptes import roles, verrouillage
+from espace_sante.comptes.enums import PorteeTentative, Role, StatutProfil
+from espace_sante.comptes.models import Mediateur, Profil
+from espace_sante.journal.enums import Action
+from espace_sante.journal.services import journaliser_cycle
+from espace_sante.lib.crypto import keyed_hash
+
+DUREE = timedelta(minutes=30)
+VALIDITE_CODE_PRESENCE = timedelta(minutes=10)
+SESSION = "accompagnement"
+STATUTS_ACCOMPAGNABLES = (
+    StatutProfil.ANNONCE,
+    StatutProfil.CREE,
+    StatutProfil.ACTIVE,
+    StatutProfil.CLOTURE,
+)
+
+
+def _hash_presence(acc: Accompagnement, code: str) -> str:
+    return keyed_hash("presence", f"{acc.public_id}:{code}")
+
+
+def _journaliser(acc: Accompagnement, action: Action, **details) -> None:
+    journaliser_cycle(
+        action=action,
+        role=Role.MEDIATEUR,
+        acteur=acc.mediateur.user,
+        profil=acc.profil,
+        pour_le_compte_de=acc.profil,
+        objet=acc,
+        details={"site": acc.mediateur.site_france_services, **details},
+    )
+
+
+def commencer(mediateur: Mediateur, *, nir: str, date_naissance, request) -> Accompagnement:
+    """Find the person's profile; the accompagnement waits for the proof of presence."""
+    ip = verrouillage.ip_de(request)
+    compte = f"mediateur:{mediateur.pk}"
+    portee = PorteeTentative.RECHERCHE_NIR
+    if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
+        raise cycle.ActionImpossible(cycle.MESSAGE_BLOQUE)
+    profil = Profil.objects.filter(
+        nir_hash=cycle.nir_hash_de(nir),
+        date_naissance=date_naissance,
+        statut__in=STATUTS_ACCOMPAGNABLES,
+        donnees_supprimees_le__isnull=True,
+    ).first()
+    if profil is None:
+        verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)
+        raise cycle.ActionImpossible(
+            "Aucun profil ne correspond à ce numéro de sécurité sociale et à cette date de "
+            "naissance. Vérifiez-les sur la carte Vitale ou l'attestation de la personne."
+        )
+    return Accompagnement.objects.create(mediateur=mediateur, profil=profil)
+
+
+def envoyer_code_presence(acc: Accompagnement) -> bool:
+    """A 6-digit code to the person's email on file; False if there is none."""
+    email = acc.profil.email_contact
+    if not email or acc.statut != StatutAccompagnement.PRESENCE:
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    acc.code_presence_hash = _hash_presence(acc, code)
+    acc.code_presence_expire_le = timezone.now() + VALIDITE_CODE_PRESENCE
+    acc.save(update_fields=["code_presence_hash", "code_presence_expire_le"])
+    mailers.default.send_messages(
+        [
+            EmailMessage(
+                subject="Votre code pour être accompagné en France services",
+                body=(
+                    f"Bonjour,\n\nVoici le code à donner au médiateur France services "
+                    f"({acc.mediateur.site_france_services}) qui vous accompagne : {code}\n\n"
+                    "Il est valable 10 minutes. Si vous n'êtes pas à un guichet France services "
+                    "en ce moment, ne le communiquez à personne."
+                ),
+                to=[email],
+            )
+        ]
+    )
+    return True
+
+
+def prouver_presence(acc: Accompagnement, saisie: str, request) -> bool:
+    ip = verrouillage.ip_de(request)
+    compte = acc.profil.nir_hash
+    portee = PorteeTentative.ACTIVATION
+    if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
+        raise cycle.ActionImpossible(cycle.MESSAGE_BLOQUE)
+    code = "".join(saisie.split())
+    preuve = ""
+    if (
+        acc.code_presence_hash
+        and acc.code_presence_expire_le
+        and acc.code_presence_expire_le > timezone.now()
+        and secrets.compare_digest(_hash_presence(acc, code), acc.code_presence_hash)
+    ):
+        preuve = "code envoyé par courriel"
+    elif cycle.code_valide(acc.profil, code) and not cycle.code_expire(acc.profil):
+        preuve = "code de l'avis"
+    if not preuve:
+        verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)
+        return False
+    maintenant = timezone.now()
+    with transaction.atomic():
+        acc.statut = StatutAccompagnement.OUVERT
+        acc.preuve = preuve
+        acc.ouvert_le = maintenant
+        acc.expire_le = maintenant + DUREE
+        acc.code_presence_hash = ""
+        acc.save()
+        _journaliser(acc, Action.ACCOMPAGNEMENT_OUVERT, preuve=preuve)
+    request.session[SESSION] = str(acc.public_id)
+    return True
+
+
+def en_cours(request) -> Accompagnement | None:
+    """The open accompagnement of this mediator's session, if still within its 30 minutes."""
+    public_id = request.session.get(SESSION)
+    mediateur = roles.mediateur_de(request.user) if public_id else None
+    if mediateur is None:
+        return None
+    acc = (
+        Accompagnement.objects.select_related("profil", "mediateur__user")
+        .filter(public_id=public_id, mediateur=mediateur)
+        .first()
+    )
+    return acc if acc is not None and acc.est_en_cours() else None
+
+
+def fermer(acc: Accompagnement, request=None) -> None:
+    with transaction.atomic():
+        acc.statut = StatutAccompagnement.FERME
+        acc.ferme_le = timezone.now()
+        acc.save(update_fields=["statut", "ferme_le"])
+        _journaliser(acc, Action.ACCOMPAGNEMENT_FERME)
+    if request is not None:
+        request.session.pop(SESSION, None)
+
+
+def modifier_coordonnees(acc: Accompagnement, donnees: dict) -> list[str]:
+    """Update contact details and notification preferences; return the fields changed."""
+    profil = acc.profil
+    changes = [champ for champ, valeur in donnees.items() if getattr(profil, champ) != valeur]
+    if changes:
+        with transaction.atomic():
+            for champ in changes:
+                setattr(profil, champ, donnees[champ])
+            profil.save(update_fields=changes)
+            _journaliser(acc, Action.COORDONNEES_MODIFIEES, champs=changes)
+    return changes

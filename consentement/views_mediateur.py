@@ -1,0 +1,222 @@
+"""France services pages. Everything after opening needs an accompagnement in progress."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consentement import acces, accompagnement, avis, cycle, textes
+from consentement.decorators import exige
+from consentement.enums import ModeCloture
+from consentement.forms import (
+    ClotureForm,
+    ConfirmationForm,
+    CoordonneesForm,
+    IdentificationForm,
+    PresenceForm,
+)
+from consentement.models import Accompagnement, Decision
+from consentement.views_publiques import _reponse_recu
+from espace_sante.comptes import roles
+from espace_sante.comptes.enums import StatutProfil
+from espace_sante.comptes.views import _masquer
+
+
+def _accompagnement_requis(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        acc = accompagnement.en_cours(request)
+        if acc is None:
+            messages.warning(
+                request,
+                "Aucun accompagnement en cours : il a été fermé ou ses 30 minutes sont écoulées.",
+            )
+            return redirect("consentement:france_services")
+        request.accompagnement = acc
+        return view(request, *args, **kwargs)
+
+    return exige(acces.peut_utiliser_espace_mediateur)(wrapper)
+
+
+@require_http_methods(["GET", "POST"])
+@exige(acces.peut_utiliser_espace_mediateur)
+def france_services(request):
+    mediateur = roles.mediateur_de(request.user)
+    form = IdentificationForm(request.POST or None, avec_code=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            acc = accompagnement.commencer(
+                mediateur,
+                nir=form.cleaned_data["nir"],
+                date_naissance=form.cleaned_data["date_naissance"],
+                request=request,
+            )
+        except cycle.ActionImpossible as e:
+            form.add_error(None, str(e))
+        else:
+            return redirect("consentement:accompagnement_presence", public_id=acc.public_id)
+    return render(
+        request,
+        "consentement/france_services.html",
+        {"mediateur": mediateur, "form": form, "en_cours": accompagnement.en_cours(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@exige(acces.peut_utiliser_espace_mediateur)
+def accompagnement_presence(request, public_id):
+    acc = get_object_or_404(
+        Accompagnement.objects.select_related("profil", "mediateur__user"),
+        public_id=public_id,
+        mediateur=roles.mediateur_de(request.user),
+        statut="presence",
+    )
+    form = PresenceForm(request.POST if "code" in request.POST else None)
+    if request.method == "POST" and "envoyer" in request.POST:
+        if accompagnement.envoyer_code_presence(acc):
+            messages.success(request, f"Code envoyé à {_masquer(acc.profil.email_contact)}.")
+        else:
+            messages.error(request, "Aucune adresse électronique n'est connue pour cette personne.")
+        return redirect("consentement:accompagnement_presence", public_id=acc.public_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ok = accompagnement.prouver_presence(acc, form.cleaned_data["code"], request)
+        except cycle.ActionImpossible as e:
+            form.add_error(None, str(e))
+        else:
+            if ok:
+                return redirect("consentement:accompagnement")
+            form.add_error("code", "Code incorrect ou expiré. Vérifiez-le avec la personne.")
+    return render(
+        request,
+        "consentement/accompagnement_presence.html",
+        {
+            "acc": acc,
+            "form": form,
+            "email_masque": _masquer(acc.profil.email_contact) if acc.profil.email_contact else "",
+        },
+    )
+
+
+@require_GET
+@_accompagnement_requis
+def accompagnement_tableau(request):
+    acc = request.accompagnement
+    profil = acc.profil
+    return render(
+        request,
+        "consentement/accompagnement.html",
+        {
+            "acc": acc,
+            "profil": profil,
+            "peut_opposer": cycle.opposition_possible(profil),
+            "peut_cloturer": profil.statut in (StatutProfil.CREE, StatutProfil.ACTIVE),
+            "peut_reediter": profil.statut in avis.STATUTS_AVISABLES and not profil.est_mineur(),
+            "decisions": Decision.objects.filter(accompagnement=acc),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_accompagnement_requis
+def accompagnement_opposition(request):
+    acc = request.accompagnement
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = cycle.opposer(acc.profil, cycle.acteur_mediateur(acc))
+        except cycle.ActionImpossible as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"Opposition enregistrée (référence {decision.reference}).")
+            return redirect("consentement:accompagnement")
+    return render(
+        request,
+        "consentement/accompagnement_decision.html",
+        {"acc": acc, "form": form, "titre": "Opposition à la création du profil",
+         "textes": [("", textes.OPPOSITION)]},
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@_accompagnement_requis
+def accompagnement_cloture(request):
+    acc = request.accompagnement
+    form = ClotureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = cycle.cloturer(
+                acc.profil, ModeCloture(form.cleaned_data["mode"]), cycle.acteur_mediateur(acc)
+            )
+        except cycle.ActionImpossible as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"Clôture enregistrée (référence {decision.reference}).")
+            return redirect("consentement:accompagnement")
+    return render(
+        request,
+        "consentement/accompagnement_decision.html",
+        {"acc": acc, "form": form, "titre": "Clôture du profil",
+         "textes": [(m.label, textes.CLOTURE[m]) for m in ModeCloture]},
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@_accompagnement_requis
+def accompagnement_coordonnees(request):
+    acc = request.accompagnement
+    champs = list(CoordonneesForm.base_fields)
+    initial = {c: getattr(acc.profil, c) for c in champs}
+    form = CoordonneesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = accompagnement.modifier_coordonnees(acc, form.cleaned_data)
+        messages.success(
+            request,
+            "Coordonnées et préférences enregistrées." if changes else "Aucune modification.",
+        )
+        return redirect("consentement:accompagnement")
+    return render(
+        request, "consentement/accompagnement_coordonnees.html", {"acc": acc, "form": form}
+    )
+
+
+@require_GET
+@_accompagnement_requis
+def accompagnement_activation(request):
+    return render(
+        request, "consentement/accompagnement_activation.html", {"acc": request.accompagnement}
+    )
+
+
+@require_POST
+@_accompagnement_requis
+def accompagnement_avis(request):
+    acc = request.accompagnement
+    if acc.profil.statut not in avis.STATUTS_AVISABLES or acc.profil.est_mineur():
+        raise Http404
+    contenu = avis.avis_guichet(acc.profil, cycle.acteur_mediateur(acc))
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    reponse["Content-Disposition"] = 'attachment; filename="avis-espace-sante.pdf"'
+    return reponse
+
+
+@require_GET
+@_accompagnement_requis
+def accompagnement_recu(request, public_id):
+    decision = get_object_or_404(
+        Decision, public_id=public_id, accompagnement=request.accompagnement
+    )
+    return _reponse_recu(decision)
+
+
+@require_POST
+@exige(acces.peut_utiliser_espace_mediateur)
+def accompagnement_fermer(request):
+    acc = accompagnement.en_cours(request)
+    if acc is not None:
+        accompagnement.fermer(acc, request)
+        messages.success(request, f"Accompagnement de {acc.profil.nom_affiche} terminé.")
+    request.session.pop(accompagnement.SESSION, None)
+    return redirect("consentement:france_services")

@@ -1,0 +1,241 @@
+"""Pages without an account: opposition, activation, a new code.
+
+Each starts with the person proving who they are with their notice (NIR, birth
+date, code). The profile found is kept in the session for 30 minutes, by public id.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from consentement import avis, cycle, recus, textes
+from consentement.enums import MotifAvis
+from consentement.forms import CompteForm, ConfirmationForm, IdentificationForm
+from consentement.models import Decision
+from espace_sante.comptes import otp, verrouillage
+from espace_sante.comptes.enums import PorteeTentative, StatutProfil
+from espace_sante.comptes.models import Profil, User
+
+DUREE_ETAPE = 30 * 60
+SESSION_OPPOSITION = "opposition_profil"
+SESSION_ACTIVATION = "activation_profil"
+SESSION_RECUS = "recus_autorises"
+
+
+def _retenir(request, cle: str, profil: Profil) -> None:
+    request.session[cle] = {"profil": str(profil.public_id), "t": time.time()}
+
+
+def _retrouver(request, cle: str) -> Profil | None:
+    etape = request.session.get(cle)
+    if not etape or time.time() - etape["t"] > DUREE_ETAPE:
+        return None
+    return Profil.objects.filter(public_id=etape["profil"]).first()
+
+
+def _autoriser_recu(request, decision: Decision) -> None:
+    request.session[SESSION_RECUS] = [
+        *request.session.get(SESSION_RECUS, []),
+        str(decision.public_id),
+    ]
+
+
+def _identifier(request, form) -> Profil | None:
+    try:
+        return cycle.identifier(
+            nir=form.cleaned_data["nir"],
+            date_naissance=form.cleaned_data["date_naissance"],
+            code=form.cleaned_data.get("code"),
+            request=request,
+        )
+    except cycle.ActionImpossible as e:
+        form.add_error(None, str(e))
+        return None
+
+
+# --- Opposition -----------------------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def opposition(request):
+    form = IdentificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profil = _identifier(request, form)
+        if profil is not None:
+            _retenir(request, SESSION_OPPOSITION, profil)
+            return redirect("consentement:opposition_confirmer")
+    return render(request, "consentement/opposition.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def opposition_confirmer(request):
+    profil = _retrouver(request, SESSION_OPPOSITION)
+    if profil is None:
+        messages.info(request, "Identifiez-vous de nouveau avec votre avis (30 minutes au plus).")
+        return redirect("consentement:opposition")
+    if not cycle.opposition_possible(profil):
+        return render(request, "consentement/opposition_impossible.html", {"profil": profil})
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        acteur = (
+            cycle.acteur_representant_anonyme()
+            if profil.est_mineur()
+            else cycle.acteur_web(request.user, profil)
+        )
+        try:
+            decision = cycle.opposer(profil, acteur)
+        except cycle.ActionImpossible as e:
+            form.add_error(None, str(e))
+        else:
+            del request.session[SESSION_OPPOSITION]
+            _autoriser_recu(request, decision)
+            return redirect("consentement:opposition_faite", public_id=decision.public_id)
+    return render(
+        request,
+        "consentement/opposition_confirmer.html",
+        {"form": form, "profil": profil, "texte": textes.OPPOSITION},
+    )
+
+
+@login_not_required
+@require_GET
+def opposition_faite(request, public_id):
+    decision = _decision_autorisee(request, public_id)
+    return render(request, "consentement/opposition_faite.html", {"decision": decision})
+
+
+def _decision_autorisee(request, public_id) -> Decision:
+    """A receipt shown without an account: only to the session that took the decision."""
+    if str(public_id) not in request.session.get(SESSION_RECUS, []):
+        raise Http404
+    return get_object_or_404(Decision, public_id=public_id)
+
+
+@login_not_required
+@require_GET
+def recu_public(request, public_id):
+    return _reponse_recu(_decision_autorisee(request, public_id))
+
+
+def _reponse_recu(decision: Decision) -> HttpResponse:
+    reponse = HttpResponse(recus.recu_pdf(decision), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="recu-{decision.reference}.pdf"'
+    return reponse
+
+
+# --- Activation -------------------------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def activation(request):
+    if request.user.is_authenticated:
+        return render(request, "consentement/activation_connecte.html")
+    form = IdentificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profil = _identifier(request, form)
+        if profil is not None:
+            if profil.statut not in (StatutProfil.ANNONCE, StatutProfil.CREE):
+                form.add_error(None, "Ce profil ne peut pas être activé. " + cycle.MESSAGE_INCONNU)
+            elif profil.est_mineur():
+                form.add_error(
+                    None,
+                    "Le profil d'un enfant mineur ne s'active pas seul : il s'utilise depuis "
+                    "l'espace de son représentant légal. Activez votre propre profil, puis "
+                    "choisissez celui de l'enfant avec le sélecteur de profil.",
+                )
+            else:
+                _retenir(request, SESSION_ACTIVATION, profil)
+                return redirect("consentement:activation_compte")
+    return render(request, "consentement/activation.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def activation_compte(request):
+    """Step 2: email and password. Step 3 is the second factor, sent to that email."""
+    profil = _retrouver(request, SESSION_ACTIVATION)
+    if profil is None or request.user.is_authenticated:
+        return redirect("consentement:activation")
+    existant = profil.titulaire  # an earlier attempt stopped before the second factor
+    form = CompteForm(request.POST or None, utilisateur_existant=existant)
+    if request.method == "POST" and form.is_valid():
+        user = existant or User(prenom=profil.prenoms.split(" ")[0], nom=profil.nom_naissance)
+        user.email = form.cleaned_data["email"]
+        user.set_password(form.cleaned_data["mot_de_passe"])
+        user.save()
+        if existant is None:
+            Profil.objects.filter(pk=profil.pk).update(titulaire=user)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        otp.envoyer_code_email(user)
+        suite = reverse("consentement:activation_terminer")
+        return redirect(f"{reverse('comptes:otp')}?next={suite}")
+    return render(request, "consentement/activation_compte.html", {"form": form, "profil": profil})
+
+
+@require_GET
+def activation_terminer(request):
+    """After the second factor: the email is proved, the profile becomes active."""
+    from allauth.account.models import EmailAddress
+
+    profil = _retrouver(request, SESSION_ACTIVATION)
+    if profil is None or profil.titulaire_id != request.user.pk:
+        return redirect("comptes:accueil")
+    EmailAddress.objects.update_or_create(
+        user=request.user,
+        email=request.user.email,
+        defaults={"verified": True, "primary": True},
+    )
+    try:
+        decision = cycle.activer(profil, request.user, cycle.acteur_web(request.user, profil))
+    except cycle.ActionImpossible as e:
+        messages.error(request, str(e))
+        return redirect("comptes:accueil")
+    del request.session[SESSION_ACTIVATION]
+    messages.success(
+        request,
+        f"Votre profil est activé (référence {decision.reference}). Pour plus de sécurité, "
+        "ajoutez une application d'authentification dans « Sécurité du compte ».",
+    )
+    return redirect("dossier:accueil")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def nouveau_code(request):
+    form = IdentificationForm(request.POST or None, avec_code=False)
+    envoye = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            profil = cycle.identifier(
+                nir=form.cleaned_data["nir"],
+                date_naissance=form.cleaned_data["date_naissance"],
+                code=None,
+                request=request,
+            )
+        except cycle.ActionImpossible as e:
+            if str(e) == cycle.MESSAGE_BLOQUE:
+                form.add_error(None, str(e))
+            else:
+                envoye = True  # same answer whether or not the NIR exists
+        else:
+            # Each new code counts as an attempt: nobody can re-issue codes in a loop.
+            verrouillage.enregistrer_echec(
+                portee=PorteeTentative.ACTIVATION,
+                compte=profil.nir_hash,
+                ip=verrouillage.ip_de(request),
+            )
+            if profil.statut in avis.STATUTS_AVISABLES and not profil.est_mineur():
+                avis.avis_emettre(profil, MotifAvis.RENOUVELLEMENT)
+            envoye = True
+    return render(request, "consentement/nouveau_code.html", {"form": form, "envoye": envoye})
