@@ -1,3 +1,5 @@
+from functools import wraps
+
 from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
@@ -50,9 +52,9 @@ def recu(request, public_id):
     return _reponse_recu(decision)
 
 
-@reauthentication_required
 @require_http_methods(["GET", "POST"])
 @espace_patient
+@reauthentication_required
 def cloture(request):
     form = ClotureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,10 +105,20 @@ def recu_decision(request, public_id):
     return _reponse_recu(_ma_decision(request, public_id))
 
 
-@reauthentication_required
+def _avec_profil_cloture(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.profil_cloture = _profil_cloture(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @require_http_methods(["GET", "POST"])
+@_avec_profil_cloture
+@reauthentication_required
 def reouverture(request):
-    profil = _profil_cloture(request)
+    profil = request.profil_cloture
     form = ConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

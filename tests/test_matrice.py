@@ -33,6 +33,13 @@ def _post_seulement():
     return _tous(405, anonyme=302)
 
 
+AUTRE = "00000000-0000-4000-8000-000000000000"  # a public id that belongs to nobody
+
+
+def _accompagnement():
+    return _tous(404, anonyme=302, mediateur=302)
+
+
 def _public_deconnecte():
     """allauth pages for visitors: a logged-in user is sent on."""
     return _tous(302, anonyme=200)
@@ -68,6 +75,32 @@ MATRICE = {
     "consentement:changer_profil": ({}, _post_seulement()),
     "consentement:mes_choix": ({}, _espace_patient()),
     "consentement:france_services": ({}, _role({"mediateur"})),
+    "consentement:recu": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    # Closure and reopening sit behind a fresh re-authentication: the test login has
+    # no recent password entry, so the patient is asked for it (302); others get 404.
+    "consentement:cloture": ({}, _tous(404, anonyme=302, patient=302, parent=302)),
+    "consentement:cloture_faite": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "consentement:recu_decision": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "consentement:reouverture": ({}, _tous(404, anonyme=302)),  # no closed profile
+    # Pages without an account (the notice's code is the proof).
+    "consentement:opposition": ({}, _tous(200)),
+    "consentement:opposition_confirmer": ({}, _tous(302)),  # no identified profile yet
+    "consentement:opposition_faite": ({"public_id": AUTRE}, _tous(404)),
+    "consentement:recu_public": ({"public_id": AUTRE}, _tous(404)),
+    "consentement:activation": ({}, _tous(200)),
+    "consentement:activation_compte": ({}, _tous(302)),
+    "consentement:activation_terminer": ({}, _tous(302)),
+    "consentement:nouveau_code": ({}, _tous(200)),
+    # France services: a mediator with no accompagnement in progress is sent home.
+    "consentement:accompagnement_presence": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "consentement:accompagnement": ({}, _accompagnement()),
+    "consentement:accompagnement_opposition": ({}, _accompagnement()),
+    "consentement:accompagnement_cloture": ({}, _accompagnement()),
+    "consentement:accompagnement_coordonnees": ({}, _accompagnement()),
+    "consentement:accompagnement_activation": ({}, _accompagnement()),
+    "consentement:accompagnement_recu": ({"public_id": AUTRE}, _accompagnement()),
+    "consentement:accompagnement_avis": ({}, _post_seulement()),
+    "consentement:accompagnement_fermer": ({}, _post_seulement()),
     "dossier:accueil": ({}, _espace_patient()),
     "dossier:pro_accueil": ({}, _role({"professionnel", "professionnel_bloque"})),
     "messagerie:accueil": ({}, _espace_patient()),
@@ -114,6 +147,8 @@ def test_unverified_sessions_reach_only_the_code_page(client, persona, request):
             "comptes:otp",
             "comptes:otp_renvoyer",
             "account_confirm_login_code",
+            "consentement:opposition_confirmer",  # public steps: back to their first step
+            "consentement:activation_compte",
         }:
             continue  # public pages, and pages that end, finish or refuse a login
         reponse = client.get(reverse(nom, kwargs=kwargs))

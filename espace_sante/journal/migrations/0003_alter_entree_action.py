@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journal', '0002_journal_append_only_trigger'),
+        ("journal", "0002_journal_append_only_trigger"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='entree',
-            name='action',
-            field=models.CharField(choices=[('connexion', 'Connexion'), ('connexion_echec', 'Échec de connexion'), ('deconnexion', 'Déconnexion'), ('otp_verifie', 'Second facteur validé'), ('otp_echec', 'Échec du second facteur'), ('otp_appareil_ajoute', 'Moyen de second facteur ajouté'), ('otp_codes_secours', 'Codes de secours générés'), ('verrouillage', 'Compte ou adresse IP temporairement bloqué'), ('profil_bascule', 'Changement de profil affiché'), ('cles_rotation', 'Rotation des clés de chiffrement'), ('decision', 'Décision enregistrée'), ('donnees_supprimees', 'Données du profil supprimées'), ('avis_emis', "Avis avec code d'activation émis"), ('activation_echec', "Échec d'activation"), ('representation_fin', "Fin d'une représentation légale"), ('coordonnees_modifiees', 'Coordonnées ou préférences modifiées'), ('accompagnement_ouvert', 'Accompagnement France services ouvert'), ('accompagnement_ferme', 'Accompagnement France services fermé'), ('lot_importe', 'Lot de création de profils importé'), ('annonces_echues', "Délais d'opposition échus : profils créés")], max_length=40),
+            model_name="entree",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("connexion", "Connexion"),
+                    ("connexion_echec", "Échec de connexion"),
+                    ("deconnexion", "Déconnexion"),
+                    ("otp_verifie", "Second facteur validé"),
+                    ("otp_echec", "Échec du second facteur"),
+                    ("otp_appareil_ajoute", "Moyen de second facteur ajouté"),
+                    ("otp_codes_secours", "Codes de secours générés"),
+                    ("verrouillage", "Compte ou adresse IP temporairement bloqué"),
+                    ("profil_bascule", "Changement de profil affiché"),
+                    ("cles_rotation", "Rotation des clés de chiffrement"),
+                    ("decision", "Décision enregistrée"),
+                    ("donnees_supprimees", "Données du profil supprimées"),
+                    ("avis_emis", "Avis avec code d'activation émis"),
+                    ("activation_echec", "Échec d'activation"),
+                    ("representation_fin", "Fin d'une représentation légale"),
+                    ("coordonnees_modifiees", "Coordonnées ou préférences modifiées"),
+                    ("accompagnement_ouvert", "Accompagnement France services ouvert"),
+                    ("accompagnement_ferme", "Accompagnement France services fermé"),
+                    ("lot_importe", "Lot de création de profils importé"),
+                    ("annonces_echues", "Délais d'opposition échus : profils créés"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
