@@ -225,7 +225,7 @@ class DecisionAdmin(admin.ModelAdmin):
     def vue_opposition(self, request):
         if not self.has_view_permission(request):
             raise Http404
-        form = OppositionRecueForm(request.POST or None)
+        form = OppositionRecueForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             acteur = cycle.acteur_agent(request.user, Canal(form.cleaned_data["canal"]))
             try:

@@ -69,6 +69,11 @@ class Decision(models.Model):
         return f"{self.get_type_display()} — {self.horodatage:%d/%m/%Y %H:%M}"
 
     @property
+    def mode_libelle(self) -> str:
+        mode = self.details.get("mode")
+        return ModeCloture(mode).label if mode else ""
+
+    @property
     def reference(self) -> str:
         return str(self.public_id).split("-")[0].upper()
 

@@ -56,7 +56,7 @@ def recu(request, public_id):
 @espace_patient
 @reauthentication_required
 def cloture(request):
-    form = ClotureForm(request.POST or None)
+    form = ClotureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         profil = request.profil
         try:
@@ -119,7 +119,7 @@ def _avec_profil_cloture(view):
 @reauthentication_required
 def reouverture(request):
     profil = request.profil_cloture
-    form = ConfirmationForm(request.POST or None)
+    form = ConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             decision = cycle.rouvrir(profil, cycle.acteur_web(request.user, profil))

@@ -44,7 +44,7 @@ def _accompagnement_requis(view):
 @exige(acces.peut_utiliser_espace_mediateur)
 def france_services(request):
     mediateur = roles.mediateur_de(request.user)
-    form = IdentificationForm(request.POST or None, avec_code=False)
+    form = IdentificationForm(request.POST if request.method == "POST" else None, avec_code=False)
     if request.method == "POST" and form.is_valid():
         try:
             acc = accompagnement.commencer(
@@ -123,7 +123,7 @@ def accompagnement_tableau(request):
 @_accompagnement_requis
 def accompagnement_opposition(request):
     acc = request.accompagnement
-    form = ConfirmationForm(request.POST or None)
+    form = ConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             decision = cycle.opposer(acc.profil, cycle.acteur_mediateur(acc))
@@ -144,7 +144,7 @@ def accompagnement_opposition(request):
 @_accompagnement_requis
 def accompagnement_cloture(request):
     acc = request.accompagnement
-    form = ClotureForm(request.POST or None)
+    form = ClotureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             decision = cycle.cloturer(
@@ -169,7 +169,7 @@ def accompagnement_coordonnees(request):
     acc = request.accompagnement
     champs = list(CoordonneesForm.base_fields)
     initial = {c: getattr(acc.profil, c) for c in champs}
-    form = CoordonneesForm(request.POST or None, initial=initial)
+    form = CoordonneesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = accompagnement.modifier_coordonnees(acc, form.cleaned_data)
         messages.success(

@@ -67,7 +67,7 @@ def _identifier(request, form) -> Profil | None:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def opposition(request):
-    form = IdentificationForm(request.POST or None)
+    form = IdentificationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         profil = _identifier(request, form)
         if profil is not None:
@@ -85,7 +85,7 @@ def opposition_confirmer(request):
         return redirect("consentement:opposition")
     if not cycle.opposition_possible(profil):
         return render(request, "consentement/opposition_impossible.html", {"profil": profil})
-    form = ConfirmationForm(request.POST or None)
+    form = ConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         acteur = (
             cycle.acteur_representant_anonyme()
@@ -141,7 +141,7 @@ def _reponse_recu(decision: Decision) -> HttpResponse:
 def activation(request):
     if request.user.is_authenticated:
         return render(request, "consentement/activation_connecte.html")
-    form = IdentificationForm(request.POST or None)
+    form = IdentificationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         profil = _identifier(request, form)
         if profil is not None:
@@ -168,7 +168,9 @@ def activation_compte(request):
     if profil is None or request.user.is_authenticated:
         return redirect("consentement:activation")
     existant = profil.titulaire  # an earlier attempt stopped before the second factor
-    form = CompteForm(request.POST or None, utilisateur_existant=existant)
+    form = CompteForm(
+        request.POST if request.method == "POST" else None, utilisateur_existant=existant
+    )
     if request.method == "POST" and form.is_valid():
         user = existant or User(prenom=profil.prenoms.split(" ")[0], nom=profil.nom_naissance)
         user.email = form.cleaned_data["email"]
@@ -213,7 +215,7 @@ def activation_terminer(request):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def nouveau_code(request):
-    form = IdentificationForm(request.POST or None, avec_code=False)
+    form = IdentificationForm(request.POST if request.method == "POST" else None, avec_code=False)
     envoye = False
     if request.method == "POST" and form.is_valid():
         try:

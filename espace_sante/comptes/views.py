@@ -54,7 +54,7 @@ def verification(request):
     if request.user.is_verified():
         return redirect(_suite(request, roles.url_accueil(request.user)))
     methodes = otp.methodes(request.user)
-    form = CodeForm(request.POST or None, methodes=methodes)
+    form = CodeForm(request.POST if request.method == "POST" else None, methodes=methodes)
     if request.method == "POST" and form.is_valid():
         try:
             ok = otp.verifier(
@@ -118,7 +118,7 @@ def _page_totp(request, form, device):
 @require_http_methods(["GET", "POST"])
 def totp_ajout(request):
     """GET explains; POST confirms the pending device with a first code."""
-    form = ConfirmationTOTPForm(request.POST or None)
+    form = ConfirmationTOTPForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":
         return _page_totp(request, form, None)
     if form.is_valid():

@@ -13,6 +13,7 @@ from django.db import models
 from espace_sante.lib import crypto
 
 _CIPHERTEXT = "_chiffre_"
+_A_DECHIFFRER = object()  # loaded from the database, decrypted on first read
 
 
 def aad_for(instance: models.Model, field_name: str) -> bytes:
@@ -29,7 +30,7 @@ class _EncryptedDescriptor:
             return self
         data = instance.__dict__
         name = self.field.attname
-        if name not in data:
+        if data.get(name, _A_DECHIFFRER) is _A_DECHIFFRER:
             blob = data.get(_CIPHERTEXT + name)
             data[name] = (
                 None if blob is None else crypto.decrypt(blob, aad_for(instance, name)).decode()
@@ -40,8 +41,9 @@ class _EncryptedDescriptor:
         name = self.field.attname
         if isinstance(value, bytes | memoryview):
             # Loaded from the database: keep the ciphertext, decrypt on demand.
+            # A marker, not a missing key: Django would take the field for deferred.
             instance.__dict__[_CIPHERTEXT + name] = bytes(value)
-            instance.__dict__.pop(name, None)
+            instance.__dict__[name] = _A_DECHIFFRER
         else:
             instance.__dict__[_CIPHERTEXT + name] = None
             instance.__dict__[name] = value

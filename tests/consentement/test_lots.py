@@ -108,10 +108,14 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_are_created():
     enfant = crees.get(lot_ligne=4)
     assert enfant.nir == lignes[2][0]  # stored encrypted, read back
     assert set(enfant.representants.values_list("representant__lot_ligne", flat=True)) == {2, 3}
-    assert list(crees.get(lot_ligne=18).representants.values_list("representant__lot_ligne", flat=True)) == [20]
+    assert list(
+        crees.get(lot_ligne=18).representants.values_list("representant__lot_ligne", flat=True)
+    ) == [20]
     assert crees.get(lot_ligne=2).date_limite_opposition == lot.date_limite_opposition
 
-    rapport = list(csv.reader(io.StringIO("".join(lots.rapport_csv(lot)).lstrip("\ufeff")), delimiter=";"))
+    rapport = list(
+        csv.reader(io.StringIO("".join(lots.rapport_csv(lot)).lstrip("\ufeff")), delimiter=";")
+    )
     assert rapport[0] == ["ligne", "champ", "motif", "ligne importée"]
     assert len(rapport) == 1 + 13 + 2
     assert rapport[1][:2] == ["5", "nir"]
