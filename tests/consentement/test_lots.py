@@ -14,7 +14,7 @@ from consentement import avis, cycle, exemple, lots
 from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot
 from espace_sante.comptes.enums import StatutProfil
-from espace_sante.comptes.models import Profil, Representation
+from espace_sante.comptes.models import Profil
 from espace_sante.lib import nir as nir_lib
 from tests.comptes.factories import ProfilFactory
 
@@ -38,12 +38,7 @@ def _avec(ligne, champs):
 
 
 def importer(lignes, **kwargs) -> Lot:
-    lot = lots.lot_creer(nom_fichier="assures.csv", contenu=exemple.fichier(lignes, **kwargs))
-    for morceau_id in lots.decouper(lot.pk):
-        assert lots.traiter_morceau(morceau_id)
-    assert lots.finaliser(lot.pk)
-    lot.refresh_from_db()
-    return lot
+    return importer_contenu(exemple.fichier(lignes, **kwargs))
 
 
 def rejets(lot):
@@ -218,3 +213,25 @@ def test_generated_nirs_are_valid_and_unique():
     nirs = [ligne[0] for ligne in exemple.lignes(3000)]
     assert len(set(nirs)) == 3000
     assert all(nir_lib.valider(n) == n for n in nirs[:200])
+
+
+def test_the_readme_example_imports_cleanly():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    exemple_csv = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    lot = importer_contenu(exemple_csv.encode())
+    assert (lot.crees, lot.rejetes) == (3, 0)
+    enfant = Profil.objects.get(lot_ligne=4)
+    assert enfant.representants.count() == 2
+
+
+def importer_contenu(contenu: bytes) -> Lot:
+    lot = lots.lot_creer(nom_fichier="assures.csv", contenu=contenu)
+    for morceau_id in lots.decouper(lot.pk):
+        assert lots.traiter_morceau(morceau_id)
+    assert lots.finaliser(lot.pk)
+    lot.refresh_from_db()
+    return lot
