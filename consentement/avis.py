@@ -23,7 +23,6 @@ from consentement.models import EnvoiAvis, Lot
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from espace_sante.journal.enums import Action
-from espace_sante.journal.services import journaliser_cycle
 from espace_sante.lib import pdf
 
 logger = logging.getLogger(__name__)
@@ -176,14 +175,8 @@ def avis_guichet(profil: Profil, acteur: cycle.Acteur) -> bytes:
 
 
 def _journaliser(profil, motif, canal, acteur: cycle.Acteur) -> None:
-    journaliser_cycle(
-        action=Action.AVIS_EMIS,
-        role=acteur.role,
-        acteur=acteur.user,
-        profil=profil,
-        pour_le_compte_de=profil if acteur.pour_autrui else None,
-        objet=profil,
-        details={"motif": motif, "canal": canal},
+    cycle.journaliser_acte(
+        profil, Action.AVIS_EMIS, acteur, objet=profil, details={"motif": motif, "canal": canal}
     )
 
 

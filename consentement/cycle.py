@@ -159,19 +159,29 @@ def _decider(
         texte_empreinte=texte.empreinte,
         details={"mode": mode} if mode else {},
     )
-    details = {"decision": decision.reference, "type": type_decision, "canal": acteur.canal}
+    journaliser_acte(
+        profil,
+        Action.DECISION,
+        acteur,
+        objet=decision,
+        details={"decision": decision.reference, "type": type_decision, "canal": acteur.canal},
+    )
+    return decision
+
+
+def journaliser_acte(profil: Profil, action: Action, acteur: Acteur, *, objet, details: dict):
+    """Journal an act on a profile by this actor (on the person's behalf when it is not them)."""
     if acteur.accompagnement is not None:
-        details["accompagnement"] = str(acteur.accompagnement.public_id)
+        details = {**details, "accompagnement": str(acteur.accompagnement.public_id)}
     journaliser_cycle(
-        action=Action.DECISION,
+        action=action,
         role=acteur.role,
         acteur=acteur.user,
         profil=profil,
         pour_le_compte_de=profil if acteur.pour_autrui else None,
-        objet=decision,
+        objet=objet,
         details=details,
     )
-    return decision
 
 
 def _verrouiller(profil: Profil) -> Profil:

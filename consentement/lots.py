@@ -662,15 +662,20 @@ def _lire_morceau(morceau: LotMorceau) -> str:
         return f.read().decode("utf-8")
 
 
+def _morceau_libre(morceau_id: int, **etat) -> LotMorceau | None:
+    """Lock the chunk (not its batch) unless another worker holds it or it is done."""
+    return (
+        LotMorceau.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("lot")
+        .filter(pk=morceau_id, **etat)
+        .first()
+    )
+
+
 def traiter_morceau(morceau_id: int) -> bool:
     """Process one chunk in one transaction; False if already done or taken by another worker."""
     with transaction.atomic():
-        morceau = (
-            LotMorceau.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("lot")
-            .filter(pk=morceau_id, fait=False)
-            .first()
-        )
+        morceau = _morceau_libre(morceau_id, fait=False)
         if morceau is None:
             return False
         with connection.cursor() as cur:
@@ -710,12 +715,7 @@ def finaliser(lot_id: int) -> bool:
         "pk", flat=True
     ):
         with transaction.atomic():
-            morceau = (
-                LotMorceau.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("lot")
-                .filter(pk=morceau_id, differees_faites=False)
-                .first()
-            )
+            morceau = _morceau_libre(morceau_id, differees_faites=False)
             if morceau is None:
                 continue
             res = _Traitement(morceau.lot, definitif=True).traiter(
