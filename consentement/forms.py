@@ -65,6 +65,7 @@ class ClotureForm(ConfirmationForm):
 class CompteForm(FormulaireDsfr):
     email = forms.EmailField(
         label="Adresse électronique",
+        max_length=254,
         help_text="Elle vous servira à vous connecter et à recevoir vos codes de connexion.",
         error_messages={
             "required": "Saisissez votre adresse électronique.",
@@ -115,7 +116,7 @@ class CompteForm(FormulaireDsfr):
 
 class CoordonneesForm(FormulaireDsfr):
     email_contact = forms.EmailField(
-        label="Adresse électronique de contact", required=False,
+        label="Adresse électronique de contact", required=False, max_length=254,
         error_messages={"invalid": "Adresse électronique invalide (exemple : nom@domaine.fr)."},
     )  # fmt: skip
     telephone = forms.RegexField(

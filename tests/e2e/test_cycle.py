@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from consentement import cycle
-from consentement.models import Accompagnement, Decision
+from consentement.models import Accompagnement, Decision, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from tests.comptes.factories import MOT_DE_PASSE, ProfilFactory
@@ -87,19 +87,44 @@ def test_activation_with_second_factor_lands_in_the_space(page, annonce):
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ACTIVE
 
 
+def reauthentifier(page, user):
+    """Closing and reopening ask for the password again, even right after the login."""
+    assert "/compte/reauthenticate/" in page.page.url
+    page.page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.cliquer("Confirmer")
+
+
 def test_closure_after_reauthentication_with_receipt(page, patient):
     se_connecter(page, patient)
     page.aller("/mes-choix/")
     page.cliquer("Clôturer le profil", role="link")
-    if "/reauthenticate/" in page.page.url:  # the login above may still count as fresh
-        page.page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-        page.cliquer("Confirmer")
+    reauthentifier(page, patient)
     page.page.locator("label[for=id_mode_0]").click()
     confirmer(page)
     page.cliquer("Clôturer le profil")
     assert page.page.locator("h1").inner_text() == "Le profil est clôturé"
     telecharger_pdf(page, "Télécharger l'accusé de réception (PDF)")
     assert Profil.objects.get(titulaire=patient).statut == StatutProfil.CLOTURE
+    # At the next visit the closed profile offers reopening, again behind the password.
+    page.aller("/")
+    assert "Votre profil est clôturé" in page.page.locator("h1").inner_text()
+    page.page.context.clear_cookies()
+    se_connecter(page, patient)
+    page.cliquer("Rouvrir mon profil", role="link")
+    reauthentifier(page, patient)
+    confirmer(page)
+    page.cliquer("Rouvrir mon profil")
+    assert page.page.url.endswith("/mes-choix/")
+    assert Profil.objects.get(titulaire=patient).statut == StatutProfil.ACTIVE
+
+
+def test_new_code_page(page, annonce):
+    page.aller("/activation/nouveau-code/")
+    saisir_identite(page, annonce, code=False)
+    page.cliquer("Recevoir un nouveau code")
+    assert "un nouveau code vient d'être envoyé" in page.page.locator("main").inner_text()
+    envoi = EnvoiAvis.objects.get()  # a worker sends it; the row is the promise
+    assert (envoi.motif, envoi.nb_emails) == ("renouvellement", 1)
 
 
 def test_mediator_accompagnement(page, mediateur, annonce):
@@ -115,6 +140,10 @@ def test_mediator_accompagnement(page, mediateur, annonce):
         "Vous agissez pour Inès"
         in page.page.get_by_role("region", name="Accompagnement en cours").inner_text()
     )
+    page.cliquer("Aider à activer le profil", role="link")
+    page.aller("/france-services/accompagnement/cloture/")
+    assert "Clôture du profil" in page.page.locator("h1").inner_text()
+    page.cliquer("Annuler", role="link")
     page.cliquer("Coordonnées et notifications", role="link")
     page.page.get_by_label("Téléphone").fill("06 98 76 54 32")
     page.cliquer("Enregistrer")
