@@ -7,12 +7,17 @@ admin, exports and tasks ask here; none re-implements a rule.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from consentement.enums import Categorie, TypeAcces
+from consentement.models import AccesProfessionnel, Blocage, MatriceProfession, ParametresAcces
 from espace_sante.comptes import roles
 from espace_sante.comptes.enums import Role, StatutProfil
-from espace_sante.comptes.models import Profil, Representation
+from espace_sante.comptes.models import Professionnel, Profil, Representation, User
 
 # A profile someone can work in: not announced (still opposable), opposed or closed.
 STATUTS_UTILISABLES = (StatutProfil.CREE, StatutProfil.ACTIVE)
@@ -67,3 +72,210 @@ def peut_utiliser_espace_mediateur(user) -> bool:
 def peut_utiliser_admin(user) -> bool:
     """Staff only, and only once the second factor is verified."""
     return bool(user.is_active and user.is_staff and user.is_verified())
+
+
+# --- The medical record -----------------------------------------------------------------
+#
+# A reader (``Lecteur``) is resolved once per request for one profile: who reads, in which
+# role, and what the rules grant them. ``peut_voir`` decides for one item; ``q_visibles``
+# is the same rule as a database filter, so a list never shows what a detail refuses
+# (tests check both agree on every case of the table).
+
+ANNONCE_AVIS = timedelta(weeks=2)  # the patient is told something awaits an announcement
+ANNONCE_VISIBLE = timedelta(days=30)  # ... and sees it anyway after a month
+
+
+@dataclass(frozen=True)
+class Lecteur:
+    user: User
+    role: Role  # TITULAIRE, REPRESENTANT or PROFESSIONNEL
+    profil: Profil
+    professionnel: Professionnel | None = None
+    categories: frozenset[str] = frozenset()
+    medecin_traitant: bool = False
+    voit_masques: bool = False
+    urgence: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return self.user.pk
+
+    @property
+    def cote_patient(self) -> bool:
+        return self.role in (Role.TITULAIRE, Role.REPRESENTANT)
+
+    @property
+    def pour_le_compte_de(self) -> Profil | None:
+        return self.profil if self.role == Role.REPRESENTANT else None
+
+
+def parametres_de(profil: Profil) -> ParametresAcces:
+    return ParametresAcces.objects.filter(profil=profil).first() or ParametresAcces(profil=profil)
+
+
+def categories_de(profession: str) -> frozenset[str]:
+    return frozenset(
+        MatriceProfession.objects.filter(profession=profession, autorise=True).values_list(
+            "categorie", flat=True
+        )
+    )
+
+
+def est_bloque(professionnel: Professionnel, profil: Profil) -> bool:
+    return Blocage.objects.actifs().filter(profil=profil, professionnel=professionnel).exists()
+
+
+def profil_ouvert_aux_pros(profil: Profil) -> bool:
+    """Not announced (still opposable), opposed or closed: nothing for any professional."""
+    return profil.statut in STATUTS_UTILISABLES
+
+
+def lecteur_patient(user, profil: Profil) -> Lecteur | None:
+    if not peut_agir_sur_profil(user, profil):
+        return None
+    return Lecteur(user, role_sur_profil(user, profil), profil)
+
+
+def lecteur_professionnel(user, profil: Profil) -> Lecteur | None:
+    """What a professional may read of this record now, or None (then: 404).
+
+    Needs an open record, no block, and either the médecin traitant's standing access or
+    a current access (identification by NIR and birth date, or emergency).
+    """
+    pro = roles.professionnel_de(user)
+    if pro is None or not profil_ouvert_aux_pros(profil) or est_bloque(pro, profil):
+        return None
+    parametres = parametres_de(profil)
+    medecin_traitant = parametres.medecin_traitant_id == pro.pk
+    acces = set(
+        AccesProfessionnel.objects.actifs()
+        .filter(profil=profil, professionnel=pro)
+        .values_list("type", flat=True)
+    )
+    if not (medecin_traitant or acces):
+        return None
+    urgence = TypeAcces.URGENCE in acces
+    return Lecteur(
+        user,
+        Role.PROFESSIONNEL,
+        profil,
+        professionnel=pro,
+        categories=frozenset(Categorie.values) if urgence else categories_de(pro.profession),
+        medecin_traitant=medecin_traitant,
+        voit_masques=urgence or (medecin_traitant and parametres.masques_visibles_mt),
+        urgence=urgence,
+    )
+
+
+def lecteur(user, profil: Profil) -> Lecteur | None:
+    """The reader of this record: the person's side first (a doctor reading their own
+    record reads it as a patient), then the professional side."""
+    return lecteur_patient(user, profil) or lecteur_professionnel(user, profil)
+
+
+def _annonce_faite(element, maintenant) -> bool:
+    return (
+        not element.annonce_requise
+        or element.annonce_le is not None
+        or element.ajoute_le <= maintenant - ANNONCE_VISIBLE
+    )
+
+
+def peut_voir(lecteur: Lecteur, element, maintenant=None) -> bool:
+    """One item of the record (document, profile entry, measure)."""
+    maintenant = maintenant or timezone.now()
+    if element.profil_id != lecteur.profil.pk:
+        return False
+    masquable = getattr(element, "MASQUABLE", False)
+    if lecteur.cote_patient:
+        if lecteur.role == Role.REPRESENTANT and element.confidentiel:
+            return False
+        return not masquable or _annonce_faite(element, maintenant)
+    if element.auteur_id == lecteur.user_id:
+        return True
+    if element.categorie not in lecteur.categories:
+        return False
+    if not masquable:
+        return True
+    if element.reserve_a:
+        return lecteur.professionnel.pk in element.reserve_a
+    return not element.masque or lecteur.voit_masques
+
+
+def q_visibles(lecteur: Lecteur, *, masquable: bool, maintenant=None) -> Q:
+    """``peut_voir`` as a filter on a queryset of the record's items."""
+    maintenant = maintenant or timezone.now()
+    q = Q(profil_id=lecteur.profil.pk)
+    if lecteur.cote_patient:
+        if lecteur.role == Role.REPRESENTANT:
+            q &= Q(confidentiel=False)
+        if masquable:
+            q &= (
+                Q(annonce_requise=False)
+                | Q(annonce_le__isnull=False)
+                | Q(ajoute_le__lte=maintenant - ANNONCE_VISIBLE)
+            )
+        return q
+    regle = Q(categorie__in=sorted(lecteur.categories))
+    if masquable:
+        liste = Q(reserve_a__contains=[lecteur.professionnel.pk])
+        sans_liste = Q(reserve_a=[])
+        if not lecteur.voit_masques:
+            sans_liste &= Q(masque=False)
+        regle &= liste | sans_liste
+    return q & (Q(auteur_id=lecteur.user_id) | regle)
+
+
+def q_en_attente_annonce(lecteur: Lecteur, maintenant=None) -> Q:
+    """Documents the patient is told about (after 2 weeks) but does not see yet."""
+    maintenant = maintenant or timezone.now()
+    q = Q(
+        profil_id=lecteur.profil.pk,
+        annonce_requise=True,
+        annonce_le__isnull=True,
+        ajoute_le__lte=maintenant - ANNONCE_AVIS,
+        ajoute_le__gt=maintenant - ANNONCE_VISIBLE,
+    )
+    if lecteur.role == Role.REPRESENTANT:
+        q &= Q(confidentiel=False)
+    return q
+
+
+# Writes. Adding is open to every reader; the rest is narrower.
+
+
+def peut_gerer_visibilite(lecteur: Lecteur) -> bool:
+    """Mask, allow-list, block, settings: the person (or their legal representative)."""
+    return lecteur.cote_patient
+
+
+def peut_supprimer(lecteur: Lecteur, element) -> bool:
+    """The person deletes what their side added; a professional's item can be masked only.
+    A professional deletes their own profile entries (a typo), never a document."""
+    if lecteur.cote_patient:
+        return element.auteur_professionnel_id is None
+    return not getattr(element, "MASQUABLE", False) and element.auteur_id == lecteur.user_id
+
+
+def peut_liberer(lecteur: Lecteur, document) -> bool:
+    """The author releases a result held for an announcement consultation."""
+    return (
+        lecteur.role == Role.PROFESSIONNEL
+        and document.auteur_id == lecteur.user_id
+        and document.annonce_requise
+        and document.annonce_le is None
+    )
+
+
+def peut_declarer_confidentiel(lecteur: Lecteur) -> bool:
+    """A professional records a minor's request that their parents not see an act."""
+    return lecteur.role == Role.PROFESSIONNEL and lecteur.profil.est_mineur()
+
+
+def peut_acceder_en_urgence(professionnel: Professionnel, profil: Profil) -> str | None:
+    """None if allowed, else the French reason for the refusal."""
+    if not profil_ouvert_aux_pros(profil) or est_bloque(professionnel, profil):
+        return "Aucun dossier accessible ne correspond à ce NIR et cette date de naissance."
+    if parametres_de(profil).refus_urgence:
+        return "Ce patient a refusé l'accès à son dossier en urgence : l'accès n'est pas ouvert."
+    return None

@@ -18,7 +18,16 @@ from django.utils.html import format_html
 
 from consentement import avis, cycle, lots
 from consentement.enums import Canal
-from consentement.models import Accompagnement, Decision, EnvoiAvis, Lot
+from consentement.models import (
+    AccesProfessionnel,
+    Accompagnement,
+    Blocage,
+    Decision,
+    EnvoiAvis,
+    Lot,
+    MatriceProfession,
+    ParametresAcces,
+)
 from espace_sante.comptes.models import Profil
 from espace_sante.lib import nir as nir_lib
 
@@ -297,3 +306,47 @@ class AccompagnementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MatriceProfession)
+class MatriceProfessionAdmin(admin.ModelAdmin):
+    """The profession matrix: which category of the record each profession sees."""
+
+    list_display = ["profession", "categorie", "autorise"]
+    list_editable = ["autorise"]
+    list_filter = ["profession", "categorie", "autorise"]
+    list_per_page = 200
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a missing row means "no": untick instead, so the choice stays visible
+
+
+class _RegistreLectureSeule(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Blocage)
+class BlocageAdmin(_RegistreLectureSeule):
+    list_display = ["profil", "professionnel", "debut", "revoque_le"]
+    list_select_related = ["profil", "professionnel__user"]
+
+
+@admin.register(AccesProfessionnel)
+class AccesProfessionnelAdmin(_RegistreLectureSeule):
+    list_display = ["profil", "professionnel", "type", "debut", "fin", "revoque_le"]
+    list_filter = ["type"]
+    list_select_related = ["profil", "professionnel__user"]
+    fields = ["profil", "professionnel", "type", "debut", "fin", "revoque_le"]  # not the reason
+
+
+@admin.register(ParametresAcces)
+class ParametresAccesAdmin(_RegistreLectureSeule):
+    list_display = ["profil", "medecin_traitant", "refus_urgence", "masques_visibles_mt"]
+    list_select_related = ["profil", "medecin_traitant__user"]

@@ -23,7 +23,7 @@ from consentement.models import EnvoiAvis, Lot
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from espace_sante.journal.enums import Action
-from espace_sante.lib import pdf
+from espace_sante.lib import pdf, taches
 
 logger = logging.getLogger(__name__)
 
@@ -135,17 +135,7 @@ def _message(profil: Profil, code: str, motif: str) -> EmailMessage:
 
 def planifier(envoi: EnvoiAvis) -> None:
     """After commit, hand the notice to Celery; if the broker is down the sweep catches it."""
-    from consentement import tasks
-
-    def envoyer():
-        try:
-            tasks.avis_envoyer.delay(envoi.pk)
-        except Exception:  # broker down: avis_relancer picks it up later
-            logger.warning(
-                "Courtier indisponible : l'avis %s partira au prochain passage.", envoi.pk
-            )
-
-    transaction.on_commit(envoyer)
+    taches.planifier("consentement.tasks.avis_envoyer", envoi.pk)
 
 
 def avis_emettre(profil: Profil, motif: MotifAvis, acteur: cycle.Acteur = cycle.ACTEUR_SYSTEME):

@@ -1,6 +1,6 @@
 """The lifecycle of a profile: codes, decisions, opposition, activation, closure.
 
-Every decision goes through ``_decider``: one row in the ledger (Decision) and one
+Every decision goes through ``decider``: one row in the ledger (Decision) and one
 journal entry, in the same transaction as the change of status. Callers describe
 who acts with an ``Acteur`` (the person on the web, a mediator at a desk, an agent
 recording a letter, the system).
@@ -65,6 +65,10 @@ def acteur_web(user, profil: Profil | None = None) -> Acteur:
     if profil is not None and profil.titulaire_id != user.pk:
         role = Role.REPRESENTANT
     return Acteur(role, Canal.WEB, str(user), user)
+
+
+def acteur_professionnel(professionnel) -> Acteur:
+    return Acteur(Role.PROFESSIONNEL, Canal.WEB, str(professionnel), professionnel.user)
 
 
 def acteur_representant_anonyme() -> Acteur:
@@ -143,9 +147,15 @@ def nouveau_code(profil: Profil) -> str:
 # --- Decisions ----------------------------------------------------------------------
 
 
-def _decider(
-    profil: Profil, type_decision: TypeDecision, acteur: Acteur, *, mode: str | None = None
+def decider(
+    profil: Profil,
+    type_decision: TypeDecision,
+    acteur: Acteur,
+    *,
+    mode: str | None = None,
+    details: dict | None = None,
 ) -> Decision:
+    """One row in the ledger and one journal entry (call inside the act's transaction)."""
     texte = textes.texte_de(type_decision, mode)
     decision = Decision.objects.create(
         profil=profil,
@@ -157,14 +167,19 @@ def _decider(
         accompagnement=acteur.accompagnement,
         texte_version=texte.version,
         texte_empreinte=texte.empreinte,
-        details={"mode": mode} if mode else {},
+        details={**(details or {}), **({"mode": mode} if mode else {})},
     )
     journaliser_acte(
         profil,
         Action.DECISION,
         acteur,
         objet=decision,
-        details={"decision": decision.reference, "type": type_decision, "canal": acteur.canal},
+        details={
+            "decision": decision.reference,
+            "type": type_decision,
+            "canal": acteur.canal,
+            **(details or {}),
+        },
     )
     return decision
 
@@ -177,6 +192,7 @@ def journaliser_acte(profil: Profil, action: Action, acteur: Acteur, *, objet, d
         action=action,
         role=acteur.role,
         acteur=acteur.user,
+        acteur_libelle=acteur.libelle if acteur.role == Role.PROFESSIONNEL else "",
         profil=profil,
         pour_le_compte_de=profil if acteur.pour_autrui else None,
         objet=objet,
@@ -206,7 +222,7 @@ def opposer(profil: Profil, acteur: Acteur) -> Decision:
             "Le délai d'opposition est dépassé : le profil a été créé. Vous pouvez le clôturer "
             "à tout moment depuis votre espace, ou en France services."
         )
-    decision = _decider(profil, TypeDecision.OPPOSITION, acteur)
+    decision = decider(profil, TypeDecision.OPPOSITION, acteur)
     _effacer(profil, statut=StatutProfil.OPPOSE)
     return decision
 
@@ -223,7 +239,7 @@ def activer(profil: Profil, user: User, acteur: Acteur) -> Decision:
     profil.save(
         update_fields=["titulaire", "statut", "code_activation_hash", "code_activation_expire_le"]
     )
-    return _decider(profil, TypeDecision.ACTIVATION, acteur)
+    return decider(profil, TypeDecision.ACTIVATION, acteur)
 
 
 @transaction.atomic
@@ -237,7 +253,7 @@ def cloturer(profil: Profil, mode: ModeCloture, acteur: Acteur) -> Decision:
     delai = DUREE_ARCHIVE if mode == ModeCloture.ARCHIVE else DELAI_SUPPRESSION
     profil.suppression_prevue_le = maintenant + delai
     profil.save(update_fields=["statut", "cloture_le", "suppression_prevue_le"])
-    return _decider(profil, TypeDecision.CLOTURE, acteur, mode=mode)
+    return decider(profil, TypeDecision.CLOTURE, acteur, mode=mode)
 
 
 def reouverture_possible(profil: Profil) -> bool:
@@ -255,7 +271,7 @@ def rouvrir(profil: Profil, acteur: Acteur) -> Decision:
     profil.cloture_le = None
     profil.suppression_prevue_le = None
     profil.save(update_fields=["statut", "cloture_le", "suppression_prevue_le"])
-    return _decider(profil, TypeDecision.REOUVERTURE, acteur)
+    return decider(profil, TypeDecision.REOUVERTURE, acteur)
 
 
 def derniere_cloture(profil: Profil) -> Decision | None:

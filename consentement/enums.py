@@ -14,6 +14,17 @@ class TypeDecision(models.TextChoices):
     ACTIVATION = "activation", "Activation du profil"
     CLOTURE = "cloture", "Clôture du profil"
     REOUVERTURE = "reouverture", "Réouverture du profil"
+    # Access to the record (issue 4): each setting is a row, never a boolean overwritten.
+    BLOCAGE = "blocage", "Blocage d'un professionnel"
+    DEBLOCAGE = "deblocage", "Fin du blocage d'un professionnel"
+    MASQUAGE = "masquage", "Masquage d'un document"
+    DEMASQUAGE = "demasquage", "Fin du masquage d'un document"
+    RESTRICTION = "restriction", "Liste des professionnels autorisés pour un document"
+    CONFIDENTIALITE = "confidentialite", "Confidentialité demandée par le mineur"
+    URGENCE_REFUS = "urgence_refus", "Refus de l'accès en urgence"
+    URGENCE_ACCEPTATION = "urgence_accord", "Accord pour l'accès en urgence"
+    MEDECIN_TRAITANT = "medecin_traitant", "Déclaration du médecin traitant"
+    MASQUES_MT = "masques_mt", "Documents masqués et médecin traitant"
 
 
 class ModeCloture(models.TextChoices):
@@ -40,3 +51,28 @@ class StatutAccompagnement(models.TextChoices):
     PRESENCE = "presence", "En attente de la preuve de présence"
     OUVERT = "ouvert", "Ouvert"
     FERME = "ferme", "Fermé"
+
+
+class Categorie(models.TextChoices):
+    """The categories of information the profession matrix grants, documents and profile alike."""
+
+    COMPTE_RENDU = "compte_rendu", "Compte rendu"
+    BIOLOGIE = "biologie", "Résultats de biologie"
+    IMAGERIE = "imagerie", "Imagerie"
+    ORDONNANCE = "ordonnance", "Ordonnance"
+    VACCINATION = "vaccination", "Vaccination"
+    CERTIFICAT = "certificat", "Certificat"
+    HOSPITALISATION = "hospitalisation", "Hospitalisation"
+    DIRECTIVES_ANTICIPEES = "directives", "Directives anticipées"
+    AUTRE = "autre", "Autre document"
+    ANTECEDENTS = "antecedents", "Antécédents"
+    TRAITEMENTS = "traitements", "Traitements en cours"
+    ALLERGIES = "allergies", "Allergies"
+    MESURES = "mesures", "Mesures (poids, tension…)"
+    PERSONNES_A_PREVENIR = "contacts", "Personnes à prévenir"
+    DON_ORGANES = "don_organes", "Position sur le don d'organes"
+
+
+class TypeAcces(models.TextChoices):
+    IDENTIFICATION = "identification", "Patient identifié (NIR et date de naissance)"
+    URGENCE = "urgence", "Accès en urgence (bris de glace)"

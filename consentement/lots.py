@@ -42,7 +42,7 @@ from espace_sante.comptes.enums import Role, StatutProfil
 from espace_sante.comptes.models import Profil, Representation
 from espace_sante.journal.enums import Action
 from espace_sante.journal.services import journaliser_cycle
-from espace_sante.lib import crypto
+from espace_sante.lib import crypto, taches
 from espace_sante.lib import nir as nir_lib
 
 logger = logging.getLogger(__name__)
@@ -158,15 +158,7 @@ def lot_creer(*, nom_fichier: str, contenu: bytes, user=None, date_avis: date | 
 
 def _planifier(nom_tache: str, *args) -> None:
     """Enqueue after commit; with the broker down, ``lots_reprendre`` catches up later."""
-    from consentement import tasks
-
-    def envoyer():
-        try:
-            getattr(tasks, nom_tache).delay(*args)
-        except Exception:
-            logger.warning("Courtier indisponible : %s%s sera relancé.", nom_tache, args)
-
-    transaction.on_commit(envoyer)
+    taches.planifier(f"consentement.tasks.{nom_tache}", *args)
 
 
 # --- 2. Cutting into chunks -----------------------------------------------------------

@@ -66,9 +66,37 @@ REOUVERTURE = Texte(
 )
 
 
+# Settings of access to the record: short texts, shown next to the button.
+ACCES = {
+    TypeDecision.BLOCAGE: "Je bloque ce professionnel : il ne peut plus rien consulter ni "
+    "ajouter dans mon dossier, même en urgence, jusqu'à ce que je le débloque.",
+    TypeDecision.DEBLOCAGE: "Je débloque ce professionnel : il peut de nouveau accéder à mon "
+    "dossier selon les règles habituelles.",
+    TypeDecision.MASQUAGE: "Je masque ce document : seuls son auteur et mon médecin traitant "
+    "(si je l'accepte) peuvent le voir ; les autres professionnels ne savent pas qu'il existe.",
+    TypeDecision.DEMASQUAGE: "Je rends ce document de nouveau visible aux professionnels qui "
+    "peuvent consulter mon dossier.",
+    TypeDecision.RESTRICTION: "Je choisis les seuls professionnels qui peuvent voir ce document, "
+    "en plus de son auteur. Une liste vide rend la règle habituelle.",
+    TypeDecision.CONFIDENTIALITE: "À la demande du mineur, cet acte reste confidentiel : ses "
+    "représentants légaux ne le voient pas dans son dossier ni dans son historique.",
+    TypeDecision.URGENCE_REFUS: "Je refuse qu'un professionnel accède à mon dossier en urgence "
+    "(« bris de glace ») quand je ne peux pas donner mon accord.",
+    TypeDecision.URGENCE_ACCEPTATION: "J'accepte qu'un professionnel accède à mon dossier en "
+    "urgence, pour 2 heures, avec un motif écrit ; j'en suis averti et cela figure dans mon "
+    "historique.",
+    TypeDecision.MEDECIN_TRAITANT: "Je déclare ce médecin comme mon médecin traitant : il accède "
+    "à mon dossier sans nouvelle identification, tant que je ne le bloque pas.",
+    TypeDecision.MASQUES_MT: "Je choisis si mon médecin traitant voit les documents que j'ai "
+    "masqués.",
+}
+
+
 def texte_de(type_decision: TypeDecision, mode: str | None = None) -> Texte:
     if type_decision == TypeDecision.CLOTURE:
         return CLOTURE[ModeCloture(mode)]
+    if type_decision in ACCES:
+        return Texte(f"{type_decision}-2026-11", ACCES[type_decision])
     return {
         TypeDecision.OPPOSITION: OPPOSITION,
         TypeDecision.ACTIVATION: ACTIVATION,

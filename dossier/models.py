@@ -1,1 +1,195 @@
-"""Models of this app arrive with its issue; every health table will carry its profile id."""
+"""The medical record: documents, medical-profile entries and measures.
+
+Every item carries its profile id, its author and the fields the access policy
+(consentement.acces) reads. Health content — files, titles, texts, values — is
+encrypted at rest; only what the policy filters on (category, dates, flags) is clear.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from consentement.enums import Categorie
+from dossier.enums import (
+    CATEGORIE_DE_RUBRIQUE,
+    UNITES,
+    CategorieDocument,
+    PositionDonOrganes,
+    Rubrique,
+    TypeMesure,
+)
+from espace_sante.comptes.enums import Role
+from espace_sante.comptes.models import Professionnel, Profil
+from espace_sante.lib.fields import EncryptedTextField
+
+
+def _stockage_sante():
+    from django.core.files.storage import storages
+
+    return storages["sante"]
+
+
+def _chemin_document(instance: Document, filename: str) -> str:
+    # Never the uploaded name: the object's ids only (the name is the file's AAD too).
+    return f"dossier/{instance.profil.public_id}/{instance.public_id}.{instance.extension}"
+
+
+class ElementDossier(models.Model):
+    """What every item of the record has: its profile, author and confidentiality."""
+
+    MASQUABLE = False
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
+    categorie = models.CharField("catégorie", max_length=20, choices=Categorie.choices)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    auteur_role = models.CharField("ajouté en tant que", max_length=20, choices=Role.choices)
+    auteur_professionnel = models.ForeignKey(
+        Professionnel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    auteur_libelle = models.CharField("ajouté par", max_length=250)
+    ajoute_le = models.DateTimeField("ajouté le", default=timezone.now)
+    confidentiel = models.BooleanField(
+        "confidentiel (mineur)",
+        default=False,
+        help_text="À la demande du mineur : ses représentants légaux ne le voient pas.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Document(ElementDossier):
+    MASQUABLE = True
+
+    titre = EncryptedTextField("titre")
+    date_acte = models.DateField("date de l'acte", null=True, blank=True)
+    fichier = models.FileField(storage=_stockage_sante, upload_to=_chemin_document)
+    type_mime = models.CharField(max_length=30)
+    extension = models.CharField(max_length=5)
+    taille = models.PositiveIntegerField("taille (octets)")
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    masque = models.BooleanField("masqué par le patient", default=False)
+    reserve_a = ArrayField(
+        models.IntegerField(),
+        default=list,
+        blank=True,
+        verbose_name="réservé aux professionnels (identifiants)",
+    )
+    annonce_requise = models.BooleanField("en attente d'une consultation d'annonce", default=False)
+    annonce_le = models.DateTimeField("présenté au patient le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "document"
+        verbose_name_plural = "documents"
+        ordering = ["-ajoute_le", "-pk"]
+        indexes = [models.Index(fields=["profil", "-ajoute_le"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(categorie__in=CategorieDocument.values),
+                name="document_categorie_de_document",
+            ),
+            models.CheckConstraint(
+                condition=Q(annonce_requise=False) | Q(auteur_professionnel__isnull=False),
+                name="document_annonce_par_un_professionnel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Document {str(self.public_id)[:8]}"
+
+    @property
+    def nom_telechargement(self) -> str:
+        """A safe name built by us: category, date and our id; never the uploaded name."""
+        quand = (self.date_acte or self.ajoute_le.date()).isoformat()
+        return f"{self.categorie}-{quand}-{str(self.public_id)[:8]}.{self.extension}"
+
+    @property
+    def est_image(self) -> bool:
+        return self.type_mime.startswith("image/")
+
+
+class InformationMedicale(ElementDossier):
+    """An entry of the medical profile: a history item, a treatment, an allergy…"""
+
+    rubrique = models.CharField(max_length=30, choices=Rubrique.choices)
+    libelle = EncryptedTextField("intitulé")
+    details = EncryptedTextField("précisions", null=True, blank=True)
+    date = models.DateField("date (ou début)", null=True, blank=True)
+    date_fin = models.DateField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "information du profil médical"
+        verbose_name_plural = "informations du profil médical"
+        ordering = ["rubrique", "-date", "-ajoute_le"]
+        indexes = [models.Index(fields=["profil", "rubrique"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True)
+                | Q(date__isnull=True)
+                | Q(date_fin__gte=models.F("date")),
+                name="information_dates_coherentes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rubrique_display()} {str(self.public_id)[:8]}"
+
+    def save(self, *args, **kwargs):
+        self.categorie = CATEGORIE_DE_RUBRIQUE[Rubrique(self.rubrique)]
+        super().save(*args, **kwargs)
+
+    @property
+    def libelle_affiche(self) -> str:
+        if self.rubrique == Rubrique.DON_ORGANES:
+            try:
+                return PositionDonOrganes(self.libelle).label
+            except ValueError:
+                return self.libelle
+        return self.libelle
+
+
+class Mesure(ElementDossier):
+    """A measure; the value is encrypted text ("72.5", or "120/80" for blood pressure)."""
+
+    type = models.CharField(max_length=20, choices=TypeMesure.choices)
+    valeur = EncryptedTextField("valeur")
+    date = models.DateTimeField("date de la mesure", default=timezone.now)
+
+    class Meta:
+        verbose_name = "mesure"
+        verbose_name_plural = "mesures"
+        ordering = ["type", "date", "pk"]
+        indexes = [models.Index(fields=["profil", "type", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {str(self.public_id)[:8]}"
+
+    def save(self, *args, **kwargs):
+        self.categorie = Categorie.MESURES
+        super().save(*args, **kwargs)
+
+    @property
+    def nombres(self) -> tuple[Decimal, Decimal | None]:
+        premier, _, second = self.valeur.partition("/")
+        try:
+            return Decimal(premier), (Decimal(second) if second else None)
+        except InvalidOperation:
+            return Decimal(0), None
+
+    @property
+    def unite(self) -> str:
+        return UNITES[TypeMesure(self.type)]
+
+    @property
+    def valeur_affichee(self) -> str:
+        a, b = self.nombres
+        texte = f"{a:n}" if b is None else f"{a:n}/{b:n}"
+        return f"{texte.replace('.', ',')} {self.unite}"

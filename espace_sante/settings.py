@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "espace_sante.comptes",
     "espace_sante.journal",
     "espace_sante.lib",
+    "espace_sante.notifications",
     # Feature apps: consentement first, the four others build on it
     "consentement",
     "dossier",
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its check runs before any view middleware (CSRF) reads the body.
+    "espace_sante.lib.televersement.PlafondMiddleware",
 ]
 
 ROOT_URLCONF = "espace_sante.urls"
@@ -246,6 +249,10 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Health documents: 20 MB at most, held in memory only (never a clear temporary file).
+TELEVERSEMENT_TAILLE_MAX = env.int("TELEVERSEMENT_TAILLE_MAX", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = TELEVERSEMENT_TAILLE_MAX + 64 * 1024
 
 # Content Security Policy: nonces for scripts, nothing inline, nothing remote.
 SECURE_CSP = {
@@ -292,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
     "annonces-echoir": {"task": "consentement.tasks.annonces_echoir", "schedule": 3600},
     "suppressions-executer": {"task": "consentement.tasks.suppressions_executer", "schedule": 3600},
     "majorites-traiter": {"task": "consentement.tasks.majorites_traiter", "schedule": 3600},
+    "notifications-relancer": {
+        "task": "espace_sante.notifications.tasks.notifications_relancer",
+        "schedule": 300,
+    },
 }
 
 # Account-creation batches: rows per chunk (one transaction, one COPY per table).

@@ -59,6 +59,23 @@ def _variables_de_gabarit_strictes():
     assert not handler.erreurs, "Variables de gabarit indéfinies : " + "; ".join(handler.erreurs)
 
 
+@pytest.fixture(autouse=True)
+def _matrice_des_professions(request):
+    """The default profession matrix, as the data migration loads it.
+
+    Transactional tests flush the database after them, data migrations included: put
+    the defaults back for each test that uses the database.
+    """
+    marqueur = request.node.get_closest_marker("django_db")
+    if marqueur is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    transactionnel = bool(marqueur and marqueur.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactionnel else "db")
+    from consentement import matrice
+
+    matrice.initialiser()
+
+
 # --- Personas ---------------------------------------------------------------------
 
 

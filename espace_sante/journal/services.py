@@ -35,6 +35,7 @@ def _ecrire(
     objet_type: str = "",
     objet_id: str = "",
     details: dict | None = None,
+    acteur_libelle: str = "",
 ) -> Entree:
     if objet is not None:
         objet_type = objet_type or objet._meta.label_lower
@@ -45,7 +46,7 @@ def _ecrire(
         tete = TeteChaine.objects.select_for_update().get(chaine=chaine)
         entree = Entree(
             acteur=acteur,
-            acteur_libelle=str(acteur) if acteur else "",
+            acteur_libelle=acteur_libelle or (str(acteur) if acteur else ""),
             role=role,
             profil=profil,
             pour_le_compte_de=pour_le_compte_de,
@@ -153,6 +154,7 @@ def journaliser_cycle(
     pour_le_compte_de: Profil | None = None,
     objet: Any = None,
     details: dict | None = None,
+    acteur_libelle: str = "",
 ) -> Entree:
     """A lifecycle event on a profile: a decision, a notice, a deletion, a mediator's act.
 
@@ -167,4 +169,5 @@ def journaliser_cycle(
         pour_le_compte_de=pour_le_compte_de,
         objet=objet,
         details=details,
+        acteur_libelle=acteur_libelle,
     )

@@ -101,6 +101,12 @@ class EncryptedStorage(FileSystemStorage):
         saved = target._save(name, File(io.BytesIO(data), name))
         assert saved == name, "rotation must keep the file name (it is the AAD)"
 
+    def delete(self, name):
+        return self._inner.delete(name) if self._inner else super().delete(name)
+
+    def exists(self, name):
+        return self._inner.exists(name) if self._inner else super().exists(name)
+
     def size(self, name):
         raise NotImplementedError("La taille en clair se lit sur l'objet, pas sur le stockage.")
 

@@ -1,0 +1,43 @@
+"""Admin shows the record's metadata only: titles, texts, values and files are encrypted
+and never decrypted here (admins do not read medical content)."""
+
+from django.contrib import admin
+
+from dossier.models import Document, InformationMedicale, Mesure
+
+METADONNEES = ["public_id", "profil", "categorie", "auteur_libelle", "auteur_role", "ajoute_le"]
+
+
+class LectureSeule(admin.ModelAdmin):
+    list_display = METADONNEES
+    list_filter = ["categorie", "auteur_role"]
+    search_fields = ["=public_id", "=profil__public_id"]
+    list_select_related = ["profil"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(LectureSeule):
+    list_display = [*METADONNEES, "type_mime", "taille", "masque", "confidentiel"]
+    fields = [*METADONNEES, "type_mime", "taille", "empreinte", "masque", "reserve_a",
+              "confidentiel", "annonce_requise", "annonce_le"]  # fmt: skip
+
+
+@admin.register(InformationMedicale)
+class InformationMedicaleAdmin(LectureSeule):
+    list_display = [*METADONNEES, "rubrique"]
+    fields = [*METADONNEES, "rubrique", "date", "date_fin", "confidentiel"]
+
+
+@admin.register(Mesure)
+class MesureAdmin(LectureSeule):
+    list_display = [*METADONNEES, "type"]
+    fields = [*METADONNEES, "type", "date", "confidentiel"]

@@ -1,0 +1,115 @@
+"""Reads of the record, always through the reader's scope (consentement.acces)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from consentement import acces
+from consentement.acces import Lecteur
+from dossier.enums import Rubrique, TypeMesure
+from dossier.models import Document, InformationMedicale, Mesure
+from espace_sante.comptes.enums import Role
+from espace_sante.comptes.models import Profil
+from espace_sante.journal.models import Entree
+
+
+def lecteur_ou_404(user, profil: Profil | None) -> Lecteur:
+    lecteur = acces.lecteur(user, profil) if profil is not None else None
+    if lecteur is None:
+        raise Http404
+    return lecteur
+
+
+def lecteur_par_profil(user, public_id) -> Lecteur:
+    return lecteur_ou_404(user, Profil.objects.filter(public_id=public_id).first())
+
+
+def documents_visibles(*, lecteur: Lecteur) -> QuerySet[Document]:
+    return Document.objects.filter(acces.q_visibles(lecteur, masquable=True)).select_related(
+        "auteur_professionnel"
+    )
+
+
+def document_visible(*, user, public_id) -> tuple[Lecteur, Document]:
+    """The document and its reader, or 404: not found and not allowed look the same."""
+    profil_id = Document.objects.filter(public_id=public_id).values_list("profil", flat=True)
+    lecteur = lecteur_ou_404(user, Profil.objects.filter(pk__in=profil_id).first())
+    document = documents_visibles(lecteur=lecteur).filter(public_id=public_id).first()
+    if document is None:
+        raise Http404
+    return lecteur, document
+
+
+def documents_en_attente_annonce(*, lecteur: Lecteur) -> list[Document]:
+    """What the patient is told about (no title, no category): author and dates only."""
+    if not lecteur.cote_patient:
+        return []
+    documents = list(
+        Document.objects.filter(acces.q_en_attente_annonce(lecteur)).only(
+            "public_id", "auteur_libelle", "ajoute_le", "profil_id"
+        )
+    )
+    for document in documents:
+        document.visible_le = document.ajoute_le + acces.ANNONCE_VISIBLE
+    return documents
+
+
+def informations_visibles(*, lecteur: Lecteur) -> QuerySet[InformationMedicale]:
+    return InformationMedicale.objects.filter(acces.q_visibles(lecteur, masquable=False))
+
+
+def information_visible(*, lecteur: Lecteur, public_id) -> InformationMedicale:
+    info = informations_visibles(lecteur=lecteur).filter(public_id=public_id).first()
+    if info is None:
+        raise Http404
+    return info
+
+
+def mesures_visibles(*, lecteur: Lecteur) -> QuerySet[Mesure]:
+    return Mesure.objects.filter(acces.q_visibles(lecteur, masquable=False))
+
+
+def profil_medical(*, lecteur: Lecteur) -> dict:
+    """The visible entries grouped by section, and the measures grouped by type."""
+    rubriques = {r: [] for r in Rubrique}
+    for info in informations_visibles(lecteur=lecteur):
+        rubriques[Rubrique(info.rubrique)].append(info)
+    mesures = {t: [] for t in TypeMesure}
+    for mesure in mesures_visibles(lecteur=lecteur):
+        mesures[TypeMesure(mesure.type)].append(mesure)
+    return {"rubriques": rubriques, "mesures": mesures}
+
+
+def historique(*, lecteur: Lecteur, filtres: dict | None = None) -> QuerySet[Entree]:
+    """The profile's journal, as its person sees it: by default what others did.
+
+    A representative never sees entries about a minor's confidential items.
+    """
+    filtres = filtres or {}
+    entrees = Entree.objects.filter(profil=lecteur.profil).select_related("pour_le_compte_de")
+    if lecteur.role == Role.REPRESENTANT:
+        entrees = entrees.exclude(details__confidentiel=True)
+    if not filtres.get("moi"):
+        entrees = entrees.exclude(acteur_id=lecteur.user_id)
+    if filtres.get("role"):
+        entrees = entrees.filter(role=filtres["role"])
+    if filtres.get("action"):
+        entrees = entrees.filter(action=filtres["action"])
+    if filtres.get("depuis"):
+        entrees = entrees.filter(horodatage__date__gte=filtres["depuis"])
+    if filtres.get("jusqua"):
+        entrees = entrees.filter(horodatage__date__lte=filtres["jusqua"])
+    return entrees.order_by("-horodatage", "-id")
+
+
+def acces_en_cours(*, professionnel) -> QuerySet:
+    from consentement.models import AccesProfessionnel
+
+    return (
+        AccesProfessionnel.objects.actifs(timezone.now())
+        .filter(professionnel=professionnel)
+        .select_related("profil")
+        .order_by("-debut")
+    )
