@@ -221,7 +221,9 @@ MESSAGE_AUCUN_DOSSIER = (
 )
 
 
+@transaction.atomic
 def _refus(profil: Profil, pro: Professionnel, motif: str) -> None:
+    """Journaled in its own transaction: the refusal is raised right after."""
     cycle.journaliser_acte(
         profil,
         Action.ACCES_REFUSE,
@@ -238,7 +240,6 @@ def _profil_identifie(*, nir: str, date_naissance) -> Profil | None:
         return None
 
 
-@transaction.atomic
 def acces_ouvrir(*, professionnel: Professionnel, nir: str, date_naissance) -> AccesProfessionnel:
     """Identification by NIR and birth date opens the record for 24 hours.
 
@@ -255,6 +256,7 @@ def acces_ouvrir(*, professionnel: Professionnel, nir: str, date_naissance) -> A
     return _acces_creer(profil, professionnel, TypeAcces.IDENTIFICATION, motif=None)
 
 
+@transaction.atomic
 def _acces_creer(profil, professionnel, type_acces, *, motif) -> AccesProfessionnel:
     maintenant = timezone.now()
     nouvel = AccesProfessionnel.objects.create(
@@ -277,7 +279,6 @@ def _acces_creer(profil, professionnel, type_acces, *, motif) -> AccesProfession
     return nouvel
 
 
-@transaction.atomic
 def acces_urgence(
     *, professionnel: Professionnel, nir: str, date_naissance, motif: str
 ) -> AccesProfessionnel:

@@ -75,6 +75,11 @@ class Entree(models.Model):
     def __str__(self) -> str:
         return f"{self.horodatage:%d/%m/%Y %H:%M} — {self.get_action_display()}"
 
+    @property
+    def en_urgence(self) -> bool:
+        """Written under an emergency access ("bris de glace")."""
+        return bool(self.details.get("urgence"))
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise JournalImmuable("Une entrée du journal ne se modifie jamais.")
