@@ -84,7 +84,6 @@ def test_patient_uploads_a_pdf_stored_encrypted_and_downloads_it_back(client, pa
         reverse("dossier:document_fichier", args=[document.public_id]) + "?telecharger=1"
     )
     assert b"".join(telechargement.streaming_content) == contenu
-    telechargement.close()
     assert telechargement["Content-Type"] == "application/pdf"
     assert telechargement["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in telechargement["Content-Security-Policy"]
