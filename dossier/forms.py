@@ -33,6 +33,7 @@ class OptionsProfessionnel:
             self.fields.pop("annonce_requise", None)
         if not acces.peut_declarer_confidentiel(lecteur):
             self.fields.pop("confidentiel", None)
+        self._bound_fields_cache.clear()  # the DSFR form bound the fields before our changes
 
 
 CONFIDENTIEL = forms.BooleanField(
@@ -227,6 +228,7 @@ class ProIdentificationForm(IdentificationForm):
         self.fields["nir"].label = "NIR du patient"
         self.fields["nir"].help_text = "15 caractères, inscrits sur la carte Vitale du patient."
         self.fields["date_naissance"].label = "Date de naissance du patient"
+        self._bound_fields_cache.clear()  # the DSFR form bound them with the old labels
 
 
 class UrgenceForm(ProIdentificationForm):

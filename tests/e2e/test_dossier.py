@@ -1,0 +1,149 @@
+"""The record in Chromium, axe on every page: masking, announcement, emergency access,
+a minor's confidentiality."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consentement import services as consentement
+from dossier.models import Document
+from espace_sante.comptes.enums import Profession
+from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory
+from tests.dossier.test_fichiers import pdf
+from tests.e2e.test_connexion import se_connecter
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def ouvrir_acces(pro_user, profil):
+    consentement.acces_ouvrir(
+        professionnel=pro_user.professionnel, nir=profil.nir, date_naissance=profil.date_naissance
+    )
+
+
+def deconnecter(page):
+    page.page.context.clear_cookies()
+
+
+def deposer(page, chemin_pdf, titre, categorie="Compte rendu", cocher=None):
+    page.cliquer("Ajouter un document", role="link")
+    page.page.get_by_label("Fichier").set_input_files(str(chemin_pdf))
+    page.page.get_by_label("Titre").fill(titre)
+    page.page.get_by_label("Catégorie").select_option(label=categorie)
+    if cocher:
+        page.page.get_by_text(cocher).click()
+    page.cliquer("Ajouter le document")
+
+
+@pytest.fixture
+def fichier_pdf(tmp_path):
+    chemin = tmp_path / "compte-rendu.pdf"
+    chemin.write_bytes(pdf())
+    return chemin
+
+
+def test_patient_uploads_and_masks_a_document_and_the_professional_no_longer_sees_it(
+    page, patient, professionnel, fichier_pdf
+):
+    profil = patient.profil
+    ouvrir_acces(professionnel, profil)
+    se_connecter(page, patient)
+    page.aller("/dossier/")
+    deposer(page, fichier_pdf, "Bilan de kinésithérapie")
+    assert page.page.locator("h1").inner_text() == "Bilan de kinésithérapie"
+    page.cliquer("Masquer aux professionnels")
+    assert "masqué aux professionnels" in page.page.locator("main").inner_text()
+    page.aller("/dossier/profil-medical/")
+    for valeur, jour in [("72,5", "2026-10-01"), ("71", "2026-11-01")]:
+        page.cliquer("Ajouter une mesure", role="link")
+        page.page.get_by_label("Valeur").fill(valeur)
+        page.page.get_by_label("Date de la mesure").fill(jour)
+        page.cliquer("Ajouter")
+    assert page.page.locator(".es-courbe svg").count() == 1
+    page.cliquer("Ajouter : allergie", role="link")
+    page.page.get_by_label("Allergie (substance)").fill("Pénicilline")
+    page.cliquer("Ajouter")
+    assert "Pénicilline" in page.page.locator("main").inner_text()
+    for chemin in ["/dossier/confidentialite/", "/dossier/historique/"]:
+        page.aller(chemin)
+    deconnecter(page)
+    se_connecter(page, professionnel)
+    page.aller(f"/pro/patients/{profil.public_id}/")
+    assert "Bilan de kinésithérapie" not in page.page.locator("main").inner_text()
+    document = Document.objects.get()
+    reponse = page.page.goto(page.base_url + f"/dossier/documents/{document.public_id}/")
+    assert reponse.status == 404
+
+
+def test_professional_holds_a_result_and_the_patient_sees_the_notice(
+    page, patient, professionnel, fichier_pdf
+):
+    profil = patient.profil
+    se_connecter(page, professionnel)
+    page.aller("/pro/")
+    page.page.get_by_label("NIR du patient").fill(profil.nir)
+    page.page.get_by_label("Date de naissance du patient").fill(profil.date_naissance.isoformat())
+    page.cliquer("Ouvrir le dossier")
+    assert page.page.locator("h1").inner_text().startswith("Dossier de")
+    deposer(
+        page,
+        fichier_pdf,
+        "Résultat de biopsie",
+        categorie="Résultats de biologie",
+        cocher="Réserver ce résultat à une consultation d'annonce",
+    )
+    Document.objects.update(ajoute_le=timezone.now() - timedelta(days=15))
+    deconnecter(page)
+    se_connecter(page, patient)
+    page.aller("/dossier/")
+    main = page.page.locator("main").inner_text()
+    assert "Un document vous attend" in main and "biopsie" not in main
+
+
+def test_emergency_access_appears_in_the_patients_history(page, patient):
+    profil = patient.profil
+    urgentiste = ProfessionnelFactory(profession=Profession.INFIRMIER, user__nom="Urgences").user
+    se_connecter(page, urgentiste)
+    page.cliquer("Accès en urgence (bris de glace)", role="link")
+    page.page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.cliquer("Confirmer")
+    page.page.get_by_label("NIR du patient").fill(profil.nir)
+    page.page.get_by_label("Date de naissance du patient").fill(profil.date_naissance.isoformat())
+    page.page.get_by_label("Motif de l'accès en urgence").fill(
+        "Patient inconscient aux urgences, recherche de traitements et d'allergies"
+    )
+    page.page.get_by_text("J'atteste que le patient ne peut pas donner son accord").click()
+    page.cliquer("Ouvrir en urgence")
+    assert "Accès en urgence en cours" in page.page.locator("main").inner_text()
+    deconnecter(page)
+    se_connecter(page, patient)
+    page.aller("/dossier/historique/")
+    main = page.page.locator("main").inner_text()
+    assert "Accès en urgence (bris de glace)" in main and "Urgences" in main
+
+
+def test_a_parent_does_not_see_a_minors_confidential_document(
+    page, parent, mineur, professionnel, fichier_pdf
+):
+    ouvrir_acces(professionnel, mineur)
+    se_connecter(page, professionnel)
+    page.aller(f"/pro/patients/{mineur.public_id}/")
+    deposer(
+        page,
+        fichier_pdf,
+        "Consultation de contraception",
+        cocher="Confidentiel : à la demande du mineur",
+    )
+    page.aller(f"/pro/patients/{mineur.public_id}/")
+    deposer(page, fichier_pdf, "Certificat de sport", categorie="Certificat")
+    deconnecter(page)
+    se_connecter(page, parent)
+    page.page.get_by_role("combobox", name="Profil affiché").select_option(
+        label=f"{mineur.nom_affiche} (enfant mineur)"
+    )
+    page.cliquer("Afficher ce profil")
+    page.aller("/dossier/")
+    main = page.page.locator("main").inner_text()
+    assert "Certificat de sport" in main and "contraception" not in main
+    page.aller("/dossier/historique/")
