@@ -30,6 +30,7 @@ from consentement.models import (
 )
 from espace_sante.comptes.models import Profil
 from espace_sante.lib import nir as nir_lib
+from espace_sante.lib.admin import LectureSeuleAdmin
 
 
 class LotForm(forms.ModelForm):
@@ -206,20 +207,11 @@ class OppositionRecueForm(forms.Form):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(LectureSeuleAdmin):
     list_display = ["reference", "type", "canal", "acteur_libelle", "horodatage"]
     list_filter = ["type", "canal"]
     readonly_fields = [f.name for f in Decision._meta.fields]
     change_list_template = "admin/consentement/decision/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
@@ -321,25 +313,14 @@ class MatriceProfessionAdmin(admin.ModelAdmin):
         return False  # a missing row means "no": untick instead, so the choice stays visible
 
 
-class _RegistreLectureSeule(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Blocage)
-class BlocageAdmin(_RegistreLectureSeule):
+class BlocageAdmin(LectureSeuleAdmin):
     list_display = ["profil", "professionnel", "debut", "revoque_le"]
     list_select_related = ["profil", "professionnel__user"]
 
 
 @admin.register(AccesProfessionnel)
-class AccesProfessionnelAdmin(_RegistreLectureSeule):
+class AccesProfessionnelAdmin(LectureSeuleAdmin):
     list_display = ["profil", "professionnel", "type", "debut", "fin", "revoque_le"]
     list_filter = ["type"]
     list_select_related = ["profil", "professionnel__user"]
@@ -347,6 +328,6 @@ class AccesProfessionnelAdmin(_RegistreLectureSeule):
 
 
 @admin.register(ParametresAcces)
-class ParametresAccesAdmin(_RegistreLectureSeule):
+class ParametresAccesAdmin(LectureSeuleAdmin):
     list_display = ["profil", "medecin_traitant", "refus_urgence", "masques_visibles_mt"]
     list_select_related = ["profil", "medecin_traitant__user"]

@@ -4,24 +4,16 @@ and never decrypted here (admins do not read medical content)."""
 from django.contrib import admin
 
 from dossier.models import Document, InformationMedicale, Mesure
+from espace_sante.lib.admin import LectureSeuleAdmin
 
 METADONNEES = ["public_id", "profil", "categorie", "auteur_libelle", "auteur_role", "ajoute_le"]
 
 
-class LectureSeule(admin.ModelAdmin):
+class LectureSeule(LectureSeuleAdmin):
     list_display = METADONNEES
     list_filter = ["categorie", "auteur_role"]
     search_fields = ["=public_id", "=profil__public_id"]
     list_select_related = ["profil"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

@@ -125,7 +125,10 @@ MATRICE = {
     "dossier:document_liberer": ({"public_id": AUTRE}, _post_seulement()),
     "dossier:pro_accueil": ({}, _role({"professionnel", "professionnel_bloque"})),
     # Emergency access sits behind a fresh re-authentication (302 for professionals).
-    "dossier:pro_urgence": ({}, _tous(404, anonyme=302, professionnel=302, professionnel_bloque=302)),
+    "dossier:pro_urgence": (
+        {},
+        _tous(404, anonyme=302, professionnel=302, professionnel_bloque=302),
+    ),
     "dossier:pro_dossier": ({"profil": AUTRE}, _tous(404, anonyme=302)),
     "messagerie:accueil": ({}, _espace_patient()),
     "agenda:accueil": ({}, _espace_patient()),

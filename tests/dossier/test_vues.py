@@ -524,3 +524,17 @@ def test_notification_email_on_each_professional_access_when_asked(client, patie
     assert mail.outbox[-1].to == [patient.email]
     assert not notifications.envoyer(notification.pk)  # sent once
     assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def test_admin_edits_the_profession_matrix_and_never_reads_a_documents_title(client, admin_user):
+    from consentement.models import MatriceProfession
+
+    document = DocumentFactory(titre="Sérologie confidentielle")
+    connecter(client, admin_user)
+    liste = client.get("/admin/consentement/matriceprofession/")
+    assert liste.status_code == 200 and "Chirurgien-dentiste" in texte(liste)
+    ligne = MatriceProfession.objects.get(profession="chirurgien_dentiste", categorie="directives")
+    assert not ligne.autorise
+    fiche = client.get(f"/admin/dossier/document/{document.pk}/change/")
+    assert fiche.status_code == 200 and "Sérologie" not in texte(fiche)
+    assert "Sérologie" not in texte(client.get("/admin/dossier/document/"))
