@@ -191,7 +191,7 @@ def peut_voir(lecteur: Lecteur, element, maintenant=None) -> bool:
         if lecteur.role == Role.REPRESENTANT and element.confidentiel:
             return False
         return not masquable or _annonce_faite(element, maintenant)
-    if element.auteur_id == lecteur.user_id:
+    if element.auteur_professionnel_id == lecteur.professionnel.pk:
         return True
     if element.categorie not in lecteur.categories:
         return False
@@ -223,7 +223,7 @@ def q_visibles(lecteur: Lecteur, *, masquable: bool, maintenant=None) -> Q:
         if not lecteur.voit_masques:
             sans_liste &= Q(masque=False)
         regle &= liste | sans_liste
-    return q & (Q(auteur_id=lecteur.user_id) | regle)
+    return q & (Q(auteur_professionnel_id=lecteur.professionnel.pk) | regle)
 
 
 def q_en_attente_annonce(lecteur: Lecteur, maintenant=None) -> Q:
@@ -254,14 +254,17 @@ def peut_supprimer(lecteur: Lecteur, element) -> bool:
     A professional deletes their own profile entries (a typo), never a document."""
     if lecteur.cote_patient:
         return element.auteur_professionnel_id is None
-    return not getattr(element, "MASQUABLE", False) and element.auteur_id == lecteur.user_id
+    return (
+        not getattr(element, "MASQUABLE", False)
+        and element.auteur_professionnel_id == lecteur.professionnel.pk
+    )
 
 
 def peut_liberer(lecteur: Lecteur, document) -> bool:
     """The author releases a result held for an announcement consultation."""
     return (
         lecteur.role == Role.PROFESSIONNEL
-        and document.auteur_id == lecteur.user_id
+        and document.auteur_professionnel_id == lecteur.professionnel.pk
         and document.annonce_requise
         and document.annonce_le is None
     )

@@ -54,9 +54,12 @@ def journaliser(lecteur: acces.Lecteur, action: Action, *, objet=None, details=N
     details = dict(details or {})
     if lecteur.urgence:
         details["urgence"] = True
-    if getattr(objet, "confidentiel", False):
-        details["confidentiel"] = True
+    details.update(_drapeau(objet))
     cycle.journaliser_acte(lecteur.profil, action, acteur_de(lecteur), objet=objet, details=details)
+
+
+def _drapeau(element) -> dict:
+    return {"confidentiel": True} if getattr(element, "confidentiel", False) else {}
 
 
 def _exiger(condition: bool) -> None:
@@ -113,7 +116,7 @@ def document_masquer(*, lecteur: acces.Lecteur, document, masque: bool) -> Decis
         lecteur.profil,
         TypeDecision.MASQUAGE if masque else TypeDecision.DEMASQUAGE,
         acteur_de(lecteur),
-        details={"document": str(document.public_id)},
+        details={"document": str(document.public_id), **_drapeau(document)},
     )
 
 
@@ -135,6 +138,7 @@ def document_restreindre(
         details={
             "document": str(document.public_id),
             "professionnels": [f"{p} — RPPS {p.rpps}" for p in professionnels],
+            **_drapeau(document),
         },
     )
 
@@ -146,7 +150,11 @@ def confidentialite_enregistrer(*, lecteur: acces.Lecteur, element) -> Decision:
         lecteur.profil,
         TypeDecision.CONFIDENTIALITE,
         acteur_de(lecteur),
-        details={"objet": element._meta.verbose_name, "id": str(element.public_id)},
+        details={
+            "objet": element._meta.verbose_name,
+            "id": str(element.public_id),
+            "confidentiel": True,  # hidden from the representatives' history too
+        },
     )
 
 

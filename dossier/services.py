@@ -62,7 +62,6 @@ def _options_pro(lecteur: Lecteur, *, confidentiel: bool, annonce_requise: bool 
         raise SaisieRefusee("Seul un professionnel peut réserver un résultat à l'annonce.")
 
 
-@transaction.atomic
 def document_ajouter(
     *,
     lecteur: Lecteur,
@@ -86,18 +85,19 @@ def document_ajouter(
         annonce_requise=annonce_requise,
         confidentiel=confidentiel,
     )
-    # The file is written before the row: if the transaction fails, the row is gone and
-    # the orphan ciphertext is removed below; nothing half-stored remains readable.
+    # The file is written before the row; if anything fails up to the commit, the row is
+    # rolled back and the ciphertext deleted: a failed upload leaves nothing stored.
     document.fichier.save("document", ContentFile(fichier.contenu), save=False)
     try:
-        document.save()
-        _apres_creation(
-            lecteur,
-            document,
-            Action.DOCUMENT_AJOUTE,
-            {"categorie": categorie, "annonce_requise": annonce_requise},
-        )
-    except Exception:
+        with transaction.atomic():
+            document.save()
+            _apres_creation(
+                lecteur,
+                document,
+                Action.DOCUMENT_AJOUTE,
+                {"categorie": categorie, "annonce_requise": annonce_requise},
+            )
+    except BaseException:
         document.fichier.storage.delete(document.fichier.name)
         raise
     return document

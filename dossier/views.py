@@ -145,6 +145,12 @@ def document_ajouter(request, profil):
 @require_GET
 def document(request, public_id):
     lecteur, doc = selectors.document_visible(user=request.user, public_id=public_id)
+    consentement.journaliser(
+        lecteur,
+        Action.DOCUMENT_CONSULTE,
+        objet=doc,
+        details={"categorie": doc.categorie, "page": "fiche"},
+    )
     return render(
         request,
         "dossier/document.html",
@@ -155,6 +161,8 @@ def document(request, public_id):
             "peut_gerer": acces.peut_gerer_visibilite(lecteur),
             "peut_supprimer": acces.peut_supprimer(lecteur, doc),
             "peut_liberer": acces.peut_liberer(lecteur, doc),
+            "est_auteur": lecteur.professionnel is not None
+            and doc.auteur_professionnel_id == lecteur.professionnel.pk,
             "reserve": _professionnels(doc.reserve_a),
         },
     )

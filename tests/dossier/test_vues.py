@@ -214,6 +214,8 @@ def test_patient_masks_a_document_and_the_professional_no_longer_sees_it(
     connecter(client, professionnel)
     fiche = reverse("dossier:document", args=[document.public_id])
     assert client.get(fiche).status_code == 200
+    lecture = Entree.objects.get(action=Action.DOCUMENT_CONSULTE, acteur=professionnel)
+    assert lecture.objet_id == str(document.public_id) and lecture.profil == profil
     connecter(client, patient)
     client.post(reverse("dossier:document_masquer", args=[document.public_id]), {"masque": "1"})
     assert Decision.objects.filter(profil=profil, type=TypeDecision.MASQUAGE).count() == 1
@@ -395,8 +397,10 @@ def test_parent_does_not_see_a_minors_confidential_document_nor_its_history(
     assert "Yanis" in page and "Consultation confidentielle" not in page
     assert client.get(reverse("dossier:document", args=[document.public_id])).status_code == 404
     historique = client.get(reverse("dossier:historique"))
-    ids = {e.objet_id for e in historique.context["page"].object_list}
-    assert str(document.public_id) not in ids
+    entrees = historique.context["page"].object_list
+    assert str(document.public_id) not in {e.objet_id for e in entrees}
+    assert not [e for e in entrees if e.details.get("type") == "confidentialite"]
+    assert "Confidentialité" not in texte(historique)
 
 
 # --- Medical profile, history, exports --------------------------------------------------------
