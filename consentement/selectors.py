@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from consentement import acces
 from espace_sante.comptes.models import Profil
 
@@ -18,3 +20,31 @@ def profil_actif(request) -> Profil | None:
     choisi = request.session.get(SESSION_PROFIL_ACTIF)
     profil = accessibles.filter(public_id=choisi).first() if choisi else None
     return profil or accessibles.first()
+
+
+def blocages_actifs(profil: Profil):
+    from consentement.models import Blocage
+
+    return Blocage.objects.actifs().filter(profil=profil).select_related("professionnel__user")
+
+
+def blocage_actif(profil: Profil, public_id: str):
+    """The profile's current block with this id, or None (a malformed id included)."""
+    try:
+        uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return blocages_actifs(profil).filter(public_id=public_id).first()
+
+
+def patients_du_medecin_traitant(professionnel) -> list[Profil]:
+    """Profiles that declared this doctor and that the policy opens to them now."""
+    from consentement.models import ParametresAcces
+
+    profils = [
+        p.profil
+        for p in ParametresAcces.objects.filter(medecin_traitant=professionnel).select_related(
+            "profil"
+        )
+    ]
+    return [p for p in profils if acces.lecteur_professionnel(professionnel.user, p)]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from consentement.forms import IdentificationForm
 from dossier import fichiers
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
+from dossier.services import SaisieRefusee, valeur_mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Professionnel
 from espace_sante.journal.enums import Action
@@ -169,8 +170,6 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
     def clean(self):
         donnees = super().clean()
         if donnees.get("type_mesure") and donnees.get("valeur"):
-            from dossier.services import SaisieRefusee, valeur_mesure
-
             try:
                 donnees["valeur"] = valeur_mesure(donnees["type_mesure"], donnees["valeur"])
             except SaisieRefusee as refus:

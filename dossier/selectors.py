@@ -11,7 +11,7 @@ from consentement.acces import Lecteur
 from dossier.enums import Rubrique, TypeMesure
 from dossier.models import Document, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Role
-from espace_sante.comptes.models import Profil
+from espace_sante.comptes.models import Professionnel, Profil
 from espace_sante.journal.models import Entree
 
 
@@ -32,14 +32,33 @@ def documents_visibles(*, lecteur: Lecteur) -> QuerySet[Document]:
     )
 
 
-def document_visible(*, user, public_id) -> tuple[Lecteur, Document]:
-    """The document and its reader, or 404: not found and not allowed look the same."""
-    profil_id = Document.objects.filter(public_id=public_id).values_list("profil", flat=True)
+def _visible(modele, user, public_id):
+    """An item and its reader, resolved from the item's own profile; 404 when the item
+    does not exist or the policy refuses it (both look the same)."""
+    profil_id = modele.objects.filter(public_id=public_id).values_list("profil", flat=True)
     lecteur = lecteur_ou_404(user, Profil.objects.filter(pk__in=profil_id).first())
-    document = documents_visibles(lecteur=lecteur).filter(public_id=public_id).first()
-    if document is None:
+    element = (
+        modele.objects.filter(acces.q_visibles(lecteur, masquable=modele.MASQUABLE))
+        .filter(public_id=public_id)
+        .first()
+    )
+    if element is None:
         raise Http404
-    return lecteur, document
+    return lecteur, element
+
+
+def document_visible(*, user, public_id) -> tuple[Lecteur, Document]:
+    return _visible(Document, user, public_id)
+
+
+def element_visible(*, user, modele, public_id) -> tuple[Lecteur, InformationMedicale | Mesure]:
+    return _visible(modele, user, public_id)
+
+
+def professionnels(ids: list[int]) -> list[Professionnel]:
+    if not ids:
+        return []
+    return list(Professionnel.objects.filter(pk__in=ids).select_related("user"))
 
 
 def documents_en_attente_annonce(*, lecteur: Lecteur) -> list[Document]:
@@ -58,13 +77,6 @@ def documents_en_attente_annonce(*, lecteur: Lecteur) -> list[Document]:
 
 def informations_visibles(*, lecteur: Lecteur) -> QuerySet[InformationMedicale]:
     return InformationMedicale.objects.filter(acces.q_visibles(lecteur, masquable=False))
-
-
-def information_visible(*, lecteur: Lecteur, public_id) -> InformationMedicale:
-    info = informations_visibles(lecteur=lecteur).filter(public_id=public_id).first()
-    if info is None:
-        raise Http404
-    return info
 
 
 def mesures_visibles(*, lecteur: Lecteur) -> QuerySet[Mesure]:

@@ -5,12 +5,14 @@ and answer 404 for whatever the policy does not grant."""
 from __future__ import annotations
 
 import csv
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consentement import acces
@@ -18,6 +20,7 @@ from consentement import services as consentement
 from consentement.cycle import ActionImpossible
 from consentement.decorators import espace_patient
 from consentement.enums import Categorie
+from consentement.selectors import blocage_actif, blocages_actifs
 from dossier import forms, selectors, services
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, Rubrique, TypeMesure
 from dossier.graphique import courbe_svg
@@ -163,15 +166,9 @@ def document(request, public_id):
             "peut_liberer": acces.peut_liberer(lecteur, doc),
             "est_auteur": lecteur.professionnel is not None
             and doc.auteur_professionnel_id == lecteur.professionnel.pk,
-            "reserve": _professionnels(doc.reserve_a),
+            "reserve": selectors.professionnels(doc.reserve_a),
         },
     )
-
-
-def _professionnels(ids):
-    from espace_sante.comptes.models import Professionnel
-
-    return list(Professionnel.objects.filter(pk__in=ids).select_related("user")) if ids else []
 
 
 @require_GET
@@ -218,7 +215,7 @@ def document_restreindre(request, public_id):
     lecteur, doc = selectors.document_visible(user=request.user, public_id=public_id)
     if not acces.peut_gerer_visibilite(lecteur):
         raise Http404
-    actuels = _professionnels(doc.reserve_a)
+    actuels = selectors.professionnels(doc.reserve_a)
     form = forms.RestrictionForm(
         request.POST if request.method == "POST" else None,
         initial={"rpps": "\n".join(p.rpps for p in actuels)},
@@ -290,10 +287,6 @@ def mesure_ajouter(request, profil):
     lecteur = selectors.lecteur_par_profil(request.user, profil)
     form = forms.MesureForm(request.POST if request.method == "POST" else None, lecteur=lecteur)
     if form.is_valid():
-        from datetime import datetime, time
-
-        from django.utils import timezone
-
         donnees = form.cleaned_data
         quand = timezone.make_aware(datetime.combine(donnees["date"], time(12)))
         services.mesure_ajouter(
@@ -327,17 +320,9 @@ def element_supprimer(request, genre, public_id):
     modele = MODELES.get(genre)
     if modele is None:
         raise Http404
-    profil_id = modele.objects.filter(public_id=public_id).values_list("profil", flat=True)
-    from espace_sante.comptes.models import Profil
-
-    lecteur = selectors.lecteur_ou_404(
-        request.user, Profil.objects.filter(pk__in=profil_id).first()
+    lecteur, element = selectors.element_visible(
+        user=request.user, modele=modele, public_id=public_id
     )
-    element = modele.objects.filter(
-        acces.q_visibles(lecteur, masquable=False), public_id=public_id
-    ).first()
-    if element is None:
-        raise Http404
     services.information_supprimer(lecteur=lecteur, element=element)
     messages.success(request, "L'information a été supprimée.")
     return redirect(_retour_profil(lecteur))
@@ -365,13 +350,7 @@ def parametres(request):
                     messages.success(request, f"{pro} est bloqué.")
                     return redirect("dossier:parametres")
             elif action == "debloquer":
-                from consentement.models import Blocage
-
-                blocage = (
-                    Blocage.objects.actifs()
-                    .filter(profil=lecteur.profil, public_id=request.POST.get("blocage"))
-                    .first()
-                )
+                blocage = blocage_actif(lecteur.profil, request.POST.get("blocage"))
                 if blocage is None:
                     raise Http404
                 consentement.professionnel_debloquer(lecteur=lecteur, blocage=blocage)
@@ -406,16 +385,12 @@ def parametres(request):
         except ActionImpossible as refus:
             messages.error(request, str(refus))
             return redirect("dossier:parametres")
-    from consentement.models import Blocage
-
     return render(
         request,
         "dossier/parametres.html",
         {
             "parametres": acces.parametres_de(lecteur.profil),
-            "blocages": Blocage.objects.actifs()
-            .filter(profil=lecteur.profil)
-            .select_related("professionnel__user"),
+            "blocages": blocages_actifs(lecteur.profil),
             "form_blocage": form_blocage,
             "form_mt": form_mt,
         },

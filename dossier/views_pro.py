@@ -12,6 +12,7 @@ from consentement import acces
 from consentement import services as consentement
 from consentement.cycle import ActionImpossible
 from consentement.decorators import exige
+from consentement.selectors import patients_du_medecin_traitant
 from dossier import forms, selectors, services
 from dossier.enums import Rubrique
 from dossier.views import contexte_profil_medical
@@ -56,13 +57,6 @@ def pro_accueil(request):
         )
         if acces_ouvert is not None:
             return redirect("dossier:pro_dossier", acces_ouvert.profil.public_id)
-    from consentement.models import ParametresAcces
-
-    patients_mt = [
-        p.profil
-        for p in ParametresAcces.objects.filter(medecin_traitant=pro).select_related("profil")
-        if acces.profil_ouvert_aux_pros(p.profil) and not acces.est_bloque(pro, p.profil)
-    ]
     return render(
         request,
         "dossier/pro_accueil.html",
@@ -70,7 +64,7 @@ def pro_accueil(request):
             "professionnel": pro,
             "form": form,
             "acces": list(selectors.acces_en_cours(professionnel=pro)),
-            "patients_mt": patients_mt,
+            "patients_mt": patients_du_medecin_traitant(pro),
         },
         status=400 if form.is_bound and not form.is_valid() or form.errors else 200,
     )

@@ -1,7 +1,7 @@
 """Strict harness and fixed personas.
 
-Personas: a patient, a parent with a minor, a professional, a blocked professional
-(blocking arrives with the record's issue: for now a second professional), a
+Personas: a patient, a parent with a minor, a professional, a second professional
+(the one the record tests block: blocking is per patient, so it is set where tested), a
 mediator, an admin and a stranger (a login with no role).
 """
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -527,7 +526,6 @@ def test_notification_email_on_each_professional_access_when_asked(client, patie
     assert notifications.envoyer(notification.pk)
     assert mail.outbox[-1].to == [patient.email]
     assert not notifications.envoyer(notification.pk)  # sent once
-    assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def test_admin_edits_the_profession_matrix_and_never_reads_a_documents_title(client, admin_user):
@@ -542,3 +540,13 @@ def test_admin_edits_the_profession_matrix_and_never_reads_a_documents_title(cli
     fiche = client.get(f"/admin/dossier/document/{document.pk}/change/")
     assert fiche.status_code == 200 and "Sérologie" not in texte(fiche)
     assert "Sérologie" not in texte(client.get("/admin/dossier/document/"))
+
+
+def test_a_malformed_or_foreign_block_id_is_404_not_a_server_error(client, patient):
+    connecter(client, patient)
+    for valeur in ["pas-un-uuid", "00000000-0000-4000-8000-000000000000", ""]:
+        reponse = client.post(
+            reverse("dossier:parametres"), {"action": "debloquer", "blocage": valeur}
+        )
+        assert reponse.status_code == 404, valeur
+    assert client.post(reverse("dossier:parametres"), {"action": "?"}).status_code == 404

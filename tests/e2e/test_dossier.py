@@ -54,6 +54,20 @@ def test_patient_uploads_and_masks_a_document_and_the_professional_no_longer_see
     assert page.page.locator("h1").inner_text() == "Bilan de kinésithérapie"
     page.cliquer("Masquer aux professionnels")
     assert "masqué aux professionnels" in page.page.locator("main").inner_text()
+    fiche = page.page.url
+    page.cliquer("Choisir qui peut le voir", role="link")
+    page.page.get_by_label("Numéros RPPS").fill("123")
+    page.cliquer("Enregistrer")
+    assert (
+        "Aucun professionnel de santé n'a le numéro RPPS" in page.page.locator("main").inner_text()
+    )
+    autre = ProfessionnelFactory(user__prenom="Paul", user__nom="Martin")
+    page.page.get_by_label("Numéros RPPS").fill(autre.rpps)
+    page.cliquer("Enregistrer")
+    assert "Réservé à : Dr Paul Martin" in page.page.locator("main").inner_text()
+    page.cliquer("Supprimer", role="link")
+    page.cliquer("Annuler", role="link")
+    assert page.page.url == fiche
     page.aller("/dossier/profil-medical/")
     for valeur, jour in [("72,5", "2026-10-01"), ("71", "2026-11-01")]:
         page.cliquer("Ajouter une mesure", role="link")
@@ -147,3 +161,15 @@ def test_a_parent_does_not_see_a_minors_confidential_document(
     main = page.page.locator("main").inner_text()
     assert "Certificat de sport" in main and "contraception" not in main
     page.aller("/dossier/historique/")
+
+
+def test_an_oversized_upload_gets_the_french_413_page(page, patient, tmp_path, settings):
+    settings.TELEVERSEMENT_TAILLE_MAX = 1000
+    gros = tmp_path / "gros.pdf"
+    gros.write_bytes(pdf() + b"0" * 200_000)
+    se_connecter(page, patient)
+    page.aller("/dossier/")
+    deposer(page, gros, "Scanner trop lourd")
+    assert page.page.locator("h1").inner_text() == "Fichier trop volumineux"
+    assert "Rien n'a été enregistré" in page.page.locator("main").inner_text()
+    assert not Document.objects.exists()
