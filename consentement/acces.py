@@ -182,48 +182,97 @@ def _annonce_faite(element, maintenant) -> bool:
 
 
 def peut_voir(lecteur: Lecteur, element, maintenant=None) -> bool:
-    """One item of the record (document, profile entry, measure)."""
+    """One item of the record (document, profile entry, measure).
+
+    What the rule reads is declared by the item's model: ``AVEC_ANNONCE`` (may be held
+    for an announcement consultation) and ``AVEC_LISTE`` (may carry an allow-list).
+    Every item can be masked from professionals and made confidential for a minor.
+    """
     maintenant = maintenant or timezone.now()
     if element.profil_id != lecteur.profil.pk:
         return False
-    masquable = getattr(element, "MASQUABLE", False)
     if lecteur.cote_patient:
         if lecteur.role == Role.REPRESENTANT and element.confidentiel:
             return False
-        return not masquable or _annonce_faite(element, maintenant)
+        return not element.AVEC_ANNONCE or _annonce_faite(element, maintenant)
     if element.auteur_professionnel_id == lecteur.professionnel.pk:
         return True
     if element.categorie not in lecteur.categories:
         return False
-    if not masquable:
-        return True
-    if element.reserve_a:
+    if element.AVEC_LISTE and element.reserve_a:
         return lecteur.professionnel.pk in element.reserve_a
     return not element.masque or lecteur.voit_masques
 
 
-def q_visibles(lecteur: Lecteur, *, masquable: bool, maintenant=None) -> Q:
-    """``peut_voir`` as a filter on a queryset of the record's items."""
+def q_visibles(lecteur: Lecteur, modele, maintenant=None) -> Q:
+    """``peut_voir`` as a filter on a queryset of ``modele`` (an item model of the record)."""
     maintenant = maintenant or timezone.now()
     q = Q(profil_id=lecteur.profil.pk)
     if lecteur.cote_patient:
         if lecteur.role == Role.REPRESENTANT:
             q &= Q(confidentiel=False)
-        if masquable:
-            q &= (
-                Q(annonce_requise=False)
-                | Q(annonce_le__isnull=False)
-                | Q(ajoute_le__lte=maintenant - ANNONCE_VISIBLE)
-            )
+        if modele.AVEC_ANNONCE:
+            q &= q_annonce_faite(maintenant)
         return q
     regle = Q(categorie__in=sorted(lecteur.categories))
-    if masquable:
-        liste = Q(reserve_a__contains=[lecteur.professionnel.pk])
-        sans_liste = Q(reserve_a=[])
-        if not lecteur.voit_masques:
-            sans_liste &= Q(masque=False)
-        regle &= liste | sans_liste
+    sans_liste = Q() if lecteur.voit_masques else Q(masque=False)
+    if modele.AVEC_LISTE:
+        regle &= Q(reserve_a__contains=[lecteur.professionnel.pk]) | (Q(reserve_a=[]) & sans_liste)
+    else:
+        regle &= sans_liste
     return q & (Q(auteur_professionnel_id=lecteur.professionnel.pk) | regle)
+
+
+def q_annonce_faite(maintenant) -> Q:
+    """Items the patient may know of: not held, released, or held for over a month."""
+    return (
+        Q(annonce_requise=False)
+        | Q(annonce_le__isnull=False)
+        | Q(ajoute_le__lte=maintenant - ANNONCE_VISIBLE)
+    )
+
+
+# --- Decisions and history: what the person's side sees of the ledger and the journal ---
+
+# Rows about a minor's confidential act carry this flag (JSON containment, so a row
+# without the key is kept: ``exclude(details__confidentiel=True)`` would drop it, SQL NULL).
+_CONFIDENTIEL = Q(details__contains={"confidentiel": True})
+
+
+def peut_voir_decision(lecteur: Lecteur, decision) -> bool:
+    """A decision of the ledger (Mes choix, its receipt): never a minor's confidential
+    request to their representatives."""
+    if not lecteur.cote_patient or decision.profil_id != lecteur.profil.pk:
+        return False
+    return not (lecteur.role == Role.REPRESENTANT and decision.details.get("confidentiel"))
+
+
+def q_decisions_visibles(lecteur: Lecteur) -> Q:
+    """``peut_voir_decision`` as a filter on Decision."""
+    if not lecteur.cote_patient:
+        return Q(pk__in=[])
+    q = Q(profil_id=lecteur.profil.pk)
+    if lecteur.role == Role.REPRESENTANT:
+        q &= ~_CONFIDENTIEL
+    return q
+
+
+def q_historique(lecteur: Lecteur, *, objets_caches: dict[str, list[str]] | None = None) -> Q:
+    """The profile's journal as its person sees it.
+
+    A representative sees everything but entries about a confidential act; nobody on the
+    person's side sees entries about an item they may not know of yet (a result held for
+    an announcement): the caller passes those items' ids by object type.
+    """
+    if not lecteur.cote_patient:
+        return Q(pk__in=[])
+    q = Q(profil_id=lecteur.profil.pk)
+    if lecteur.role == Role.REPRESENTANT:
+        q &= ~_CONFIDENTIEL
+    for objet_type, ids in (objets_caches or {}).items():
+        if ids:
+            q &= ~Q(objet_type=objet_type, objet_id__in=ids)
+    return q
 
 
 def q_en_attente_annonce(lecteur: Lecteur, maintenant=None) -> Q:
@@ -241,7 +290,20 @@ def q_en_attente_annonce(lecteur: Lecteur, maintenant=None) -> Q:
     return q
 
 
-# Writes. Adding is open to every reader; the rest is narrower.
+# Writes. A professional writes only in what their profession may read, never the
+# person's own wishes; the rest is narrower.
+
+# What only the person (or their legal representative) states: nobody writes it for them.
+VOLONTES_DE_LA_PERSONNE = frozenset(
+    {Categorie.DIRECTIVES_ANTICIPEES, Categorie.PERSONNES_A_PREVENIR, Categorie.DON_ORGANES}
+)
+
+
+def peut_ecrire(lecteur: Lecteur, categorie: str) -> bool:
+    """May this reader add an item of this category to the record?"""
+    if lecteur.cote_patient:
+        return True
+    return categorie in lecteur.categories and categorie not in VOLONTES_DE_LA_PERSONNE
 
 
 def peut_gerer_visibilite(lecteur: Lecteur) -> bool:
@@ -249,15 +311,17 @@ def peut_gerer_visibilite(lecteur: Lecteur) -> bool:
     return lecteur.cote_patient
 
 
+def peut_signaler_erreur(lecteur: Lecteur, element) -> bool:
+    """The person tells a professional that an item they added is wrong."""
+    return lecteur.cote_patient and element.auteur_professionnel_id is not None
+
+
 def peut_supprimer(lecteur: Lecteur, element) -> bool:
     """The person deletes what their side added; a professional's item can be masked only.
     A professional deletes their own profile entries (a typo), never a document."""
     if lecteur.cote_patient:
         return element.auteur_professionnel_id is None
-    return (
-        not getattr(element, "MASQUABLE", False)
-        and element.auteur_professionnel_id == lecteur.professionnel.pk
-    )
+    return not element.AVEC_ANNONCE and element.auteur_professionnel_id == lecteur.professionnel.pk
 
 
 def peut_liberer(lecteur: Lecteur, document) -> bool:

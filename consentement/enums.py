@@ -17,8 +17,8 @@ class TypeDecision(models.TextChoices):
     # Access to the record (issue 4): each setting is a row, never a boolean overwritten.
     BLOCAGE = "blocage", "Blocage d'un professionnel"
     DEBLOCAGE = "deblocage", "Fin du blocage d'un professionnel"
-    MASQUAGE = "masquage", "Masquage d'un document"
-    DEMASQUAGE = "demasquage", "Fin du masquage d'un document"
+    MASQUAGE = "masquage", "Masquage d'un élément du dossier"
+    DEMASQUAGE = "demasquage", "Fin du masquage d'un élément du dossier"
     RESTRICTION = "restriction", "Liste des professionnels autorisés pour un document"
     CONFIDENTIALITE = "confidentialite", "Confidentialité demandée par le mineur"
     URGENCE_REFUS = "urgence_refus", "Refus de l'accès en urgence"

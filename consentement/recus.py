@@ -11,7 +11,9 @@ from espace_sante.lib import pdf
 
 
 def recu_pdf(decision: Decision) -> bytes:
-    texte = textes.texte_de(TypeDecision(decision.type), decision.details.get("mode"))
+    texte = textes.texte_de(
+        TypeDecision(decision.type), decision.details.get("mode"), version=decision.texte_version
+    )
     profil = decision.profil
     quand = timezone.localtime(decision.horodatage)
     blocs: list[pdf.Bloc] = [

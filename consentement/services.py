@@ -106,17 +106,19 @@ def professionnel_debloquer(*, lecteur: acces.Lecteur, blocage: Blocage) -> Deci
 
 
 @transaction.atomic
-def document_masquer(*, lecteur: acces.Lecteur, document, masque: bool) -> Decision | None:
-    _exiger(acces.peut_gerer_visibilite(lecteur) and acces.peut_voir(lecteur, document))
-    if document.masque == masque:
+def element_masquer(*, lecteur: acces.Lecteur, element, masque: bool) -> Decision | None:
+    """Mask an item of the record from professionals (its author and the médecin traitant
+    still see it, see the policy), or lift the mask."""
+    _exiger(acces.peut_gerer_visibilite(lecteur) and acces.peut_voir(lecteur, element))
+    if element.masque == masque:
         return None
-    document.masque = masque
-    document.save(update_fields=["masque"])
+    element.masque = masque
+    element.save(update_fields=["masque"])
     return cycle.decider(
         lecteur.profil,
         TypeDecision.MASQUAGE if masque else TypeDecision.DEMASQUAGE,
         acteur_de(lecteur),
-        details={"document": str(document.public_id), **_drapeau(document)},
+        details={element.GENRE: str(element.public_id), **_drapeau(element)},
     )
 
 

@@ -72,9 +72,10 @@ ACCES = {
     "ajouter dans mon dossier, même en urgence, jusqu'à ce que je le débloque.",
     TypeDecision.DEBLOCAGE: "Je débloque ce professionnel : il peut de nouveau accéder à mon "
     "dossier selon les règles habituelles.",
-    TypeDecision.MASQUAGE: "Je masque ce document : seuls son auteur et mon médecin traitant "
-    "(si je l'accepte) peuvent le voir ; les autres professionnels ne savent pas qu'il existe.",
-    TypeDecision.DEMASQUAGE: "Je rends ce document de nouveau visible aux professionnels qui "
+    TypeDecision.MASQUAGE: "Je masque cet élément de mon dossier (document, information ou "
+    "mesure) : seuls son auteur et mon médecin traitant (si je l'accepte) peuvent le voir ; "
+    "les autres professionnels ne savent pas qu'il existe.",
+    TypeDecision.DEMASQUAGE: "Je rends cet élément de nouveau visible aux professionnels qui "
     "peuvent consulter mon dossier.",
     TypeDecision.RESTRICTION: "Je choisis les seuls professionnels qui peuvent voir ce document, "
     "en plus de son auteur. Une liste vide rend la règle habituelle.",
@@ -92,11 +93,28 @@ ACCES = {
 }
 
 
-def texte_de(type_decision: TypeDecision, mode: str | None = None) -> Texte:
+# A text whose wording changed gets a new version; the old wordings stay here so that
+# the receipt of an older decision shows what that person was shown.
+VERSIONS_ACCES = {TypeDecision.MASQUAGE: "2026-12", TypeDecision.DEMASQUAGE: "2026-12"}
+ANCIENS = {
+    "masquage-2026-11": "Je masque ce document : seuls son auteur et mon médecin traitant "
+    "(si je l'accepte) peuvent le voir ; les autres professionnels ne savent pas qu'il existe.",
+    "demasquage-2026-11": "Je rends ce document de nouveau visible aux professionnels qui "
+    "peuvent consulter mon dossier.",
+}
+
+
+def texte_de(
+    type_decision: TypeDecision, mode: str | None = None, *, version: str | None = None
+) -> Texte:
+    """The text shown for this decision now, or the one of ``version`` if it was archived."""
+    if version in ANCIENS:
+        return Texte(version, ANCIENS[version])
     if type_decision == TypeDecision.CLOTURE:
         return CLOTURE[ModeCloture(mode)]
     if type_decision in ACCES:
-        return Texte(f"{type_decision}-2026-11", ACCES[type_decision])
+        suffixe = VERSIONS_ACCES.get(type_decision, "2026-11")
+        return Texte(f"{type_decision}-{suffixe}", ACCES[type_decision])
     return {
         TypeDecision.OPPOSITION: OPPOSITION,
         TypeDecision.ACTIVATION: ACTIVATION,

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consentement import cycle, textes
+from consentement import acces, cycle, textes
 from consentement.decorators import espace_patient
 from consentement.enums import ModeCloture
 from consentement.forms import ClotureForm, ConfirmationForm
@@ -30,14 +30,22 @@ def changer_profil(request):
     return redirect("dossier:accueil")
 
 
+def _lecteur(request) -> acces.Lecteur:
+    lecteur = acces.lecteur_patient(request.user, request.profil)
+    if lecteur is None:
+        raise Http404
+    return lecteur
+
+
 @require_GET
 @espace_patient
 def mes_choix(request):
+    lecteur = _lecteur(request)
     return render(
         request,
         "consentement/mes_choix.html",
         {
-            "decisions": request.profil.decisions.select_related("accompagnement"),
+            "decisions": Decision.objects.filter(acces.q_decisions_visibles(lecteur)),
             "accompagnements": request.profil.accompagnements.exclude(ouvert_le=None)
             .select_related("mediateur__user")
             .order_by("-ouvert_le"),
@@ -48,7 +56,9 @@ def mes_choix(request):
 @require_GET
 @espace_patient
 def recu(request, public_id):
-    decision = get_object_or_404(Decision, public_id=public_id, profil=request.profil)
+    decision = get_object_or_404(
+        Decision.objects.filter(acces.q_decisions_visibles(_lecteur(request))), public_id=public_id
+    )
     return _reponse_recu(decision)
 
 

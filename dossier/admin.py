@@ -3,7 +3,7 @@ and never decrypted here (admins do not read medical content)."""
 
 from django.contrib import admin
 
-from dossier.models import Document, InformationMedicale, Mesure
+from dossier.models import Document, InformationMedicale, Mesure, Signalement
 from espace_sante.lib.admin import LectureSeuleAdmin
 
 METADONNEES = ["public_id", "profil", "categorie", "auteur_libelle", "auteur_role", "ajoute_le"]
@@ -33,3 +33,11 @@ class InformationMedicaleAdmin(LectureSeule):
 class MesureAdmin(LectureSeule):
     list_display = [*METADONNEES, "type"]
     fields = [*METADONNEES, "type", "date", "confidentiel"]
+
+
+@admin.register(Signalement)
+class SignalementAdmin(LectureSeuleAdmin):
+    list_display = ["public_id", "profil", "professionnel", "genre", "cree_le", "traite_le"]
+    fields = ["public_id", "profil", "professionnel", "genre", "element_id", "signale_par_libelle",
+              "cree_le", "traite_le"]  # fmt: skip
+    list_select_related = ["profil", "professionnel__user"]

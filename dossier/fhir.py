@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -98,6 +100,9 @@ class AuteurFhir:
 
 @dataclass(frozen=True)
 class DocumentFhir:
+    """A document; its content is bytes, or a function that reads the file again at each
+    call (chunk by chunk), so a large record is never held in memory."""
+
     id: str
     titre: str
     categorie: str
@@ -106,7 +111,15 @@ class DocumentFhir:
     ajoute_le: datetime
     auteur: AuteurFhir
     type_mime: str
-    contenu: bytes
+    contenu: bytes | Callable[[], Iterable[bytes]]
+    taille: int | None = None
+
+    def morceaux(self) -> Iterable[bytes]:
+        return [self.contenu] if isinstance(self.contenu, bytes) else self.contenu()
+
+    @property
+    def octets(self) -> int:
+        return len(self.contenu) if isinstance(self.contenu, bytes) else (self.taille or 0)
 
 
 @dataclass(frozen=True)
@@ -243,13 +256,40 @@ def _patient(patient: PatientFhir) -> Patient:
     )
 
 
+# The attachment's data is written as this placeholder (valid base64, so the resource
+# validates), then streamed in its place. JSON escapes the quotes of any user text, so
+# the sequence ``"data": "<MARQUE>"`` can only be an attachment's own key and value.
+MARQUE = base64.b64encode(b"espace-sante:donnees-du-document").decode("ascii")
+_A_REMPLACER = f'"data": "{MARQUE}"'
+
+
+def _sha1(document: DocumentFhir) -> str:
+    empreinte = hashlib.sha1()
+    for morceau in document.morceaux():
+        empreinte.update(morceau)
+    return base64.b64encode(empreinte.digest()).decode("ascii")
+
+
+def _base64_flux(morceaux: Iterable[bytes]) -> Iterator[bytes]:
+    """Base64 of a stream, chunk by chunk (cut on multiples of 3 bytes: no padding inside)."""
+    reste = b""
+    for morceau in morceaux:
+        morceau = reste + morceau
+        coupe = len(morceau) - len(morceau) % 3
+        if coupe:
+            yield base64.b64encode(morceau[:coupe])
+        reste = morceau[coupe:]
+    if reste:
+        yield base64.b64encode(reste)
+
+
 def _document(document: DocumentFhir, sujet: dict[str, str]) -> DocumentReference:
     attachment = _sans_vides(
         {
             "contentType": document.type_mime,
-            "data": base64.b64encode(document.contenu).decode("ascii"),
-            "size": len(document.contenu),
-            "hash": base64.b64encode(hashlib.sha1(document.contenu).digest()).decode("ascii"),
+            "data": MARQUE,
+            "size": document.octets,
+            "hash": _sha1(document),
             "title": document.titre,
             "creation": _jour(document.date_acte),
         }
@@ -474,15 +514,20 @@ def _mesure(mesure: MesureFhir, sujet: dict[str, str]) -> Observation:
 # --- public API ----------------------------------------------------------------------------
 
 
-def bundle(
+def bundle_flux(
     patient: PatientFhir,
     documents: list[DocumentFhir],
     informations: list[InformationFhir],
     mesures: list[MesureFhir],
     *,
     genere_le: datetime,
-) -> dict[str, Any]:
-    """Return the Bundle as a JSON-ready dict (type "collection", timestamp genere_le)."""
+) -> Iterator[bytes]:
+    """The Bundle as JSON bytes, streamed (type "collection", timestamp genere_le).
+
+    Every resource is validated without the files' content; each document's content is
+    then read and base64-encoded chunk by chunk in its place: memory stays bounded
+    whatever the size of the record.
+    """
     sujet = {"reference": _urn(patient.id)}
     ressources: list[tuple[str, DomainResource]] = [(patient.id, _patient(patient))]
     ressources += [(document.id, _document(document, sujet)) for document in documents]
@@ -497,7 +542,31 @@ def bundle(
         ],
     )
     _verifier_codes(resultat, "Bundle")
-    return resultat.model_dump(mode="json", exclude_none=True)
+    squelette = json.dumps(
+        resultat.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=1
+    )
+    morceaux = squelette.split(_A_REMPLACER)
+    if len(morceaux) != len(documents) + 1:
+        raise ValueError("Bundle FHIR : emplacement des documents introuvable.")
+    yield morceaux[0].encode()
+    for document, suite in zip(documents, morceaux[1:], strict=True):
+        yield b'"data": "'
+        yield from _base64_flux(document.morceaux())
+        yield b'"' + suite.encode()
+
+
+def bundle(
+    patient: PatientFhir,
+    documents: list[DocumentFhir],
+    informations: list[InformationFhir],
+    mesures: list[MesureFhir],
+    *,
+    genere_le: datetime,
+) -> dict[str, Any]:
+    """The same Bundle as a JSON-ready dict (small records and tests)."""
+    return json.loads(
+        b"".join(bundle_flux(patient, documents, informations, mesures, genere_le=genere_le))
+    )
 
 
 def valider(donnees: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from consentement.forms import IdentificationForm
 from dossier import fichiers
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
-from dossier.services import SaisieRefusee, valeur_mesure
+from dossier.services import SaisieRefusee, limites_depot, valeur_mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Professionnel
 from espace_sante.journal.enums import Action
@@ -71,8 +71,15 @@ class DocumentForm(OptionsProfessionnel, FormulaireDsfr):
     confidentiel = CONFIDENTIEL
 
     def __init__(self, *args, lecteur, request=None, **kwargs):
+        from consentement import acces
+
         super().__init__(*args, **kwargs)
-        self.request = request
+        self.request, self.lecteur = request, lecteur
+        self.fields["categorie"].choices = [("", "Choisissez une catégorie")] + [
+            (valeur, libelle)
+            for valeur, libelle in CategorieDocument.choices
+            if acces.peut_ecrire(lecteur, valeur)
+        ]
         self.retirer_options(lecteur, annonce=True)
 
     def clean_date_acte(self):
@@ -80,6 +87,9 @@ class DocumentForm(OptionsProfessionnel, FormulaireDsfr):
 
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
+        # Pace and quota first: a flood of uploads costs no content check.
+        if refus := limites_depot(lecteur=self.lecteur, taille=fichier.size):
+            raise ValidationError(refus)
         try:
             return fichiers.verifier(fichier, televersement.taille_max())
         except fichiers.FichierRefuse as refus:
@@ -175,6 +185,17 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
             except SaisieRefusee as refus:
                 self.add_error("valeur", str(refus))
         return donnees
+
+
+class SignalementForm(FormulaireDsfr):
+    message = forms.CharField(
+        label="Ce qui est erroné",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Par exemple : « Je n'ai jamais été allergique à la pénicilline ». "
+        "2 000 caractères au plus.",
+        error_messages={"required": "Dites ce qui est erroné."},
+    )
 
 
 def professionnel_par_rpps(valeur: str) -> Professionnel:

@@ -42,9 +42,14 @@ def _chemin_document(instance: Document, filename: str) -> str:
 
 
 class ElementDossier(models.Model):
-    """What every item of the record has: its profile, author and confidentiality."""
+    """What every item of the record has: its profile, author, mask and confidentiality.
 
-    MASQUABLE = False
+    The access policy (consentement.acces) reads what each model declares here: whether
+    it may be held for an announcement consultation and whether it carries an allow-list.
+    """
+
+    AVEC_ANNONCE = False
+    AVEC_LISTE = False
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
@@ -61,13 +66,16 @@ class ElementDossier(models.Model):
         default=False,
         help_text="À la demande du mineur : ses représentants légaux ne le voient pas.",
     )
+    masque = models.BooleanField("masqué par le patient", default=False)
 
     class Meta:
         abstract = True
 
 
 class Document(ElementDossier):
-    MASQUABLE = True
+    GENRE = "document"
+    AVEC_ANNONCE = True
+    AVEC_LISTE = True
 
     titre = EncryptedTextField("titre")
     date_acte = models.DateField("date de l'acte", null=True, blank=True)
@@ -76,7 +84,6 @@ class Document(ElementDossier):
     extension = models.CharField(max_length=5)
     taille = models.PositiveIntegerField("taille (octets)")
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
-    masque = models.BooleanField("masqué par le patient", default=False)
     reserve_a = ArrayField(
         models.IntegerField(),
         default=list,
@@ -119,6 +126,8 @@ class Document(ElementDossier):
 class InformationMedicale(ElementDossier):
     """An entry of the medical profile: a history item, a treatment, an allergy…"""
 
+    GENRE = "information"
+
     rubrique = models.CharField(max_length=30, choices=Rubrique.choices)
     libelle = EncryptedTextField("intitulé")
     details = EncryptedTextField("précisions", null=True, blank=True)
@@ -159,6 +168,8 @@ class InformationMedicale(ElementDossier):
 class Mesure(ElementDossier):
     """A measure; the value is encrypted text ("72.5", or "120/80" for blood pressure)."""
 
+    GENRE = "mesure"
+
     type = models.CharField(max_length=20, choices=TypeMesure.choices)
     valeur = EncryptedTextField("valeur")
     date = models.DateTimeField("date de la mesure", default=timezone.now)
@@ -193,3 +204,33 @@ class Mesure(ElementDossier):
         a, b = self.nombres
         texte = f"{a:n}" if b is None else f"{a:n}/{b:n}"
         return f"{texte.replace('.', ',')} {self.unite}"
+
+
+class Signalement(models.Model):
+    """The person tells the professional who added an item that it is wrong.
+
+    The message may hold health content: encrypted, shown only to that professional and
+    to the person's side; the email to the professional only says where to read it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
+    professionnel = models.ForeignKey(Professionnel, on_delete=models.PROTECT, related_name="+")
+    genre = models.CharField(max_length=20)  # the item's GENRE: document, information, mesure
+    element_id = models.UUIDField("identifiant de l'élément")
+    message = EncryptedTextField("message")
+    signale_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signale_par_libelle = models.CharField("signalé par", max_length=250)
+    cree_le = models.DateTimeField("signalé le", default=timezone.now)
+    traite_le = models.DateTimeField("traité le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "signalement d'erreur"
+        verbose_name_plural = "signalements d'erreur"
+        ordering = ["-cree_le", "-pk"]
+        indexes = [models.Index(fields=["professionnel", "traite_le"])]
+
+    def __str__(self) -> str:
+        return f"Signalement {str(self.public_id)[:8]}"

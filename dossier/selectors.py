@@ -9,8 +9,7 @@ from django.utils import timezone
 from consentement import acces
 from consentement.acces import Lecteur
 from dossier.enums import Rubrique, TypeMesure
-from dossier.models import Document, InformationMedicale, Mesure
-from espace_sante.comptes.enums import Role
+from dossier.models import Document, InformationMedicale, Mesure, Signalement
 from espace_sante.comptes.models import Professionnel, Profil
 from espace_sante.journal.models import Entree
 
@@ -27,7 +26,7 @@ def lecteur_par_profil(user, public_id) -> Lecteur:
 
 
 def documents_visibles(*, lecteur: Lecteur) -> QuerySet[Document]:
-    return Document.objects.filter(acces.q_visibles(lecteur, masquable=True)).select_related(
+    return Document.objects.filter(acces.q_visibles(lecteur, Document)).select_related(
         "auteur_professionnel"
     )
 
@@ -38,9 +37,7 @@ def _visible(modele, user, public_id):
     profil_id = modele.objects.filter(public_id=public_id).values_list("profil", flat=True)
     lecteur = lecteur_ou_404(user, Profil.objects.filter(pk__in=profil_id).first())
     element = (
-        modele.objects.filter(acces.q_visibles(lecteur, masquable=modele.MASQUABLE))
-        .filter(public_id=public_id)
-        .first()
+        modele.objects.filter(acces.q_visibles(lecteur, modele)).filter(public_id=public_id).first()
     )
     if element is None:
         raise Http404
@@ -76,11 +73,11 @@ def documents_en_attente_annonce(*, lecteur: Lecteur) -> list[Document]:
 
 
 def informations_visibles(*, lecteur: Lecteur) -> QuerySet[InformationMedicale]:
-    return InformationMedicale.objects.filter(acces.q_visibles(lecteur, masquable=False))
+    return InformationMedicale.objects.filter(acces.q_visibles(lecteur, InformationMedicale))
 
 
 def mesures_visibles(*, lecteur: Lecteur) -> QuerySet[Mesure]:
-    return Mesure.objects.filter(acces.q_visibles(lecteur, masquable=False))
+    return Mesure.objects.filter(acces.q_visibles(lecteur, Mesure))
 
 
 def profil_medical(*, lecteur: Lecteur) -> dict:
@@ -95,14 +92,22 @@ def profil_medical(*, lecteur: Lecteur) -> dict:
 
 
 def historique(*, lecteur: Lecteur, filtres: dict | None = None) -> QuerySet[Entree]:
-    """The profile's journal, as its person sees it: by default what others did.
-
-    A representative never sees entries about a minor's confidential items.
-    """
+    """The profile's journal, as its person sees it (the policy's ``q_historique``): by
+    default what others did."""
     filtres = filtres or {}
-    entrees = Entree.objects.filter(profil=lecteur.profil).select_related("pour_le_compte_de")
-    if lecteur.role == Role.REPRESENTANT:
-        entrees = entrees.exclude(details__confidentiel=True)
+    caches = Document.objects.filter(profil=lecteur.profil).exclude(
+        acces.q_annonce_faite(timezone.now())
+    )
+    entrees = Entree.objects.filter(
+        acces.q_historique(
+            lecteur,
+            objets_caches={
+                Document._meta.label_lower: [
+                    str(p) for p in caches.values_list("public_id", flat=True)
+                ]
+            },
+        )
+    ).select_related("pour_le_compte_de")
     if not filtres.get("moi"):
         entrees = entrees.exclude(acteur_id=lecteur.user_id)
     if filtres.get("role"):
@@ -125,3 +130,19 @@ def acces_en_cours(*, professionnel) -> QuerySet:
         .select_related("profil")
         .order_by("-debut")
     )
+
+
+def signalements_ouverts(*, professionnel) -> QuerySet[Signalement]:
+    """Errors reported to this professional on items they added, not yet handled."""
+    return Signalement.objects.filter(
+        professionnel=professionnel, traite_le__isnull=True
+    ).select_related("profil")
+
+
+def signalement_ouvert(*, professionnel, public_id) -> Signalement:
+    signalement = (
+        signalements_ouverts(professionnel=professionnel).filter(public_id=public_id).first()
+    )
+    if signalement is None:
+        raise Http404
+    return signalement

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import date, datetime
+import itertools
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
-from consentement import acces
+from consentement import acces, cycle
 from consentement import services as consentement
 from consentement.acces import Lecteur
+from consentement.enums import Categorie
 from dossier import fhir, selectors
-from dossier.enums import BORNES, UNITES, CategorieDocument, Rubrique, TypeMesure
+from dossier.enums import (
+    BORNES,
+    CATEGORIE_DE_RUBRIQUE,
+    UNITES,
+    CategorieDocument,
+    Rubrique,
+    TypeMesure,
+)
 from dossier.fichiers import FichierVerifie
-from dossier.models import Document, ElementDossier, InformationMedicale, Mesure
+from dossier.models import Document, ElementDossier, InformationMedicale, Mesure, Signalement
 from espace_sante.comptes.enums import Role
 from espace_sante.journal.enums import Action
 from espace_sante.lib import pdf
+from espace_sante.notifications.services import notifier
 
 
 class SaisieRefusee(Exception):
@@ -54,12 +66,51 @@ def _apres_creation(lecteur: Lecteur, element: ElementDossier, action: Action, d
     consentement.journaliser(lecteur, action, objet=element, details=details)
 
 
+def _exiger_ecriture(lecteur: Lecteur, categorie: str) -> None:
+    """A professional writes only what their profession may read, never the person's wishes."""
+    if acces.peut_ecrire(lecteur, categorie):
+        return
+    libelle = Categorie(categorie).label
+    if categorie in acces.VOLONTES_DE_LA_PERSONNE:
+        raise SaisieRefusee(
+            f"« {libelle} » : seul le patient (ou son représentant légal) renseigne sa volonté."
+        )
+    raise SaisieRefusee(f"Votre profession ne permet pas d'ajouter d'élément « {libelle} ».")
+
+
 def _options_pro(lecteur: Lecteur, *, confidentiel: bool, annonce_requise: bool = False):
     """Only a professional holds a result for announcement or records confidentiality."""
     if confidentiel and not acces.peut_declarer_confidentiel(lecteur):
         raise SaisieRefusee("Seul un professionnel peut rendre confidentiel l'acte d'un mineur.")
     if annonce_requise and lecteur.role != Role.PROFESSIONNEL:
         raise SaisieRefusee("Seul un professionnel peut réserver un résultat à l'annonce.")
+
+
+def _mo(octets: int) -> str:
+    return f"{octets / (1024 * 1024):.0f} Mo"
+
+
+def limites_depot(*, lecteur: Lecteur, taille: int) -> str | None:
+    """Why this upload must wait or cannot be stored (French), or None.
+
+    The per-person pace and the profile's storage quota are counted on the documents
+    themselves (PostgreSQL): nothing to keep in sync, and it holds when Redis is down.
+    """
+    depuis = timezone.now() - timedelta(hours=1)
+    recents = Document.objects.filter(auteur=lecteur.user, ajoute_le__gte=depuis).count()
+    if recents >= settings.TELEVERSEMENTS_PAR_HEURE:
+        return (
+            f"Vous avez ajouté {recents} documents en moins d'une heure : par sécurité, "
+            "attendez un peu avant d'en ajouter d'autres."
+        )
+    utilise = Document.objects.filter(profil=lecteur.profil).aggregate(t=Sum("taille"))["t"] or 0
+    quota = settings.QUOTA_PROFIL_OCTETS
+    if utilise + taille > quota:
+        return (
+            f"L'espace de stockage de ce dossier est plein ({_mo(utilise)} utilisés sur "
+            f"{_mo(quota)}) : supprimez des documents dont vous n'avez plus besoin."
+        )
+    return None
 
 
 def document_ajouter(
@@ -72,7 +123,10 @@ def document_ajouter(
     annonce_requise: bool = False,
     confidentiel: bool = False,
 ) -> Document:
+    _exiger_ecriture(lecteur, categorie)
     _options_pro(lecteur, confidentiel=confidentiel, annonce_requise=annonce_requise)
+    if refus := limites_depot(lecteur=lecteur, taille=len(fichier.contenu)):
+        raise SaisieRefusee(refus)
     document = Document(
         **_auteur(lecteur),
         categorie=CategorieDocument(categorie),
@@ -145,6 +199,7 @@ def information_ajouter(
     date_fin: date | None = None,
     confidentiel: bool = False,
 ) -> InformationMedicale:
+    _exiger_ecriture(lecteur, CATEGORIE_DE_RUBRIQUE[Rubrique(rubrique)])
     _options_pro(lecteur, confidentiel=confidentiel)
     if date and date_fin and date_fin < date:
         raise SaisieRefusee("La date de fin ne peut pas précéder la date de début.")
@@ -171,6 +226,52 @@ def information_supprimer(*, lecteur: Lecteur, element: InformationMedicale | Me
         details={"categorie": element.categorie},
     )
     element.delete()
+
+
+@transaction.atomic
+def erreur_signaler(*, lecteur: Lecteur, element: ElementDossier, message: str) -> Signalement:
+    """The person tells the author of an item that it is wrong; the author is emailed."""
+    _exiger(acces.peut_voir(lecteur, element) and acces.peut_signaler_erreur(lecteur, element))
+    pro = element.auteur_professionnel
+    signalement = Signalement.objects.create(
+        profil=lecteur.profil,
+        professionnel=pro,
+        genre=element.GENRE,
+        element_id=element.public_id,
+        message=message,
+        signale_par=lecteur.user,
+        signale_par_libelle=_auteur(lecteur)["auteur_libelle"],
+    )
+    consentement.journaliser(
+        lecteur,
+        Action.ERREUR_SIGNALEE,
+        objet=element,
+        details={"professionnel": str(pro), "signalement": str(signalement.public_id)},
+    )
+    notifier(
+        destinataire=pro.user.email,
+        sujet="Un patient vous signale une erreur dans son dossier",
+        corps="Bonjour,\n\nUn patient vous signale une erreur dans un élément que vous avez "
+        "ajouté à son dossier espace-santé. Son message vous attend dans votre espace "
+        "professionnel, rubrique « Signalements d'erreur ».\n\nespace-santé",
+        profil=lecteur.profil,
+    )
+    return signalement
+
+
+@transaction.atomic
+def signalement_traiter(*, professionnel, signalement: Signalement) -> None:
+    """The professional marks a report as handled (journaled on the person's chain)."""
+    _exiger(signalement.professionnel_id == professionnel.pk and signalement.traite_le is None)
+    signalement.traite_le = timezone.now()
+    signalement.save(update_fields=["traite_le"])
+    cycle.journaliser_acte(
+        signalement.profil,
+        Action.SIGNALEMENT_TRAITE,
+        cycle.acteur_professionnel(professionnel),
+        objet=signalement,
+        details={"professionnel": str(professionnel)},
+    )
 
 
 def valeur_mesure(type_mesure: str, valeur: str) -> str:
@@ -210,6 +311,7 @@ def mesure_ajouter(
     quand: datetime | None = None,
     confidentiel: bool = False,
 ) -> Mesure:
+    _exiger_ecriture(lecteur, Categorie.MESURES)
     _options_pro(lecteur, confidentiel=confidentiel)
     mesure = Mesure.objects.create(
         **_auteur(lecteur),
@@ -244,11 +346,19 @@ def _auteur_fhir(element) -> fhir.AuteurFhir:
     return fhir.AuteurFhir(libelle=element.auteur_libelle, rpps=pro.rpps if pro else "")
 
 
-def export_fhir(*, lecteur: Lecteur) -> bytes:
-    """The whole record the reader sees, as a FHIR R4 Bundle (JSON), files included."""
-    _exiger(lecteur.cote_patient)
-    profil = lecteur.profil
-    patient = fhir.PatientFhir(
+TAILLE_LECTURE = 64 * 1024
+
+
+def _lire_fichier(document: Document) -> Iterator[bytes]:
+    """The decrypted file, chunk by chunk; the file is closed when the reading ends."""
+    # A fresh handle at each call: the content is read twice (SHA-1, then the data).
+    with document.fichier.storage.open(document.fichier.name, "rb") as fichier:
+        while morceau := fichier.read(TAILLE_LECTURE):
+            yield morceau
+
+
+def _patient_fhir(profil) -> fhir.PatientFhir:
+    return fhir.PatientFhir(
         id=str(profil.public_id),
         nir=profil.nir,
         nom_naissance=profil.nom_naissance,
@@ -262,54 +372,73 @@ def export_fhir(*, lecteur: Lecteur) -> bytes:
         code_postal=profil.code_postal,
         commune=profil.commune,
     )
-    documents = []
-    for d in selectors.documents_visibles(lecteur=lecteur).select_related("auteur_professionnel"):
-        with d.fichier.open("rb") as f:
-            contenu = f.read()
-        documents.append(
-            fhir.DocumentFhir(
-                id=str(d.public_id),
-                titre=d.titre,
-                categorie=d.categorie,
-                categorie_libelle=d.get_categorie_display(),
-                date_acte=d.date_acte,
-                ajoute_le=d.ajoute_le,
-                auteur=_auteur_fhir(d),
-                type_mime=d.type_mime,
-                contenu=contenu,
-            )
+
+
+def _document_fhir(d: Document) -> fhir.DocumentFhir:
+    return fhir.DocumentFhir(
+        id=str(d.public_id),
+        titre=d.titre,
+        categorie=d.categorie,
+        categorie_libelle=d.get_categorie_display(),
+        date_acte=d.date_acte,
+        ajoute_le=d.ajoute_le,
+        auteur=_auteur_fhir(d),
+        type_mime=d.type_mime,
+        contenu=lambda: _lire_fichier(d),
+        taille=d.taille,
+    )
+
+
+def _information_fhir(i: InformationMedicale) -> fhir.InformationFhir:
+    return fhir.InformationFhir(
+        id=str(i.public_id),
+        rubrique=i.rubrique,
+        libelle=i.libelle_affiche,
+        details=i.details or "",
+        date=i.date,
+        date_fin=i.date_fin,
+        ajoute_le=i.ajoute_le,
+        auteur=_auteur_fhir(i),
+    )
+
+
+def _mesure_fhir(m: Mesure) -> fhir.MesureFhir:
+    a, b = m.nombres
+    return fhir.MesureFhir(
+        id=str(m.public_id), type=m.type, valeur=a, valeur2=b, date=m.date, auteur=_auteur_fhir(m)
+    )
+
+
+def export_fhir(*, lecteur: Lecteur) -> Iterator[bytes]:
+    """The whole record the reader sees, as a FHIR R4 Bundle (JSON), files included,
+    streamed: the files are read and encoded chunk by chunk while the client downloads."""
+    _exiger(lecteur.cote_patient)
+    documents = [
+        _document_fhir(d)
+        for d in selectors.documents_visibles(lecteur=lecteur).select_related(
+            "auteur_professionnel"
         )
+    ]
     infos = [
-        fhir.InformationFhir(
-            id=str(i.public_id),
-            rubrique=i.rubrique,
-            libelle=i.libelle_affiche,
-            details=i.details or "",
-            date=i.date,
-            date_fin=i.date_fin,
-            ajoute_le=i.ajoute_le,
-            auteur=_auteur_fhir(i),
-        )
+        _information_fhir(i)
         for i in selectors.informations_visibles(lecteur=lecteur).select_related(
             "auteur_professionnel"
         )
     ]
-    mesures = []
-    for m in selectors.mesures_visibles(lecteur=lecteur).select_related("auteur_professionnel"):
-        a, b = m.nombres
-        mesures.append(
-            fhir.MesureFhir(
-                id=str(m.public_id), type=m.type, valeur=a, valeur2=b, date=m.date,
-                auteur=_auteur_fhir(m),
-            )
-        )  # fmt: skip
-    bundle = fhir.bundle(patient, documents, infos, mesures, genere_le=timezone.now())
+    mesures = [
+        _mesure_fhir(m)
+        for m in selectors.mesures_visibles(lecteur=lecteur).select_related("auteur_professionnel")
+    ]
+    flux = fhir.bundle_flux(
+        _patient_fhir(lecteur.profil), documents, infos, mesures, genere_le=timezone.now()
+    )
+    premier = next(flux)  # validates every resource before anything is sent or journaled
     consentement.journaliser(
         lecteur,
         Action.EXPORT,
         details={"format": "FHIR R4", "elements": len(documents) + len(infos) + len(mesures)},
     )
-    return json.dumps(bundle, ensure_ascii=False, indent=1).encode()
+    return itertools.chain([premier], flux)
 
 
 def export_pdf(*, lecteur: Lecteur) -> bytes:

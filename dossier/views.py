@@ -24,7 +24,7 @@ from consentement.selectors import blocage_actif, blocages_actifs
 from dossier import forms, selectors, services
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, Rubrique, TypeMesure
 from dossier.graphique import courbe_svg
-from dossier.models import InformationMedicale, Mesure
+from dossier.models import Document, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.journal.enums import Action
 from espace_sante.journal.selectors import verifier_profil
@@ -64,6 +64,7 @@ def contexte_profil_medical(lecteur) -> dict:
     for elements in [*contenu["rubriques"].values(), *contenu["mesures"].values()]:
         for element in elements:
             element.supprimable = acces.peut_supprimer(lecteur, element)
+            element.signalable = acces.peut_signaler_erreur(lecteur, element)
     courbes = []
     for type_mesure, mesures in contenu["mesures"].items():
         if not mesures:
@@ -84,10 +85,17 @@ def contexte_profil_medical(lecteur) -> dict:
         courbes.append({"type": type_mesure, "mesures": mesures, "svg": svg})
     return {
         "rubriques": [
-            (r, infos, lecteur.cote_patient or CATEGORIE_DE_RUBRIQUE[r] in lecteur.categories)
+            (
+                r,
+                infos,
+                lecteur.cote_patient or CATEGORIE_DE_RUBRIQUE[r] in lecteur.categories,
+                acces.peut_ecrire(lecteur, CATEGORIE_DE_RUBRIQUE[r]),
+            )
             for r, infos in contenu["rubriques"].items()
         ],
         "mesures_accessibles": lecteur.cote_patient or Categorie.MESURES in lecteur.categories,
+        "mesures_ecrire": acces.peut_ecrire(lecteur, Categorie.MESURES),
+        "peut_gerer": acces.peut_gerer_visibilite(lecteur),
         "courbes": courbes,
         "imc": services.imc(contenu["mesures"]),
         "parametres": acces.parametres_de(lecteur.profil),
@@ -120,17 +128,21 @@ def document_ajouter(request, profil):
     )
     if form.is_valid():
         donnees = form.cleaned_data
-        document = services.document_ajouter(
-            lecteur=lecteur,
-            fichier=donnees["fichier"],
-            titre=donnees["titre"],
-            categorie=donnees["categorie"],
-            date_acte=donnees["date_acte"],
-            annonce_requise=donnees.get("annonce_requise", False),
-            confidentiel=donnees.get("confidentiel", False),
-        )
-        messages.success(request, "Le document a été ajouté au dossier.")
-        return redirect("dossier:document", document.public_id)
+        try:
+            document = services.document_ajouter(
+                lecteur=lecteur,
+                fichier=donnees["fichier"],
+                titre=donnees["titre"],
+                categorie=donnees["categorie"],
+                date_acte=donnees["date_acte"],
+                annonce_requise=donnees.get("annonce_requise", False),
+                confidentiel=donnees.get("confidentiel", False),
+            )
+        except services.SaisieRefusee as refus:
+            form.add_error(None, str(refus))
+        else:
+            messages.success(request, "Le document a été ajouté au dossier.")
+            return redirect("dossier:document", document.public_id)
     if form.is_bound:
         consentement.journaliser(
             lecteur,
@@ -164,6 +176,7 @@ def document(request, public_id):
             "peut_gerer": acces.peut_gerer_visibilite(lecteur),
             "peut_supprimer": acces.peut_supprimer(lecteur, doc),
             "peut_liberer": acces.peut_liberer(lecteur, doc),
+            "peut_signaler": acces.peut_signaler_erreur(lecteur, doc),
             "est_auteur": lecteur.professionnel is not None
             and doc.auteur_professionnel_id == lecteur.professionnel.pk,
             "reserve": selectors.professionnels(doc.reserve_a),
@@ -194,20 +207,6 @@ def document_fichier(request, public_id):
     reponse["Cross-Origin-Resource-Policy"] = "same-origin"
     reponse["X-Frame-Options"] = "SAMEORIGIN"
     return reponse
-
-
-@require_POST
-def document_masquer(request, public_id):
-    lecteur, doc = selectors.document_visible(user=request.user, public_id=public_id)
-    masque = request.POST.get("masque") == "1"
-    consentement.document_masquer(lecteur=lecteur, document=doc, masque=masque)
-    messages.success(
-        request,
-        "Le document est masqué aux professionnels."
-        if masque
-        else "Le document est de nouveau visible des professionnels.",
-    )
-    return redirect("dossier:document", doc.public_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -263,6 +262,8 @@ def information_ajouter(request, profil, rubrique):
         rubrique = Rubrique(rubrique)
     except ValueError:
         raise Http404 from None
+    if not acces.peut_ecrire(lecteur, CATEGORIE_DE_RUBRIQUE[rubrique]):
+        raise Http404
     form = forms.InformationForm(
         request.POST if request.method == "POST" else None, lecteur=lecteur, rubrique=rubrique
     )
@@ -285,6 +286,8 @@ def information_ajouter(request, profil, rubrique):
 @require_http_methods(["GET", "POST"])
 def mesure_ajouter(request, profil):
     lecteur = selectors.lecteur_par_profil(request.user, profil)
+    if not acces.peut_ecrire(lecteur, Categorie.MESURES):
+        raise Http404
     form = forms.MesureForm(request.POST if request.method == "POST" else None, lecteur=lecteur)
     if form.is_valid():
         donnees = form.cleaned_data
@@ -312,20 +315,66 @@ def _retour_profil(lecteur) -> str:
     return reverse("dossier:pro_dossier", args=[lecteur.profil.public_id])
 
 
-MODELES = {"information": InformationMedicale, "mesure": Mesure}
+MODELES = {m.GENRE: m for m in (Document, InformationMedicale, Mesure)}
+
+
+def _element(request, genre, public_id):
+    modele = MODELES.get(genre)
+    if modele is None:
+        raise Http404
+    return selectors.element_visible(user=request.user, modele=modele, public_id=public_id)
+
+
+def _retour_element(lecteur, element) -> str:
+    if isinstance(element, Document):
+        return reverse("dossier:document", args=[element.public_id])
+    return _retour_profil(lecteur)
 
 
 @require_POST
 def element_supprimer(request, genre, public_id):
-    modele = MODELES.get(genre)
-    if modele is None:
-        raise Http404
-    lecteur, element = selectors.element_visible(
-        user=request.user, modele=modele, public_id=public_id
-    )
+    if genre == Document.GENRE:
+        raise Http404  # a document has its own confirmation page
+    lecteur, element = _element(request, genre, public_id)
     services.information_supprimer(lecteur=lecteur, element=element)
     messages.success(request, "L'information a été supprimée.")
     return redirect(_retour_profil(lecteur))
+
+
+@require_POST
+def element_masquer(request, genre, public_id):
+    lecteur, element = _element(request, genre, public_id)
+    masque = request.POST.get("masque") == "1"
+    consentement.element_masquer(lecteur=lecteur, element=element, masque=masque)
+    messages.success(
+        request,
+        "L'élément est masqué aux professionnels."
+        if masque
+        else "L'élément est de nouveau visible des professionnels.",
+    )
+    return redirect(_retour_element(lecteur, element))
+
+
+@require_http_methods(["GET", "POST"])
+def element_signaler(request, genre, public_id):
+    lecteur, element = _element(request, genre, public_id)
+    if not acces.peut_signaler_erreur(lecteur, element):
+        raise Http404
+    form = forms.SignalementForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        services.erreur_signaler(
+            lecteur=lecteur, element=element, message=form.cleaned_data["message"]
+        )
+        messages.success(
+            request, f"Votre signalement est transmis à {element.auteur_professionnel}."
+        )
+        return redirect(_retour_element(lecteur, element))
+    return render(
+        request,
+        "dossier/element_signaler.html",
+        {"form": form, "element": element, "retour": _retour_element(lecteur, element)},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # --- Confidentiality and access settings -------------------------------------------------
@@ -474,8 +523,8 @@ def historique_csv(request):
 @require_GET
 @espace_patient
 def export_fhir(request):
-    contenu = services.export_fhir(lecteur=_lecteur(request))
-    reponse = HttpResponse(contenu, content_type="application/fhir+json; charset=utf-8")
+    flux = services.export_fhir(lecteur=_lecteur(request))
+    reponse = StreamingHttpResponse(flux, content_type="application/fhir+json; charset=utf-8")
     reponse["Content-Disposition"] = 'attachment; filename="dossier-fhir.json"'
     return reponse
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consentement import acces
 from consentement import services as consentement
@@ -65,6 +65,7 @@ def pro_accueil(request):
             "form": form,
             "acces": list(selectors.acces_en_cours(professionnel=pro)),
             "patients_mt": patients_du_medecin_traitant(pro),
+            "signalements": list(selectors.signalements_ouverts(professionnel=pro)),
         },
         status=400 if form.is_bound and not form.is_valid() or form.errors else 200,
     )
@@ -114,3 +115,13 @@ def pro_dossier(request, profil):
             **contexte_profil_medical(lecteur),
         },
     )
+
+
+@require_POST
+@professionnel_seulement
+def signalement_traiter(request, public_id):
+    pro = roles.professionnel_de(request.user)
+    signalement = selectors.signalement_ouvert(professionnel=pro, public_id=public_id)
+    services.signalement_traiter(professionnel=pro, signalement=signalement)
+    messages.success(request, "Le signalement est marqué comme traité.")
+    return redirect("dossier:pro_accueil")

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their long cache; every page gets no-store.
+    "espace_sante.comptes.middleware.PasDeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -249,6 +251,10 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Per-profile storage quota for documents, and uploads per person per hour (rows counted
+# in PostgreSQL): a runaway script or a hostile account cannot fill the disk.
+QUOTA_PROFIL_OCTETS = env.int("QUOTA_PROFIL_OCTETS", default=1024 * 1024 * 1024)
+TELEVERSEMENTS_PAR_HEURE = env.int("TELEVERSEMENTS_PAR_HEURE", default=60)
 # Health documents: 20 MB at most, held in memory only (never a clear temporary file).
 TELEVERSEMENT_TAILLE_MAX = env.int("TELEVERSEMENT_TAILLE_MAX", default=20 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]

@@ -119,7 +119,12 @@ MATRICE = {
     "dossier:element_supprimer": ({"genre": "information", "public_id": AUTRE}, _post_seulement()),
     "dossier:document": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "dossier:document_fichier": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
-    "dossier:document_masquer": ({"public_id": AUTRE}, _post_seulement()),
+    "dossier:element_masquer": ({"genre": "document", "public_id": AUTRE}, _post_seulement()),
+    "dossier:element_signaler": (
+        {"genre": "information", "public_id": AUTRE},
+        _tous(404, anonyme=302),
+    ),
+    "dossier:signalement_traiter": ({"public_id": AUTRE}, _post_seulement()),
     "dossier:document_restreindre": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "dossier:document_supprimer": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "dossier:document_liberer": ({"public_id": AUTRE}, _post_seulement()),

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 # Pages an authenticated but not yet OTP-verified user may reach.
 OTP_ALLOW_LIST = {"comptes:otp", "comptes:otp_renvoyer", "account_logout"}
@@ -31,3 +32,19 @@ class OTPRequiredMiddleware:
             return None
         suite = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('comptes:otp')}?{suite}")
+
+
+class PasDeCacheMiddleware:
+    """No page of a health service is kept by a browser or a proxy: a France services desk
+    shares its computers. A response that sets its own Cache-Control keeps it (static
+    files are served above this middleware, by WhiteNoise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        if not reponse.has_header("Cache-Control"):
+            add_never_cache_headers(reponse)
+            reponse["Cache-Control"] += ", private"
+        return reponse

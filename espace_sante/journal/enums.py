@@ -32,6 +32,8 @@ class Action(models.TextChoices):
     DOCUMENT_REFUSE = "document_refuse", "Dépôt de document refusé"
     INFORMATION_AJOUTEE = "information_ajoutee", "Information du profil médical ajoutée"
     INFORMATION_SUPPRIMEE = "information_supprimee", "Information du profil médical supprimée"
+    ERREUR_SIGNALEE = "erreur_signalee", "Erreur signalée au professionnel auteur"
+    SIGNALEMENT_TRAITE = "signalement_traite", "Signalement d'erreur traité par le professionnel"
     ACCES_OUVERT = "acces_ouvert", "Accès d'un professionnel ouvert (NIR et date de naissance)"
     ACCES_REFUSE = "acces_refuse", "Accès d'un professionnel refusé"
     ACCES_URGENCE = "acces_urgence", "Accès en urgence (bris de glace)"

@@ -162,7 +162,7 @@ def test_policy_table(monde, etat):
             vu = lecteur is not None and acces.peut_voir(lecteur, document)
             filtre = (
                 lecteur is not None
-                and Document.objects.filter(acces.q_visibles(lecteur, masquable=True))
+                and Document.objects.filter(acces.q_visibles(lecteur, Document))
                 .filter(pk=document.pk)
                 .exists()
             )

@@ -170,7 +170,7 @@ def test_a_file_over_the_cap_inside_an_acceptable_body_is_refused(client, patien
 
 URLS_DOCUMENT = ["dossier:document", "dossier:document_fichier", "dossier:document_restreindre",
                  "dossier:document_supprimer"]  # fmt: skip
-POSTS_DOCUMENT = ["dossier:document_masquer", "dossier:document_liberer"]
+POSTS_DOCUMENT = ["dossier:document_liberer"]
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonyme"])
@@ -188,6 +188,10 @@ def test_another_patients_document_is_404_for_every_other_persona(client_de, per
         assert client.post(reverse(nom, args=[document.public_id])).status_code == 404, nom
     supprimer = reverse("dossier:element_supprimer", args=["information", info.public_id])
     assert client.post(supprimer).status_code == 404
+    for genre, element in [("document", document), ("information", info)]:
+        for nom in ["dossier:element_masquer", "dossier:element_signaler"]:
+            url = reverse(nom, args=[genre, element.public_id])
+            assert client.post(url, {"masque": "1", "message": "x"}).status_code == 404, nom
     for nom, kwargs in [
         ("dossier:document_ajouter", {}),
         ("dossier:mesure_ajouter", {}),
@@ -216,7 +220,9 @@ def test_patient_masks_a_document_and_the_professional_no_longer_sees_it(
     lecture = Entree.objects.get(action=Action.DOCUMENT_CONSULTE, acteur=professionnel)
     assert lecture.objet_id == str(document.public_id) and lecture.profil == profil
     connecter(client, patient)
-    client.post(reverse("dossier:document_masquer", args=[document.public_id]), {"masque": "1"})
+    client.post(
+        reverse("dossier:element_masquer", args=["document", document.public_id]), {"masque": "1"}
+    )
     assert Decision.objects.filter(profil=profil, type=TypeDecision.MASQUAGE).count() == 1
     connecter(client, professionnel)
     assert client.get(fiche).status_code == 404
@@ -470,7 +476,7 @@ def test_fhir_export_validates_and_holds_every_item(client, patient):
     client.post(reverse("dossier:mesure_ajouter", args=[profil.public_id]),
                 {"type_mesure": "poids", "valeur": "70", "date": "2026-11-01"})  # fmt: skip
     reponse = client.get(reverse("dossier:export_fhir"))
-    bundle = json.loads(reponse.content)
+    bundle = json.loads(b"".join(reponse.streaming_content))
     fhir.valider(bundle)
     types = sorted(e["resource"]["resourceType"] for e in bundle["entry"])
     assert types == ["DocumentReference", "Immunization", "Observation", "Patient"]
