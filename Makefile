@@ -11,7 +11,7 @@ PYTHON_BOOT := $(shell for p in python3.13 python3.12 python3 python; do \
 ROWS ?= 100000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format check-deploy bench-lot bench-journal demo clean
+.PHONY: install run test test-fast lint format check-deploy bench-lot bench-journal bench-pages demo clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -n "$(PYTHON_BOOT)" || { echo "Python 3.12 ou plus récent est requis (python3.12 introuvable)."; exit 1; }
@@ -62,3 +62,6 @@ clean:
 N ?= 3000
 bench-journal: install
 	$(PY) -m espace_sante.embedded exec $(PY) bench/journal_ecriture.py --n $(N)
+
+bench-pages: install
+	$(PY) -m espace_sante.embedded exec $(PY) bench/pages.py
