@@ -37,7 +37,7 @@ class StatutLot(models.TextChoices):
     EN_COURS = "en_cours", "Création des profils en cours"
     FINALISATION = "finalisation", "Rattachement des mineurs en cours"
     TERMINE = "termine", "Terminé"
-    ECHEC = "echec", "Fichier refusé"
+    ECHEC = "echec", "Terminé avec des lignes non traitées"
 
 
 class MotifAvis(models.TextChoices):

@@ -171,6 +171,8 @@ class LotMorceau(models.Model):
     differees = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
     differees_faites = models.BooleanField(default=False)
     traite_le = models.DateTimeField(null=True, blank=True)
+    essais = models.PositiveSmallIntegerField("essais de traitement", default=0)
+    erreur = models.CharField("dernière erreur", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "morceau de lot"

@@ -17,8 +17,19 @@ _A_DECHIFFRER = object()  # loaded from the database, decrypted on first read
 
 
 def aad_for(instance: models.Model, field_name: str) -> bytes:
-    meta = instance._meta
-    return f"{meta.app_label}.{meta.model_name}.{field_name}:{instance.public_id}".encode()
+    return aad_de(type(instance), field_name, instance.public_id)
+
+
+def aad_de(modele: type[models.Model], field_name: str, public_id) -> bytes:
+    """The associated data binding a field's ciphertext to its row (model, field, row id)."""
+    meta = modele._meta
+    return f"{meta.app_label}.{meta.model_name}.{field_name}:{public_id}".encode()
+
+
+def chiffrer(modele: type[models.Model], field_name: str, public_id, valeur: str) -> bytes:
+    """The ciphertext the field would store for this row: for bulk writes (COPY) that
+    build rows without model instances."""
+    return crypto.encrypt(valeur.encode(), aad_de(modele, field_name, public_id))
 
 
 class _EncryptedDescriptor:

@@ -22,7 +22,7 @@ def normaliser(valeur: str) -> str:
     return "".join(c for c in (valeur or "") if c not in " .-\u00a0\t").upper()
 
 
-def _mois_valide(mois: str) -> bool:
+def mois_valide(mois: str) -> bool:
     if not mois.isdigit():
         return False
     m = int(mois)
@@ -56,7 +56,7 @@ def valider(valeur: str) -> str:
             code="sexe",
             params={"c": nir[0]},
         )
-    if not _mois_valide(nir[3:5]):
+    if not mois_valide(nir[3:5]):
         raise ValidationError(
             "Le mois de naissance du NIR (positions 4 et 5) n'existe pas : « %(m)s ».",
             code="mois",

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consentement import lots
+from consentement import avis, lots
+from consentement.models import EnvoiAvis
 
 
 class Command(BaseCommand):
@@ -13,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sur-place",
             action="store_true",
-            help="Traiter le lot dans ce processus (sans worker), puis afficher le bilan.",
+            help="Traiter le lot entièrement dans ce processus (sans worker) : profils, "
+            "courriels des avis et PDF des lettres ; puis afficher le bilan.",
         )
 
     def handle(self, *args, fichier: Path, sur_place: bool, **options):
@@ -25,12 +27,30 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         self.stdout.write(f"Lot n° {lot.pk} créé : {lot.lignes_total} lignes.")
         if sur_place:
-            for morceau_id in lots.decouper(lot.pk):
-                lots.traiter_morceau(morceau_id)
-            lots.finaliser(lot.pk)
-            lot.refresh_from_db()
-            self.stdout.write(
-                f"Terminé : {lot.crees} profils créés, {lot.rejetes} lignes rejetées."
-            )
+            self._sur_place(lot)
         else:
             self.stdout.write("Traitement confié aux workers : suivez-le dans l'administration.")
+
+    def _sur_place(self, lot):
+        """The whole batch here, what the workers would do: chunks, minors, notices."""
+        for morceau_id in lots.decouper(lot.pk):
+            lots.traiter_morceau(morceau_id)
+        for _ in range(lots.ESSAIS_MAX + 1):  # a failing chunk is retried, then given up
+            if lots.finaliser(lot.pk):
+                break
+            for morceau_id in lot.morceaux.filter(fait=False).values_list("pk", flat=True):
+                lots.traiter_morceau(morceau_id)
+        courriels = sum(
+            avis.envoyer_emails(pk)
+            for pk in EnvoiAvis.objects.filter(lot=lot, nb_emails__gt=0).values_list(
+                "pk", flat=True
+            )
+        )
+        lettres = avis.lettres_lot(lot.pk)
+        lot.refresh_from_db()
+        self.stdout.write(
+            f"Terminé : {lot.crees} profils créés, {lot.rejetes} lignes rejetées, "
+            f"{courriels} courriel(s) d'avis envoyé(s), {lettres} lettre(s) dans le PDF du lot."
+        )
+        if lot.erreur:
+            self.stdout.write(lot.erreur)
