@@ -274,6 +274,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "espace_sante.pages.csrf_echec"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -328,6 +329,11 @@ ACCOUNT_FORMS = {
     "reset_password": "espace_sante.comptes.forms.ResetPasswordForm",
     "reset_password_from_key": "espace_sante.comptes.forms.ResetPasswordKeyForm",
     "change_password": "espace_sante.comptes.forms.ChangePasswordForm",
+    "set_password": "espace_sante.comptes.forms.SetPasswordForm",
+    "reauthenticate": "espace_sante.comptes.forms.ReauthenticateForm",
+    "add_email": "espace_sante.comptes.forms.AddEmailForm",
 }
+# One address per account: changing it verifies the new one before replacing the old.
+ACCOUNT_CHANGE_EMAIL = True
 # Changing the email or password asks for the password again (step-up).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

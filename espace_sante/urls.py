@@ -31,8 +31,9 @@ admin.site.has_permission = lambda request: acces.peut_utiliser_admin(request.us
 
 urlpatterns = [
     path("", comptes_views.accueil_public, name="accueil_public"),
+    path("", include("espace_sante.pages")),
     path("admin/", admin.site.urls),
-    path("compte/", include("allauth.urls")),
+    path("compte/", include("espace_sante.comptes.urls_compte")),
     path("", include("espace_sante.comptes.urls")),
     path("", include("consentement.urls")),
     path("", include("dossier.urls")),

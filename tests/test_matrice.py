@@ -47,6 +47,10 @@ def _public_deconnecte():
 
 MATRICE = {
     "accueil_public": ({}, _tous(302, anonyme=200)),
+    "pages:accessibilite": ({}, _tous(200)),
+    "pages:mentions_legales": ({}, _tous(200)),
+    "pages:donnees_personnelles": ({}, _tous(200)),
+    "pages:aide": ({}, _tous(200)),
     "account_login": ({}, _public_deconnecte()),
     "account_logout": ({}, _tous(200, anonyme=302)),
     "account_inactive": ({}, _tous(200)),

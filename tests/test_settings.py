@@ -42,7 +42,7 @@ def test_secrets_can_come_from_files(tmp_path):
 
 
 def test_csp_forbids_inline_scripts_and_framing(client, db):
-    reponse = client.get("/compte/login/")
+    reponse = client.get("/compte/connexion/")
     politique = reponse.headers["Content-Security-Policy"]
     script_src = next(d for d in politique.split(";") if d.strip().startswith("script-src"))
     assert "unsafe-inline" not in script_src
@@ -52,7 +52,7 @@ def test_csp_forbids_inline_scripts_and_framing(client, db):
 def test_scripts_carry_the_nonce_announced_in_the_csp_header(client, db):
     import re
 
-    reponse = client.get("/compte/login/")
+    reponse = client.get("/compte/connexion/")
     nonce = re.search(r"'nonce-([^']+)'", reponse.headers["Content-Security-Policy"]).group(1)
     scripts = re.findall(r"<script[^>]*>", reponse.text)
     assert scripts and all(f'nonce="{nonce}"' in s for s in scripts)

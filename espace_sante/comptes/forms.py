@@ -26,6 +26,26 @@ class ChangePasswordForm(FormulaireDsfr, allauth_forms.ChangePasswordForm):
     pass
 
 
+class SetPasswordForm(FormulaireDsfr, allauth_forms.SetPasswordForm):
+    pass
+
+
+class ReauthenticateForm(FormulaireDsfr, allauth_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "Votre mot de passe"
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self._bound_fields_cache.clear()  # the DSFR form bound the fields before our changes
+
+
+class AddEmailForm(FormulaireDsfr, allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Nouvelle adresse électronique"
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self._bound_fields_cache.clear()
+
+
 class CodeForm(FormulaireDsfr):
     methode = forms.ChoiceField(label="Méthode", widget=forms.RadioSelect)
     code = forms.CharField(

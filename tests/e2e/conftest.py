@@ -24,6 +24,20 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, but static files are served as in production: by
+    WhiteNoise from the collected, hashed files. (Django's test static handler looks for
+    the hashed names with the finders, does not find them, and the pages came unstyled.)"""
+    from pytest_django.live_server_helper import LiveServer
+
+    serveur = LiveServer("localhost", start=False)
+    serveur.thread.static_handler = lambda application: application
+    serveur.start()
+    yield serveur
+    serveur.stop()
+
+
+@pytest.fixture(scope="session")
 def navigateur():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=ARGS)
@@ -46,6 +60,13 @@ class PageVerifiee:
             + resultats.generate_report()
         )
 
+    def verifier_largeur(self):
+        """No page scrolls sideways: its content fits the viewport's width."""
+        largeur, vue = self.page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert largeur <= vue, f"{self.page.url} : {largeur} px de large pour {vue} px d'écran"
+
     def aller(self, chemin: str):
         self.page.goto(self.base_url + chemin)
         self.verifier_accessibilite()
@@ -56,9 +77,18 @@ class PageVerifiee:
         self.verifier_accessibilite()
 
 
+TAILLES = {"bureau": {"width": 1280, "height": 800}, "telephone": {"width": 390, "height": 844}}
+
+
 @pytest.fixture
-def page(navigateur, live_server):
-    contexte = navigateur.new_context(locale="fr-FR")
+def taille():
+    """The viewport; tests parametrize it indirectly to run at desktop and phone sizes."""
+    return "bureau"
+
+
+@pytest.fixture
+def page(navigateur, live_server, taille):
+    contexte = navigateur.new_context(locale="fr-FR", viewport=TAILLES[taille])
     p = contexte.new_page()
     erreurs_csp = []
     p.on(

@@ -17,7 +17,7 @@ ACCUEILS = {
 
 
 def se_connecter(page, user):
-    page.aller("/compte/login/")
+    page.aller("/compte/connexion/")
     page.page.get_by_label("Courriel").fill(user.email)
     page.page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.cliquer("Se connecter")
@@ -60,7 +60,7 @@ def test_parent_switches_to_the_child_profile_with_the_keyboard(page, parent, mi
 
 
 def test_wrong_code_shows_a_french_error_accessibly(page, patient):
-    page.aller("/compte/login/")
+    page.aller("/compte/connexion/")
     page.page.get_by_label("Courriel").fill(patient.email)
     page.page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.cliquer("Se connecter")
@@ -71,27 +71,27 @@ def test_wrong_code_shows_a_french_error_accessibly(page, patient):
 
 def test_public_home_and_wrong_password(page, patient):
     page.aller("/")
-    page.aller("/compte/login/")
+    page.aller("/compte/connexion/")
     page.page.get_by_label("Courriel").fill(patient.email)
     page.page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.cliquer("Se connecter")
-    assert "/compte/login/" in page.page.url
+    assert "/compte/connexion/" in page.page.url
     assert "incorrect" in page.page.content().lower()
 
 
 def test_account_pages_are_accessible_without_and_with_a_session(page, inconnu):
-    for chemin in ["/compte/password/reset/", "/compte/signup/", "/compte/inactive/"]:
+    for chemin in ["/compte/mot-de-passe/oublie/", "/compte/inscription/", "/compte/inactif/"]:
         page.aller(chemin)
     se_connecter(page, inconnu)
     assert page.page.url.endswith("/compte/sans-espace/")
     for chemin in [
         "/compte/securite/application/",
-        "/compte/password/change/",
-        "/compte/email/",
-        "/compte/logout/",
+        "/compte/mot-de-passe/modifier/",
+        "/compte/adresse-electronique/",
+        "/compte/deconnexion/",
     ]:
         page.aller(chemin)
     with page.page.expect_navigation():
         page.page.locator("#contenu").get_by_role("button", name="Se déconnecter").click()
     page.verifier_accessibilite()
-    assert "/compte/login/" in page.page.url
+    assert "/compte/connexion/" in page.page.url

@@ -89,7 +89,7 @@ def test_activation_with_second_factor_lands_in_the_space(page, annonce):
 
 def reauthentifier(page, user):
     """Closing and reopening ask for the password again, even right after the login."""
-    assert "/compte/reauthenticate/" in page.page.url
+    assert "/compte/reauthentification/" in page.page.url
     page.page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.cliquer("Confirmer")
 
