@@ -7,6 +7,7 @@ styles): only presentation attributes. Colours have at least 3:1 contrast on whi
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
@@ -34,10 +35,6 @@ def _jour(jour: date) -> str:
     return jour.strftime("%d/%m/%Y")
 
 
-def _jour_court(jour: date) -> str:
-    return jour.strftime("%d/%m/%y")
-
-
 def _avec_unite(valeur: float, unite: str) -> str:
     return f"{_nombre(valeur)} {unite}".rstrip()
 
@@ -55,9 +52,20 @@ def _resume(points: list[tuple[date, float]], unite: str, libelle: str) -> str:
     )
 
 
+def _pas_rond(etendue: float) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10ⁿ; no 2.5 below 1, whose labels would need three
+    decimals) giving about NB_GRADUATIONS ticks."""
+    brut = etendue / (NB_GRADUATIONS - 1)
+    puissance = 10 ** math.floor(math.log10(brut))
+    facteurs = (1, 2, 2.5, 5, 10) if puissance >= 1 else (1, 2, 5, 10)
+    return next(f * puissance for f in facteurs if f * puissance >= brut * 0.999)
+
+
 def _graduations(bas: float, haut: float) -> list[float]:
-    pas = (haut - bas) / (NB_GRADUATIONS - 1)
-    return [bas + pas * rang for rang in range(NB_GRADUATIONS)]
+    """Round ticks covering [bas, haut]: the axis then starts and ends on a tick."""
+    pas = _pas_rond(haut - bas)
+    debut, fin = math.floor(bas / pas) * pas, math.ceil(haut / pas) * pas
+    return [debut + rang * pas for rang in range(round((fin - debut) / pas) + 1)]
 
 
 def courbe_svg(
@@ -90,7 +98,8 @@ def courbe_svg(
         marge = abs(bas) * 0.1 or 1.0
     else:
         marge = (haut - bas) * 0.1
-    bas, haut = bas - marge, haut + marge
+    graduations = _graduations(bas - marge, haut + marge)
+    bas, haut = graduations[0], graduations[-1]
 
     gauche, droite = MARGE_GAUCHE, LARGEUR - MARGE_DROITE
     sommet, base = MARGE_HAUT, HAUTEUR - MARGE_BAS
@@ -121,7 +130,7 @@ def courbe_svg(
 
     # Value axis: horizontal grid lines with labels.
     morceaux.append('<g aria-hidden="true">')
-    for valeur in _graduations(bas, haut):
+    for valeur in graduations:
         ordonnee = y(valeur)
         morceaux.append(
             f'<line x1="{gauche}" y1="{ordonnee:.1f}" x2="{droite}" y2="{ordonnee:.1f}" '
@@ -142,15 +151,21 @@ def courbe_svg(
     if len(ticks) > NB_GRADUATIONS:
         pas = (len(ticks) - 1) / (NB_GRADUATIONS - 1)
         ticks = [ticks[round(rang * pas)] for rang in range(NB_GRADUATIONS)]
-    for jour in ticks:
+    for rang, jour in enumerate(ticks):
         abscisse = x(jour)
+        # The first and last labels are anchored inwards: never cut at the chart's edges.
+        ancre = "middle"
+        if len(ticks) > 1 and rang == 0:
+            ancre = "start"
+        elif len(ticks) > 1 and rang == len(ticks) - 1:
+            ancre = "end"
         morceaux.append(
             f'<line x1="{abscisse:.1f}" y1="{base}" x2="{abscisse:.1f}" y2="{base + 5}" '
             f'stroke="{GRIS_AXE}" stroke-width="1"/>'
         )
         morceaux.append(
-            f'<text x="{abscisse:.1f}" y="{base + 20}" text-anchor="middle" font-size="12" '
-            f'fill="{GRIS_AXE}">{escape(_jour_court(jour))}</text>'
+            f'<text x="{abscisse:.1f}" y="{base + 20}" text-anchor="{ancre}" font-size="12" '
+            f'fill="{GRIS_AXE}">{escape(_jour(jour))}</text>'
         )
     morceaux.append(
         f'<line x1="{gauche}" y1="{sommet}" x2="{gauche}" y2="{base}" '

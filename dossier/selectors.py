@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,8 +27,11 @@ def lecteur_par_profil(user, public_id) -> Lecteur:
 
 
 def documents_visibles(*, lecteur: Lecteur) -> QuerySet[Document]:
-    return Document.objects.filter(acces.q_visibles(lecteur, Document)).select_related(
-        "auteur_professionnel"
+    """Newest act first (the date of the act, else the day it was added), then upload time."""
+    return (
+        Document.objects.filter(acces.q_visibles(lecteur, Document))
+        .select_related("auteur_professionnel")
+        .order_by(Coalesce("date_acte", TruncDate("ajoute_le")).desc(), "-ajoute_le", "-pk")
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import pytest
+
 from dossier.graphique import courbe_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -31,7 +33,7 @@ def test_svg_bien_forme_avec_titre_et_description():
     assert len(racine.findall(f".//{SVG}polyline")) == 1
     assert len(racine.findall(f".//{SVG}circle")) == 3
     textes = [t.text for t in racine.iter(f"{SVG}text")]
-    assert "01/09/26" in textes and "03/11/26" in textes
+    assert "01/09/2026" in textes and "03/11/2026" in textes
     assert any("," in (t or "") for t in textes)  # French decimal comma on the value axis
 
 
@@ -98,3 +100,34 @@ def test_aucun_style_en_ligne():
         assert "style" not in element.attrib
         assert element.tag != f"{SVG}style"
     assert "style" not in svg
+
+
+def _valeurs_axe(svg: str) -> list[float]:
+    """The value-axis labels (right-aligned numbers, not dates), as numbers."""
+    racine = ET.fromstring(svg)
+    return [
+        float(t.text.replace(",", "."))
+        for t in racine.iter(f"{SVG}text")
+        if t.get("text-anchor") == "end" and t.text and "/" not in t.text and t.text[0].isdigit()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("valeurs", "pas_attendu"), [([70.74, 72.1, 73.5], 1), ([120, 189.2], 25), ([0.95, 1.02], 0.05)]
+)
+def test_value_ticks_are_round_numbers_that_cover_the_data(valeurs, pas_attendu):
+    """Issue 11: ticks read 70,74 or 189,2; now 70, 71, 72… or 100, 125, 150…"""
+    points = [(date(2026, 1, k + 1), v) for k, v in enumerate(valeurs)]
+    ticks = _valeurs_axe(courbe_svg(points, titre="T", unite=""))
+    pas = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert pas == {pas_attendu}, ticks
+    assert ticks[0] <= min(valeurs) and ticks[-1] >= max(valeurs)
+    assert all(round(t / pas_attendu, 6).is_integer() for t in ticks)
+
+
+def test_first_and_last_dates_are_anchored_inside_the_chart():
+    points = [(date(2026, 1, 1), 70.0), (date(2026, 11, 20), 72.0)]
+    racine = ET.fromstring(courbe_svg(points, titre="T", unite="kg"))
+    dates = [t for t in racine.iter(f"{SVG}text") if t.text and t.text.count("/") == 2]
+    assert dates[0].get("text-anchor") == "start" and dates[-1].get("text-anchor") == "end"
+    assert dates[-1].text == "20/11/2026"

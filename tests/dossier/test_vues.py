@@ -556,3 +556,18 @@ def test_a_malformed_or_foreign_block_id_is_404_not_a_server_error(client, patie
         )
         assert reponse.status_code == 404, valeur
     assert client.post(reverse("dossier:parametres"), {"action": "?"}).status_code == 404
+
+
+def test_documents_are_sorted_by_act_date_newest_first_with_the_upload_date(client, patient):
+    profil = patient.profil
+    connecter(client, patient)
+    for titre, acte in [
+        ("Ancien", "2020-01-05"),
+        ("Récent", "2026-09-01"),
+        ("Moyen", "2024-03-02"),
+    ]:
+        televerser(client, profil, pdf(), titre=titre, date_acte=acte)
+    documents = client.get(reverse("dossier:accueil")).context["documents"]
+    assert [d.titre for d in documents] == ["Récent", "Moyen", "Ancien"]
+    page = texte(client.get(reverse("dossier:accueil")))
+    assert f"ajouté le {timezone.localdate():%d/%m/%Y}" in page

@@ -65,7 +65,15 @@ class PageVerifiee:
         largeur, vue = self.page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]"
         )
-        assert largeur <= vue, f"{self.page.url} : {largeur} px de large pour {vue} px d'écran"
+        if largeur > vue:
+            trop_larges = self.page.evaluate(
+                "() => Array.from(document.querySelectorAll('body *')).filter(e =>"
+                " e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e =>"
+                " e.tagName + '.' + e.className)"
+            )
+            raise AssertionError(
+                f"{self.page.url} : {largeur} px de large pour {vue} px d'écran ({trop_larges})"
+            )
 
     def aller(self, chemin: str):
         self.page.goto(self.base_url + chemin)

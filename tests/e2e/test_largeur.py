@@ -1,0 +1,40 @@
+"""No page is wider than a phone's screen (issue 11, point 9): 390 px, every page of the
+patient, with a record that has documents, entries, measures and decisions."""
+
+from datetime import date
+
+import pytest
+
+from consentement import acces
+from consentement import services as consentement
+from dossier import services
+from tests.comptes.factories import ProfessionnelFactory
+from tests.e2e.test_connexion import se_connecter
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PAGES = ["/dossier/", "/dossier/profil-medical/", "/dossier/confidentialite/",
+         "/dossier/historique/", "/mes-choix/", "/compte/securite/"]  # fmt: skip
+
+
+def remplir(profil):
+    lecteur = acces.lecteur_patient(profil.titulaire, profil)
+    for jour in range(30):
+        services.mesure_ajouter(lecteur=lecteur, type_mesure="tension",
+                                valeur=f"{120 + jour % 9}/80")  # fmt: skip
+    services.information_ajouter(
+        lecteur=lecteur, rubrique="antecedent_medical",
+        libelle="Hypertension artérielle essentielle diagnostiquée", date=date(2019, 4, 2),
+    )  # fmt: skip
+    pro = ProfessionnelFactory(user__prenom="Marie-Christine", user__nom="De La Fontaine-Dupont")
+    consentement.professionnel_bloquer(lecteur=lecteur, professionnel=pro)
+    consentement.urgence_regler(lecteur=lecteur, refus=True)
+
+
+def test_no_patient_page_scrolls_sideways_on_a_phone(page, patient):
+    remplir(patient.profil)
+    page.page.set_viewport_size({"width": 390, "height": 844})
+    se_connecter(page, patient)
+    for chemin in PAGES:
+        page.aller(chemin)
+        page.verifier_largeur()
