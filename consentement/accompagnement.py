@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 
-from consentement import cycle
+from consentement import cycle, identification
 from consentement.enums import StatutAccompagnement
 from consentement.models import Accompagnement
 from espace_sante.comptes import roles, verrouillage
@@ -58,9 +58,9 @@ def commencer(mediateur: Mediateur, *, nir: str, date_naissance, request) -> Acc
     compte = f"mediateur:{mediateur.pk}"
     portee = PorteeTentative.RECHERCHE_NIR
     if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
-        raise cycle.ActionImpossible(cycle.MESSAGE_BLOQUE)
+        raise cycle.ActionImpossible(identification.MESSAGE_BLOQUE)
     profil = Profil.objects.filter(
-        nir_hash=cycle.nir_hash_de(nir),
+        nir_hash=identification.nir_hash_de(nir),
         date_naissance=date_naissance,
         statut__in=STATUTS_ACCOMPAGNABLES,
         donnees_supprimees_le__isnull=True,
@@ -74,11 +74,46 @@ def commencer(mediateur: Mediateur, *, nir: str, date_naissance, request) -> Acc
     return Accompagnement.objects.create(mediateur=mediateur, profil=profil)
 
 
-def envoyer_code_presence(acc: Accompagnement) -> bool:
-    """A 6-digit code to the person's email on file; False if there is none."""
+def _limites_presence(acc: Accompagnement) -> list[verrouillage.Limite]:
+    profil, mediateur = f"profil:{acc.profil_id}", f"mediateur:{acc.mediateur_id}"
+    return [
+        verrouillage.Limite(
+            profil,
+            1,
+            timedelta(minutes=1),
+            "Un code vient d'être envoyé à cette personne : attendez une minute avant d'en "
+            "renvoyer un (chaque code reste valable 10 minutes).",
+        ),
+        verrouillage.Limite(
+            profil,
+            5,
+            timedelta(hours=1),
+            "Cinq codes ont déjà été envoyés à cette personne dans l'heure : utilisez le code "
+            "de son avis, ou réessayez plus tard.",
+        ),
+        verrouillage.Limite(
+            mediateur,
+            30,
+            timedelta(hours=1),
+            "Vous avez envoyé trente codes de présence dans l'heure : réessayez plus tard.",
+        ),
+    ]
+
+
+def envoyer_code_presence(acc: Accompagnement) -> str | None:
+    """A 6-digit code to the person's email on file; else the reason nothing was sent.
+
+    Limited per person (one a minute, five an hour) and per mediator: a code is an
+    email in someone's inbox, and a mediator's button must not become a mail bomb.
+    """
     email = acc.profil.email_contact
     if not email or acc.statut != StatutAccompagnement.PRESENCE:
-        return False
+        return "Aucune adresse électronique n'est connue pour cette personne."
+    refus = verrouillage.limite_envoi(
+        portee=PorteeTentative.ENVOI_PRESENCE, limites=_limites_presence(acc)
+    )
+    if refus is not None:
+        return refus.message
     code = f"{secrets.randbelow(10**6):06d}"
     acc.code_presence_hash = _hash_presence(acc, code)
     acc.code_presence_expire_le = timezone.now() + VALIDITE_CODE_PRESENCE
@@ -97,28 +132,32 @@ def envoyer_code_presence(acc: Accompagnement) -> bool:
             )
         ]
     )
-    return True
+    return None
 
 
-def prouver_presence(acc: Accompagnement, saisie: str, request) -> bool:
-    ip = verrouillage.ip_de(request)
-    compte = acc.profil.nir_hash
-    portee = PorteeTentative.ACTIVATION
-    if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
-        raise cycle.ActionImpossible(cycle.MESSAGE_BLOQUE)
-    code = "".join(saisie.split())
-    preuve = ""
+def _preuve(acc: Accompagnement, code: str, request) -> str:
+    """Which proof the code is ("" if none); a valid notice code passes every brake."""
+    identifiant = acc.profil.nir_hash
+    if cycle.code_valide(acc.profil, code) and not cycle.code_expire(acc.profil):
+        return "code de l'avis"
+    frein = identification.frein(identifiant, request)
+    if frein.actif:
+        raise identification.Freine(identification.message_frein(frein))
     if (
         acc.code_presence_hash
         and acc.code_presence_expire_le
         and acc.code_presence_expire_le > timezone.now()
         and secrets.compare_digest(_hash_presence(acc, code), acc.code_presence_hash)
     ):
-        preuve = "code envoyé par courriel"
-    elif cycle.code_valide(acc.profil, code) and not cycle.code_expire(acc.profil):
-        preuve = "code de l'avis"
+        return "code envoyé par courriel"
+    if identification.echouer(None, identifiant, request).bloque:
+        raise identification.Freine(identification.MESSAGE_BLOQUE)
+    return ""
+
+
+def prouver_presence(acc: Accompagnement, saisie: str, request) -> bool:
+    preuve = _preuve(acc, "".join(saisie.split()), request)
     if not preuve:
-        verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)
         return False
     maintenant = timezone.now()
     with transaction.atomic():

@@ -75,10 +75,11 @@ def accompagnement_presence(request, public_id):
     )
     form = PresenceForm(request.POST if "code" in request.POST else None)
     if request.method == "POST" and "envoyer" in request.POST:
-        if accompagnement.envoyer_code_presence(acc):
+        refus = accompagnement.envoyer_code_presence(acc)
+        if refus is None:
             messages.success(request, f"Code envoyé à {_masquer(acc.profil.email_contact)}.")
         else:
-            messages.error(request, "Aucune adresse électronique n'est connue pour cette personne.")
+            messages.error(request, refus)
         return redirect("consentement:accompagnement_presence", public_id=acc.public_id)
     if request.method == "POST" and form.is_valid():
         try:

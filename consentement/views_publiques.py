@@ -16,12 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from consentement import avis, cycle, recus, textes
-from consentement.enums import MotifAvis
+from consentement import cycle, identification, recus, textes
 from consentement.forms import CompteForm, ConfirmationForm, IdentificationForm
 from consentement.models import Decision
-from espace_sante.comptes import otp, verrouillage
-from espace_sante.comptes.enums import PorteeTentative, StatutProfil
+from espace_sante.comptes import otp
+from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, User
 
 DUREE_ETAPE = 30 * 60
@@ -50,7 +49,7 @@ def _autoriser_recu(request, decision: Decision) -> None:
 
 def _identifier(request, form) -> Profil | None:
     try:
-        return cycle.identifier(
+        return identification.identifier(
             nir=form.cleaned_data["nir"],
             date_naissance=form.cleaned_data["date_naissance"],
             code=form.cleaned_data.get("code"),
@@ -146,7 +145,9 @@ def activation(request):
         profil = _identifier(request, form)
         if profil is not None:
             if profil.statut not in (StatutProfil.ANNONCE, StatutProfil.CREE):
-                form.add_error(None, "Ce profil ne peut pas être activé. " + cycle.MESSAGE_INCONNU)
+                form.add_error(
+                    None, "Ce profil ne peut pas être activé. " + identification.MESSAGE_INCONNU
+                )
             elif profil.est_mineur():
                 form.add_error(
                     None,
@@ -179,7 +180,7 @@ def activation_compte(request):
         if existant is None:
             Profil.objects.filter(pk=profil.pk).update(titulaire=user)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        otp.envoyer_code_email(user)
+        otp.envoyer_code_email(user, request=request)
         suite = reverse("consentement:activation_terminer")
         return redirect(f"{reverse('comptes:otp')}?next={suite}")
     return render(request, "consentement/activation_compte.html", {"form": form, "profil": profil})
@@ -219,25 +220,13 @@ def nouveau_code(request):
     envoye = False
     if request.method == "POST" and form.is_valid():
         try:
-            profil = cycle.identifier(
+            identification.demander_nouveau_code(
                 nir=form.cleaned_data["nir"],
                 date_naissance=form.cleaned_data["date_naissance"],
-                code=None,
                 request=request,
             )
-        except cycle.ActionImpossible as e:
-            if str(e) == cycle.MESSAGE_BLOQUE:
-                form.add_error(None, str(e))
-            else:
-                envoye = True  # same answer whether or not the NIR exists
+        except identification.Freine as e:
+            form.add_error(None, str(e))
         else:
-            # Each new code counts as an attempt: nobody can re-issue codes in a loop.
-            verrouillage.enregistrer_echec(
-                portee=PorteeTentative.ACTIVATION,
-                compte=profil.nir_hash,
-                ip=verrouillage.ip_de(request),
-            )
-            if profil.statut in avis.STATUTS_AVISABLES and not profil.est_mineur():
-                avis.avis_emettre(profil, MotifAvis.RENOUVELLEMENT)
-            envoye = True
+            envoye = True  # the same answer whether or not the NIR exists
     return render(request, "consentement/nouveau_code.html", {"form": form, "envoye": envoye})

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static files keep their long cache; every page gets no-store.
     "espace_sante.comptes.middleware.PasDeCacheMiddleware",
+    # Early, so its process_view refuses a NUL byte before any other reads the form.
+    "espace_sante.lib.requetes.OctetNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +166,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages stay on the server: they may name the person (a cookie would carry it).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
 
 # allauth: email login, no public sign-up (profiles are created by batches and
@@ -192,10 +196,17 @@ OTP_EMAIL_COOLDOWN_DURATION = 30
 OTP_TOTP_ISSUER = "espace-santé"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Lock-out thresholds (counted in PostgreSQL).
+# Lock-out thresholds (counted in PostgreSQL; see comptes/verrouillage.py).
 LOCKOUT_MAX_FAILURES = env.int("LOCKOUT_MAX_FAILURES", default=5)
 LOCKOUT_IP_MAX_FAILURES = env.int("LOCKOUT_IP_MAX_FAILURES", default=20)
 LOCKOUT_WINDOW = timedelta(minutes=env.int("LOCKOUT_WINDOW_MINUTES", default=15))
+# Longest wait between two identification attempts on one NIR (a delay, never a lock).
+LOCKOUT_MAX_DELAY_SECONDS = env.int("LOCKOUT_MAX_DELAY_SECONDS", default=60)
+
+# Proxies of ours in front of the web process (each appends to X-Forwarded-For); 0: none,
+# the header is ignored. Lock-outs, send limits and the journal read the address through
+# espace_sante.lib.requetes.adresse_client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Outgoing mail: the console in development, SMTP otherwise (tests use locmem).
 if env.str("EMAIL_HOST", default="") or not DEBUG:

@@ -7,10 +7,12 @@ mediator, an admin and a stranger (a login with no role).
 
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from espace_sante.comptes import otp
@@ -124,6 +126,19 @@ def admin_user(db):
 @pytest.fixture
 def inconnu(db):
     return UserFactory(prenom="Sam", nom="Inconnu")
+
+
+@pytest.fixture
+def annonce(db):
+    """An announced profile, opposition still open, whose notice code is known (``code_clair``)."""
+    from consentement import cycle
+
+    profil = ProfilFactory(
+        date_limite_opposition=timezone.localdate() + timedelta(weeks=6),
+        email_contact="camille@exemple.fr",
+    )
+    profil.code_clair = cycle.nouveau_code(profil)
+    return profil
 
 
 PERSONAS = [

@@ -73,7 +73,8 @@ MATRICE = {
     "comptes:otp": ({}, _tous(302)),  # verified users are sent on
     "comptes:otp_renvoyer": ({}, _post_seulement()),
     "comptes:securite": ({}, _tous(200, anonyme=302)),
-    "comptes:totp_ajout": ({}, _tous(200, anonyme=302)),
+    # Adding a second factor sits behind a fresh re-authentication (302 to the password).
+    "comptes:totp_ajout": ({}, _tous(302)),
     "comptes:totp_demarrer": ({}, _post_seulement()),
     "comptes:codes_secours": ({}, _post_seulement()),
     "consentement:changer_profil": ({}, _post_seulement()),

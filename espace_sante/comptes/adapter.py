@@ -5,6 +5,7 @@ from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.comptes.models import User
 from espace_sante.journal.services import journaliser_connexion_echec, journaliser_verrouillage
+from espace_sante.lib.requetes import est_chemin_local
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("comptes:accueil")
+
+    def is_safe_url(self, url) -> bool:
+        # Every ``next`` allauth follows (login, logout, re-authentication): a local path only.
+        return est_chemin_local(url)
+
+    def get_client_ip(self, request) -> str:
+        return verrouillage.ip_de(request)
 
     def pre_authenticate(self, request, **credentials) -> None:
         if verrouillage.est_verrouille(

@@ -39,3 +39,16 @@ class PorteeTentative(models.TextChoices):
     CODE_OTP = "code_otp", "Code de connexion (second facteur)"
     ACTIVATION = "activation", "Code d'activation"
     RECHERCHE_NIR = "recherche_nir", "Recherche par NIR"
+    # Messages sent (send limits), not failures.
+    ENVOI_REINITIALISATION = "envoi_reinit", "Envoi : réinitialisation du mot de passe"
+    ENVOI_CODE_OTP = "envoi_code_otp", "Envoi : code de connexion"
+    ENVOI_NOUVEAU_CODE = "envoi_nouveau_code", "Envoi : nouveau code d'activation"
+    ENVOI_PRESENCE = "envoi_presence", "Envoi : code de présence France services"
+
+
+PORTEES_ENVOI = (
+    PorteeTentative.ENVOI_REINITIALISATION,
+    PorteeTentative.ENVOI_CODE_OTP,
+    PorteeTentative.ENVOI_NOUVEAU_CODE,
+    PorteeTentative.ENVOI_PRESENCE,
+)

@@ -1,8 +1,20 @@
+from datetime import timedelta
+
 from allauth.account import forms as allauth_forms
+from allauth.core import context
 from django import forms
 
-from espace_sante.comptes import otp
+from espace_sante.comptes import otp, verrouillage
+from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.lib.forms import FormulaireDsfr
+
+MESSAGE_REINIT_ADRESSE = (
+    "Plusieurs demandes de réinitialisation ont déjà été faites pour cette adresse dans "
+    "l'heure : consultez vos courriels (et les indésirables), ou réessayez dans une heure."
+)
+MESSAGE_REINIT_CONNEXION = (
+    "Trop de demandes de réinitialisation depuis votre connexion : réessayez dans une heure."
+)
 
 
 class LoginForm(FormulaireDsfr, allauth_forms.LoginForm):
@@ -15,7 +27,24 @@ class LoginForm(FormulaireDsfr, allauth_forms.LoginForm):
 
 
 class ResetPasswordForm(FormulaireDsfr, allauth_forms.ResetPasswordForm):
-    pass
+    """Each valid request sends an email (a link, or "no account" for an unknown address):
+    limited per address typed and per client, known account or not, so the answer
+    reveals nothing and nobody can flood an inbox."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        ip = verrouillage.ip_de(context.request)
+        heure = timedelta(hours=1)
+        refus = verrouillage.limite_envoi(
+            portee=PorteeTentative.ENVOI_REINITIALISATION,
+            limites=[
+                verrouillage.Limite(f"email:{email.lower()}", 3, heure, MESSAGE_REINIT_ADRESSE),
+                verrouillage.Limite(f"ip:{ip}", 10, heure, MESSAGE_REINIT_CONNEXION),
+            ],
+        )
+        if refus is not None:
+            raise forms.ValidationError(refus.message)
+        return email
 
 
 class ResetPasswordKeyForm(FormulaireDsfr, allauth_forms.ResetPasswordKeyForm):

@@ -16,10 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.models import Device
 from stdnum import luhn
 
 from espace_sante.comptes.enums import PorteeTentative, Profession, Sexe, StatutProfil
 from espace_sante.lib import nir as nir_lib
+from espace_sante.lib.crypto import keyed_hash
 from espace_sante.lib.fields import EncryptedTextField
 
 
@@ -283,10 +285,11 @@ class Representation(models.Model):
 
 
 class Tentative(models.Model):
-    """A failed attempt (password, code, NIR look-up), counted for lock-outs.
+    """A failed attempt (password, code, NIR look-up) or a message sent, counted for
+    lock-outs and send limits (``comptes.verrouillage``).
 
-    Kept in PostgreSQL so lock-outs hold when Redis is down. Identifiers are stored
-    as keyed hashes: the table says "this account/IP failed", not who typed what.
+    Kept in PostgreSQL so limits hold when Redis is down. Identifiers are stored as
+    keyed hashes: the table says "this account/IP failed", not who typed what.
     """
 
     portee = models.CharField(max_length=20, choices=PorteeTentative.choices)
@@ -297,3 +300,41 @@ class Tentative(models.Model):
         verbose_name = "tentative échouée"
         verbose_name_plural = "tentatives échouées"
         indexes = [models.Index(fields=["portee", "cle", "horodatage"])]
+
+
+class CarnetSecours(Device):
+    """A user's backup codes, as a django-otp device; each code is kept as a keyed hash.
+
+    django-otp's StaticToken stores them in clear: whoever reads the table (a dump, a
+    replica, the admin) would pass anyone's second factor. A keyed HMAC (the key lives
+    outside the database, as for activation codes) makes the rows useless on their own,
+    and a look-up by hash keeps verification to one query.
+    """
+
+    class Meta:
+        verbose_name = "carnet de codes de secours"
+        verbose_name_plural = "carnets de codes de secours"
+
+    @staticmethod
+    def normaliser(saisie: str) -> str:
+        return "".join(c for c in str(saisie).lower() if c.isalnum())
+
+    def empreinte(self, code: str) -> str:
+        return keyed_hash("code_secours", f"{self.user_id}:{self.normaliser(code)}")
+
+    def verify_token(self, token) -> bool:
+        """True once per code: the DELETE decides, so two parallel uses cannot both win."""
+        supprimes, _ = self.codes.filter(empreinte=self.empreinte(token)).delete()
+        return supprimes > 0
+
+
+class CodeSecours(models.Model):
+    carnet = models.ForeignKey(CarnetSecours, on_delete=models.CASCADE, related_name="codes")
+    empreinte = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "code de secours (empreinte)"
+        verbose_name_plural = "codes de secours (empreintes)"
+        constraints = [
+            models.UniqueConstraint(fields=["carnet", "empreinte"], name="code_secours_unique")
+        ]

@@ -7,6 +7,7 @@ device on first login; a confirmed TOTP device becomes the preferred method.
 from __future__ import annotations
 
 from base64 import b32encode
+from datetime import timedelta
 from io import BytesIO
 
 import django_otp
@@ -15,11 +16,12 @@ import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_email.models import EmailDevice
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from espace_sante.comptes import roles, verrouillage
 from espace_sante.comptes.enums import PorteeTentative
+from espace_sante.comptes.models import CarnetSecours, CodeSecours
 from espace_sante.journal.services import (
     journaliser_otp_appareil,
     journaliser_otp_echec,
@@ -49,28 +51,52 @@ def methodes(user) -> list[str]:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         disponibles.append(TOTP)
     disponibles.append(EMAIL)
-    if StaticToken.objects.filter(device__user=user, device__confirmed=True).exists():
+    if CodeSecours.objects.filter(carnet__user=user, carnet__confirmed=True).exists():
         disponibles.append(SECOURS)
     return disponibles
 
 
-def preparer_second_facteur(user) -> None:
+def preparer_second_facteur(user, *, request) -> None:
     """Right after the password step: send the email code unless TOTP is preferred."""
     if methodes(user)[0] == EMAIL:
-        envoyer_code_email(user)
+        envoyer_code_email(user, request=request)
 
 
-def envoyer_code_email(user) -> bool:
-    """Send a fresh code; False while the cool-down from the previous one runs."""
+def _limites_email(user, request) -> list[verrouillage.Limite]:
+    quart = timedelta(minutes=15)
+    return [
+        verrouillage.Limite(
+            f"user:{user.pk}",
+            5,
+            quart,
+            "Cinq codes ont déjà été envoyés en un quart d'heure : utilisez le dernier reçu, "
+            "ou patientez 15 minutes avant d'en redemander.",
+        ),
+        verrouillage.Limite(
+            f"ip:{verrouillage.ip_de(request)}",
+            30,
+            quart,
+            "Trop de codes ont été demandés depuis votre connexion : patientez 15 minutes.",
+        ),
+    ]
+
+
+def envoyer_code_email(user, *, request) -> str | None:
+    """Send a fresh code; else the reason nothing was sent (a cool-down, a limit)."""
     device = appareil_email(user)
     autorise, _ = device.generate_is_allowed()
     if not autorise:
-        return False
+        return "Un code vient d'être envoyé : patientez quelques secondes avant d'en redemander."
+    refus = verrouillage.limite_envoi(
+        portee=PorteeTentative.ENVOI_CODE_OTP, limites=_limites_email(user, request)
+    )
+    if refus is not None:
+        return refus.message
     device.generate_challenge()
     if settings.DEBUG:
         # Development only: the console email is quoted-printable, hard to read.
         print(f"\n>>> Code de connexion pour {user.email} : {device.token}\n", flush=True)
-    return True
+    return None
 
 
 def _appareils(user, methode: str):
@@ -79,7 +105,7 @@ def _appareils(user, methode: str):
     if methode == TOTP:
         return list(TOTPDevice.objects.filter(user=user, confirmed=True))
     if methode == SECOURS:
-        return list(StaticDevice.objects.filter(user=user, confirmed=True))
+        return list(CarnetSecours.objects.filter(user=user, confirmed=True))
     return []
 
 
@@ -148,13 +174,16 @@ def confirmer_totp(user, *, code: str) -> bool:
 
 
 def generer_codes_secours(user) -> list[str]:
-    """Replace the user's backup codes; the new codes are shown once."""
+    """Replace the user's backup codes; the new codes are shown once, stored hashed."""
     with transaction.atomic():
-        device, _ = StaticDevice.objects.get_or_create(
+        carnet, _ = CarnetSecours.objects.get_or_create(
             user=user, defaults={"name": "Codes de secours", "confirmed": True}
         )
-        device.token_set.all().delete()
+        carnet.codes.all().delete()
+        # django-otp's generator: 8 characters of base32 (40 bits), one use each.
         codes = [StaticToken.random_token() for _ in range(NB_CODES_SECOURS)]
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        CodeSecours.objects.bulk_create(
+            CodeSecours(carnet=carnet, empreinte=carnet.empreinte(c)) for c in codes
+        )
         journaliser_otp_appareil(user=user, role=roles.role_pour_journal(user), methode=SECOURS)
     return codes

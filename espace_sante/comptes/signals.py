@@ -9,7 +9,7 @@ from espace_sante.journal.services import journaliser_connexion, journaliser_dec
 def _connexion(sender, request, user, **kwargs):
     journaliser_connexion(user=user, role=roles.role_pour_journal(user), request=request)
     # The login POST is the moment to send the emailed code (GET never writes).
-    otp.preparer_second_facteur(user)
+    otp.preparer_second_facteur(user, request=request)
 
 
 @receiver(user_logged_out)

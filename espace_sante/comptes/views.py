@@ -1,24 +1,22 @@
 from urllib.parse import urlencode
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_sante.comptes import otp, roles
 from espace_sante.comptes.forms import CodeForm, ConfirmationTOTPForm
+from espace_sante.lib.requetes import est_chemin_local
 
 
 def _suite(request, defaut: str) -> str:
+    """The ``next`` target if it is a local path; a bare word would be read as a URL name."""
     suite = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        suite, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return suite
-    return defaut
+    return suite if est_chemin_local(suite) else defaut
 
 
 @require_GET
@@ -87,13 +85,11 @@ def verification(request):
 
 @require_POST
 def renvoyer_code(request):
-    if otp.envoyer_code_email(request.user):
+    refus = otp.envoyer_code_email(request.user, request=request)
+    if refus is None:
         messages.success(request, f"Un nouveau code a été envoyé à {_masquer(request.user.email)}.")
     else:
-        messages.warning(
-            request,
-            "Un code vient d'être envoyé : patientez quelques secondes avant d'en redemander.",
-        )
+        messages.warning(request, refus)
     suite = _suite(request, "")
     cible = reverse("comptes:otp")
     return redirect(f"{cible}?{urlencode({'next': suite})}" if suite else cible)
@@ -115,7 +111,10 @@ def _page_totp(request, form, device):
     return render(request, "comptes/totp_ajout.html", contexte)
 
 
+# Adding a second factor or new backup codes asks for the password again: a session
+# left open (or stolen) must not be enough to plant the thief's own factor.
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def totp_ajout(request):
     """GET explains; POST confirms the pending device with a first code."""
     form = ConfirmationTOTPForm(request.POST if request.method == "POST" else None)
@@ -130,11 +129,13 @@ def totp_ajout(request):
 
 
 @require_POST
+@reauthentication_required
 def totp_demarrer(request):
     return _page_totp(request, ConfirmationTOTPForm(), otp.totp_en_attente(request.user))
 
 
 @require_POST
+@reauthentication_required
 def codes_secours(request):
     codes = otp.generer_codes_secours(request.user)
     return render(request, "comptes/codes_secours.html", {"codes": codes})

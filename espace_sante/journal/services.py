@@ -14,6 +14,7 @@ from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil, User
 from espace_sante.journal.enums import Action
 from espace_sante.journal.models import HASH_ORIGINE, Entree, TeteChaine
+from espace_sante.lib.requetes import adresse_client
 
 
 def cle_de_chaine(*, profil: Profil | None, acteur: User | None) -> str:
@@ -66,7 +67,7 @@ def _ecrire(
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return adresse_client(request)
 
 
 # --- Authentication -------------------------------------------------------------

@@ -128,6 +128,7 @@ def test_totp_enrolment_then_login_with_the_application(client, patient):
     from tests.conftest import connecter
 
     connecter(client, patient)
+    client.post(reverse("account_reauthenticate"), {"password": MOT_DE_PASSE})
     assert client.get(reverse("comptes:totp_ajout")).status_code == 200
     page = client.post(reverse("comptes:totp_demarrer"))
     assert "<svg" in page.text
@@ -167,9 +168,12 @@ def test_backup_codes_page_shows_them_once(client, patient):
     from tests.conftest import connecter
 
     connecter(client, patient)
+    client.post(reverse("account_reauthenticate"), {"password": MOT_DE_PASSE})
     page = client.post(reverse("comptes:codes_secours"))
-    codes = list(patient.staticdevice_set.get().token_set.values_list("token", flat=True))
-    assert all(code in page.text for code in codes)
+    codes = re.findall(r"<li>([a-z2-7]{8})</li>", page.text)
+    assert len(codes) == 10
+    carnet = patient.carnetsecours_set.get()
+    assert all(carnet.codes.filter(empreinte=carnet.empreinte(code)).exists() for code in codes)
     assert client.get(reverse("comptes:securite")).status_code == 200
 
 

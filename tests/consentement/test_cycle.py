@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from consentement import cycle
+from consentement import cycle, identification
 from consentement.enums import Canal, ModeCloture, TypeDecision
 from consentement.models import Decision, DecisionImmuable, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
@@ -20,16 +20,6 @@ from tests.comptes.factories import ProfilFactory, RepresentationFactory
 from tests.conftest import connecter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def annonce():
-    profil = ProfilFactory(
-        date_limite_opposition=timezone.localdate() + timedelta(weeks=6),
-        email_contact="camille@exemple.fr",
-    )
-    profil.code_clair = cycle.nouveau_code(profil)
-    return profil
 
 
 def identite(profil, code=None, **autres):
@@ -98,12 +88,15 @@ def test_wrong_details_say_what_to_do_without_revealing_the_nir_and_lock_after_f
     inconnu = ProfilFactory.build().nir
     for donnees in (faux, {**faux, "nir": inconnu}):
         page = client.post(reverse("consentement:activation"), donnees)
-        assert cycle.MESSAGE_INCONNU in page.text.replace("&#x27;", "'")
+        assert identification.MESSAGE_INCONNU in page.text.replace("&#x27;", "'")
     for _ in range(4):
         client.post(reverse("consentement:activation"), faux)
-    page = client.post(reverse("consentement:activation"), identite(annonce))  # right code now
+    page = client.post(reverse("consentement:activation"), faux)
     assert "Trop d'essais infructueux" in page.text.replace("&#x27;", "'")
     assert Entree.objects.filter(profil=annonce, action=Action.ACTIVATION_ECHEC).count() == 5
+    # The notice's own code still goes through (tests/securite/test_verrouillage.py).
+    reponse = client.post(reverse("consentement:activation"), identite(annonce))
+    assert reponse.url == reverse("consentement:activation_compte")
 
 
 def test_expired_code_and_renewal(client, annonce):
@@ -156,7 +149,7 @@ def test_activation_email_password_second_factor_then_the_space(client, annonce)
     # The code cannot be used twice.
     client.logout()
     page = client.post(reverse("consentement:activation"), identite(annonce))
-    assert cycle.MESSAGE_INCONNU in page.text.replace("&#x27;", "'")
+    assert identification.MESSAGE_INCONNU in page.text.replace("&#x27;", "'")
 
 
 def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient):

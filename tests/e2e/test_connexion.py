@@ -27,6 +27,14 @@ def se_connecter(page, user):
     page.cliquer("Valider le code")
 
 
+def reauthentifier(page, user):
+    """Closing, reopening and adding a second factor ask for the password again, even
+    right after the login."""
+    assert "/compte/reauthentification/" in page.page.url
+    page.page.get_by_label("Votre mot de passe").fill(MOT_DE_PASSE)
+    page.cliquer("Confirmer")
+
+
 @pytest.mark.parametrize("persona", list(ACCUEILS))
 def test_each_persona_logs_in_with_the_emailed_code_and_lands_home(page, persona, request):
     user = request.getfixturevalue(persona)
@@ -42,6 +50,7 @@ def test_patient_visits_every_page_of_the_space(page, patient):
         page.aller(chemin)
         assert page.page.locator("h1").count() == 1
     page.cliquer("Configurer une application")
+    reauthentifier(page, patient)  # adding a factor asks for the password again
     assert page.page.locator(".es-qr svg").count() == 1
     page.aller("/compte/securite/")
     page.cliquer("Générer des codes de secours")

@@ -12,8 +12,8 @@ from consentement import cycle
 from consentement.models import Accompagnement, Decision, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
-from tests.comptes.factories import MOT_DE_PASSE, ProfilFactory
-from tests.e2e.test_connexion import se_connecter
+from tests.comptes.factories import ProfilFactory
+from tests.e2e.test_connexion import reauthentifier, se_connecter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -85,13 +85,6 @@ def test_activation_with_second_factor_lands_in_the_space(page, annonce):
     assert page.page.url.endswith("/dossier/")
     assert "Votre profil est activé" in page.page.locator("main").inner_text()
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ACTIVE
-
-
-def reauthentifier(page, user):
-    """Closing and reopening ask for the password again, even right after the login."""
-    assert "/compte/reauthentification/" in page.page.url
-    page.page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.cliquer("Confirmer")
 
 
 def test_closure_after_reauthentication_with_receipt(page, patient):
