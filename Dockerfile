@@ -6,8 +6,10 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN DEBUG=false SECRET_KEY=build ENCRYPTION_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= HASH_KEY=build \
+       JOURNAL_KEY=build JOURNAL_SIGNING_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
        python manage.py collectstatic --noinput -v 0 \
-    && useradd --system --home /app espace-sante && mkdir -p /app/var/media && chown -R espace-sante /app/var
+    && useradd --system --home /app espace-sante \
+    && mkdir -p /app/var/media /app/var/journal-checkpoints && chown -R espace-sante /app/var
 USER espace-sante
 EXPOSE 8000
 CMD ["gunicorn", "espace_sante.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

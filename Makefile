@@ -46,7 +46,10 @@ check-deploy: install
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ENCRYPTION_KEYS=k1:$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 	HASH_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))') \
+	JOURNAL_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))') \
+	JOURNAL_SIGNING_KEY=$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 	DATABASE_URL=postgres://nobody@127.0.0.1:1/none REDIS_URL=redis://127.0.0.1:1/0 \
+	DATABASE_OWNER_URL=postgres://owner@127.0.0.1:1/none \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 demo: install

@@ -339,6 +339,12 @@ def peut_declarer_confidentiel(lecteur: Lecteur) -> bool:
     return lecteur.role == Role.PROFESSIONNEL and lecteur.profil.est_mineur()
 
 
+def peut_attester_historique(lecteur: Lecteur) -> bool:
+    """The titulaire only: an attestation states how many entries the chain holds, which
+    counts a minor's confidential acts too, and a representative must not learn even that."""
+    return lecteur.role == Role.TITULAIRE
+
+
 def peut_acceder_en_urgence(professionnel: Professionnel, profil: Profil) -> str | None:
     """None if allowed, else the French reason for the refusal."""
     if not profil_ouvert_aux_pros(profil) or est_bloque(professionnel, profil):

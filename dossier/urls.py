@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossier import views, views_pro
+from dossier import views, views_historique, views_pro
 
 app_name = "dossier"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("dossier/confidentialite/", views.parametres, name="parametres"),
     path("dossier/historique/", views.historique, name="historique"),
     path("dossier/historique/export.csv", views.historique_csv, name="historique_csv"),
+    path("dossier/historique/attestation.json", views_historique.historique_attestation, name="historique_attestation"),
     path("dossier/export/fhir/", views.export_fhir, name="export_fhir"),
     path("dossier/export/pdf/", views.export_pdf, name="export_pdf"),
     path("dossier/<uuid:profil>/documents/ajouter/", views.document_ajouter, name="document_ajouter"),

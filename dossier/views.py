@@ -476,6 +476,7 @@ def historique(request):
             "form": form,
             "page": page,
             "verification": verification,
+            "peut_attester": acces.peut_attester_historique(lecteur),
             "requete": requete.urlencode(),
             "total": page.paginator.count,
         },

@@ -59,6 +59,25 @@ def demarrer_postgres() -> str:
     return f"postgres://postgres@/{socket_dir}/{NOM_BASE}"
 
 
+ROLE_APPLICATION = "espace_sante_app"
+
+
+def url_role(url: str, role: str) -> str:
+    """The same DATABASE_URL, connecting as another role (no password: trust on the socket)."""
+    schema, _, reste = url.partition("://")
+    return f"{schema}://{role}@{reste.split('@', 1)[-1]}"
+
+
+def creer_role_application() -> str:
+    """The role web, worker and beat connect as under `make run`: it owns nothing, so it
+    cannot drop or disable the journal's trigger; `migrate` grants it its rights."""
+    serveur = _pgserver().get_server(str(PGDATA), cleanup_mode=None)
+    existe = serveur.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{ROLE_APPLICATION}';")
+    if "1 row" not in existe:
+        serveur.psql(f'CREATE ROLE "{ROLE_APPLICATION}" LOGIN;')
+    return ROLE_APPLICATION
+
+
 def arreter_postgres() -> None:
     if not (PGDATA / "postmaster.pid").exists():
         return
@@ -196,7 +215,14 @@ def commande_run() -> int:
     env.setdefault("DEBUG", "true")
     port = env.get("PORT", "8000")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
-    _manage(env, "migrate", "--noinput", "-v", "0")
+    # As in production: migrate as the owner (embedded: the superuser), serve as a role
+    # that may only add to the journal. Only migrate sees the owner's URL.
+    proprietaire = env.pop("DATABASE_OWNER_URL", "")
+    if not os.environ.get("DATABASE_URL"):
+        proprietaire = env["DATABASE_URL"]
+        env["DATABASE_URL"] = url_role(proprietaire, creer_role_application())
+    migration = {**env, "DATABASE_OWNER_URL": proprietaire} if proprietaire else env
+    _manage(migration, "migrate", "--noinput", "-v", "0")
     _manage(env, "demo")
     (VAR / "celery").mkdir(parents=True, exist_ok=True)
     python = sys.executable

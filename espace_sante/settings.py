@@ -23,6 +23,8 @@ TESTING = env.bool("TESTING", default=False)
 _DEV_SECRET_KEY = "dev-insecure-secret-key-for-local-use-only-not-for-production-0123456789"
 _DEV_ENCRYPTION_KEYS = "dev1:ZGV2LW9ubHktbWFzdGVyLWtleS0zMi1ieXRlcy0hISE="
 _DEV_HASH_KEY = "dev-only-lookup-hash-key-change-me-in-production"
+_DEV_JOURNAL_KEY = "dev-only-journal-chain-key-change-me-in-production"
+_DEV_JOURNAL_SIGNING_KEY = "ZGV2LW9ubHktam91cm5hbC1zaWduaW5nLWtleS0zMmI="
 
 
 def _secret(name: str, dev_default: str) -> str:
@@ -42,6 +44,21 @@ SECRET_KEY = _secret("SECRET_KEY", _DEV_SECRET_KEY)
 ENCRYPTION_KEYS = _secret("ENCRYPTION_KEYS", _DEV_ENCRYPTION_KEYS)
 # Key for keyed look-up hashes (NIR, activation codes). Rotating it means rehashing.
 HASH_KEY = _secret("HASH_KEY", _DEV_HASH_KEY)
+# Key of the journal's HMAC chains. Kept outside the database so that whoever holds only
+# the database cannot recompute a chain after editing it. Its own secret rather than a
+# sub-key of SECRET_KEY: rotating SECRET_KEY (sessions, reset links) must not break every
+# chain, and an auditor can be given this key without the one that signs sessions.
+JOURNAL_KEY = _secret("JOURNAL_KEY", _DEV_JOURNAL_KEY)
+# Ed25519 private key, base64 of its 32 raw bytes: signs the checkpoints of the chain
+# heads and the attestations given to patients (checked at start-up by a system check).
+JOURNAL_SIGNING_KEY = _secret("JOURNAL_SIGNING_KEY", _DEV_JOURNAL_SIGNING_KEY)
+# Public keys (base64) of retired signing keys: old checkpoints and attestations still verify.
+JOURNAL_PREVIOUS_PUBLIC_KEYS = env.list("JOURNAL_PREVIOUS_PUBLIC_KEYS", default=[])
+# Append-only JSON-lines files of signed checkpoints, outside PostgreSQL. In production,
+# a mount on WORM / object-lock storage, so that not even this host can rewrite them.
+JOURNAL_CHECKPOINT_DIR = Path(
+    env.str("JOURNAL_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "journal-checkpoints"))
+)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -127,6 +144,20 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://localhost/espace_sante")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# DATABASE_URL is the role the web, worker and beat processes connect as. With
+# DATABASE_OWNER_URL (given to the migrate job only), `migrate` connects as the owner of
+# the tables and then grants the DATABASE_URL role what it needs: on the journal, only
+# INSERT and SELECT, and never ownership, so it cannot drop or disable the trigger.
+DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
+DATABASE_APP_ROLE = DATABASES["default"]["USER"] if DATABASE_OWNER else ""
+if DATABASE_OWNER and (
+    DATABASE_OWNER["NAME"] != DATABASES["default"]["NAME"]
+    or DATABASE_OWNER["USER"] == DATABASE_APP_ROLE
+):
+    raise ImproperlyConfigured(
+        "DATABASE_OWNER_URL doit désigner la même base que DATABASE_URL, avec un autre rôle "
+        "(le propriétaire des tables) : l'application ne doit pas se connecter en propriétaire."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -317,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
     "annonces-echoir": {"task": "consentement.tasks.annonces_echoir", "schedule": 3600},
     "suppressions-executer": {"task": "consentement.tasks.suppressions_executer", "schedule": 3600},
     "majorites-traiter": {"task": "consentement.tasks.majorites_traiter", "schedule": 3600},
+    "journal-point-de-controle": {
+        "task": "espace_sante.journal.tasks.point_de_controle",
+        "schedule": env.int("JOURNAL_CHECKPOINT_SECONDS", default=600),
+    },
     "notifications-relancer": {
         "task": "espace_sante.notifications.tasks.notifications_relancer",
         "schedule": 300,

@@ -78,6 +78,12 @@ def _matrice_des_professions(request):
     matrice.initialiser()
 
 
+@pytest.fixture(autouse=True)
+def _points_de_controle(settings, tmp_path):
+    """Each test has its own checkpoint files: the database is fresh, so must they be."""
+    settings.JOURNAL_CHECKPOINT_DIR = tmp_path / "points-de-controle"
+
+
 # --- Personas ---------------------------------------------------------------------
 
 

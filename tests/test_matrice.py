@@ -111,6 +111,9 @@ MATRICE = {
     "dossier:parametres": ({}, _espace_patient()),
     "dossier:historique": ({}, _espace_patient()),
     "dossier:historique_csv": ({}, _espace_patient()),
+    # The signed attestation: the titulaire's own chain only (personas act on their own
+    # profile here; a representative on a minor's profile gets 404, tests/journal).
+    "dossier:historique_attestation": ({}, _espace_patient()),
     "dossier:export_fhir": ({}, _espace_patient()),
     "dossier:export_pdf": ({}, _espace_patient()),
     # Keyed by an id: 404 for an id that is not the reader's (tests/dossier/test_vues.py

@@ -18,10 +18,18 @@ def _demarrer(env_extra: dict) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ENCRYPTION_KEYS", "HASH_KEY"])
+SECRETS = {
+    "SECRET_KEY": "x" * 60,
+    "ENCRYPTION_KEYS": "k:" + "A" * 43 + "=",
+    "HASH_KEY": "h",
+    "JOURNAL_KEY": "j" * 40,
+    "JOURNAL_SIGNING_KEY": "A" * 43 + "=",
+}
+
+
+@pytest.mark.parametrize("variable", list(SECRETS))
 def test_production_refuses_to_start_without_a_secret(variable):
-    secrets = {"SECRET_KEY": "x" * 60, "ENCRYPTION_KEYS": "k:" + "A" * 43 + "=", "HASH_KEY": "h"}
-    secrets[variable] = ""
+    secrets = {**SECRETS, variable: ""}
     resultat = _demarrer({**secrets, "DJANGO_SETTINGS_MODULE": "espace_sante.settings"})
     assert resultat.returncode != 0
     assert f"La variable d'environnement {variable}" in resultat.stderr
@@ -30,15 +38,26 @@ def test_production_refuses_to_start_without_a_secret(variable):
 def test_secrets_can_come_from_files(tmp_path):
     fichier = tmp_path / "secret"
     fichier.write_text("cle-secrete-depuis-un-fichier-" + "x" * 40)
+    secrets = {k: v for k, v in SECRETS.items() if k != "SECRET_KEY"}
+    secrets["SECRET_KEY_FILE"] = str(fichier)
+    resultat = _demarrer({**secrets, "DJANGO_SETTINGS_MODULE": "espace_sante.settings"})
+    assert resultat.returncode == 0, resultat.stderr
+
+
+@pytest.mark.parametrize(
+    "proprietaire",
+    ["postgres://proprietaire@h/autre_base", "postgres://application@h/base"],
+)
+def test_the_owner_url_must_name_the_same_database_with_another_role(proprietaire):
     resultat = _demarrer(
         {
-            "SECRET_KEY_FILE": str(fichier),
-            "ENCRYPTION_KEYS": "k:" + "A" * 43 + "=",
-            "HASH_KEY": "h",
+            **SECRETS,
+            "DATABASE_URL": "postgres://application@h/base",
+            "DATABASE_OWNER_URL": proprietaire,
             "DJANGO_SETTINGS_MODULE": "espace_sante.settings",
         }
     )
-    assert resultat.returncode == 0, resultat.stderr
+    assert resultat.returncode != 0 and "DATABASE_OWNER_URL doit désigner" in resultat.stderr
 
 
 def test_csp_forbids_inline_scripts_and_framing(client, db):

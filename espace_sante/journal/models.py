@@ -1,16 +1,16 @@
 """The audit journal: append-only, hash-chained per profile (or per actor).
 
-Each entry's hash covers the previous entry's hash in the same chain and its own
-canonical content, so an edited, deleted or reordered row breaks the chain at that
-row. Chains are per profile so writes on different profiles never wait on each
-other, and one patient's history can be verified on its own. Entries with no
-profile (a login) chain per actor.
+Each entry's hash, an HMAC under a key kept outside the database (empreinte.py), covers
+the previous entry's hash in the same chain and its own canonical content, so an edited,
+deleted or reordered row breaks the chain at that row, and whoever holds only the
+database cannot recompute the chain. Chains are per profile so writes on different
+profiles never wait on each other, and one patient's history can be verified on its
+own. Entries with no profile (a login) chain per actor. Signed checkpoints of the chain
+heads, outside PostgreSQL (points.py), catch a rewrite by someone who has the key too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 
 from django.conf import settings
@@ -18,9 +18,11 @@ from django.db import models
 from django.utils import timezone
 
 from espace_sante.comptes.enums import Role
+from espace_sante.journal import empreinte
+from espace_sante.journal.empreinte import HASH_ORIGINE
 from espace_sante.journal.enums import Action
 
-HASH_ORIGINE = "0" * 64
+__all__ = ["HASH_ORIGINE", "Entree", "JournalImmuable", "TeteChaine"]
 
 
 class JournalImmuable(Exception):
@@ -89,28 +91,10 @@ class Entree(models.Model):
         raise JournalImmuable("Une entrée du journal ne se supprime jamais.")
 
     def contenu_canonique(self) -> bytes:
-        contenu = {
-            "chaine": self.chaine,
-            "rang": self.rang,
-            "horodatage": self.horodatage.isoformat(),
-            "acteur": self.acteur_id,
-            "acteur_libelle": self.acteur_libelle,
-            "role": self.role,
-            "pour_le_compte_de": self.pour_le_compte_de_id,
-            "profil": self.profil_id,
-            "action": self.action,
-            "objet_type": self.objet_type,
-            "objet_id": self.objet_id,
-            "details": self.details,
-            "public_id": str(self.public_id),
-            "hash_precedent": self.hash_precedent,
-        }
-        return json.dumps(
-            contenu, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode()
+        return empreinte.contenu_canonique(self)
 
     def calculer_hash(self) -> str:
-        return hashlib.sha256(self.contenu_canonique()).hexdigest()
+        return empreinte.empreinte(self)
 
 
 class TeteChaine(models.Model):

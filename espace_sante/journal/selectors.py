@@ -1,10 +1,18 @@
-"""Reading the journal: a profile's history and chain verification."""
+"""Reading the journal: chain verification, against the signed checkpoints.
+
+A chain is intact when every row follows the one before it, its HMAC matches its
+content, the head row names its last entry, and every (rank, hash) that a signed
+checkpoint recorded is still there. The last test is the one that does not trust the
+database at all: the checkpoints live outside it (points.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from espace_sante.journal import points
 from espace_sante.journal.models import HASH_ORIGINE, Entree, TeteChaine
+from espace_sante.journal.points import Anomalie, Registre, Scelle
 
 
 @dataclass(frozen=True)
@@ -19,42 +27,89 @@ class Rupture:
         return f"Chaîne « {self.chaine} », rang {self.rang} ({ou}) : {self.motif}"
 
 
-def verifier_chaine(chaine: str) -> Rupture | None:
-    """Walk one chain in order; return the first broken row, or None if intact."""
-    attendu, precedent = 1, HASH_ORIGINE
-    lignes = Entree.objects.filter(chaine=chaine).order_by("rang").iterator(chunk_size=2000)
-    for entree in lignes:
-        if entree.rang != attendu:
-            motif = (
-                f"l'entrée de rang {attendu} manque (supprimée ?)"
-                if entree.rang > attendu
-                else "rang dupliqué ou réordonné"
-            )
-            return Rupture(chaine, entree.pk, entree.rang, motif)
-        if entree.hash_precedent != precedent:
-            return Rupture(
-                chaine, entree.pk, entree.rang, "ne suit pas l'entrée précédente (réordonnée ?)"
-            )
-        if entree.calculer_hash() != entree.hash:
-            return Rupture(chaine, entree.pk, entree.rang, "contenu modifié après écriture")
-        attendu, precedent = attendu + 1, entree.hash
+def _motif_ligne(entree: Entree, attendu: int, precedent: str, scelle: Scelle | None) -> str:
+    if entree.rang != attendu:
+        if entree.rang > attendu:
+            return f"l'entrée de rang {attendu} manque (supprimée ?)"
+        return "rang dupliqué ou réordonné"
+    if entree.hash_precedent != precedent:
+        return "ne suit pas l'entrée précédente (réordonnée ?)"
+    if entree.calculer_hash() != entree.hash:
+        return "contenu modifié après écriture (ou empreinte calculée sans la clé du journal)"
+    if scelle is not None and scelle.hash != entree.hash:
+        return f"ne correspond plus au {scelle.libelle} : la chaîne a été réécrite"
+    return ""
+
+
+def parcourir(
+    chaine: str,
+    *,
+    depuis: tuple[int, str] = (0, HASH_ORIGINE),
+    jusqua: int | None = None,
+    scelles: dict[int, Scelle] | None = None,
+) -> tuple[Rupture | None, int, str]:
+    """Walk a chain in order after ``depuis`` (rank, hash), up to ``jusqua``.
+
+    Return the first broken row (or None) and the (rank, hash) reached.
+    """
+    (rang, precedent), scelles = depuis, scelles or {}
+    lignes = Entree.objects.filter(chaine=chaine, rang__gt=rang)
+    if jusqua is not None:
+        lignes = lignes.filter(rang__lte=jusqua)
+    for entree in lignes.order_by("rang").iterator(chunk_size=2000):
+        motif = _motif_ligne(entree, rang + 1, precedent, scelles.get(entree.rang))
+        if motif:
+            return Rupture(chaine, entree.pk, entree.rang, motif), rang, precedent
+        rang, precedent = entree.rang, entree.hash
+    return None, rang, precedent
+
+
+def verifier_chaine(chaine: str, *, registre: Registre | None = None) -> Rupture | None:
+    """The first broken row of one chain, or None if intact (checkpoints included)."""
+    registre = points.lire(chaine=chaine) if registre is None else registre
+    rupture, rang, precedent = parcourir(chaine, scelles=registre.scelles.get(chaine))
+    if rupture is not None:
+        return rupture
     tete = TeteChaine.objects.filter(chaine=chaine).first()
-    if tete is not None and (tete.rang != attendu - 1 or tete.hash != precedent):
+    if tete is not None and (tete.rang != rang or tete.hash != precedent):
         return Rupture(
             chaine, None, tete.rang, "des entrées en fin de chaîne manquent (supprimées ?)"
+        )
+    dernier = registre.dernier(chaine)
+    if dernier is not None and dernier.rang > rang:
+        return Rupture(
+            chaine,
+            None,
+            rang,
+            f"la chaîne s'arrête au rang {rang} alors que le {dernier.libelle} atteste le rang "
+            f"{dernier.rang} : des entrées ont été supprimées et la tête de chaîne a reculé",
         )
     return None
 
 
-def chaines() -> list[str]:
+def chaines(registre: Registre | None = None) -> list[str]:
+    """Every chain the database or the checkpoints know (a chain may vanish from one)."""
     noms = set(TeteChaine.objects.values_list("chaine", flat=True))
     noms.update(Entree.objects.values_list("chaine", flat=True).distinct())
+    noms.update(registre.scelles if registre is not None else ())
     return sorted(noms)
 
 
-def verifier_tout() -> list[Rupture]:
-    return [r for c in chaines() if (r := verifier_chaine(c)) is not None]
+def verifier(a_verifier: list[str] | None = None) -> list[Rupture | Anomalie]:
+    """Check the checkpoint files, then each chain (all of them by default)."""
+    registre = points.lire(chaine=a_verifier[0] if a_verifier and len(a_verifier) == 1 else None)
+    noms = chaines(registre) if a_verifier is None else a_verifier
+    ruptures = [r for c in noms if (r := verifier_chaine(c, registre=registre)) is not None]
+    return [*registre.anomalies, *ruptures]
 
 
-def verifier_profil(profil) -> Rupture | None:
-    return verifier_chaine(f"profil:{profil.pk}")
+def verifier_tout() -> list[Rupture | Anomalie]:
+    return verifier()
+
+
+def verifier_profil(profil) -> Rupture | Anomalie | None:
+    """What the patient's "Vérifier" shows: their chain, and checkpoints one can trust.
+
+    A damaged checkpoint file means the chain can no longer be vouched for: say so.
+    """
+    return next(iter(verifier([f"profil:{profil.pk}"])), None)

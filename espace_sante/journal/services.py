@@ -6,15 +6,23 @@ happened, inside the same transaction as the act it records.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil, User
+from espace_sante.journal import points
 from espace_sante.journal.enums import Action
 from espace_sante.journal.models import HASH_ORIGINE, Entree, TeteChaine
+from espace_sante.journal.selectors import Rupture, parcourir
 from espace_sante.lib.requetes import adresse_client
+
+logger = logging.getLogger(__name__)
 
 
 def cle_de_chaine(*, profil: Profil | None, acteur: User | None) -> str:
@@ -172,3 +180,71 @@ def journaliser_cycle(
         details=details,
         acteur_libelle=acteur_libelle,
     )
+
+
+# --- Signed checkpoints of the chain heads -----------------------------------------------
+
+# One checkpoint writer at a time, whichever process runs it (beat's task or the
+# command): two lines chained to the same predecessor would read as a forged sequence.
+_VERROU_POINTS = 0x6A6F75726E616C  # "journal"
+
+
+@dataclass
+class PointEcrit:
+    numero: int | None = None
+    fichier: Path | None = None
+    tetes: int = 0
+    refus: list[Rupture] = field(default_factory=list)
+
+
+def point_de_controle_ecrire() -> PointEcrit:
+    """Checkpoint every chain head that moved since the last checkpoint.
+
+    A head is sealed only if its chain still holds the last sealed (rank, hash) and
+    runs on from it intact: sealing a rewritten or rolled-back chain would make the
+    rewrite look legitimate to every later verification. Refused chains are returned
+    (and logged) for the operator; the others are sealed all the same.
+    """
+    resultat = PointEcrit()
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_VERROU_POINTS])
+        registre = points.lire()
+        tetes = {}
+        lignes = TeteChaine.objects.filter(rang__gt=0).order_by("chaine")
+        for chaine, rang, empreinte in lignes.values_list("chaine", "rang", "hash").iterator():
+            dernier = registre.dernier(chaine)
+            if dernier is not None and (dernier.rang, dernier.hash) == (rang, empreinte):
+                continue
+            rupture = _prolongement(chaine, dernier, rang, empreinte)
+            if rupture is None:
+                tetes[chaine] = (rang, empreinte)
+            else:
+                resultat.refus.append(rupture)
+                logger.error("Point de contrôle refusé — %s", rupture)
+        if tetes:
+            resultat.fichier = points.ajouter(registre, tetes, timezone.now())
+            resultat.numero, resultat.tetes = registre.numero + 1, len(tetes)
+    return resultat
+
+
+def _prolongement(
+    chaine: str, dernier: points.Scelle | None, rang: int, empreinte: str
+) -> Rupture | None:
+    """Why the head (rang, empreinte) does not extend the last sealed one, if it does not."""
+    depuis = (0, HASH_ORIGINE)
+    if dernier is not None:
+        scellee = Entree.objects.filter(chaine=chaine, rang=dernier.rang).first()
+        if scellee is None or scellee.hash != dernier.hash or rang < dernier.rang:
+            return Rupture(
+                chaine,
+                scellee.pk if scellee else None,
+                dernier.rang,
+                f"ne correspond plus au {dernier.libelle} : la chaîne a été réécrite ou "
+                "sa tête a reculé",
+            )
+        depuis = (dernier.rang, dernier.hash)
+    rupture, atteint, precedent = parcourir(chaine, depuis=depuis, jusqua=rang)
+    if rupture is None and (atteint, precedent) != (rang, empreinte):
+        rupture = Rupture(chaine, None, rang, "la tête de chaîne ne désigne pas sa dernière entrée")
+    return rupture

@@ -7,6 +7,7 @@ from espace_sante.journal.models import Entree, JournalImmuable
 from espace_sante.journal.selectors import verifier_chaine, verifier_profil, verifier_tout
 from espace_sante.journal.services import journaliser_bascule_profil, journaliser_connexion
 from tests.comptes.factories import ProfilFactory
+from tests.journal.falsification import sql_superutilisateur
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +22,6 @@ def chaine(patient):
     return profil, entrees
 
 
-def _sql_superutilisateur(sql, params=()):
-    """Tamper as a database superuser would: triggers switched off for the session."""
-    with connection.cursor() as cur:
-        cur.execute("SET session_replication_role = replica")
-        try:
-            cur.execute(sql, params)
-        finally:
-            cur.execute("SET session_replication_role = DEFAULT")
-
-
 def test_an_intact_chain_verifies(chaine):
     profil, entrees = chaine
     assert verifier_profil(profil) is None
@@ -40,7 +31,7 @@ def test_an_intact_chain_verifies(chaine):
 
 def test_edited_row_is_named(chaine):
     profil, entrees = chaine
-    _sql_superutilisateur(
+    sql_superutilisateur(
         'UPDATE journal_entree SET details = \'{"ip": "1.2.3.4"}\' WHERE id = %s', [entrees[2].pk]
     )
     rupture = verifier_profil(profil)
@@ -50,7 +41,7 @@ def test_edited_row_is_named(chaine):
 
 def test_edited_actor_is_detected_even_with_hash_recomputed_badly(chaine):
     profil, entrees = chaine
-    _sql_superutilisateur(
+    sql_superutilisateur(
         "UPDATE journal_entree SET role = 'professionnel' WHERE id = %s", [entrees[0].pk]
     )
     assert verifier_profil(profil).entree_id == entrees[0].pk
@@ -58,7 +49,7 @@ def test_edited_actor_is_detected_even_with_hash_recomputed_badly(chaine):
 
 def test_deleted_row_is_named_by_the_row_after_the_gap(chaine):
     profil, entrees = chaine
-    _sql_superutilisateur("DELETE FROM journal_entree WHERE id = %s", [entrees[1].pk])
+    sql_superutilisateur("DELETE FROM journal_entree WHERE id = %s", [entrees[1].pk])
     rupture = verifier_profil(profil)
     assert rupture.entree_id == entrees[2].pk
     assert "rang 2 manque" in rupture.motif
@@ -66,7 +57,7 @@ def test_deleted_row_is_named_by_the_row_after_the_gap(chaine):
 
 def test_deleted_tail_is_detected_by_the_chain_head(chaine):
     profil, entrees = chaine
-    _sql_superutilisateur("DELETE FROM journal_entree WHERE id = %s", [entrees[4].pk])
+    sql_superutilisateur("DELETE FROM journal_entree WHERE id = %s", [entrees[4].pk])
     rupture = verifier_profil(profil)
     assert rupture is not None and "fin de chaîne" in rupture.motif
 
@@ -75,9 +66,7 @@ def test_reordered_rows_are_detected(chaine):
     profil, entrees = chaine
     a, b = entrees[1], entrees[3]  # ranks 2 and 4 swap places
     for rang, entree in ((1002, a), (2, b), (4, a)):
-        _sql_superutilisateur(
-            "UPDATE journal_entree SET rang = %s WHERE id = %s", [rang, entree.pk]
-        )
+        sql_superutilisateur("UPDATE journal_entree SET rang = %s WHERE id = %s", [rang, entree.pk])
     rupture = verifier_profil(profil)
     assert rupture.entree_id == b.pk  # the first row out of place, walking in order
     assert "réordonnée" in rupture.motif
@@ -115,7 +104,7 @@ def test_chains_are_per_profile_and_per_actor(patient, parent, mineur):
 def test_journal_verify_command_names_the_broken_row(chaine, capsys):
     profil, entrees = chaine
     call_command("journal_verify")
-    _sql_superutilisateur(
+    sql_superutilisateur(
         "UPDATE journal_entree SET objet_id = 'autre' WHERE id = %s", [entrees[3].pk]
     )
     with pytest.raises(CommandError):

@@ -1,19 +1,61 @@
+import json
+
 from django.core.management.base import BaseCommand, CommandError
 
-from espace_sante.journal.selectors import chaines, verifier_chaine
+from espace_sante.journal import points
+from espace_sante.journal.attestation import verifier_attestation
+from espace_sante.journal.selectors import chaines, verifier
 
 
 class Command(BaseCommand):
-    help = "Vérifie le chaînage du journal d'audit et nomme la première entrée rompue."
+    help = (
+        "Vérifie le chaînage du journal d'audit et les points de contrôle signés, et nomme "
+        "la première entrée rompue de chaque chaîne ; ou vérifie une attestation de patient."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--chaine", help="Ne vérifier qu'une chaîne (ex. profil:42).")
+        parser.add_argument(
+            "--attestation",
+            metavar="FICHIER",
+            help="Vérifier une attestation d'historique téléchargée par un patient.",
+        )
 
-    def handle(self, *args, chaine=None, **options):
-        a_verifier = [chaine] if chaine else chaines()
-        ruptures = [r for c in a_verifier if (r := verifier_chaine(c)) is not None]
+    def handle(self, *args, chaine=None, attestation=None, **options):
+        if attestation:
+            return self._attestation(attestation)
+        a_verifier = [chaine] if chaine else None
+        ruptures = verifier(a_verifier)
         for rupture in ruptures:
             self.stderr.write(self.style.ERROR(f"ROMPU — {rupture}"))
+        nombre = 1 if chaine else len(chaines())
         if ruptures:
-            raise CommandError(f"{len(ruptures)} chaîne(s) rompue(s) sur {len(a_verifier)}.")
-        self.stdout.write(self.style.SUCCESS(f"Journal intègre : {len(a_verifier)} chaîne(s)."))
+            raise CommandError(f"{len(ruptures)} rupture(s) sur {nombre} chaîne(s).")
+        if not points.existe():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Aucun point de contrôle dans {points.dossier()} : seule la clé du journal "
+                    "protège les chaînes (lancez journal_checkpoint, ou Celery beat)."
+                )
+            )
+        self.stdout.write(self.style.SUCCESS(f"Journal intègre : {nombre} chaîne(s)."))
+
+    def _attestation(self, fichier: str) -> None:
+        try:
+            with open(fichier, encoding="utf-8") as flux:
+                donnees = json.load(flux)
+        except (OSError, ValueError) as erreur:
+            raise CommandError(f"Attestation illisible : {erreur}") from erreur
+        problemes = verifier_attestation(donnees if isinstance(donnees, dict) else {})
+        for probleme in problemes:
+            self.stderr.write(self.style.ERROR(f"ATTESTATION NON CONFIRMÉE — {probleme}"))
+        if problemes:
+            raise CommandError("L'attestation ne correspond plus au journal.")
+        contenu = donnees["contenu"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Attestation confirmée : le profil {contenu['profil']} contient toujours "
+                f"l'entrée de rang {contenu['rang']} avec l'empreinte attestée, et sa chaîne "
+                "est intacte."
+            )
+        )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("journal", "0004_actions_du_dossier"),
+        ("journal", "0005_chaines_hmac"),
     ]
 
     operations = [

@@ -1,0 +1,160 @@
+"""Signed checkpoints of the chain heads, kept outside PostgreSQL.
+
+Whoever holds both the database and the chain key can still rewrite a chain and its
+head so that it verifies. Checkpoints defeat that: every few minutes the heads that
+moved are written, signed with Ed25519, as one line appended to a JSON-lines file of
+JOURNAL_CHECKPOINT_DIR (``points-AAAA-MM.jsonl``, one file a month, opened with
+O_APPEND). Each line carries its number and the SHA-256 of the line before it, across
+files, so a removed, inserted or edited line breaks the sequence. Verification then
+requires every checkpointed (rank, hash) to still be in its chain (selectors.py).
+
+A line: ``{"numero", "horodatage", "precedent", "cle", "tetes": {chaine: [rang, hash]},
+"signature"}``, the signature covering the canonical JSON of everything else.
+
+What this does not cover, by design: entries written since the last checkpoint are
+protected by the key alone, and removing the newest lines (or whole newest files) is
+only prevented by the storage. Production therefore mounts this directory on WORM /
+object-lock storage, where even this host cannot rewrite or delete what it wrote.
+Every reader walks all lines, so at national scale the files would be sharded by chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from espace_sante.journal import signature
+from espace_sante.journal.empreinte import HASH_ORIGINE, json_canonique
+
+
+@dataclass(frozen=True)
+class Scelle:
+    """A chain head as one checkpoint recorded it."""
+
+    rang: int
+    hash: str
+    numero: int
+    horodatage: str
+
+    @property
+    def libelle(self) -> str:
+        quand = timezone.localtime(datetime.fromisoformat(self.horodatage))
+        return f"point de contrôle signé n° {self.numero} du {quand:%d/%m/%Y à %H:%M}"
+
+
+@dataclass(frozen=True)
+class Anomalie:
+    """A line of the checkpoint files that cannot be trusted."""
+
+    fichier: str
+    ligne: int
+    motif: str
+
+    def __str__(self) -> str:
+        return f"Points de contrôle, fichier {self.fichier}, ligne {self.ligne} : {self.motif}"
+
+
+@dataclass
+class Registre:
+    """What the checkpoint files say: per chain, every checkpointed rank and its hash."""
+
+    scelles: dict[str, dict[int, Scelle]] = field(default_factory=dict)
+    anomalies: list[Anomalie] = field(default_factory=list)
+    numero: int = 0
+    lien: str = HASH_ORIGINE  # SHA-256 of the last line: the next one must name it
+
+    def dernier(self, chaine: str) -> Scelle | None:
+        scelles = self.scelles.get(chaine)
+        return scelles[max(scelles)] if scelles else None
+
+
+def dossier() -> Path:
+    return Path(settings.JOURNAL_CHECKPOINT_DIR)
+
+
+def _fichiers() -> list[Path]:
+    return sorted(dossier().glob("points-*.jsonl")) if dossier().is_dir() else []
+
+
+def existe() -> bool:
+    return bool(_fichiers())
+
+
+def lire(*, chaine: str | None = None) -> Registre:
+    """Read every line in order; ``chaine`` keeps only that chain's heads in memory."""
+    registre = Registre()
+    for fichier in _fichiers():
+        with fichier.open("rb") as flux:
+            for numero_ligne, brut in enumerate(flux, start=1):
+                motif = _lire_ligne(registre, brut, chaine)
+                if motif:
+                    registre.anomalies.append(Anomalie(fichier.name, numero_ligne, motif))
+    return registre
+
+
+def _lire_ligne(registre: Registre, brut: bytes, chaine: str | None) -> str | None:
+    ligne = brut.rstrip(b"\n")
+    lien, registre.lien = registre.lien, hashlib.sha256(ligne).hexdigest()
+    try:
+        donnees = json.loads(ligne)
+        contenu = {k: v for k, v in donnees.items() if k != "signature"}
+        numero, tetes = int(donnees["numero"]), dict(donnees["tetes"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        registre.numero += 1
+        return "ligne illisible (tronquée ou modifiée)"
+    attendu, registre.numero = registre.numero + 1, numero
+    signee = signature.verifier(
+        json_canonique(contenu), donnees.get("signature"), cle=str(donnees.get("cle"))
+    )
+    if not signee:
+        return "signature invalide ou clé inconnue : la ligne a été modifiée ou fabriquée"
+    # A signed line is authentic even if one before it went missing: its heads count.
+    for nom, (rang, empreinte) in tetes.items():
+        if chaine is None or nom == chaine:
+            scelle = Scelle(int(rang), str(empreinte), numero, str(donnees.get("horodatage")))
+            registre.scelles.setdefault(nom, {})[scelle.rang] = scelle
+    if donnees.get("precedent") != lien:
+        return "ne suit pas la ligne précédente (ligne supprimée, insérée ou modifiée)"
+    if numero != attendu:
+        return f"numéro {numero} au lieu de {attendu} (ligne supprimée ou insérée)"
+    return None
+
+
+def ajouter(registre: Registre, tetes: dict[str, tuple[int, str]], maintenant: datetime) -> Path:
+    """Append one signed line after the registre's last one; return the file written.
+
+    The caller holds the writers' lock and has just read ``registre``.
+    """
+    contenu = {
+        "numero": registre.numero + 1,
+        "horodatage": maintenant.isoformat(),
+        "precedent": registre.lien,
+        "tetes": {nom: [rang, empreinte] for nom, (rang, empreinte) in sorted(tetes.items())},
+        "cle": signature.cle_courante(),
+    }
+    contenu["signature"] = signature.signer(json_canonique(contenu))
+    ligne = json_canonique(contenu) + b"\n"
+    dossier().mkdir(parents=True, exist_ok=True)
+    fichier = dossier() / f"points-{maintenant:%Y-%m}.jsonl"
+    nouveau = not fichier.exists()
+    # O_APPEND: this process can only add at the end, and one write() puts the whole line.
+    fd = os.open(fichier, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, ligne)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if nouveau:  # the new file's name must survive a crash too
+        fd = os.open(dossier(), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return fichier
