@@ -2,8 +2,8 @@
 
 Opening one takes the person's NIR and birth date, then a proof of presence: a
 one-time code sent to their email on file, or the code of their notice. It lasts 30
-minutes at most and allows only the acts listed in ``ACTES``; each is journaled as
-"mediator X for person Y" on the person's chain.
+minutes at most and allows only the acts of the policy (``acces.mediation.ACTES``); each
+is journaled as "mediator X for person Y" on the person's chain.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 
-from consentement import cycle, identification
+from consentement import acces, cycle, identification, journal
 from consentement.enums import StatutAccompagnement
 from consentement.models import Accompagnement
-from espace_sante.comptes import roles, verrouillage
-from espace_sante.comptes.enums import PorteeTentative, Role, StatutProfil
+from espace_sante.comptes import verrouillage
+from espace_sante.comptes.enums import PorteeTentative, StatutProfil
 from espace_sante.comptes.models import Mediateur, Profil
-from espace_sante.journal.enums import Action
-from espace_sante.journal.services import journaliser_cycle
 from espace_sante.lib.crypto import keyed_hash
 
 DUREE = timedelta(minutes=30)
@@ -40,21 +38,11 @@ def _hash_presence(acc: Accompagnement, code: str) -> str:
     return keyed_hash("presence", f"{acc.public_id}:{code}")
 
 
-def _journaliser(acc: Accompagnement, action: Action, **details) -> None:
-    journaliser_cycle(
-        action=action,
-        role=Role.MEDIATEUR,
-        acteur=acc.mediateur.user,
-        profil=acc.profil,
-        pour_le_compte_de=acc.profil,
-        objet=acc,
-        details={"site": acc.mediateur.site_france_services, **details},
-    )
-
-
-def commencer(mediateur: Mediateur, *, nir: str, date_naissance, request) -> Accompagnement:
+def accompagnement_commencer(
+    *, mediateur: Mediateur, nir: str, date_naissance, source: str
+) -> Accompagnement:
     """Find the person's profile; the accompagnement waits for the proof of presence."""
-    ip = verrouillage.ip_de(request)
+    ip = source
     compte = f"mediateur:{mediateur.pk}"
     portee = PorteeTentative.RECHERCHE_NIR
     if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
@@ -100,12 +88,13 @@ def _limites_presence(acc: Accompagnement) -> list[verrouillage.Limite]:
     ]
 
 
-def envoyer_code_presence(acc: Accompagnement) -> str | None:
+def code_presence_envoyer(*, accompagnement: Accompagnement) -> str | None:
     """A 6-digit code to the person's email on file; else the reason nothing was sent.
 
     Limited per person (one a minute, five an hour) and per mediator: a code is an
     email in someone's inbox, and a mediator's button must not become a mail bomb.
     """
+    acc = accompagnement
     email = acc.profil.email_contact
     if not email or acc.statut != StatutAccompagnement.PRESENCE:
         return "Aucune adresse électronique n'est connue pour cette personne."
@@ -135,12 +124,12 @@ def envoyer_code_presence(acc: Accompagnement) -> str | None:
     return None
 
 
-def _preuve(acc: Accompagnement, code: str, request) -> str:
+def _preuve(acc: Accompagnement, code: str, source: str) -> str:
     """Which proof the code is ("" if none); a valid notice code passes every brake."""
     identifiant = acc.profil.nir_hash
     if cycle.code_valide(acc.profil, code) and not cycle.code_expire(acc.profil):
         return "code de l'avis"
-    frein = identification.frein(identifiant, request)
+    frein = identification.frein(identifiant, source)
     if frein.actif:
         raise identification.Freine(identification.message_frein(frein))
     if (
@@ -150,13 +139,16 @@ def _preuve(acc: Accompagnement, code: str, request) -> str:
         and secrets.compare_digest(_hash_presence(acc, code), acc.code_presence_hash)
     ):
         return "code envoyé par courriel"
-    if identification.echouer(None, identifiant, request).bloque:
+    if identification.echec_compter(profil=None, identifiant=identifiant, source=source).bloque:
         raise identification.Freine(identification.MESSAGE_BLOQUE)
     return ""
 
 
-def prouver_presence(acc: Accompagnement, saisie: str, request) -> bool:
-    preuve = _preuve(acc, "".join(saisie.split()), request)
+def presence_prouver(*, accompagnement: Accompagnement, saisie: str, source: str) -> bool:
+    """Open the accompagnement if the code proves the person is at the desk (the view then
+    remembers it in the mediator's session)."""
+    acc = accompagnement
+    preuve = _preuve(acc, "".join(saisie.split()), source)
     if not preuve:
         return False
     maintenant = timezone.now()
@@ -167,16 +159,13 @@ def prouver_presence(acc: Accompagnement, saisie: str, request) -> bool:
         acc.expire_le = maintenant + DUREE
         acc.code_presence_hash = ""
         acc.save()
-        _journaliser(acc, Action.ACCOMPAGNEMENT_OUVERT, preuve=preuve)
-    request.session[SESSION] = str(acc.public_id)
+        journal.accompagnement_ouvert(acces.acteur_mediateur(acc), preuve=preuve)
     return True
 
 
-def en_cours(request) -> Accompagnement | None:
-    """The open accompagnement of this mediator's session, if still within its 30 minutes."""
-    public_id = request.session.get(SESSION)
-    mediateur = roles.mediateur_de(request.user) if public_id else None
-    if mediateur is None:
+def accompagnement_en_cours(*, mediateur: Mediateur | None, public_id) -> Accompagnement | None:
+    """This mediator's open accompagnement with this id, if still within its 30 minutes."""
+    if mediateur is None or not public_id:
         return None
     acc = (
         Accompagnement.objects.select_related("profil", "mediateur__user")
@@ -186,24 +175,10 @@ def en_cours(request) -> Accompagnement | None:
     return acc if acc is not None and acc.est_en_cours() else None
 
 
-def fermer(acc: Accompagnement, request=None) -> None:
+def accompagnement_fermer(*, acteur: acces.Acteur) -> None:
+    acc = acteur.accompagnement
     with transaction.atomic():
         acc.statut = StatutAccompagnement.FERME
         acc.ferme_le = timezone.now()
         acc.save(update_fields=["statut", "ferme_le"])
-        _journaliser(acc, Action.ACCOMPAGNEMENT_FERME)
-    if request is not None:
-        request.session.pop(SESSION, None)
-
-
-def modifier_coordonnees(acc: Accompagnement, donnees: dict) -> list[str]:
-    """Update contact details and notification preferences; return the fields changed."""
-    profil = acc.profil
-    changes = [champ for champ, valeur in donnees.items() if getattr(profil, champ) != valeur]
-    if changes:
-        with transaction.atomic():
-            for champ in changes:
-                setattr(profil, champ, donnees[champ])
-            profil.save(update_fields=changes)
-            _journaliser(acc, Action.COORDONNEES_MODIFIEES, champs=changes)
-    return changes
+        journal.accompagnement_ferme(acteur)

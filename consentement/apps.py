@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class ConsentementConfig(AppConfig):
     name = "consentement"
     verbose_name = "Consentement et accès"
+
+    def ready(self):
+        from django.contrib import admin
+
+        from consentement import acces
+        from consentement.journal import Action
+        from espace_sante.journal import actions
+
+        actions.enregistrer(self.label, Action)
+        # The admin asks the policy too (the kernel's urls.py never imports an app).
+        admin.site.has_permission = lambda request: acces.peut_utiliser_admin(request.user)

@@ -12,18 +12,19 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from consentement import cycle
+from consentement import cycle, journal
+from consentement.acces import ACTEUR_SYSTEME, Acteur
 from consentement.enums import MotifAvis
 from consentement.models import EnvoiAvis, Lot
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
-from espace_sante.journal.enums import Action
 from espace_sante.lib import pdf, taches
+from espace_sante.notifications.models import Canal
+from espace_sante.notifications.services import Destination, notifier_en_masse
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
     blocs: list[pdf.Bloc] = []
     if profil.est_mineur():
         blocs += [
-            ("titre", f"Le profil espace-sante de {prenom} {profil.nom_naissance}"),
+            ("titre", f"Le profil espace-santé de {prenom} {profil.nom_naissance}"),
             (
                 "texte",
                 "Madame, Monsieur, en tant que représentant légal, vous pourrez consulter le "
@@ -56,7 +57,7 @@ def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
         ]
     elif motif == MotifAvis.MAJORITE:
         blocs += [
-            ("titre", "Vous avez 18 ans : votre profil espace-sante est à vous"),
+            ("titre", "Vous avez 18 ans : votre profil espace-santé est à vous"),
             (
                 "texte",
                 f"Bonjour {prenom}, vos représentants légaux n'ont plus accès à votre profil. "
@@ -65,10 +66,10 @@ def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
         ]
     else:
         blocs += [
-            ("titre", "Votre profil espace-sante"),
+            ("titre", "Votre profil espace-santé"),
             (
                 "texte",
-                f"Bonjour {prenom}, un profil espace-sante a été préparé pour vous : votre "
+                f"Bonjour {prenom}, un profil espace-santé a été préparé pour vous : votre "
                 "dossier médical, vos échanges avec vos soignants et vos rendez-vous, au même "
                 "endroit, sécurisés.",
             ),
@@ -122,15 +123,22 @@ def _page_lettre(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
             ],
         )
     )
-    return [("entete", "espace-sante — Assurance maladie"), ("texte", adresse), ("espace", "")] + (
+    return [("entete", "espace-santé — Assurance maladie"), ("texte", adresse), ("espace", "")] + (
         contenu_avis(profil, code, motif)
     )
 
 
-def _message(profil: Profil, code: str, motif: str) -> EmailMessage:
+def _courriel(profil: Profil, code: str, motif: str, envoi: EnvoiAvis):
+    """(key, destination, context) of one notice email, for ``notifier``: the same text as
+    the letter, to the address on file; the code is emptied from the row once sent."""
     blocs = contenu_avis(profil, code, motif)
-    corps = "\n\n".join(texte for style, texte in blocs if style != "titre")
-    return EmailMessage(subject=blocs[0][1], body=corps, to=[profil.email_contact])
+    texte = "\n\n".join(texte for style, texte in blocs if style not in ("titre", "code"))
+    texte = texte.replace("Votre code personnel", f"Votre code personnel : {cycle.formater_code(code)}")
+    contexte = {"titre": blocs[0][1], "texte": texte, "code": cycle.formater_code(code),
+                "url": settings.SITE_URL.rstrip("/"),
+                "expire_le": _date(profil.code_activation_expire_le) if profil.code_activation_expire_le else ""}  # fmt: skip
+    destination = Destination(Canal.EMAIL, profil.email_contact, profil)
+    return f"avis:{envoi.public_id}:{profil.pk}", destination, contexte
 
 
 def planifier(envoi: EnvoiAvis) -> None:
@@ -138,10 +146,10 @@ def planifier(envoi: EnvoiAvis) -> None:
     taches.planifier("consentement.tasks.avis_envoyer", envoi.pk)
 
 
-def avis_emettre(profil: Profil, motif: MotifAvis, acteur: cycle.Acteur = cycle.ACTEUR_SYSTEME):
+def avis_emettre(*, profil: Profil, motif: MotifAvis, acteur: Acteur = ACTEUR_SYSTEME):
     """A fresh code for the profile, sent to the address on file (email, else a letter)."""
     with transaction.atomic():
-        code = cycle.nouveau_code(profil)
+        code = cycle.code_renouveler(profil=profil)
         canal = canal_pour(profil)
         envoi = EnvoiAvis.objects.create(
             motif=motif,
@@ -154,20 +162,19 @@ def avis_emettre(profil: Profil, motif: MotifAvis, acteur: cycle.Acteur = cycle.
     return envoi
 
 
-def avis_guichet(profil: Profil, acteur: cycle.Acteur) -> bytes:
+def avis_reimprimer(*, acteur: Acteur) -> bytes:
     """A new notice printed at a France services desk: the letter comes back as a PDF."""
+    profil = acteur.profil
     with transaction.atomic():
-        code = cycle.nouveau_code(profil)
+        code = cycle.code_renouveler(profil=profil)
         _journaliser(profil, MotifAvis.REEMISSION, GUICHET, acteur)
     return pdf.document(
-        [_page_lettre(profil, code, MotifAvis.REEMISSION)], titre="Avis espace-sante"
+        [_page_lettre(profil, code, MotifAvis.REEMISSION)], titre="Avis espace-santé"
     )
 
 
-def _journaliser(profil, motif, canal, acteur: cycle.Acteur) -> None:
-    cycle.journaliser_acte(
-        profil, Action.AVIS_EMIS, acteur, objet=profil, details={"motif": motif, "canal": canal}
-    )
+def _journaliser(profil, motif, canal, acteur: Acteur) -> None:
+    journal.avis_emis(acteur, profil, motif=motif, canal=canal)
 
 
 def _entrees(envoi: EnvoiAvis, canal: str) -> list[tuple[Profil, str]]:
@@ -187,8 +194,9 @@ def _purger_si_livre(envoi: EnvoiAvis) -> None:
         envoi.contenu = None
 
 
-def envoyer_emails(envoi_id: int) -> int:
-    """Send the emails of one notice row (at least once: a crash mid-way resends)."""
+def courriels_confier(envoi_id: int) -> int:
+    """Hand the emails of one notice row to ``notifier`` (one row each, keyed by the notice
+    and the profile: a crash or a second worker can never send one twice)."""
     with transaction.atomic():
         envoi = (
             EnvoiAvis.objects.select_for_update(skip_locked=True)
@@ -197,13 +205,12 @@ def envoyer_emails(envoi_id: int) -> int:
         )
         if envoi is None:
             return 0
-        messages = [_message(p, code, envoi.motif) for p, code in _entrees(envoi, EMAIL)]
-        for debut in range(0, len(messages), 200):
-            mailers.default.send_messages(messages[debut : debut + 200])
+        lignes = [_courriel(p, code, envoi.motif, envoi) for p, code in _entrees(envoi, EMAIL)]
+        notifier_en_masse(motif="avis", gabarit="avis", lignes=lignes, secret=True)
         envoi.emails_envoyes_le = timezone.now()
         _purger_si_livre(envoi)
         envoi.save()
-    return len(messages)
+    return len(lignes)
 
 
 def pdf_courriers(envois: list[EnvoiAvis]) -> tuple[bytes, int]:
@@ -212,7 +219,7 @@ def pdf_courriers(envois: list[EnvoiAvis]) -> tuple[bytes, int]:
         for envoi in envois
         for p, code in _entrees(envoi, COURRIER)
     ]
-    return pdf.document(pages, titre="Courriers espace-sante"), len(pages)
+    return pdf.document(pages, titre="Courriers espace-santé"), len(pages)
 
 
 def courriers_imprimer(envois: list[EnvoiAvis]) -> bytes:
@@ -231,7 +238,7 @@ def courriers_imprimer(envois: list[EnvoiAvis]) -> bytes:
     return contenu
 
 
-def lettres_lot(lot_id: int) -> int:
+def lot_lettres_imprimer(lot_id: int) -> int:
     """One PDF with the letters of a whole batch, one page per person, kept on the batch."""
     with transaction.atomic():
         lot = Lot.objects.select_for_update(skip_locked=True).filter(pk=lot_id).first()

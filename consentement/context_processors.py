@@ -1,31 +1,28 @@
-from consentement import acces
-from consentement.selectors import profil_actif
+from consentement import accompagnement as acc_lib
 
 
-def _verifie(user) -> bool:
-    # During the login request itself, request.user is a fresh object that
-    # django_otp's middleware has not decorated yet.
-    return bool(user.is_authenticated and getattr(user, "is_verified", lambda: False)())
+def espace(request):
+    """Menu and profile-switcher data, from the request's actor (no query of its own)."""
+    acteur = getattr(request, "acteur", None)
+    if acteur is None or acteur.user is None:
+        return {"espace_verifie": False, "espace_profils": [], "espace_profil_actif": None,
+                "espace_role": None}  # fmt: skip
+    return {
+        "espace_verifie": True,
+        "espace_profils": list(acteur.profils),
+        "espace_profil_actif": acteur.profil if acteur.cote_patient or acteur.profils else None,
+        "espace_role": acteur.role,
+    }
 
 
 def accompagnement(request):
     """The "Vous agissez pour …" banner, on every page of a mediator in an accompagnement."""
-    from consentement import accompagnement as acc_lib
-
-    user = getattr(request, "user", None)
-    if user is None or not _verifie(user) or not request.session.get(acc_lib.SESSION):
+    acteur = getattr(request, "acteur", None)
+    public_id = request.session.get(acc_lib.SESSION) if hasattr(request, "session") else None
+    if acteur is None or acteur.mediateur is None or not public_id:
         return {"accompagnement_en_cours": None}
-    return {"accompagnement_en_cours": acc_lib.en_cours(request)}
-
-
-def espace(request):
-    """Menu and profile-switcher data; only for users past the second factor."""
-    user = getattr(request, "user", None)
-    if user is None or not _verifie(user):
-        return {"espace_verifie": False, "espace_profils": [], "espace_profil_actif": None}
-    actif = getattr(request, "profil", None) or profil_actif(request)
     return {
-        "espace_verifie": True,
-        "espace_profils": list(acces.profils_accessibles(user)),
-        "espace_profil_actif": actif,
+        "accompagnement_en_cours": acc_lib.accompagnement_en_cours(
+            mediateur=acteur.mediateur, public_id=public_id
+        )
     }

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from consentement import avis, cycle
+from consentement import avis, cycle, journal
 from consentement.enums import MotifAvis
 from espace_sante.comptes import verrouillage
-from espace_sante.comptes.enums import PorteeTentative, Role
+from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.comptes.models import Profil
-from espace_sante.journal.enums import Action
-from espace_sante.journal.services import journaliser_cycle
 from espace_sante.lib import nir as nir_lib
 
 PORTEE = PorteeTentative.ACTIVATION
@@ -61,30 +59,27 @@ def message_frein(frein: verrouillage.Frein) -> str:
     return MESSAGE_ATTENTE.format(duree=duree)
 
 
-def frein(identifiant: str, request) -> verrouillage.Frein:
+def frein(identifiant: str, source: str) -> verrouillage.Frein:
     return verrouillage.frein_identification(
-        portee=PORTEE, identifiant=identifiant, source=verrouillage.ip_de(request)
+        portee=PORTEE, identifiant=identifiant, source=source
     )
 
 
-def echouer(profil: Profil | None, identifiant: str, request) -> verrouillage.Frein:
+def echec_compter(*, profil: Profil | None, identifiant: str, source: str) -> verrouillage.Frein:
     """Count a failure (journaled on the profile's chain when given); the brake it leaves."""
-    ip = verrouillage.ip_de(request)
     if profil is not None and profil.donnees_supprimees_le is None:
-        journaliser_cycle(
-            action=Action.ACTIVATION_ECHEC, role=Role.ANONYME, profil=profil, details={"ip": ip}
-        )
-    return verrouillage.echec_identification(portee=PORTEE, identifiant=identifiant, source=ip)
+        journal.activation_echec(profil, ip=source)
+    return verrouillage.echec_identification(portee=PORTEE, identifiant=identifiant, source=source)
 
 
-def identifier(*, nir: str, date_naissance: date, code: str | None, request) -> Profil:
+def personne_identifier(*, nir: str, date_naissance: date, code: str | None, source: str) -> Profil:
     """The profile matching NIR + birth date (+ notice code), or ActionImpossible.
 
     ``code=None`` (a request for a new code) identifies by NIR and birth date alone:
     every lock and wait applies. With a code, a valid one passes them all.
     """
     identifiant = nir_hash_de(nir)
-    frein_actuel = frein(identifiant, request)
+    frein_actuel = frein(identifiant, source)
     profil = Profil.objects.filter(nir_hash=identifiant).first()
     personne = profil is not None and profil.date_naissance == date_naissance
     if code is not None and personne and cycle.code_valide(profil, code):
@@ -98,12 +93,12 @@ def identifier(*, nir: str, date_naissance: date, code: str | None, request) -> 
         raise Freine(message_frein(frein_actuel))
     if personne and code is None:
         return profil
-    if echouer(profil, identifiant, request).bloque:
+    if echec_compter(profil=profil, identifiant=identifiant, source=source).bloque:
         raise Freine(MESSAGE_BLOQUE)
     raise cycle.ActionImpossible(MESSAGE_INCONNU)
 
 
-def demander_nouveau_code(*, nir: str, date_naissance: date, request) -> None:
+def code_demander(*, nir: str, date_naissance: date, source: str) -> None:
     """Send a fresh notice code to the address on file if NIR and birth date match.
 
     Silent either way (the page answers the same); raises ``Freine`` only for refusals
@@ -111,14 +106,12 @@ def demander_nouveau_code(*, nir: str, date_naissance: date, request) -> None:
     address. A profile gets 3 new codes a day at most: beyond, nothing is sent (the page
     says so), so strangers who know a NIR and a birth date cannot flood the person.
     """
-    source = verrouillage.Limite(
-        f"ip:{verrouillage.ip_de(request)}", 10, timedelta(hours=1), MESSAGE_DEMANDES
-    )
+    par_adresse = verrouillage.Limite(f"ip:{source}", 10, timedelta(hours=1), MESSAGE_DEMANDES)
     portee = PorteeTentative.ENVOI_NOUVEAU_CODE
-    if verrouillage.limite_envoi(portee=portee, limites=[source]) is not None:
+    if verrouillage.limite_envoi(portee=portee, limites=[par_adresse]) is not None:
         raise Freine(MESSAGE_DEMANDES)
     try:
-        profil = identifier(nir=nir, date_naissance=date_naissance, code=None, request=request)
+        profil = personne_identifier(nir=nir, date_naissance=date_naissance, code=None, source=source)
     except Freine:
         raise
     except cycle.ActionImpossible:
@@ -127,4 +120,4 @@ def demander_nouveau_code(*, nir: str, date_naissance: date, request) -> None:
         return
     cible = verrouillage.Limite(f"profil:{profil.pk}", 3, timedelta(hours=24), "")
     if verrouillage.limite_envoi(portee=portee, limites=[cible]) is None:
-        avis.avis_emettre(profil, MotifAvis.RENOUVELLEMENT)
+        avis.avis_emettre(profil=profil, motif=MotifAvis.RENOUVELLEMENT)

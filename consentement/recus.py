@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 from consentement import textes
@@ -17,7 +18,7 @@ def recu_pdf(decision: Decision) -> bytes:
     profil = decision.profil
     quand = timezone.localtime(decision.horodatage)
     blocs: list[pdf.Bloc] = [
-        ("entete", "espace-sante — Accusé de réception"),
+        ("entete", "espace-santé — Accusé de réception"),
         ("titre", decision.get_type_display()),
         ("texte", f"Référence : {decision.reference}"),
         ("texte", f"Enregistrée le {quand:%d/%m/%Y à %H:%M:%S} (heure de Paris)"),
@@ -49,3 +50,10 @@ def recu_pdf(decision: Decision) -> bytes:
         ),
     ]
     return pdf.document([blocs], titre=f"Accusé de réception {decision.reference}")
+
+
+def reponse_recu(decision: Decision) -> HttpResponse:
+    """The receipt as a download (built from the ledger row, never stored)."""
+    reponse = HttpResponse(recu_pdf(decision), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="recu-{decision.reference}.pdf"'
+    return reponse

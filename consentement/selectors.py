@@ -1,50 +1,45 @@
-"""Which profile the user is acting on in this request."""
+"""Reads of consentement, scoped by the actor."""
 
 from __future__ import annotations
 
 import uuid
 
 from consentement import acces
+from consentement.acces import Acteur
+from consentement.models import Blocage, Decision, ParametresAcces
 from espace_sante.comptes.models import Profil
 
 SESSION_PROFIL_ACTIF = "profil_actif"
 
 
-def profil_actif(request) -> Profil | None:
-    """The profile chosen in the switcher, re-checked on every request.
-
-    If the chosen profile is no longer accessible (the child turned 18, the link
-    ended), fall back to the user's first accessible profile.
-    """
-    accessibles = acces.profils_accessibles(request.user)
-    choisi = request.session.get(SESSION_PROFIL_ACTIF)
-    profil = accessibles.filter(public_id=choisi).first() if choisi else None
-    return profil or accessibles.first()
+def blocages_actifs(*, acteur: Acteur):
+    return (
+        Blocage.objects.actifs()
+        .filter(profil=acteur.profil)
+        .select_related("professionnel__user")
+        .order_by("-debut")
+    )
 
 
-def blocages_actifs(profil: Profil):
-    from consentement.models import Blocage
-
-    return Blocage.objects.actifs().filter(profil=profil).select_related("professionnel__user")
-
-
-def blocage_actif(profil: Profil, public_id: str):
+def blocage_actif(*, acteur: Acteur, public_id: str):
     """The profile's current block with this id, or None (a malformed id included)."""
     try:
         uuid.UUID(str(public_id))
     except ValueError:
         return None
-    return blocages_actifs(profil).filter(public_id=public_id).first()
+    return blocages_actifs(acteur=acteur).filter(public_id=public_id).first()
 
 
-def patients_du_medecin_traitant(professionnel) -> list[Profil]:
+def decisions_visibles(*, acteur: Acteur):
+    return Decision.objects.filter(acces.q_decisions_visibles(acteur))
+
+
+def patients_du_medecin_traitant(*, acteur: Acteur) -> list[Profil]:
     """Profiles that declared this doctor and that the policy opens to them now."""
-    from consentement.models import ParametresAcces
-
     profils = [
         p.profil
-        for p in ParametresAcces.objects.filter(medecin_traitant=professionnel).select_related(
-            "profil"
-        )
+        for p in ParametresAcces.objects.filter(
+            medecin_traitant=acteur.professionnel
+        ).select_related("profil")
     ]
-    return [p for p in profils if acces.lecteur_professionnel(professionnel.user, p)]
+    return [p for p in profils if acces.sur_professionnel(acteur, p)]

@@ -19,7 +19,7 @@ from consentement.models import EnvoiAvis, Lot, LotMorceau
 
 @shared_task
 def lot_demarrer(lot_id: int) -> int:
-    restants = lots.decouper(lot_id)
+    restants = lots.lot_decouper(lot_id)
     for morceau_id in restants:
         lot_morceau.delay(morceau_id)
     if not restants:
@@ -29,7 +29,7 @@ def lot_demarrer(lot_id: int) -> int:
 
 @shared_task
 def lot_morceau(morceau_id: int) -> bool:
-    fait = lots.traiter_morceau(morceau_id)
+    fait = lots.morceau_traiter(morceau_id)
     lot_id = LotMorceau.objects.filter(pk=morceau_id).values_list("lot_id", flat=True).first()
     if lot_id and not lots.morceaux_restants(lot_id):
         lot_finaliser.delay(lot_id)
@@ -38,7 +38,7 @@ def lot_morceau(morceau_id: int) -> bool:
 
 @shared_task
 def lot_finaliser(lot_id: int) -> bool:
-    termine = lots.finaliser(lot_id)
+    termine = lots.lot_finaliser(lot_id)
     if termine:
         lot_lettres.delay(lot_id)
         for envoi_id in EnvoiAvis.objects.filter(
@@ -50,12 +50,12 @@ def lot_finaliser(lot_id: int) -> bool:
 
 @shared_task
 def lot_lettres(lot_id: int) -> int:
-    return avis.lettres_lot(lot_id)
+    return avis.lot_lettres_imprimer(lot_id)
 
 
 @shared_task
 def avis_envoyer(envoi_id: int) -> int:
-    return avis.envoyer_emails(envoi_id)
+    return avis.courriels_confier(envoi_id)
 
 
 @shared_task
@@ -104,17 +104,17 @@ def avis_relancer() -> int:
 
 @shared_task
 def annonces_echoir() -> int:
-    return cycle.echoir_annonces()
+    return cycle.annonces_echoir()
 
 
 @shared_task
 def suppressions_executer() -> int:
-    return cycle.executer_suppressions()
+    return cycle.suppressions_executer()
 
 
 @shared_task
 def majorites_traiter() -> int:
-    return cycle.traiter_majorites()
+    return cycle.majorites_traiter()
 
 
 @worker_ready.connect

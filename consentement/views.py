@@ -7,13 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consentement import acces, cycle, textes
+from consentement import acces, cycle, selectors, textes
 from consentement.decorators import espace_patient
 from consentement.enums import ModeCloture
 from consentement.forms import ClotureForm, ConfirmationForm
 from consentement.models import Decision
+from consentement.recus import reponse_recu
 from consentement.services import profil_basculer
-from consentement.views_publiques import _reponse_recu
 from espace_sante.comptes import roles
 
 
@@ -26,27 +26,21 @@ def changer_profil(request):
     form = BasculeForm(request.POST)
     if not form.is_valid():
         raise Http404
-    profil_basculer(request=request, public_id=form.cleaned_data["profil"])
+    acteur = profil_basculer(acteur=request.acteur, public_id=form.cleaned_data["profil"])
+    request.session[selectors.SESSION_PROFIL_ACTIF] = str(acteur.profil.public_id)
     return redirect("dossier:accueil")
-
-
-def _lecteur(request) -> acces.Lecteur:
-    lecteur = acces.lecteur_patient(request.user, request.profil)
-    if lecteur is None:
-        raise Http404
-    return lecteur
 
 
 @require_GET
 @espace_patient
 def mes_choix(request):
-    lecteur = _lecteur(request)
+    acteur = request.acteur
     return render(
         request,
         "consentement/mes_choix.html",
         {
-            "decisions": Decision.objects.filter(acces.q_decisions_visibles(lecteur)),
-            "accompagnements": request.profil.accompagnements.exclude(ouvert_le=None)
+            "decisions": selectors.decisions_visibles(acteur=acteur),
+            "accompagnements": acteur.profil.accompagnements.exclude(ouvert_le=None)
             .select_related("mediateur__user")
             .order_by("-ouvert_le"),
         },
@@ -57,9 +51,9 @@ def mes_choix(request):
 @espace_patient
 def recu(request, public_id):
     decision = get_object_or_404(
-        Decision.objects.filter(acces.q_decisions_visibles(_lecteur(request))), public_id=public_id
+        selectors.decisions_visibles(acteur=request.acteur), public_id=public_id
     )
-    return _reponse_recu(decision)
+    return reponse_recu(decision)
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,12 +62,10 @@ def recu(request, public_id):
 def cloture(request):
     form = ClotureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        profil = request.profil
+        profil = request.acteur.profil
         try:
-            decision = cycle.cloturer(
-                profil,
-                ModeCloture(form.cleaned_data["mode"]),
-                cycle.acteur_web(request.user, profil),
+            decision = cycle.profil_cloturer(
+                profil=profil, mode=ModeCloture(form.cleaned_data["mode"]), acteur=request.acteur
             )
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
@@ -112,7 +104,7 @@ def cloture_faite(request, public_id):
 @require_GET
 def recu_decision(request, public_id):
     """The receipt of a decision the user took, even once the profile is closed."""
-    return _reponse_recu(_ma_decision(request, public_id))
+    return reponse_recu(_ma_decision(request, public_id))
 
 
 def _avec_profil_cloture(view):
@@ -132,7 +124,9 @@ def reouverture(request):
     form = ConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = cycle.rouvrir(profil, cycle.acteur_web(request.user, profil))
+            decision = cycle.profil_rouvrir(
+                profil=profil, acteur=acces.acteur_personne(request.user, profil)
+            )
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
         else:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consentement import acces, accompagnement, avis, cycle, textes
+from consentement.coordonnees import coordonnees_modifier
 from consentement.decorators import exige
 from consentement.enums import ModeCloture
 from consentement.forms import (
@@ -18,40 +19,56 @@ from consentement.forms import (
     PresenceForm,
 )
 from consentement.models import Accompagnement, Decision
-from consentement.views_publiques import _reponse_recu
-from espace_sante.comptes import roles
+from consentement.recus import reponse_recu
 from espace_sante.comptes.enums import StatutProfil
-from espace_sante.comptes.views import _masquer
+from espace_sante.lib.affichage import masquer_email
+from espace_sante.lib.requetes import adresse_client
 
 
-def _accompagnement_requis(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        acc = accompagnement.en_cours(request)
-        if acc is None:
-            messages.warning(
-                request,
-                "Aucun accompagnement en cours : il a été fermé ou ses 30 minutes sont écoulées.",
-            )
-            return redirect("consentement:france_services")
-        request.accompagnement = acc
-        return view(request, *args, **kwargs)
+def _en_cours(request):
+    return accompagnement.accompagnement_en_cours(
+        mediateur=request.acteur.mediateur, public_id=request.session.get(accompagnement.SESSION)
+    )
 
-    return exige(acces.peut_utiliser_espace_mediateur)(wrapper)
+
+def _accompagnement_requis(acte: str):
+    """The view acts for the person at the desk, in the open accompagnement, and only if the
+    policy allows this act (``acces.mediation``); else back to the France services home."""
+
+    def decorateur(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            acc = _en_cours(request)
+            if acc is None:
+                messages.warning(
+                    request,
+                    "Aucun accompagnement en cours : il a été fermé ou ses 30 minutes sont "
+                    "écoulées.",
+                )
+                return redirect("consentement:france_services")
+            acteur = acces.acteur_mediateur(acc)
+            if acte and not acces.peut_accompagner(acteur, acte):
+                raise Http404
+            request.acteur, request.accompagnement = acteur, acc
+            return view(request, *args, **kwargs)
+
+        return exige(acces.peut_utiliser_espace_mediateur)(wrapper)
+
+    return decorateur
 
 
 @require_http_methods(["GET", "POST"])
 @exige(acces.peut_utiliser_espace_mediateur)
 def france_services(request):
-    mediateur = roles.mediateur_de(request.user)
+    mediateur = request.acteur.mediateur
     form = IdentificationForm(request.POST if request.method == "POST" else None, avec_code=False)
     if request.method == "POST" and form.is_valid():
         try:
-            acc = accompagnement.commencer(
-                mediateur,
+            acc = accompagnement.accompagnement_commencer(
+                mediateur=mediateur,
                 nir=form.cleaned_data["nir"],
                 date_naissance=form.cleaned_data["date_naissance"],
-                request=request,
+                source=adresse_client(request),
             )
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
@@ -60,7 +77,7 @@ def france_services(request):
     return render(
         request,
         "consentement/france_services.html",
-        {"mediateur": mediateur, "form": form, "en_cours": accompagnement.en_cours(request)},
+        {"mediateur": mediateur, "form": form, "en_cours": _en_cours(request)},
     )
 
 
@@ -70,24 +87,27 @@ def accompagnement_presence(request, public_id):
     acc = get_object_or_404(
         Accompagnement.objects.select_related("profil", "mediateur__user"),
         public_id=public_id,
-        mediateur=roles.mediateur_de(request.user),
+        mediateur=request.acteur.mediateur,
         statut="presence",
     )
     form = PresenceForm(request.POST if "code" in request.POST else None)
     if request.method == "POST" and "envoyer" in request.POST:
-        refus = accompagnement.envoyer_code_presence(acc)
+        refus = accompagnement.code_presence_envoyer(accompagnement=acc)
         if refus is None:
-            messages.success(request, f"Code envoyé à {_masquer(acc.profil.email_contact)}.")
+            messages.success(request, f"Code envoyé à {masquer_email(acc.profil.email_contact)}.")
         else:
             messages.error(request, refus)
         return redirect("consentement:accompagnement_presence", public_id=acc.public_id)
     if request.method == "POST" and form.is_valid():
         try:
-            ok = accompagnement.prouver_presence(acc, form.cleaned_data["code"], request)
+            ok = accompagnement.presence_prouver(
+                accompagnement=acc, saisie=form.cleaned_data["code"], source=adresse_client(request)
+            )
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
         else:
             if ok:
+                request.session[accompagnement.SESSION] = str(acc.public_id)
                 return redirect("consentement:accompagnement")
             form.add_error("code", "Code incorrect ou expiré. Vérifiez-le avec la personne.")
     return render(
@@ -96,13 +116,15 @@ def accompagnement_presence(request, public_id):
         {
             "acc": acc,
             "form": form,
-            "email_masque": _masquer(acc.profil.email_contact) if acc.profil.email_contact else "",
+            "email_masque": masquer_email(acc.profil.email_contact)
+            if acc.profil.email_contact
+            else "",
         },
     )
 
 
 @require_GET
-@_accompagnement_requis
+@_accompagnement_requis("")
 def accompagnement_tableau(request):
     acc = request.accompagnement
     profil = acc.profil
@@ -121,13 +143,13 @@ def accompagnement_tableau(request):
 
 
 @require_http_methods(["GET", "POST"])
-@_accompagnement_requis
+@_accompagnement_requis("opposition")
 def accompagnement_opposition(request):
     acc = request.accompagnement
     form = ConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = cycle.opposer(acc.profil, cycle.acteur_mediateur(acc))
+            decision = cycle.profil_opposer(profil=acc.profil, acteur=request.acteur)
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
         else:
@@ -142,14 +164,14 @@ def accompagnement_opposition(request):
 
 
 @require_http_methods(["GET", "POST"])
-@_accompagnement_requis
+@_accompagnement_requis("cloture")
 def accompagnement_cloture(request):
     acc = request.accompagnement
     form = ClotureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = cycle.cloturer(
-                acc.profil, ModeCloture(form.cleaned_data["mode"]), cycle.acteur_mediateur(acc)
+            decision = cycle.profil_cloturer(
+                profil=acc.profil, mode=ModeCloture(form.cleaned_data["mode"]), acteur=request.acteur
             )
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
@@ -165,14 +187,14 @@ def accompagnement_cloture(request):
 
 
 @require_http_methods(["GET", "POST"])
-@_accompagnement_requis
+@_accompagnement_requis("coordonnees")
 def accompagnement_coordonnees(request):
     acc = request.accompagnement
     champs = list(CoordonneesForm.base_fields)
     initial = {c: getattr(acc.profil, c) for c in champs}
     form = CoordonneesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changes = accompagnement.modifier_coordonnees(acc, form.cleaned_data)
+        changes = coordonnees_modifier(acteur=request.acteur, donnees=form.cleaned_data)
         messages.success(
             request,
             "Coordonnées et préférences enregistrées." if changes else "Aucune modification.",
@@ -184,7 +206,7 @@ def accompagnement_coordonnees(request):
 
 
 @require_GET
-@_accompagnement_requis
+@_accompagnement_requis("activation")
 def accompagnement_activation(request):
     return render(
         request, "consentement/accompagnement_activation.html", {"acc": request.accompagnement}
@@ -192,32 +214,32 @@ def accompagnement_activation(request):
 
 
 @require_POST
-@_accompagnement_requis
+@_accompagnement_requis("avis")
 def accompagnement_avis(request):
     acc = request.accompagnement
     if acc.profil.statut not in avis.STATUTS_AVISABLES or acc.profil.est_mineur():
         raise Http404
-    contenu = avis.avis_guichet(acc.profil, cycle.acteur_mediateur(acc))
+    contenu = avis.avis_reimprimer(acteur=request.acteur)
     reponse = HttpResponse(contenu, content_type="application/pdf")
     reponse["Content-Disposition"] = 'attachment; filename="avis-espace-sante.pdf"'
     return reponse
 
 
 @require_GET
-@_accompagnement_requis
+@_accompagnement_requis("")
 def accompagnement_recu(request, public_id):
     decision = get_object_or_404(
         Decision, public_id=public_id, accompagnement=request.accompagnement
     )
-    return _reponse_recu(decision)
+    return reponse_recu(decision)
 
 
 @require_POST
 @exige(acces.peut_utiliser_espace_mediateur)
 def accompagnement_fermer(request):
-    acc = accompagnement.en_cours(request)
+    acc = _en_cours(request)
     if acc is not None:
-        accompagnement.fermer(acc, request)
+        accompagnement.accompagnement_fermer(acteur=acces.acteur_mediateur(acc))
         messages.success(request, f"Accompagnement de {acc.profil.nom_affiche} terminé.")
     request.session.pop(accompagnement.SESSION, None)
     return redirect("consentement:france_services")

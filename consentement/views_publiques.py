@@ -11,17 +11,18 @@ import time
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from consentement import cycle, identification, recus, textes
+from consentement import acces, cycle, identification, recus, textes
 from consentement.forms import CompteForm, ConfirmationForm, IdentificationForm
 from consentement.models import Decision
 from espace_sante.comptes import otp
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, User
+from espace_sante.lib.requetes import adresse_client
 
 DUREE_ETAPE = 30 * 60
 SESSION_OPPOSITION = "opposition_profil"
@@ -49,11 +50,11 @@ def _autoriser_recu(request, decision: Decision) -> None:
 
 def _identifier(request, form) -> Profil | None:
     try:
-        return identification.identifier(
+        return identification.personne_identifier(
             nir=form.cleaned_data["nir"],
             date_naissance=form.cleaned_data["date_naissance"],
             code=form.cleaned_data.get("code"),
-            request=request,
+            source=adresse_client(request),
         )
     except cycle.ActionImpossible as e:
         form.add_error(None, str(e))
@@ -87,12 +88,12 @@ def opposition_confirmer(request):
     form = ConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         acteur = (
-            cycle.acteur_representant_anonyme()
+            acces.acteur_representant_anonyme(profil)
             if profil.est_mineur()
-            else cycle.acteur_web(request.user, profil)
+            else acces.acteur_anonyme(profil)
         )
         try:
-            decision = cycle.opposer(profil, acteur)
+            decision = cycle.profil_opposer(profil=profil, acteur=acteur)
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
         else:
@@ -123,13 +124,7 @@ def _decision_autorisee(request, public_id) -> Decision:
 @login_not_required
 @require_GET
 def recu_public(request, public_id):
-    return _reponse_recu(_decision_autorisee(request, public_id))
-
-
-def _reponse_recu(decision: Decision) -> HttpResponse:
-    reponse = HttpResponse(recus.recu_pdf(decision), content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="recu-{decision.reference}.pdf"'
-    return reponse
+    return recus.reponse_recu(_decision_autorisee(request, public_id))
 
 
 # --- Activation -------------------------------------------------------------------------
@@ -179,7 +174,7 @@ def activation_compte(request):
         user.save()
         if existant is None:
             Profil.objects.filter(pk=profil.pk).update(titulaire=user)
-        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        login(request, user, backend="espace_sante.comptes.backends.AuthenticationBackend")
         otp.envoyer_code_email(user, request=request)
         suite = reverse("consentement:activation_terminer")
         return redirect(f"{reverse('comptes:otp')}?next={suite}")
@@ -200,7 +195,9 @@ def activation_terminer(request):
         defaults={"verified": True, "primary": True},
     )
     try:
-        decision = cycle.activer(profil, request.user, cycle.acteur_web(request.user, profil))
+        decision = cycle.profil_activer(
+            profil=profil, user=request.user, acteur=acces.acteur_titulaire(request.user, profil)
+        )
     except cycle.ActionImpossible as e:
         messages.error(request, str(e))
         return redirect("comptes:accueil")
@@ -220,10 +217,10 @@ def nouveau_code(request):
     envoye = False
     if request.method == "POST" and form.is_valid():
         try:
-            identification.demander_nouveau_code(
+            identification.code_demander(
                 nir=form.cleaned_data["nir"],
                 date_naissance=form.cleaned_data["date_naissance"],
-                request=request,
+                source=adresse_client(request),
             )
         except identification.Freine as e:
             form.add_error(None, str(e))

@@ -7,10 +7,11 @@ from django.utils import timezone
 from consentement.forms import IdentificationForm
 from dossier import fichiers
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
-from dossier.services import SaisieRefusee, limites_depot, valeur_mesure
-from espace_sante.comptes.enums import Role
-from espace_sante.comptes.models import Professionnel
-from espace_sante.journal.enums import Action
+from dossier.erreurs import SaisieRefusee
+from dossier.mesures import valeur_normaliser
+from dossier.services import limites_depot
+from espace_sante.comptes.enums import Profession, Role
+from espace_sante.comptes.models import Professionnel, valider_rpps
 from espace_sante.lib import televersement
 from espace_sante.lib.forms import FormulaireDsfr
 
@@ -27,12 +28,12 @@ def _pas_dans_le_futur(valeur):
 class OptionsProfessionnel:
     """Fields only a professional gets: hold for announcement, minor's confidentiality."""
 
-    def retirer_options(self, lecteur, *, annonce: bool):
+    def retirer_options(self, acteur, *, annonce: bool):
         from consentement import acces
 
-        if lecteur.role != Role.PROFESSIONNEL or not annonce:
+        if not acces.peut_reserver_annonce(acteur) or not annonce:
             self.fields.pop("annonce_requise", None)
-        if not acces.peut_declarer_confidentiel(lecteur):
+        if not acces.peut_declarer_confidentiel(acteur):
             self.fields.pop("confidentiel", None)
         self._bound_fields_cache.clear()  # the DSFR form bound the fields before our changes
 
@@ -70,17 +71,17 @@ class DocumentForm(OptionsProfessionnel, FormulaireDsfr):
     )
     confidentiel = CONFIDENTIEL
 
-    def __init__(self, *args, lecteur, request=None, **kwargs):
+    def __init__(self, *args, acteur, request=None, **kwargs):
         from consentement import acces
 
         super().__init__(*args, **kwargs)
-        self.request, self.lecteur = request, lecteur
+        self.request, self.acteur = request, acteur
         self.fields["categorie"].choices = [("", "Choisissez une catégorie")] + [
             (valeur, libelle)
             for valeur, libelle in CategorieDocument.choices
-            if acces.peut_ecrire(lecteur, valeur)
+            if acces.peut_ecrire(acteur, valeur)
         ]
-        self.retirer_options(lecteur, annonce=True)
+        self.retirer_options(acteur, annonce=True)
 
     def clean_date_acte(self):
         return _pas_dans_le_futur(self.cleaned_data.get("date_acte"))
@@ -88,7 +89,7 @@ class DocumentForm(OptionsProfessionnel, FormulaireDsfr):
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         # Pace and quota first: a flood of uploads costs no content check.
-        if refus := limites_depot(lecteur=self.lecteur, taille=fichier.size):
+        if refus := limites_depot(acteur=self.acteur, taille=fichier.size):
             raise ValidationError(refus)
         try:
             return fichiers.verifier(fichier, televersement.taille_max())
@@ -126,7 +127,7 @@ class InformationForm(OptionsProfessionnel, FormulaireDsfr):
         Rubrique.DIRECTIVES_ANTICIPEES: ("Intitulé (ex. : mes directives)", "Rédigées le"),
     }
 
-    def __init__(self, *args, lecteur, rubrique: Rubrique, **kwargs):
+    def __init__(self, *args, acteur, rubrique: Rubrique, **kwargs):
         super().__init__(*args, **kwargs)
         self.rubrique = rubrique
         libelle, date = self.LIBELLES.get(rubrique, ("Intitulé", "Date"))
@@ -149,7 +150,7 @@ class InformationForm(OptionsProfessionnel, FormulaireDsfr):
             self.fields["details"].label = "Vos directives"
             self.fields["details"].max_length = 20000
             self.fields["details"].widget.attrs["rows"] = 8
-        self.retirer_options(lecteur, annonce=False)
+        self.retirer_options(acteur, annonce=False)
 
     def clean_date(self):
         return _pas_dans_le_futur(self.cleaned_data.get("date"))
@@ -169,10 +170,10 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
     )  # fmt: skip
     confidentiel = CONFIDENTIEL
 
-    def __init__(self, *args, lecteur, **kwargs):
+    def __init__(self, *args, acteur, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.retirer_options(lecteur, annonce=False)
+        self.retirer_options(acteur, annonce=False)
 
     def clean_date(self):
         return _pas_dans_le_futur(self.cleaned_data.get("date"))
@@ -181,7 +182,7 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
         donnees = super().clean()
         if donnees.get("type_mesure") and donnees.get("valeur"):
             try:
-                donnees["valeur"] = valeur_mesure(donnees["type_mesure"], donnees["valeur"])
+                donnees["valeur"] = valeur_normaliser(donnees["type_mesure"], donnees["valeur"])
             except SaisieRefusee as refus:
                 self.add_error("valeur", str(refus))
         return donnees
@@ -199,23 +200,59 @@ class SignalementForm(FormulaireDsfr):
 
 
 def professionnel_par_rpps(valeur: str) -> Professionnel:
+    """The active professional with this RPPS; the format is checked first, so "12345" is
+    told it is not an RPPS number rather than that nobody has it."""
     rpps = "".join(valeur.split())
+    valider_rpps(rpps)
     pro = Professionnel.objects.filter(rpps=rpps, actif=True).select_related("user").first()
     if pro is None:
         raise ValidationError(f"Aucun professionnel de santé n'a le numéro RPPS « {rpps} ».")
     return pro
 
 
-class RppsForm(FormulaireDsfr):
+class ChoixProfessionnelForm(FormulaireDsfr):
+    """A professional picked in the directory (a hidden id), or typed by RPPS number."""
+
+    professionnel = forms.UUIDField(required=False, widget=forms.HiddenInput)
     rpps = forms.CharField(
         label="Numéro RPPS du professionnel",
+        required=False,
         max_length=20,
-        help_text="11 chiffres, inscrits sur ses ordonnances.",
-        error_messages={"required": "Saisissez le numéro RPPS."},
+        help_text="11 chiffres, inscrits sur ses ordonnances. Ou cherchez-le par son nom.",
     )
 
-    def clean_rpps(self):
-        return professionnel_par_rpps(self.cleaned_data["rpps"])
+    def clean(self):
+        donnees = super().clean()
+        if self.errors:
+            return donnees
+        if donnees.get("professionnel"):
+            pro = (
+                Professionnel.objects.filter(public_id=donnees["professionnel"], actif=True)
+                .select_related("user")
+                .first()
+            )
+            if pro is None:
+                raise ValidationError("Ce professionnel n'est plus dans l'annuaire.")
+        elif donnees.get("rpps"):
+            try:
+                pro = professionnel_par_rpps(donnees["rpps"])
+            except ValidationError as erreur:
+                self.add_error("rpps", erreur)
+                return donnees
+        else:
+            self.add_error("rpps", "Saisissez le numéro RPPS, ou cherchez le professionnel.")
+            return donnees
+        donnees["professionnel"] = pro
+        return donnees
+
+
+class AnnuaireForm(FormulaireDsfr):
+    nom = forms.CharField(label="Nom du professionnel", max_length=100,
+                          error_messages={"required": "Saisissez au moins son nom."})  # fmt: skip
+    profession = forms.ChoiceField(
+        label="Profession", required=False, choices=[("", "Toutes")] + Profession.choices
+    )
+    commune = forms.CharField(label="Commune d'exercice", required=False, max_length=100)
 
 
 class RestrictionForm(FormulaireDsfr):
@@ -233,13 +270,20 @@ class RestrictionForm(FormulaireDsfr):
 
 
 class HistoriqueForm(FormulaireDsfr):
+    """Filters a person understands: the actions of ``dossier.historique.ACTIONS_FILTRE``."""
+
     role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous")] + Role.choices)
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Toutes")] + Action.choices
-    )
+    action = forms.ChoiceField(label="Action", required=False)
     depuis = forms.DateField(label="Du", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
     jusqua = forms.DateField(label="Au", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
     moi = forms.BooleanField(label="Inclure mes propres actions", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from dossier.historique import ACTIONS_FILTRE
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Toutes")] + [(a.value, a.label) for a in ACTIONS_FILTRE]
+        self._bound_fields_cache.clear()
 
 
 class ProIdentificationForm(IdentificationForm):

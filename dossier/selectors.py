@@ -2,58 +2,55 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces
-from consentement.acces import Lecteur
+from consentement.acces import Acteur
+from consentement.models import AccesProfessionnel
 from dossier.enums import Rubrique, TypeMesure
 from dossier.models import Document, InformationMedicale, Mesure, Signalement
 from espace_sante.comptes.models import Professionnel, Profil
 from espace_sante.journal.models import Entree
 
 
-def lecteur_ou_404(user, profil: Profil | None) -> Lecteur:
-    lecteur = acces.lecteur(user, profil) if profil is not None else None
-    if lecteur is None:
+def acteur_sur_dossier(*, acteur: Acteur, public_id) -> Acteur:
+    """The actor narrowed to the record of this profile id; 404 if the policy grants none."""
+    profil = Profil.objects.filter(public_id=public_id).first()
+    sur = acces.sur_dossier(acteur, profil)
+    if sur is None:
         raise Http404
-    return lecteur
+    return sur
 
 
-def lecteur_par_profil(user, public_id) -> Lecteur:
-    return lecteur_ou_404(user, Profil.objects.filter(public_id=public_id).first())
-
-
-def documents_visibles(*, lecteur: Lecteur) -> QuerySet[Document]:
+def documents_visibles(*, acteur: Acteur) -> QuerySet[Document]:
     """Newest act first (the date of the act, else the day it was added), then upload time."""
     return (
-        Document.objects.filter(acces.q_visibles(lecteur, Document))
+        Document.objects.filter(acces.q_visibles(acteur, Document))
         .select_related("auteur_professionnel")
         .order_by(Coalesce("date_acte", TruncDate("ajoute_le")).desc(), "-ajoute_le", "-pk")
     )
 
 
-def _visible(modele, user, public_id):
-    """An item and its reader, resolved from the item's own profile; 404 when the item
-    does not exist or the policy refuses it (both look the same)."""
-    profil_id = modele.objects.filter(public_id=public_id).values_list("profil", flat=True)
-    lecteur = lecteur_ou_404(user, Profil.objects.filter(pk__in=profil_id).first())
-    element = (
-        modele.objects.filter(acces.q_visibles(lecteur, modele)).filter(public_id=public_id).first()
-    )
+def element_visible(*, acteur: Acteur, modele, public_id):
+    """An item and the actor narrowed to its record, resolved from the item's own profile;
+    404 when the item does not exist or the policy refuses it (both look the same)."""
+    profil = Profil.objects.filter(
+        pk__in=modele.objects.filter(public_id=public_id).values("profil")
+    ).first()
+    sur = acces.sur_dossier(acteur, profil)
+    if sur is None:
+        raise Http404
+    element = modele.objects.filter(acces.q_visibles(sur, modele), public_id=public_id).first()
     if element is None:
         raise Http404
-    return lecteur, element
+    return sur, element
 
 
-def document_visible(*, user, public_id) -> tuple[Lecteur, Document]:
-    return _visible(Document, user, public_id)
-
-
-def element_visible(*, user, modele, public_id) -> tuple[Lecteur, InformationMedicale | Mesure]:
-    return _visible(modele, user, public_id)
+def document_visible(*, acteur: Acteur, public_id) -> tuple[Acteur, Document]:
+    return element_visible(acteur=acteur, modele=Document, public_id=public_id)
 
 
 def professionnels(ids: list[int]) -> list[Professionnel]:
@@ -62,12 +59,12 @@ def professionnels(ids: list[int]) -> list[Professionnel]:
     return list(Professionnel.objects.filter(pk__in=ids).select_related("user"))
 
 
-def documents_en_attente_annonce(*, lecteur: Lecteur) -> list[Document]:
+def documents_en_attente_annonce(*, acteur: Acteur) -> list[Document]:
     """What the patient is told about (no title, no category): author and dates only."""
-    if not lecteur.cote_patient:
+    if not acteur.cote_patient:
         return []
     documents = list(
-        Document.objects.filter(acces.q_en_attente_annonce(lecteur)).only(
+        Document.objects.filter(acces.q_en_attente_annonce(acteur)).only(
             "public_id", "auteur_libelle", "ajoute_le", "profil_id"
         )
     )
@@ -76,35 +73,35 @@ def documents_en_attente_annonce(*, lecteur: Lecteur) -> list[Document]:
     return documents
 
 
-def informations_visibles(*, lecteur: Lecteur) -> QuerySet[InformationMedicale]:
-    return InformationMedicale.objects.filter(acces.q_visibles(lecteur, InformationMedicale))
+def informations_visibles(*, acteur: Acteur) -> QuerySet[InformationMedicale]:
+    return InformationMedicale.objects.filter(acces.q_visibles(acteur, InformationMedicale))
 
 
-def mesures_visibles(*, lecteur: Lecteur) -> QuerySet[Mesure]:
-    return Mesure.objects.filter(acces.q_visibles(lecteur, Mesure))
+def mesures_visibles(*, acteur: Acteur) -> QuerySet[Mesure]:
+    return Mesure.objects.filter(acces.q_visibles(acteur, Mesure))
 
 
-def profil_medical(*, lecteur: Lecteur) -> dict:
+def profil_medical(*, acteur: Acteur) -> dict:
     """The visible entries grouped by section, and the measures grouped by type."""
     rubriques = {r: [] for r in Rubrique}
-    for info in informations_visibles(lecteur=lecteur):
+    for info in informations_visibles(acteur=acteur):
         rubriques[Rubrique(info.rubrique)].append(info)
     mesures = {t: [] for t in TypeMesure}
-    for mesure in mesures_visibles(lecteur=lecteur):
+    for mesure in mesures_visibles(acteur=acteur):
         mesures[TypeMesure(mesure.type)].append(mesure)
     return {"rubriques": rubriques, "mesures": mesures}
 
 
-def historique(*, lecteur: Lecteur, filtres: dict | None = None) -> QuerySet[Entree]:
+def historique(*, acteur: Acteur, filtres: dict | None = None) -> QuerySet[Entree]:
     """The profile's journal, as its person sees it (the policy's ``q_historique``): by
     default what others did."""
     filtres = filtres or {}
-    caches = Document.objects.filter(profil=lecteur.profil).exclude(
+    caches = Document.objects.filter(profil=acteur.profil).exclude(
         acces.q_annonce_faite(timezone.now())
     )
     entrees = Entree.objects.filter(
         acces.q_historique(
-            lecteur,
+            acteur,
             objets_caches={
                 Document._meta.label_lower: [
                     str(p) for p in caches.values_list("public_id", flat=True)
@@ -113,7 +110,7 @@ def historique(*, lecteur: Lecteur, filtres: dict | None = None) -> QuerySet[Ent
         )
     ).select_related("pour_le_compte_de")
     if not filtres.get("moi"):
-        entrees = entrees.exclude(acteur_id=lecteur.user_id)
+        entrees = entrees.exclude(acteur_id=acteur.user_id)
     if filtres.get("role"):
         entrees = entrees.filter(role=filtres["role"])
     if filtres.get("action"):
@@ -125,28 +122,40 @@ def historique(*, lecteur: Lecteur, filtres: dict | None = None) -> QuerySet[Ent
     return entrees.order_by("-horodatage", "-id")
 
 
-def acces_en_cours(*, professionnel) -> QuerySet:
-    from consentement.models import AccesProfessionnel
-
+def acces_en_cours(*, acteur: Acteur) -> QuerySet:
     return (
         AccesProfessionnel.objects.actifs(timezone.now())
-        .filter(professionnel=professionnel)
+        .filter(professionnel=acteur.professionnel)
         .select_related("profil")
         .order_by("-debut")
     )
 
 
-def signalements_ouverts(*, professionnel) -> QuerySet[Signalement]:
+def signalements_ouverts(*, acteur: Acteur) -> QuerySet[Signalement]:
     """Errors reported to this professional on items they added, not yet handled."""
     return Signalement.objects.filter(
-        professionnel=professionnel, traite_le__isnull=True
+        professionnel=acteur.professionnel, traite_le__isnull=True
     ).select_related("profil")
 
 
-def signalement_ouvert(*, professionnel, public_id) -> Signalement:
-    signalement = (
-        signalements_ouverts(professionnel=professionnel).filter(public_id=public_id).first()
-    )
+def signalement_ouvert(*, acteur: Acteur, public_id) -> Signalement:
+    signalement = signalements_ouverts(acteur=acteur).filter(public_id=public_id).first()
     if signalement is None:
         raise Http404
     return signalement
+
+
+ANNUAIRE_MAX = 20
+
+
+def annuaire(*, nom: str, profession: str = "", commune: str = "") -> list[Professionnel]:
+    """The directory: active professionals by name (first or last), profession and town,
+    to pick one without typing an RPPS number (at most 20, alphabetical)."""
+    trouves = Professionnel.objects.filter(actif=True).filter(
+        Q(user__nom__icontains=nom.strip()) | Q(user__prenom__icontains=nom.strip())
+    )
+    if profession:
+        trouves = trouves.filter(profession=profession)
+    if commune.strip():
+        trouves = trouves.filter(commune__icontains=commune.strip())
+    return list(trouves.select_related("user").order_by("user__nom", "user__prenom")[:ANNUAIRE_MAX])

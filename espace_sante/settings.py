@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "espace_sante.comptes.middleware.OTPRequiredMiddleware",
+    # Who acts, resolved once per request (lazily): request.acteur.
+    "consentement.middleware.ActeurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -171,7 +173,7 @@ CACHES = {
 
 AUTH_USER_MODEL = "comptes.User"
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "espace_sante.comptes.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -263,6 +265,13 @@ if env.str("EMAIL_FILE_PATH", default=""):
             "OPTIONS": {"file_path": env.str("EMAIL_FILE_PATH")},
         }
     }
+# SMS: the console in development, a memory outbox in tests, a provider's class otherwise.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="espace_sante.notifications.sms.MemoireSms"
+    if TESTING
+    else "espace_sante.notifications.sms.ConsoleSms",
+)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="espace-santé <ne-pas-repondre@espace-sante.localhost>"
 )

@@ -143,7 +143,7 @@ def annonce(db):
         date_limite_opposition=timezone.localdate() + timedelta(weeks=6),
         email_contact="camille@exemple.fr",
     )
-    profil.code_clair = cycle.nouveau_code(profil)
+    profil.code_clair = cycle.code_renouveler(profil=profil)
     return profil
 
 
@@ -179,3 +179,12 @@ def client_de(client, request):
         return connecter(client, request.getfixturevalue(nom))
 
     return _client
+
+
+def acteur_de(user, profil=None):
+    """The actor a request of this user resolves (``request.acteur``), narrowed to the record
+    of ``profil`` when given (None when the policy grants nothing there)."""
+    from consentement import acces
+
+    base = acces.acteur_de_connexion(user)
+    return base if profil is None else acces.sur_dossier(base, profil)

@@ -109,6 +109,12 @@ MATRICE = {
     "dossier:accueil": ({}, _espace_patient()),
     "dossier:profil_medical": ({}, _espace_patient()),
     "dossier:parametres": ({}, _espace_patient()),
+    "dossier:mesures": ({"type_mesure": "poids"}, _espace_patient()),
+    "dossier:blocage_ajouter": ({}, _post_seulement()),
+    "dossier:blocage_lever": ({"public_id": AUTRE}, _post_seulement()),
+    "dossier:medecin_traitant_declarer": ({}, _post_seulement()),
+    "dossier:medecin_traitant_retirer": ({}, _post_seulement()),
+    "dossier:reglages_enregistrer": ({}, _post_seulement()),
     "dossier:historique": ({}, _espace_patient()),
     "dossier:historique_csv": ({}, _espace_patient()),
     # The signed attestation: the titulaire's own chain only (personas act on their own

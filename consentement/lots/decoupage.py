@@ -96,7 +96,7 @@ def bornes(corps: bytes, separateur: str, taille: int) -> list[tuple[int, int, i
     return resultat
 
 
-def decouper(lot_id: int) -> list[int]:
+def lot_decouper(lot_id: int) -> list[int]:
     """Cut the batch into chunks (once); return the ids of chunks still to do."""
     from consentement.lots.fichier import corps_de
 

@@ -101,7 +101,7 @@ def _abandonner(morceau: LotMorceau) -> None:
     )
 
 
-def traiter_morceau(morceau_id: int) -> bool:
+def morceau_traiter(morceau_id: int) -> bool:
     """Process one chunk in one transaction; False if already done or taken by another worker."""
     if _compter_essai(morceau_id) is None:
         return False
@@ -158,7 +158,7 @@ def _differees(lot_id: int) -> None:
             )
 
 
-def finaliser(lot_id: int) -> bool:
+def lot_finaliser(lot_id: int) -> bool:
     """Phase 2 (deferred minors), then close the batch. True once the batch is finished."""
     with transaction.atomic():
         lot = Lot.objects.select_for_update().get(pk=lot_id)

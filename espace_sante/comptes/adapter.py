@@ -36,11 +36,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request, **credentials) -> None:
         email = (credentials.get("email") or "").strip().lower()
         user = User.objects.filter(email=email).first() if email else None
-        journaliser_connexion_echec(user=user, request=request)
+        journaliser_connexion_echec(user=user, ip=verrouillage.ip_de(request))
         verrouille = verrouillage.enregistrer_echec(
             portee=PorteeTentative.CONNEXION, compte=email, ip=verrouillage.ip_de(request)
         )
         if verrouille:
             journaliser_verrouillage(
-                user=user, portee=PorteeTentative.CONNEXION, motif="trop d'échecs", request=request
+                user=user,
+                portee=PorteeTentative.CONNEXION,
+                motif="trop d'échecs",
+                ip=verrouillage.ip_de(request),
             )

@@ -36,8 +36,9 @@ class ProfilAdminForm(forms.ModelForm):
 
     class Meta:
         model = Profil
+        # No status: it changes only through the lifecycle (consentement), which records
+        # each decision; the admin's actions call it.
         fields = [
-            "statut",
             "nom_naissance",
             "nom_usage",
             "prenoms",
@@ -72,7 +73,7 @@ class ProfilAdmin(admin.ModelAdmin):
     list_display = ["__str__", "date_naissance", "statut", "titulaire"]
     list_filter = ["statut"]
     search_fields = ["nom_naissance", "nom_usage", "prenoms"]
-    readonly_fields = ["public_id", "titulaire", "cree_le"]
+    readonly_fields = ["public_id", "statut", "titulaire", "cree_le"]
     search_help_text = "Nom ou prénoms ; un NIR complet est recherché par son empreinte."
 
     def get_search_results(self, request, queryset, search_term):

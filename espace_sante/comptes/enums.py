@@ -7,6 +7,7 @@ class Role(models.TextChoices):
     PROFESSIONNEL = "professionnel", "Professionnel de santé"
     MEDIATEUR = "mediateur", "Médiateur France services"
     ADMIN = "admin", "Administrateur"
+    APPLICATION = "application", "Service connecté"
     SYSTEME = "systeme", "Système"
     ANONYME = "anonyme", "Personne non connectée"
 

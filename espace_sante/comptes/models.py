@@ -196,6 +196,7 @@ class Professionnel(models.Model):
     profession = models.CharField(max_length=30, choices=Profession.choices)
     specialite = models.CharField("spécialité", max_length=100, blank=True)
     structure = models.CharField("structure d'exercice", max_length=200, blank=True)
+    commune = models.CharField("commune d'exercice", max_length=100, blank=True)
     actif = models.BooleanField("habilitation active", default=True)
 
     class Meta:

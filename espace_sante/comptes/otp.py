@@ -125,16 +125,16 @@ def verifier(request, *, methode: str, code: str) -> bool:
             django_otp.login(request, device)
             request.session.cycle_key()
             journaliser_otp_verifie(
-                user=user, role=roles.role_pour_journal(user), methode=methode, request=request
+                user=user, role=roles.role_pour_journal(user), methode=methode, ip=ip
             )
             return True
-    journaliser_otp_echec(user=user, role=roles.role_pour_journal(user), request=request)
+    journaliser_otp_echec(user=user, role=roles.role_pour_journal(user), ip=ip)
     if verrouillage.enregistrer_echec(portee=PorteeTentative.CODE_OTP, compte=str(user.pk), ip=ip):
         journaliser_verrouillage(
             user=user,
             portee=PorteeTentative.CODE_OTP,
             motif="trop de codes erronés",
-            request=request,
+            ip=ip,
         )
         raise Verrouille
     return False

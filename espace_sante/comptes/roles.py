@@ -6,44 +6,52 @@ belongs to consentement.acces.
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
 from espace_sante.comptes.enums import Role, StatutProfil
-from espace_sante.comptes.models import Mediateur, Professionnel, Profil, Representation
+from espace_sante.comptes.models import Mediateur, Professionnel, Profil
+
+
+def _lie(user, nom: str):
+    """A one-to-one relation of the user (loaded with the user by the auth backend), or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return getattr(user, nom)
+    except ObjectDoesNotExist:
+        return None
 
 
 def professionnel_de(user) -> Professionnel | None:
-    if not user.is_authenticated:
-        return None
-    pro = Professionnel.objects.filter(user=user, actif=True).first()
-    return pro
+    pro = _lie(user, "professionnel")
+    return pro if pro is not None and pro.actif else None
 
 
 def mediateur_de(user) -> Mediateur | None:
-    if not user.is_authenticated:
-        return None
-    return Mediateur.objects.habilites().filter(user=user).first()
+    mediateur = _lie(user, "mediateur")
+    return mediateur if mediateur is not None and mediateur.est_habilite() else None
 
 
 def profil_de(user) -> Profil | None:
     """The user's own activated profile."""
-    if not user.is_authenticated:
-        return None
-    return Profil.objects.filter(titulaire=user, statut=StatutProfil.ACTIVE).first()
+    profil = _lie(user, "profil")
+    return profil if profil is not None and profil.statut == StatutProfil.ACTIVE else None
 
 
 def profil_cloture_de(user) -> Profil | None:
     """The user's own closed profile while it can still be reopened (data not erased)."""
-    if not user.is_authenticated:
+    profil = _lie(user, "profil")
+    if profil is None or profil.statut != StatutProfil.CLOTURE:
         return None
-    return Profil.objects.filter(
-        titulaire=user, statut=StatutProfil.CLOTURE, donnees_supprimees_le__isnull=True
-    ).first()
+    return profil if profil.donnees_supprimees_le is None else None
 
 
 def roles_de(user) -> set[Role]:
+    """The roles this login holds (a parent is a titulaire first: representing a minor
+    needs one's own activated profile)."""
     roles: set[Role] = set()
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return roles
     if user.is_staff:
         roles.add(Role.ADMIN)
@@ -51,11 +59,8 @@ def roles_de(user) -> set[Role]:
         roles.add(Role.PROFESSIONNEL)
     if mediateur_de(user):
         roles.add(Role.MEDIATEUR)
-    profil = profil_de(user)
-    if profil:
+    if profil_de(user):
         roles.add(Role.TITULAIRE)
-        if Representation.objects.actives().filter(representant=profil).exists():
-            roles.add(Role.REPRESENTANT)
     return roles
 
 

@@ -3,11 +3,12 @@ from django.dispatch import receiver
 
 from espace_sante.comptes import otp, roles
 from espace_sante.journal.services import journaliser_connexion, journaliser_deconnexion
+from espace_sante.lib.requetes import adresse_client
 
 
 @receiver(user_logged_in)
 def _connexion(sender, request, user, **kwargs):
-    journaliser_connexion(user=user, role=roles.role_pour_journal(user), request=request)
+    journaliser_connexion(user=user, role=roles.role_pour_journal(user), ip=adresse_client(request))
     # The login POST is the moment to send the emailed code (GET never writes).
     otp.preparer_second_facteur(user, request=request)
 
@@ -15,4 +16,4 @@ def _connexion(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _deconnexion(sender, request, user, **kwargs):
     if user is not None:
-        journaliser_deconnexion(user=user, role=roles.role_pour_journal(user), request=request)
+        journaliser_deconnexion(user=user, role=roles.role_pour_journal(user), ip=adresse_client(request))

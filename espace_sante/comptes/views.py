@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from espace_sante.comptes import otp, roles
 from espace_sante.comptes.forms import CodeForm, ConfirmationTOTPForm
+from espace_sante.lib.affichage import masquer_email
 from espace_sante.lib.requetes import est_chemin_local
 
 
@@ -42,11 +43,6 @@ def accueil_public(request):
     return render(request, "comptes/accueil_public.html")
 
 
-def _masquer(email: str) -> str:
-    nom, _, domaine = email.partition("@")
-    return f"{nom[:1]}{'•' * max(len(nom) - 1, 2)}@{domaine}"
-
-
 @require_http_methods(["GET", "POST"])
 def verification(request):
     if request.user.is_verified():
@@ -77,7 +73,7 @@ def verification(request):
         "comptes/verification.html",
         {
             "form": form,
-            "email_masque": _masquer(request.user.email),
+            "email_masque": masquer_email(request.user.email),
             "suite": _suite(request, ""),
         },
     )
@@ -87,7 +83,7 @@ def verification(request):
 def renvoyer_code(request):
     refus = otp.envoyer_code_email(request.user, request=request)
     if refus is None:
-        messages.success(request, f"Un nouveau code a été envoyé à {_masquer(request.user.email)}.")
+        messages.success(request, f"Un nouveau code a été envoyé à {masquer_email(request.user.email)}.")
     else:
         messages.warning(request, refus)
     suite = _suite(request, "")

@@ -8,6 +8,9 @@ class JournalConfig(AppConfig):
     verbose_name = "Journal d'audit"
 
     def ready(self):
-        from espace_sante.journal import checks, droits  # noqa: F401  (checks register)
+        from espace_sante.journal import actions, checks, droits  # noqa: F401  (checks register)
+        from espace_sante.journal.enums import Action
+
+        actions.enregistrer("journal", Action)
 
         post_migrate.connect(droits.apres_migration, sender=self)

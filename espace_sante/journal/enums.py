@@ -2,6 +2,9 @@ from django.db import models
 
 
 class Action(models.TextChoices):
+    """The kernel's own journal actions (authentication, operations). Each app declares
+    its own in ``<app>/journal.py``; all are registered in ``journal.actions``."""
+
     CONNEXION = "connexion", "Connexion"
     CONNEXION_ECHEC = "connexion_echec", "Échec de connexion"
     DECONNEXION = "deconnexion", "Déconnexion"
@@ -10,32 +13,4 @@ class Action(models.TextChoices):
     OTP_APPAREIL_AJOUTE = "otp_appareil_ajoute", "Moyen de second facteur ajouté"
     OTP_CODES_SECOURS = "otp_codes_secours", "Codes de secours générés"
     VERROUILLAGE = "verrouillage", "Compte ou adresse IP temporairement bloqué"
-    PROFIL_BASCULE = "profil_bascule", "Changement de profil affiché"
     CLES_ROTATION = "cles_rotation", "Rotation des clés de chiffrement"
-    # Profile lifecycle and consent (consentement)
-    DECISION = "decision", "Décision enregistrée"
-    DONNEES_SUPPRIMEES = "donnees_supprimees", "Données du profil supprimées"
-    AVIS_EMIS = "avis_emis", "Avis avec code d'activation émis"
-    ACTIVATION_ECHEC = "activation_echec", "Échec d'activation"
-    REPRESENTATION_FIN = "representation_fin", "Fin d'une représentation légale"
-    COORDONNEES_MODIFIEES = "coordonnees_modifiees", "Coordonnées ou préférences modifiées"
-    ACCOMPAGNEMENT_OUVERT = "accompagnement_ouvert", "Accompagnement France services ouvert"
-    ACCOMPAGNEMENT_FERME = "accompagnement_ferme", "Accompagnement France services fermé"
-    LOT_IMPORTE = "lot_importe", "Lot de création de profils importé"
-    ANNONCES_ECHUES = "annonces_echues", "Délais d'opposition échus : profils créés"
-    # The medical record (dossier) and access to it
-    DOSSIER_CONSULTE = "dossier_consulte", "Dossier consulté"
-    DOCUMENT_AJOUTE = "document_ajoute", "Document ajouté"
-    DOCUMENT_CONSULTE = "document_consulte", "Document ouvert"
-    DOCUMENT_SUPPRIME = "document_supprime", "Document supprimé"
-    DOCUMENT_LIBERE = "document_libere", "Résultat présenté au patient (fin de l'attente d'annonce)"
-    DOCUMENT_REFUSE = "document_refuse", "Dépôt de document refusé"
-    INFORMATION_AJOUTEE = "information_ajoutee", "Information du profil médical ajoutée"
-    INFORMATION_SUPPRIMEE = "information_supprimee", "Information du profil médical supprimée"
-    ERREUR_SIGNALEE = "erreur_signalee", "Erreur signalée au professionnel auteur"
-    SIGNALEMENT_TRAITE = "signalement_traite", "Signalement d'erreur traité par le professionnel"
-    ACCES_OUVERT = "acces_ouvert", "Accès d'un professionnel ouvert (NIR et date de naissance)"
-    ACCES_REFUSE = "acces_refuse", "Accès d'un professionnel refusé"
-    ACCES_URGENCE = "acces_urgence", "Accès en urgence (bris de glace)"
-    EXPORT = "export", "Export du dossier"
-    HISTORIQUE_EXPORTE = "historique_exporte", "Historique d'activité exporté"

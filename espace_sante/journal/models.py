@@ -18,9 +18,8 @@ from django.db import models
 from django.utils import timezone
 
 from espace_sante.comptes.enums import Role
-from espace_sante.journal import empreinte
+from espace_sante.journal import actions, empreinte
 from espace_sante.journal.empreinte import HASH_ORIGINE
-from espace_sante.journal.enums import Action
 
 __all__ = ["HASH_ORIGINE", "Entree", "JournalImmuable", "TeteChaine"]
 
@@ -56,7 +55,9 @@ class Entree(models.Model):
         blank=True,
         related_name="journal",
     )
-    action = models.CharField(max_length=40, choices=Action.choices)
+    # A plain string, validated against the registry (journal.actions): each app declares
+    # its own actions without a kernel migration.
+    action = models.CharField(max_length=60)
     objet_type = models.CharField("type d'objet", max_length=60, blank=True)
     objet_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
@@ -75,7 +76,14 @@ class Entree(models.Model):
         indexes = [models.Index(fields=["profil", "-horodatage"])]
 
     def __str__(self) -> str:
-        return f"{self.horodatage:%d/%m/%Y %H:%M} — {self.get_action_display()}"
+        return f"{self.horodatage:%d/%m/%Y %H:%M} — {self.action_libelle}"
+
+    @property
+    def action_libelle(self) -> str:
+        return actions.libelle(self.action)
+
+    def get_action_display(self) -> str:  # the admin's and old templates' name for it
+        return self.action_libelle
 
     @property
     def en_urgence(self) -> bool:

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil, User
-from espace_sante.journal import points
+from espace_sante.journal import actions, points
 from espace_sante.journal.enums import Action
 from espace_sante.journal.models import HASH_ORIGINE, Entree, TeteChaine
 from espace_sante.journal.selectors import Rupture, parcourir
-from espace_sante.lib.requetes import adresse_client
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,36 @@ def cle_de_chaine(*, profil: Profil | None, acteur: User | None) -> str:
     return "systeme"
 
 
-def _ecrire(
+def _tete_avancer(cur, chaine: str) -> tuple[int, str]:
+    """Take the next rank of the chain (creating its head if new); return (rank, previous
+    hash). The row stays locked until the transaction ends: writers of one chain queue
+    here, writers of other chains never wait."""
+    cur.execute(
+        "INSERT INTO journal_tetechaine (chaine, rang, hash) VALUES (%s, 1, %s) "
+        "ON CONFLICT (chaine) DO UPDATE SET rang = journal_tetechaine.rang + 1 "
+        "RETURNING rang, hash",
+        [chaine, HASH_ORIGINE],
+    )
+    return cur.fetchone()
+
+
+def _inserer(cur, entree: Entree) -> int:
+    """Insert the entry and move the head's hash to it, in one statement."""
+    champs = [f for f in Entree._meta.concrete_fields if not f.primary_key]
+    requete = InsertQuery(Entree)
+    requete.insert_values(champs, [entree])
+    insertion, parametres = requete.get_compiler(connection=cur.db).as_sql()[0]
+    cur.execute(
+        f"WITH e AS ({insertion} RETURNING id) "
+        "UPDATE journal_tetechaine SET hash = %s WHERE chaine = %s RETURNING (SELECT id FROM e)",
+        [*parametres, entree.hash, entree.chaine],
+    )
+    return cur.fetchone()[0]
+
+
+def ecrire(
     *,
-    action: Action,
+    action: str,
     role: Role,
     acteur: User | None = None,
     profil: Profil | None = None,
@@ -46,69 +73,71 @@ def _ecrire(
     details: dict | None = None,
     acteur_libelle: str = "",
 ) -> Entree:
+    """The one function that writes the journal: every app's constructors call it.
+
+    Two round trips: take the chain's next rank (locking its head), then insert the entry
+    and move the head. Inside the caller's transaction when there is one (the entry and
+    the act it records commit together), else in its own.
+    """
+    actions.valider(action)
     if objet is not None:
         objet_type = objet_type or objet._meta.label_lower
         objet_id = objet_id or str(getattr(objet, "public_id", None) or objet.pk)
-    chaine = cle_de_chaine(profil=profil, acteur=acteur)
-    with transaction.atomic():
-        TeteChaine.objects.get_or_create(chaine=chaine)
-        tete = TeteChaine.objects.select_for_update().get(chaine=chaine)
-        entree = Entree(
-            acteur=acteur,
-            acteur_libelle=acteur_libelle or (str(acteur) if acteur else ""),
-            role=role,
-            profil=profil,
-            pour_le_compte_de=pour_le_compte_de,
-            action=action,
-            objet_type=objet_type,
-            objet_id=objet_id,
-            details=details or {},
-            chaine=chaine,
-            rang=tete.rang + 1,
-            hash_precedent=tete.hash if tete.rang else HASH_ORIGINE,
-        )
+    entree = Entree(
+        acteur=acteur,
+        acteur_libelle=acteur_libelle or (str(acteur) if acteur else ""),
+        role=role,
+        profil=profil,
+        pour_le_compte_de=pour_le_compte_de,
+        action=action,
+        objet_type=objet_type,
+        objet_id=objet_id,
+        details=details or {},
+        chaine=cle_de_chaine(profil=profil, acteur=acteur),
+    )
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
+        entree.rang, precedent = _tete_avancer(cur, entree.chaine)
+        entree.hash_precedent = precedent if entree.rang > 1 else HASH_ORIGINE
         entree.hash = entree.calculer_hash()
-        entree.save()
-        tete.rang, tete.hash = entree.rang, entree.hash
-        tete.save(update_fields=["rang", "hash"])
+        entree.pk = _inserer(cur, entree)
+    entree._state.adding, entree._state.db = False, "default"
     return entree
 
 
-def _ip(request) -> str:
-    return adresse_client(request)
+_ecrire = ecrire  # the kernel's own constructors below
 
 
 # --- Authentication -------------------------------------------------------------
 
 
-def journaliser_connexion(*, user: User, role: Role, request=None) -> Entree:
-    return _ecrire(action=Action.CONNEXION, role=role, acteur=user, details={"ip": _ip(request)})
+def journaliser_connexion(*, user: User, role: Role, ip: str = "") -> Entree:
+    return _ecrire(action=Action.CONNEXION, role=role, acteur=user, details={"ip": ip})
 
 
-def journaliser_connexion_echec(*, user: User | None, request=None) -> Entree:
+def journaliser_connexion_echec(*, user: User | None, ip: str = "") -> Entree:
     return _ecrire(
         action=Action.CONNEXION_ECHEC,
         role=Role.ANONYME,
         acteur=user,
-        details={"ip": _ip(request)},
+        details={"ip": ip},
     )
 
 
-def journaliser_deconnexion(*, user: User, role: Role, request=None) -> Entree:
-    return _ecrire(action=Action.DECONNEXION, role=role, acteur=user, details={"ip": _ip(request)})
+def journaliser_deconnexion(*, user: User, role: Role, ip: str = "") -> Entree:
+    return _ecrire(action=Action.DECONNEXION, role=role, acteur=user, details={"ip": ip})
 
 
-def journaliser_otp_verifie(*, user: User, role: Role, methode: str, request=None) -> Entree:
+def journaliser_otp_verifie(*, user: User, role: Role, methode: str, ip: str = "") -> Entree:
     return _ecrire(
         action=Action.OTP_VERIFIE,
         role=role,
         acteur=user,
-        details={"methode": methode, "ip": _ip(request)},
+        details={"methode": methode, "ip": ip},
     )
 
 
-def journaliser_otp_echec(*, user: User, role: Role, request=None) -> Entree:
-    return _ecrire(action=Action.OTP_ECHEC, role=role, acteur=user, details={"ip": _ip(request)})
+def journaliser_otp_echec(*, user: User, role: Role, ip: str = "") -> Entree:
+    return _ecrire(action=Action.OTP_ECHEC, role=role, acteur=user, details={"ip": ip})
 
 
 def journaliser_otp_appareil(*, user: User, role: Role, methode: str) -> Entree:
@@ -116,27 +145,12 @@ def journaliser_otp_appareil(*, user: User, role: Role, methode: str) -> Entree:
     return _ecrire(action=action, role=role, acteur=user, details={"methode": methode})
 
 
-def journaliser_verrouillage(*, user: User | None, portee: str, motif: str, request=None) -> Entree:
+def journaliser_verrouillage(*, user: User | None, portee: str, motif: str, ip: str = "") -> Entree:
     return _ecrire(
         action=Action.VERROUILLAGE,
         role=Role.ANONYME if user is None else Role.SYSTEME,
         acteur=user,
-        details={"portee": portee, "motif": motif, "ip": _ip(request)},
-    )
-
-
-# --- Profiles ---------------------------------------------------------------------
-
-
-def journaliser_bascule_profil(*, user: User, role: Role, profil: Profil) -> Entree:
-    """A user switches the profile they act on (their own or a minor's)."""
-    return _ecrire(
-        action=Action.PROFIL_BASCULE,
-        role=role,
-        acteur=user,
-        profil=profil,
-        pour_le_compte_de=profil if role == Role.REPRESENTANT else None,
-        objet=profil,
+        details={"portee": portee, "motif": motif, "ip": ip},
     )
 
 
@@ -148,37 +162,6 @@ def journaliser_rotation_cles(*, cle_active: str, compte: int) -> Entree:
         action=Action.CLES_ROTATION,
         role=Role.SYSTEME,
         details={"cle_active": cle_active, "objets_reenveloppes": compte},
-    )
-
-
-# --- Profile lifecycle and consent ---------------------------------------------------
-
-
-def journaliser_cycle(
-    *,
-    action: Action,
-    role: Role,
-    profil: Profil | None,
-    acteur: User | None = None,
-    pour_le_compte_de: Profil | None = None,
-    objet: Any = None,
-    details: dict | None = None,
-    acteur_libelle: str = "",
-) -> Entree:
-    """A lifecycle event on a profile: a decision, a notice, a deletion, a mediator's act.
-
-    ``pour_le_compte_de`` is set when someone acts on behalf of the person (a mediator
-    in an accompagnement, a parent for a minor): the person sees it in their history.
-    """
-    return _ecrire(
-        action=action,
-        role=role,
-        acteur=acteur,
-        profil=profil,
-        pour_le_compte_de=pour_le_compte_de,
-        objet=objet,
-        details=details,
-        acteur_libelle=acteur_libelle,
     )
 
 

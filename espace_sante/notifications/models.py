@@ -1,24 +1,42 @@
-"""An email to send is a row first (PostgreSQL is truth); Celery only carries it.
+"""A message to a person is a row first (PostgreSQL is truth); Celery only carries it.
 
-Bodies never hold health content: they say that something happened and where to look.
+One row per (event, channel, recipient), keyed by ``cle``: a retry, a second worker or a
+sweep can never send it twice. Bodies never hold health content (they say that something
+happened and where to look) and are stored encrypted all the same: some carry a code
+(activation, presence), emptied once sent.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
+from espace_sante.lib.fields import EncryptedTextField
+
+
+class Canal(models.TextChoices):
+    EMAIL = "email", "Courriel"
+    SMS = "sms", "SMS"
+
 
 class Notification(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cle = models.CharField("clé d'unicité", max_length=200, unique=True)
+    motif = models.CharField(max_length=40)
     profil = models.ForeignKey(
         "comptes.Profil", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    destinataire = models.EmailField(max_length=254)
+    canal = models.CharField(max_length=10, choices=Canal.choices, default=Canal.EMAIL)
+    destinataire = models.CharField(max_length=254)
     sujet = models.CharField(max_length=200)
-    corps = models.TextField()
-    cree_le = models.DateTimeField(default=timezone.now, db_index=True)
-    envoye_le = models.DateTimeField(null=True, blank=True)
+    corps = EncryptedTextField(null=True, blank=True)
+    secret = models.BooleanField("corps effacé après l'envoi", default=False)
+    cree_le = models.DateTimeField("créée le", default=timezone.now, db_index=True)
+    envoye_le = models.DateTimeField("envoyée le", null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)
+    erreur = models.CharField("dernière erreur", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "notification"
@@ -32,4 +50,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sujet} → {self.destinataire}"
+        return f"{self.get_canal_display()} « {self.sujet} »"

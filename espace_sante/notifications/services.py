@@ -1,31 +1,151 @@
-"""Queue an email after commit, send it once, retry what the broker or SMTP dropped."""
+"""The one way to tell a person something: ``notifier``.
+
+A row first (with its unique key), the channel from the person's preferences (email,
+SMS), the body from ``templates/notifications/<gabarit>*.txt``, sent by Celery after the
+commit; a periodic sweep sends what the broker lost. No SMTP inside a web request.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from espace_sante.comptes.models import Profil, Representation
 from espace_sante.lib.taches import planifier
-from espace_sante.notifications.models import Notification
+from espace_sante.notifications import sms
+from espace_sante.notifications.models import Canal, Notification
 
 logger = logging.getLogger(__name__)
 MAX_TENTATIVES = 10
 
 
-def notifier(*, destinataire: str, sujet: str, corps: str, profil=None) -> Notification | None:
-    if not destinataire:
-        return None
-    notification = Notification.objects.create(
-        profil=profil, destinataire=destinataire, sujet=sujet, corps=corps
+@dataclass(frozen=True)
+class Destination:
+    canal: Canal
+    adresse: str
+    profil: Profil | None
+
+
+def _email_de(profil: Profil) -> str:
+    """The address of the account once activated, else the one on file (the batch's)."""
+    if profil.titulaire_id and profil.titulaire.email:
+        return profil.titulaire.email
+    return profil.email_contact
+
+
+def destinations(profil: Profil, *, obligatoire: bool = False) -> list[Destination]:
+    """Where this person wants to be told: their preferences, or (for what they must
+    receive: a code, an emergency access) email, else SMS, whatever they chose."""
+    email, telephone = _email_de(profil), profil.telephone
+    choix = []
+    if profil.notifier_par_email and email:
+        choix.append(Destination(Canal.EMAIL, email, profil))
+    if profil.notifier_par_sms and telephone:
+        choix.append(Destination(Canal.SMS, telephone, profil))
+    if not choix and obligatoire:
+        if email:
+            choix.append(Destination(Canal.EMAIL, email, profil))
+        elif telephone:
+            choix.append(Destination(Canal.SMS, telephone, profil))
+    return choix
+
+
+def destinations_avec_representants(profil: Profil, *, obligatoire=False) -> list[Destination]:
+    """The person, and for a minor each legal representative (by their own preferences)."""
+    resultat = destinations(profil, obligatoire=obligatoire)
+    liens = Representation.objects.actives().filter(mineur=profil).select_related(
+        "representant__titulaire"
     )
-    planifier("espace_sante.notifications.tasks.notification_envoyer", notification.pk)
-    return notification
+    for lien in liens:
+        resultat += destinations(lien.representant, obligatoire=obligatoire)
+    return list({(d.canal, d.adresse): d for d in resultat}.values())
 
 
-def envoyer(notification_id: int) -> bool:
+def _rendre(gabarit: str, canal: Canal, contexte: dict) -> tuple[str, str]:
+    sujet = render_to_string(f"notifications/{gabarit}_sujet.txt", contexte).strip()
+    suffixe = "_sms" if canal == Canal.SMS else ""
+    corps = render_to_string(f"notifications/{gabarit}{suffixe}.txt", contexte).strip()
+    return sujet[:200], corps
+
+
+def notifier(
+    *,
+    profil: Profil | None = None,
+    motif: str,
+    cle: str,
+    gabarit: str,
+    contexte: dict,
+    a: list[Destination] | None = None,
+    secret: bool = False,
+    obligatoire: bool = False,
+) -> list[Notification]:
+    """Tell the person of ``profil`` (or the destinations ``a``: a professional, a minor's
+    representatives) about ``motif``; one row per channel and recipient, keyed by ``cle``.
+    Calling it again with the same key sends nothing more."""
+    cibles = a if a is not None else destinations(profil, obligatoire=obligatoire)
+    crees = []
+    for cible in cibles:
+        sujet, corps = _rendre(gabarit, cible.canal, {**contexte, "canal": cible.canal})
+        ligne = Notification(
+            cle=f"{cle}:{cible.canal}:{cible.adresse}"[:200], motif=motif,
+            profil=cible.profil or profil, canal=cible.canal, destinataire=cible.adresse,
+            sujet=sujet, corps=corps, secret=secret,
+        )  # fmt: skip
+        try:
+            with transaction.atomic():
+                ligne.save()
+        except IntegrityError:
+            continue  # already queued under this key: a retry sends nothing twice
+        planifier("espace_sante.notifications.tasks.notification_envoyer", ligne.pk)
+        crees.append(ligne)
+    return crees
+
+
+def notifier_en_masse(
+    *, motif: str, gabarit: str, lignes, secret: bool = False, taille: int = 1000
+) -> int:
+    """Many notifications at once (a batch's notices): ``lignes`` yields (key, destination,
+    context). Rows are inserted in bulk (a key already there is skipped), then one task
+    drains them. Returns the number of rows written."""
+    ecrites, paquet = 0, []
+
+    def vider():
+        nonlocal ecrites, paquet
+        ecrites += len(Notification.objects.bulk_create(paquet, ignore_conflicts=True))
+        paquet = []
+
+    for cle, cible, contexte in lignes:
+        sujet, corps = _rendre(gabarit, cible.canal, {**contexte, "canal": cible.canal})
+        paquet.append(
+            Notification(
+                cle=f"{cle}:{cible.canal}:{cible.adresse}"[:200], motif=motif,
+                profil=cible.profil, canal=cible.canal, destinataire=cible.adresse,
+                sujet=sujet, corps=corps, secret=secret,
+            )  # fmt: skip
+        )
+        if len(paquet) >= taille:
+            vider()
+    vider()
+    planifier("espace_sante.notifications.tasks.notifications_vider")
+    return ecrites
+
+
+def _expedier(notification: Notification, connexion=None) -> None:
+    if notification.canal == Canal.SMS:
+        sms.backend().envoyer(notification.destinataire, notification.corps)
+        return
+    message = EmailMessage(
+        subject=notification.sujet, body=notification.corps, to=[notification.destinataire]
+    )
+    (connexion or mailers.default).send_messages([message])
+
+
+def notification_envoyer(notification_id: int, *, connexion=None) -> bool:
     """Send one notification; a row locked by another worker or already sent is skipped."""
     with transaction.atomic():
         notification = (
@@ -37,24 +157,42 @@ def envoyer(notification_id: int) -> bool:
             return False
         notification.tentatives += 1
         try:
-            message = EmailMessage(
-                subject=notification.sujet, body=notification.corps, to=[notification.destinataire]
-            )
-            mailers.default.send_messages([message])
-        except Exception:
+            _expedier(notification, connexion)
+        except Exception as erreur:
             logger.exception("Échec d'envoi de la notification %s", notification.pk)
             Notification.objects.filter(pk=notification.pk).update(
-                tentatives=notification.tentatives
+                tentatives=notification.tentatives, erreur=type(erreur).__name__
             )
             return False
         notification.envoye_le = timezone.now()
-        notification.save(update_fields=["envoye_le", "tentatives"])
+        champs = ["envoye_le", "tentatives"]
+        if notification.secret:
+            notification.corps = None  # a code: nowhere in clear once delivered
+            champs.append("corps")
+        notification.save(update_fields=champs)
     return True
 
 
-def en_attente(limite: int = 500) -> list[int]:
+def en_attente(limite: int = 500, *, age_minimal=None) -> list[int]:
     return list(
         Notification.objects.filter(envoye_le__isnull=True, tentatives__lt=MAX_TENTATIVES)
         .order_by("cree_le")
         .values_list("pk", flat=True)[:limite]
     )
+
+
+def en_attente_envoyer() -> int:
+    """Send everything pending, 500 at a time, until nothing is left (after a bulk insert,
+    or in a command that does the workers' job in its own process)."""
+    total = 0
+    connexion = mailers.default  # one mail server connection for the whole run
+    connexion.open()
+    try:
+        while ids := en_attente():
+            envoyees = sum(notification_envoyer(pk, connexion=connexion) for pk in ids)
+            total += envoyees
+            if not envoyees:
+                break  # the rest is held by other workers or keeps failing: the sweep retries
+    finally:
+        connexion.close()
+    return total

@@ -5,10 +5,16 @@ from espace_sante.notifications import services
 
 @shared_task
 def notification_envoyer(notification_id: int) -> bool:
-    return services.envoyer(notification_id)
+    return services.notification_envoyer(notification_id)
 
 
 @shared_task
 def notifications_relancer() -> int:
-    """Periodic sweep: what the broker lost or SMTP refused is sent now."""
-    return sum(services.envoyer(pk) for pk in services.en_attente())
+    """Periodic sweep: what the broker lost or the mail server refused is sent now."""
+    return services.en_attente_envoyer()
+
+
+@shared_task
+def notifications_vider() -> int:
+    """Send everything pending (after a bulk insert of notices)."""
+    return services.en_attente_envoyer()

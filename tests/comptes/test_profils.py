@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from espace_sante.comptes.enums import Role
-from espace_sante.journal.enums import Action
+from tests.actions import Action
 from espace_sante.journal.models import Entree
 from tests.comptes.factories import ProfilFactory
 

@@ -11,7 +11,7 @@ from consentement import cycle
 from consentement.models import Accompagnement, Decision
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
-from espace_sante.journal.enums import Action
+from tests.actions import Action
 from espace_sante.journal.models import Entree
 from tests.comptes.factories import ProfilFactory
 from tests.conftest import connecter
@@ -19,7 +19,9 @@ from tests.test_matrice import MATRICE, _espace_patient
 
 pytestmark = pytest.mark.django_db
 
-MEDICALES = [nom for nom, (_, attendus) in MATRICE.items() if attendus == _espace_patient()]
+MEDICALES = [
+    (nom, kwargs) for nom, (kwargs, attendus) in MATRICE.items() if attendus == _espace_patient()
+]
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_wrong_presence_code_is_refused(client, mediateur, personne):
 
 
 def test_the_notice_code_also_proves_presence(client, mediateur, personne):
-    code = cycle.nouveau_code(personne)
+    code = cycle.code_renouveler(profil=personne)
     connecter(client, mediateur)
     client.post(
         reverse("consentement:france_services"),
@@ -100,8 +102,8 @@ def test_the_notice_code_also_proves_presence(client, mediateur, personne):
 
 def test_acts_are_journaled_for_the_person_and_no_medical_page_opens(client, mediateur, personne):
     ouvrir(client, mediateur, personne)
-    for nom in MEDICALES:
-        assert client.get(reverse(nom)).status_code == 404, nom
+    for nom, kwargs in MEDICALES:
+        assert client.get(reverse(nom, kwargs=kwargs)).status_code == 404, nom
     reponse = client.post(
         reverse("consentement:accompagnement_coordonnees"),
         {

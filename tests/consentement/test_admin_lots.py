@@ -22,9 +22,9 @@ def test_admin_uploads_a_file_sees_progress_and_downloads_the_report(client, adm
     assert reponse.status_code == 302
     lot = Lot.objects.get()
     assert (lot.nom_fichier, lot.lignes_total, lot.cree_par) == ("assures.csv", 12, admin_user)
-    for morceau_id in lots.decouper(lot.pk):
-        lots.traiter_morceau(morceau_id)
-    lots.finaliser(lot.pk)
+    for morceau_id in lots.lot_decouper(lot.pk):
+        lots.morceau_traiter(morceau_id)
+    lots.lot_finaliser(lot.pk)
     page = client.get(reverse("admin:consentement_lot_change", args=[lot.pk]))
     assert "12 lignes traitées sur 12 — 11 profils créés, 1 lignes rejetées" in page.text
     rapport = client.get(reverse("admin:consentement_lot_rejets", args=[lot.pk]))

@@ -8,12 +8,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from consentement import cycle, identification
+from consentement import acces, cycle, identification
 from consentement.enums import Canal, ModeCloture, TypeDecision
 from consentement.models import Decision, DecisionImmuable, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Representation, User
-from espace_sante.journal.enums import Action
+from tests.actions import Action
 from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_profil
 from tests.comptes.factories import ProfilFactory, RepresentationFactory
@@ -67,7 +67,7 @@ def test_opposition_without_account_erases_the_profile_and_gives_a_receipt(clien
 def test_a_parent_opposes_for_a_minor(client):
     mineur = ProfilFactory(mineur=True, statut=StatutProfil.ANNONCE,
                            date_limite_opposition=timezone.localdate() + timedelta(days=3))  # fmt: skip
-    code = cycle.nouveau_code(mineur)
+    code = cycle.code_renouveler(profil=mineur)
     client.post(reverse("consentement:opposition"), identite(mineur, code))
     client.post(reverse("consentement:opposition_confirmer"), {"confirme": "on"})
     assert Decision.objects.get().role == "representant"
@@ -183,20 +183,20 @@ def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient)
 
 def test_express_deletion_runs_when_due_and_is_journaled(patient):
     profil = Profil.objects.get(titulaire=patient)
-    cycle.cloturer(profil, ModeCloture.SUPPRESSION, cycle.acteur_web(patient, profil))
-    assert cycle.executer_suppressions() == 0
+    cycle.profil_cloturer(profil=profil, mode=ModeCloture.SUPPRESSION, acteur=acces.acteur_personne(patient, profil))
+    assert cycle.suppressions_executer() == 0
     Profil.objects.filter(pk=profil.pk).update(suppression_prevue_le=timezone.now())
-    assert cycle.executer_suppressions() == 1
+    assert cycle.suppressions_executer() == 1
     profil.refresh_from_db()
     assert (profil.nir, profil.titulaire, profil.prenoms) == (None, None, "")
     assert Entree.objects.filter(profil=profil, action=Action.DONNEES_SUPPRIMEES).exists()
     with pytest.raises(cycle.ActionImpossible, match="ne peut plus être rouvert"):
-        cycle.rouvrir(profil, cycle.acteur_web(patient, profil))
+        cycle.profil_rouvrir(profil=profil, acteur=acces.acteur_personne(patient, profil))
 
 
 def test_decisions_cannot_be_edited_even_in_sql(patient):
     profil = Profil.objects.get(titulaire=patient)
-    decision = cycle.cloturer(profil, ModeCloture.ARCHIVE, cycle.acteur_web(patient, profil))
+    decision = cycle.profil_cloturer(profil=profil, mode=ModeCloture.ARCHIVE, acteur=acces.acteur_personne(patient, profil))
     with pytest.raises(DecisionImmuable):
         decision.save()
     with pytest.raises(Exception, match="ajout seul"), connection.cursor() as cur:
@@ -221,11 +221,11 @@ def test_at_eighteen_links_end_and_the_young_adult_gets_a_notice(representation)
         date_naissance=cycle.date_majorite(), email_contact="jeune@exemple.fr"
     )
     autre = RepresentationFactory()
-    assert cycle.traiter_majorites() == 1
+    assert cycle.majorites_traiter() == 1
     assert not Representation.objects.actives().filter(mineur=jeune).exists()
     assert Representation.objects.actives().filter(pk=autre.pk).exists()
     envoi = EnvoiAvis.objects.get()
     assert envoi.motif == "majorite" and envoi.nb_emails == 1
     assert Entree.objects.filter(profil=jeune, action=Action.REPRESENTATION_FIN).exists()
-    assert cycle.traiter_majorites() == 0  # once
+    assert cycle.majorites_traiter() == 0  # once
     assert User.objects.filter(profil=jeune).count() == 0

@@ -10,12 +10,14 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from consentement import avis, cycle, exemple, lots
+from consentement import acces, avis, cycle, exemple, lots
 from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from espace_sante.lib import nir as nir_lib
+from espace_sante.notifications.models import Notification
+from espace_sante.notifications.services import en_attente_envoyer
 from tests.comptes.factories import ProfilFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,7 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_are_created():
     existant = ProfilFactory(statut=StatutProfil.CREE)
     oppose = ProfilFactory()
     nir_oppose = oppose.nir  # erased by the opposition; the person appears again in the file
-    cycle.opposer(oppose, cycle.acteur_web(None))
+    cycle.profil_opposer(profil=oppose, acteur=acces.acteur_anonyme(oppose))
     p1, p2 = adulte(1), adulte(2)
     tardif = adulte(30)  # the representative comes after the minor, in another chunk
     inconnu = adulte(99)  # never in the file
@@ -169,25 +171,31 @@ def test_notices_codes_emails_and_letters():
     assert cycle.code_valide(profil, cycle.formater_code(code).lower())
     assert not cycle.code_valide(profil, "AAAA-BBBB-CCCC")
 
-    envoyes = sum(avis.envoyer_emails(e.pk) for e in envois)
+    envoyes = sum(avis.courriels_confier(e.pk) for e in envois)
+    assert en_attente_envoyer() == envoyes  # what the workers do
     assert envoyes == len(mail.outbox) == sum(1 for ligne in lignes if ligne[7])
-    message = mail.outbox[0]
+    pid, _, code_email = next(e for e in contenu if e[1] == "email")
+    message = next(m for m in mail.outbox if Profil.objects.get(pk=pid).email_contact in m.to)
     assert "/activation/" in message.body and "/opposition/" in message.body
-    assert avis.lettres_lot(lot.pk) == 2
+    assert cycle.formater_code(code_email) in message.body
+    # The code is in clear nowhere once the email is sent, not even in the notification.
+    assert not Notification.objects.filter(motif="avis", corps__isnull=False).exists()
+    assert avis.lot_lettres_imprimer(lot.pk) == 2
     lot.refresh_from_db()
     with lot.lettres.open("rb") as f:
         pdf = f.read()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type /Page\b", pdf)) == 2
     for envoi in EnvoiAvis.objects.filter(lot=lot):
         assert envoi.contenu is None  # codes gone once delivered
-    assert avis.envoyer_emails(envois[0].pk) == 0  # never sent twice
+    assert avis.courriels_confier(envois[0].pk) == 0  # never sent twice
+    assert en_attente_envoyer() == 0 and len(mail.outbox) == envoyes
 
 
 def test_announced_profiles_become_created_after_the_deadline(django_capture_on_commit_callbacks):
     lot = importer(list(exemple.lignes(5)))
-    assert cycle.echoir_annonces() == 0
+    assert cycle.annonces_echoir() == 0
     Profil.objects.filter(lot_numero=lot.pk).update(date_limite_opposition=date(2026, 1, 1))
-    assert cycle.echoir_annonces() == 5
+    assert cycle.annonces_echoir() == 5
     assert set(Profil.objects.values_list("statut", flat=True)) == {StatutProfil.CREE}
 
 
@@ -212,8 +220,8 @@ def test_the_readme_example_imports_cleanly():
 
 def importer_contenu(contenu: bytes) -> Lot:
     lot = lots.lot_creer(nom_fichier="assures.csv", contenu=contenu)
-    for morceau_id in lots.decouper(lot.pk):
-        assert lots.traiter_morceau(morceau_id)
-    assert lots.finaliser(lot.pk)
+    for morceau_id in lots.lot_decouper(lot.pk):
+        assert lots.morceau_traiter(morceau_id)
+    assert lots.lot_finaliser(lot.pk)
     lot.refresh_from_db()
     return lot

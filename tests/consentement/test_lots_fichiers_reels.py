@@ -94,12 +94,12 @@ def test_a_quote_inside_a_field_keeps_chunks_bounded():
     lignes = list(exemple.lignes(60))
     contenu = _adresse(lignes, 4, '12 rue du "Port')  # a literal quote inside a field
     lot = lots.lot_creer(nom_fichier="caisse.csv", contenu=contenu)
-    morceaux = lots.decouper(lot.pk)
+    morceaux = lots.lot_decouper(lot.pk)
     assert len(morceaux) == 6
     assert max(LotMorceau.objects.values_list("nb_lignes", flat=True)) == 10
     for morceau_id in morceaux:
-        assert lots.traiter_morceau(morceau_id)
-    assert lots.finaliser(lot.pk)
+        assert lots.morceau_traiter(morceau_id)
+    assert lots.lot_finaliser(lot.pk)
     lot.refresh_from_db()
     assert lot.crees + lot.rejetes == 60
     assert Profil.objects.get(lot_ligne=6).adresse == '12 rue du "Port'
@@ -108,13 +108,13 @@ def test_a_quote_inside_a_field_keeps_chunks_bounded():
 @override_settings(LOT_TAILLE_MORCEAU=10)
 def test_a_chunk_that_keeps_failing_ends_the_batch_with_a_readable_report(client, admin_user):
     lot = lots.lot_creer(nom_fichier="caisse.csv", contenu=_csv(exemple.lignes(30)))
-    morceaux = lots.decouper(lot.pk)
+    morceaux = lots.lot_decouper(lot.pk)
     abime = LotMorceau.objects.get(pk=morceaux[1])
     storages["sante"].replace_raw(abime.fichier, b"ES\x01\x05octets abimes")  # corrupted storage
     for _ in range(lots.ESSAIS_MAX + 1):  # what the workers and the sweep would do
         for morceau_id in morceaux:
-            lots.traiter_morceau(morceau_id)
-    assert lots.finaliser(lot.pk)
+            lots.morceau_traiter(morceau_id)
+    assert lots.lot_finaliser(lot.pk)
     lot.refresh_from_db()
     assert lot.statut == StatutLot.ECHEC
     assert lot.crees == 20 and "n'ont pas pu être traités" in lot.erreur

@@ -22,6 +22,7 @@ from tests.comptes.factories import (
     RepresentationFactory,
     UserFactory,
 )
+from tests.conftest import acteur_de
 from tests.dossier.factories import DocumentFactory, InformationFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +91,8 @@ def monde():
         profil=mineur, medecin_traitant=pros["medecin_traitant"], masques_visibles_mt=True
     )
     lecteurs = {
-        "titulaire": acces.lecteur(adulte.titulaire, adulte),
-        "representant": acces.lecteur(representation.representant.titulaire, mineur),
+        "titulaire": acteur_de(adulte.titulaire, adulte),
+        "representant": acteur_de(representation.representant.titulaire, mineur),
         "mediateur": None,
         "admin": None,
     }
@@ -140,7 +141,7 @@ def _lecteurs_pour(profil, pros, lecteurs, mt_voit_masques: bool):
         if nom == "mt_sans_masques" and mt_voit_masques:
             resultat[nom] = "absent"
             continue
-        resultat[nom] = acces.lecteur(pro.user, profil)
+        resultat[nom] = acteur_de(pro.user, profil)
     return resultat
 
 
@@ -177,9 +178,9 @@ def test_a_minors_titulaire_side_sees_the_confidential_act_only_without_represen
     """The reverse of the table's confidential row: the minor's own (future) account sees it."""
     representation = RepresentationFactory()
     doc = DocumentFactory(profil=representation.mineur, confidentiel=True)
-    parent = acces.lecteur(representation.representant.titulaire, representation.mineur)
+    parent = acteur_de(representation.representant.titulaire, representation.mineur)
     assert not acces.peut_voir(parent, doc)
-    titulaire = acces.Lecteur(UserFactory(), "titulaire", representation.mineur)
+    titulaire = acces.Acteur("titulaire", user=UserFactory(), profil=representation.mineur)
     assert acces.peut_voir(titulaire, doc)
 
 
@@ -189,7 +190,7 @@ def test_nothing_for_any_professional_on_an_opposed_closed_or_announced_profile(
         adulte.statut = statut
         adulte.save(update_fields=["statut"])
         for nom in ("auteur", "medecin_traitant", "urgence", "medecin"):
-            assert acces.lecteur(pros[nom].user, adulte) is None, (statut, nom)
+            assert acteur_de(pros[nom].user, adulte) is None, (statut, nom)
 
 
 def test_an_expired_or_revoked_access_gives_nothing(monde):
@@ -197,26 +198,26 @@ def test_an_expired_or_revoked_access_gives_nothing(monde):
     AccesProfessionnel.objects.filter(profil=adulte, professionnel=pros["medecin"]).update(
         fin=timezone.now() - timedelta(minutes=1), debut=timezone.now() - timedelta(hours=25)
     )
-    assert acces.lecteur(pros["medecin"].user, adulte) is None
+    assert acteur_de(pros["medecin"].user, adulte) is None
     AccesProfessionnel.objects.filter(profil=adulte, professionnel=pros["dentiste"]).update(
         revoque_le=timezone.now()
     )
-    assert acces.lecteur(pros["dentiste"].user, adulte) is None
+    assert acteur_de(pros["dentiste"].user, adulte) is None
 
 
 def test_mediators_and_admins_are_never_readers(monde):
     adulte, _, _, _ = monde
     admin = UserFactory(is_staff=True, is_superuser=True)
     mediateur = MediateurFactory().user
-    assert acces.lecteur(admin, adulte) is None
-    assert acces.lecteur(mediateur, adulte) is None
+    assert acteur_de(admin, adulte) is None
+    assert acteur_de(mediateur, adulte) is None
 
 
 def test_profile_entries_follow_category_and_confidentiality(monde):
     adulte, mineur, pros, lecteurs = monde
     info = InformationFactory(profil=mineur, rubrique="directives_anticipees", confidentiel=True)
-    dentiste = acces.lecteur(pros["dentiste"].user, mineur)
-    infirmier = acces.lecteur(pros["infirmier"].user, mineur)
+    dentiste = acteur_de(pros["dentiste"].user, mineur)
+    infirmier = acteur_de(pros["infirmier"].user, mineur)
     assert not acces.peut_voir(dentiste, info)
     assert acces.peut_voir(infirmier, info)
     assert not acces.peut_voir(lecteurs["representant"], info)

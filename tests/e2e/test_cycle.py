@@ -25,7 +25,7 @@ def annonce():
         email_contact="ines@exemple.fr",
         date_limite_opposition=timezone.localdate() + timedelta(weeks=6),
     )
-    profil.code_clair = cycle.formater_code(cycle.nouveau_code(profil))
+    profil.code_clair = cycle.formater_code(cycle.code_renouveler(profil=profil))
     return profil
 
 

@@ -6,19 +6,20 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consentement import services as consentement
+from consentement import ouverture
 from dossier.models import Document
 from espace_sante.comptes.enums import Profession
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory
 from tests.dossier.test_fichiers import pdf
+from tests.conftest import acteur_de
 from tests.e2e.test_connexion import se_connecter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def ouvrir_acces(pro_user, profil):
-    consentement.acces_ouvrir(
-        professionnel=pro_user.professionnel, nir=profil.nir, date_naissance=profil.date_naissance
+    ouverture.acces_ouvrir(
+        acteur=acteur_de(pro_user), nir=profil.nir, date_naissance=profil.date_naissance
     )
 
 
@@ -56,7 +57,7 @@ def test_patient_uploads_and_masks_a_document_and_the_professional_no_longer_see
     assert "masqué aux professionnels" in page.page.locator("main").inner_text()
     fiche = page.page.url
     page.cliquer("Choisir qui peut le voir", role="link")
-    page.page.get_by_label("Numéros RPPS").fill("123")
+    page.page.get_by_label("Numéros RPPS").fill("12345678901")
     page.cliquer("Enregistrer")
     assert (
         "Aucun professionnel de santé n'a le numéro RPPS" in page.page.locator("main").inner_text()

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from consentement import acces
 from consentement import services as consentement
 from dossier import services
 from tests.comptes.factories import ProfessionnelFactory
+from tests.conftest import acteur_de
 from tests.e2e.test_connexion import se_connecter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,17 +18,17 @@ PAGES = ["/dossier/", "/dossier/profil-medical/", "/dossier/confidentialite/",
 
 
 def remplir(profil):
-    lecteur = acces.lecteur_patient(profil.titulaire, profil)
+    lecteur = acteur_de(profil.titulaire, profil)
     for jour in range(30):
-        services.mesure_ajouter(lecteur=lecteur, type_mesure="tension",
+        services.mesure_ajouter(acteur=lecteur, type_mesure="tension",
                                 valeur=f"{120 + jour % 9}/80")  # fmt: skip
     services.information_ajouter(
-        lecteur=lecteur, rubrique="antecedent_medical",
+        acteur=lecteur, rubrique="antecedent_medical",
         libelle="Hypertension artérielle essentielle diagnostiquée", date=date(2019, 4, 2),
     )  # fmt: skip
     pro = ProfessionnelFactory(user__prenom="Marie-Christine", user__nom="De La Fontaine-Dupont")
-    consentement.professionnel_bloquer(lecteur=lecteur, professionnel=pro)
-    consentement.urgence_regler(lecteur=lecteur, refus=True)
+    consentement.professionnel_bloquer(acteur=lecteur, professionnel=pro)
+    consentement.urgence_regler(acteur=lecteur, refus=True)
 
 
 def test_no_patient_page_scrolls_sideways_on_a_phone(page, patient):

@@ -12,7 +12,7 @@ from espace_sante.comptes.enums import Role
 from espace_sante.journal.attestation import verifier_attestation
 from espace_sante.journal.empreinte import json_canonique
 from espace_sante.journal.models import Entree
-from espace_sante.journal.services import journaliser_bascule_profil
+from tests.journal.outils import bascule
 from tests.conftest import connecter
 from tests.journal.falsification import sql_superutilisateur
 
@@ -66,7 +66,7 @@ def test_an_attested_row_rewritten_later_is_named(client, patient):
 
 def test_no_attestation_is_signed_for_a_broken_chain(client, patient):
     connecter(client, patient)
-    journaliser_bascule_profil(user=patient, role=Role.TITULAIRE, profil=patient.profil)
+    bascule(user=patient, role=Role.TITULAIRE, profil=patient.profil)
     sql_superutilisateur(
         "UPDATE journal_entree SET details = '{\"x\": 1}'::jsonb WHERE profil_id = %s",
         [patient.profil.pk],

@@ -5,7 +5,8 @@ from django.db import DatabaseError, connection, transaction
 from espace_sante.comptes.enums import Role
 from espace_sante.journal.models import Entree, JournalImmuable
 from espace_sante.journal.selectors import verifier_chaine, verifier_profil, verifier_tout
-from espace_sante.journal.services import journaliser_bascule_profil, journaliser_connexion
+from espace_sante.journal.services import journaliser_connexion
+from tests.journal.outils import bascule
 from tests.comptes.factories import ProfilFactory
 from tests.journal.falsification import sql_superutilisateur
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def chaine(patient):
     profil = patient.profil
     entrees = [
-        journaliser_bascule_profil(user=patient, role=Role.TITULAIRE, profil=profil)
+        bascule(user=patient, role=Role.TITULAIRE, profil=profil)
         for _ in range(5)
     ]
     return profil, entrees
@@ -94,7 +95,7 @@ def test_model_refuses_save_of_existing_row_and_delete(patient):
 
 def test_chains_are_per_profile_and_per_actor(patient, parent, mineur):
     journaliser_connexion(user=patient, role=Role.TITULAIRE)
-    e = journaliser_bascule_profil(user=parent, role=Role.REPRESENTANT, profil=mineur)
+    e = bascule(user=parent, role=Role.REPRESENTANT, profil=mineur)
     assert e.chaine == f"profil:{mineur.pk}" and e.rang == 1
     assert e.pour_le_compte_de == mineur
     assert Entree.objects.filter(chaine=f"acteur:{patient.pk}").count() >= 1

@@ -10,7 +10,8 @@ from espace_sante.comptes.enums import Role
 from espace_sante.journal.empreinte import empreinte_sha256
 from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_tout
-from espace_sante.journal.services import journaliser_bascule_profil, journaliser_connexion
+from espace_sante.journal.services import journaliser_connexion
+from tests.journal.outils import bascule
 from tests.journal.falsification import reecrire_chaine, sql_superutilisateur
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def _migrer():
 def journal_ancien(patient, parent):
     """Chains as the previous release wrote them: plain SHA-256."""
     for _ in range(3):
-        journaliser_bascule_profil(user=patient, role=Role.TITULAIRE, profil=patient.profil)
+        bascule(user=patient, role=Role.TITULAIRE, profil=patient.profil)
     journaliser_connexion(user=parent, role=Role.TITULAIRE)
     noms = sorted(set(Entree.objects.values_list("chaine", flat=True)))
     for chaine in noms:

@@ -12,7 +12,8 @@ from espace_sante.journal import points, signature, tasks
 from espace_sante.journal.empreinte import HASH_ORIGINE, json_canonique
 from espace_sante.journal.models import TeteChaine
 from espace_sante.journal.selectors import verifier_tout
-from espace_sante.journal.services import journaliser_bascule_profil, journaliser_connexion
+from espace_sante.journal.services import journaliser_connexion
+from tests.journal.outils import bascule
 from tests.journal.falsification import lignes_de_points
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _ecrire(user, n=1):
     for _ in range(n):
-        journaliser_bascule_profil(user=user, role=Role.TITULAIRE, profil=user.profil)
+        bascule(user=user, role=Role.TITULAIRE, profil=user.profil)
 
 
 def test_a_checkpoint_seals_every_head_that_moved_signed_and_chained(patient, parent, capsys):

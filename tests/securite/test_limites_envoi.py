@@ -96,7 +96,7 @@ def test_presence_codes_are_capped_per_mediator():
     for _ in range(31):
         personne = ProfilFactory(statut=StatutProfil.CREE, email_contact="x@exemple.fr")
         acc = Accompagnement.objects.create(mediateur=mediateur, profil=personne)
-        envois.append(accompagnement_lib.envoyer_code_presence(acc))
+        envois.append(accompagnement_lib.code_presence_envoyer(accompagnement=acc))
     assert envois[:30] == [None] * 30 and "trente codes" in envois[30]
     assert len(mail.outbox) == 30
 

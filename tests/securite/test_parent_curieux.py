@@ -15,7 +15,7 @@ from django.utils import timezone
 from consentement.enums import TypeDecision
 from consentement.models import Decision
 from dossier.models import Document
-from espace_sante.journal.enums import Action
+from tests.actions import Action
 from tests.conftest import connecter
 from tests.dossier.test_fichiers import pdf
 from tests.dossier.test_vues import ouvrir_acces, televerser, texte

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from espace_sante.journal.enums import Action
+from tests.actions import Action
 from espace_sante.journal.models import Entree
 from espace_sante.lib.requetes import adresse_client
 from tests.comptes.factories import MOT_DE_PASSE

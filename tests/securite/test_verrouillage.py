@@ -16,7 +16,7 @@ from consentement import cycle, identification
 from consentement.models import Accompagnement, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Tentative
-from espace_sante.journal.enums import Action
+from tests.actions import Action
 from espace_sante.journal.models import Entree
 from tests.comptes.factories import ProfilFactory
 from tests.conftest import connecter

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from consentement import avis, lots
 from consentement.models import EnvoiAvis
+from espace_sante.notifications.services import en_attente_envoyer
 
 
 class Command(BaseCommand):
@@ -33,20 +34,21 @@ class Command(BaseCommand):
 
     def _sur_place(self, lot):
         """The whole batch here, what the workers would do: chunks, minors, notices."""
-        for morceau_id in lots.decouper(lot.pk):
-            lots.traiter_morceau(morceau_id)
+        for morceau_id in lots.lot_decouper(lot.pk):
+            lots.morceau_traiter(morceau_id)
         for _ in range(lots.ESSAIS_MAX + 1):  # a failing chunk is retried, then given up
-            if lots.finaliser(lot.pk):
+            if lots.lot_finaliser(lot.pk):
                 break
             for morceau_id in lot.morceaux.filter(fait=False).values_list("pk", flat=True):
-                lots.traiter_morceau(morceau_id)
+                lots.morceau_traiter(morceau_id)
         courriels = sum(
-            avis.envoyer_emails(pk)
+            avis.courriels_confier(pk)
             for pk in EnvoiAvis.objects.filter(lot=lot, nb_emails__gt=0).values_list(
                 "pk", flat=True
             )
         )
-        lettres = avis.lettres_lot(lot.pk)
+        en_attente_envoyer()  # the notifications the workers would send
+        lettres = avis.lot_lettres_imprimer(lot.pk)
         lot.refresh_from_db()
         self.stdout.write(
             f"Terminé : {lot.crees} profils créés, {lot.rejetes} lignes rejetées, "

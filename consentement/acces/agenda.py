@@ -1,0 +1,1 @@
+"""The agenda: who sees, adds, proposes or cancels an appointment (filled with agenda)."""

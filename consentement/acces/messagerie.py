@@ -1,0 +1,1 @@
+"""Secure messaging: who reads, writes, closes a conversation (filled with messagerie)."""

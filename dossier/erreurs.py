@@ -1,0 +1,2 @@
+class SaisieRefusee(Exception):
+    """Input the record cannot take; the message is French and says what to fix."""

@@ -1,0 +1,65 @@
+"""What the record's pages show, built once for the patient's and the professional's pages:
+sections the reader may see (and one line naming those they may not), the reader's rights
+on each item, charts and the latest measures."""
+
+from __future__ import annotations
+
+from consentement import acces
+from consentement.acces import Acteur
+from consentement.enums import Categorie
+from dossier import mesures as mesures_lib
+from dossier import selectors
+from dossier.enums import CATEGORIE_DE_RUBRIQUE, TypeMesure
+from dossier.graphique import courbe_svg
+
+DERNIERES_MESURES = 10  # in the table; the chart draws them all, the full list has its page
+
+
+def _courbe(type_mesure: TypeMesure, mesures: list) -> dict:
+    points = [(m.date.date(), float(m.nombres[0])) for m in mesures]
+    seconds = None
+    if type_mesure == TypeMesure.TENSION:
+        seconds = [(m.date.date(), float(m.nombres[1] or 0)) for m in mesures]
+    svg = courbe_svg(
+        points,
+        titre=f"Évolution : {type_mesure.label.lower()}",
+        unite=mesures[0].unite,
+        points2=seconds,
+        libelle1="Systolique" if seconds else "",
+        libelle2="Diastolique" if seconds else "",
+    )
+    dernieres = list(reversed(mesures[-DERNIERES_MESURES:]))
+    return {"type": type_mesure, "mesures": dernieres, "total": len(mesures), "svg": svg}
+
+
+def _droits(acteur: Acteur, contenu: dict) -> None:
+    for elements in [*contenu["rubriques"].values(), *contenu["mesures"].values()]:
+        for element in elements:
+            element.supprimable = acces.peut_supprimer(acteur, element)
+            element.signalable = acces.peut_signaler_erreur(acteur, element)
+
+
+def profil_medical(acteur: Acteur) -> dict:
+    contenu = selectors.profil_medical(acteur=acteur)
+    _droits(acteur, contenu)
+    rubriques, refusees = [], []
+    for rubrique, infos in contenu["rubriques"].items():
+        categorie = CATEGORIE_DE_RUBRIQUE[rubrique]
+        if acces.rubrique_lisible(acteur, categorie):
+            rubriques.append((rubrique, infos, acces.peut_ecrire(acteur, categorie)))
+        else:
+            refusees.append(rubrique.label.lower())
+    mesures_lisibles = acces.rubrique_lisible(acteur, Categorie.MESURES)
+    if not mesures_lisibles:
+        refusees.append("mesures")
+    return {
+        "rubriques": rubriques,
+        "rubriques_refusees": refusees,
+        "mesures_accessibles": mesures_lisibles,
+        "mesures_ecrire": acces.peut_ecrire(acteur, Categorie.MESURES),
+        "peut_gerer": acces.peut_gerer_visibilite(acteur),
+        "courbes": [_courbe(t, m) for t, m in contenu["mesures"].items() if m],
+        "imc": mesures_lib.imc(contenu["mesures"]),
+        "parametres": acces.parametres_de(acteur.profil),
+        "cote_patient": acteur.cote_patient,
+    }

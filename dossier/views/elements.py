@@ -1,0 +1,123 @@
+"""Entries of the medical profile and measures: add, delete; any item: mask, signal."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consentement import acces
+from consentement import services as consentement
+from consentement.enums import Categorie
+from dossier import forms, selectors, services
+from dossier.enums import CATEGORIE_DE_RUBRIQUE, Rubrique
+from dossier.erreurs import SaisieRefusee
+from dossier.models import Document, InformationMedicale, Mesure
+from dossier.views.navigation import retour_element, retour_profil
+
+MODELES = {m.GENRE: m for m in (Document, InformationMedicale, Mesure)}
+
+
+def _element(request, genre, public_id):
+    modele = MODELES.get(genre)
+    if modele is None:
+        raise Http404
+    return selectors.element_visible(acteur=request.acteur, modele=modele, public_id=public_id)
+
+
+def _formulaire(request, form, titre: str, acteur, status_ok=200):
+    return render(
+        request,
+        "dossier/element_ajouter.html",
+        {"form": form, "titre": titre, "retour": retour_profil(acteur)},
+        status=400 if form.is_bound else status_ok,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def information_ajouter(request, profil, rubrique):
+    acteur = selectors.acteur_sur_dossier(acteur=request.acteur, public_id=profil)
+    try:
+        rubrique = Rubrique(rubrique)
+    except ValueError:
+        raise Http404 from None
+    if not acces.peut_ecrire(acteur, CATEGORIE_DE_RUBRIQUE[rubrique]):
+        raise Http404
+    form = forms.InformationForm(
+        request.POST if request.method == "POST" else None, acteur=acteur, rubrique=rubrique
+    )
+    if form.is_valid():
+        try:
+            services.information_ajouter(acteur=acteur, rubrique=rubrique, **form.cleaned_data)
+        except SaisieRefusee as refus:
+            form.add_error(None, str(refus))
+        else:
+            messages.success(request, f"« {rubrique.label} » : information ajoutée.")
+            return redirect(retour_profil(acteur))
+    return _formulaire(request, form, rubrique.label, acteur)
+
+
+@require_http_methods(["GET", "POST"])
+def mesure_ajouter(request, profil):
+    acteur = selectors.acteur_sur_dossier(acteur=request.acteur, public_id=profil)
+    if not acces.peut_ecrire(acteur, Categorie.MESURES):
+        raise Http404
+    form = forms.MesureForm(request.POST if request.method == "POST" else None, acteur=acteur)
+    if form.is_valid():
+        donnees = form.cleaned_data
+        services.mesure_ajouter(
+            acteur=acteur,
+            type_mesure=donnees["type_mesure"],
+            valeur=donnees["valeur"],
+            quand=timezone.make_aware(datetime.combine(donnees["date"], time(12))),
+            confidentiel=donnees.get("confidentiel", False),
+        )
+        messages.success(request, "La mesure a été ajoutée.")
+        return redirect(retour_profil(acteur))
+    return _formulaire(request, form, "Mesure", acteur)
+
+
+@require_POST
+def element_supprimer(request, genre, public_id):
+    if genre == Document.GENRE:
+        raise Http404  # a document has its own confirmation page
+    acteur, element = _element(request, genre, public_id)
+    services.information_supprimer(acteur=acteur, element=element)
+    messages.success(request, "L'information a été supprimée.")
+    return redirect(retour_profil(acteur))
+
+
+@require_POST
+def element_masquer(request, genre, public_id):
+    acteur, element = _element(request, genre, public_id)
+    masque = request.POST.get("masque") == "1"
+    consentement.element_masquer(acteur=acteur, element=element, masque=masque)
+    messages.success(
+        request,
+        "L'élément est masqué aux professionnels."
+        if masque
+        else "L'élément est de nouveau visible des professionnels.",
+    )
+    return redirect(retour_element(acteur, element))
+
+
+@require_http_methods(["GET", "POST"])
+def element_signaler(request, genre, public_id):
+    acteur, element = _element(request, genre, public_id)
+    if not acces.peut_signaler_erreur(acteur, element):
+        raise Http404
+    form = forms.SignalementForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        services.erreur_signaler(acteur=acteur, element=element, message=form.cleaned_data["message"])
+        messages.success(request, f"Votre signalement est transmis à {element.auteur_professionnel}.")
+        return redirect(retour_element(acteur, element))
+    return render(
+        request,
+        "dossier/element_signaler.html",
+        {"form": form, "element": element, "retour": retour_element(acteur, element)},
+        status=400 if form.is_bound else 200,
+    )

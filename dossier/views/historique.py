@@ -1,0 +1,128 @@
+"""The activity history: the page, its CSV export, its verification and signed attestation."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from consentement import acces
+from consentement.decorators import espace_patient
+from dossier import forms, journal, selectors
+from dossier import historique as presentation
+from espace_sante.comptes.enums import Role
+from espace_sante.journal.attestation import JournalAltere, attester
+from espace_sante.journal.selectors import verifier_profil
+
+
+def _entrees(request):
+    form = forms.HistoriqueForm(request.GET or None)
+    filtres = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.historique(acteur=request.acteur, filtres=filtres)
+
+
+@require_GET
+@espace_patient
+def historique(request):
+    acteur = request.acteur
+    form, entrees = _entrees(request)
+    page = Paginator(entrees, 50).get_page(request.GET.get("page"))
+    presentation.annoter(acteur, page.object_list)
+    verification = None
+    if request.GET.get("verifier") == "1":
+        rupture = verifier_profil(acteur.profil)
+        verification = {"intacte": rupture is None, "rupture": rupture}
+    requete = request.GET.copy()
+    requete.pop("page", None)
+    requete.pop("verifier", None)
+    return render(
+        request,
+        "dossier/historique.html",
+        {
+            "form": form,
+            "page": page,
+            "verification": verification,
+            "peut_attester": acces.peut_attester_historique(acteur),
+            "requete": requete.urlencode(),
+            "total": page.paginator.count,
+        },
+    )
+
+
+class _Echo:
+    def write(self, valeur):
+        return valeur
+
+
+ENTETE_CSV = ["date", "qui", "rôle", "pour le compte de", "quoi", "motif d'urgence", "objet",
+              "détails"]  # fmt: skip
+
+
+@require_GET
+@espace_patient
+def historique_csv(request):
+    acteur = request.acteur
+    _, entrees = _entrees(request)
+    journal.historique_exporte(acteur, format="CSV")
+    ecrivain = csv.writer(_Echo(), delimiter=";")
+
+    def lignes():
+        yield "\ufeff"
+        yield ecrivain.writerow(ENTETE_CSV)
+        paquet = []
+        for e in entrees.iterator(chunk_size=500):
+            paquet.append(e)
+            if len(paquet) == 500:
+                yield from _lignes_csv(ecrivain, acteur, paquet)
+                paquet = []
+        yield from _lignes_csv(ecrivain, acteur, paquet)
+
+    reponse = StreamingHttpResponse(lignes(), content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="historique-activite.csv"'
+    return reponse
+
+
+def _lignes_csv(ecrivain, acteur, entrees):
+    for e in presentation.annoter(acteur, entrees):
+        yield ecrivain.writerow(
+            [
+                e.horodatage.isoformat(),
+                e.acteur_libelle or "Système",
+                Role(e.role).label,
+                e.pour_le_compte_de.nom_affiche if e.pour_le_compte_de_id else "",
+                e.quoi,
+                e.motif,
+                e.objet_id,
+                "; ".join(f"{k}={v}" for k, v in sorted(e.details.items()) if k != "ip"),
+            ]
+        )
+
+
+@require_GET
+@espace_patient
+def historique_attestation(request):
+    """The head of the patient's chain, signed, to keep outside espace-santé."""
+    acteur = request.acteur
+    if not acces.peut_attester_historique(acteur):
+        raise Http404
+    # Journaled first, so the attestation covers the entry that records its own issue.
+    journal.historique_exporte(acteur, format="attestation")
+    try:
+        attestation = attester(acteur.profil)
+    except JournalAltere as erreur:
+        messages.error(
+            request,
+            f"Le journal de ce profil a été altéré ({erreur.rupture}) : aucune attestation ne "
+            "peut être délivrée. Signalez-le au délégué à la protection des données.",
+        )
+        return redirect(reverse("dossier:historique") + "?verifier=1")
+    contenu = json.dumps(attestation, ensure_ascii=False, indent=2) + "\n"
+    reponse = HttpResponse(contenu, content_type="application/json; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="attestation-historique.json"'
+    return reponse

@@ -1,0 +1,107 @@
+"""The person's choices on their record: médecin traitant, blocked professionals, emergency
+access and notifications; a directory search to pick a professional. One view per action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from consentement import acces
+from consentement import selectors as choix
+from consentement import services as consentement
+from consentement.cycle import ActionImpossible
+from consentement.decorators import espace_patient
+from dossier import forms, selectors
+
+
+def _page(request, *, form_blocage=None, form_mt=None, status=200):
+    acteur = request.acteur
+    if not acces.peut_gerer_visibilite(acteur):
+        raise Http404
+    annuaire = forms.AnnuaireForm(request.GET or None)
+    return render(
+        request,
+        "dossier/parametres.html",
+        {
+            "parametres": acces.parametres_de(acteur.profil),
+            "blocages": choix.blocages_actifs(acteur=acteur),
+            "form_blocage": form_blocage or forms.ChoixProfessionnelForm(prefix="blocage"),
+            "form_mt": form_mt or forms.ChoixProfessionnelForm(prefix="mt"),
+            "annuaire": annuaire,
+            "trouves": selectors.annuaire(**annuaire.cleaned_data) if annuaire.is_valid() else None,
+        },
+        status=status,
+    )
+
+
+def _apres(request, message: str, *, erreur=False):
+    (messages.error if erreur else messages.success)(request, message)
+    return redirect("dossier:parametres")
+
+
+@require_GET
+@espace_patient
+def parametres(request):
+    return _page(request)
+
+
+@require_POST
+@espace_patient
+def blocage_ajouter(request):
+    form = forms.ChoixProfessionnelForm(request.POST, prefix="blocage")
+    if not form.is_valid():
+        return _page(request, form_blocage=form, status=400)
+    pro = form.cleaned_data["professionnel"]
+    try:
+        consentement.professionnel_bloquer(acteur=request.acteur, professionnel=pro)
+    except ActionImpossible as refus:
+        return _apres(request, str(refus), erreur=True)
+    return _apres(request, f"{pro} est bloqué.")
+
+
+@require_POST
+@espace_patient
+def blocage_lever(request, public_id):
+    blocage = choix.blocage_actif(acteur=request.acteur, public_id=public_id)
+    if blocage is None:
+        raise Http404
+    consentement.professionnel_debloquer(acteur=request.acteur, blocage=blocage)
+    return _apres(request, f"{blocage.professionnel} est débloqué.")
+
+
+@require_POST
+@espace_patient
+def medecin_traitant_declarer(request):
+    form = forms.ChoixProfessionnelForm(request.POST, prefix="mt")
+    if not form.is_valid():
+        return _page(request, form_mt=form, status=400)
+    try:
+        consentement.medecin_traitant_declarer(
+            acteur=request.acteur, professionnel=form.cleaned_data["professionnel"]
+        )
+    except ActionImpossible as refus:
+        return _apres(request, str(refus), erreur=True)
+    return _apres(request, "Votre médecin traitant est enregistré.")
+
+
+@require_POST
+@espace_patient
+def medecin_traitant_retirer(request):
+    consentement.medecin_traitant_declarer(acteur=request.acteur, professionnel=None)
+    return _apres(request, "Aucun médecin traitant n'est plus déclaré.")
+
+
+@require_POST
+@espace_patient
+def reglages_enregistrer(request):
+    acteur = request.acteur
+    consentement.urgence_regler(acteur=acteur, refus=request.POST.get("refus_urgence") == "1")
+    consentement.masques_mt_regler(
+        acteur=acteur, visibles=request.POST.get("masques_visibles_mt") == "1"
+    )
+    consentement.notifications_acces_regler(
+        acteur=acteur, actives=request.POST.get("notifier_acces_pro") == "1"
+    )
+    return _apres(request, "Vos choix sont enregistrés.")

@@ -1,0 +1,40 @@
+"""The registry of journal actions: each app declares its own, the kernel knows them all.
+
+``Entree.action`` is a plain string: a new app adds its actions by registering its enum
+(in its ``AppConfig.ready``), with no kernel migration. Writing an unregistered action
+fails loudly; reading one (an app removed since) shows the raw string.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+_LIBELLES: dict[str, str] = {}
+_PAR_APP: dict[str, list[str]] = {}
+
+
+class ActionInconnue(ValueError):
+    pass
+
+
+def enregistrer(app: str, actions: type[models.TextChoices]) -> None:
+    for valeur, libelle in actions.choices:
+        deja = _LIBELLES.get(valeur)
+        if deja is not None and deja != libelle:
+            raise ValueError(f"Action de journal déclarée deux fois : {valeur!r}")
+        _LIBELLES[valeur] = str(libelle)
+    _PAR_APP[app] = [valeur for valeur, _ in actions.choices]
+
+
+def valider(action: str) -> str:
+    if action not in _LIBELLES:
+        raise ActionInconnue(f"Action de journal non déclarée : {action!r}")
+    return action
+
+
+def libelle(action: str) -> str:
+    return _LIBELLES.get(action, action)
+
+
+def toutes() -> list[tuple[str, str]]:
+    return sorted(_LIBELLES.items(), key=lambda item: item[1])
