@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +21,8 @@ from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative, StatutProfil
 from espace_sante.comptes.models import Mediateur, Profil
 from espace_sante.lib.crypto import keyed_hash
+from espace_sante.notifications.models import Canal
+from espace_sante.notifications.services import Destination, notifier
 
 DUREE = timedelta(minutes=30)
 VALIDITE_CODE_PRESENCE = timedelta(minutes=10)
@@ -107,20 +108,14 @@ def code_presence_envoyer(*, accompagnement: Accompagnement) -> str | None:
     acc.code_presence_hash = _hash_presence(acc, code)
     acc.code_presence_expire_le = timezone.now() + VALIDITE_CODE_PRESENCE
     acc.save(update_fields=["code_presence_hash", "code_presence_expire_le"])
-    mailers.default.send_messages(
-        [
-            EmailMessage(
-                subject="Votre code pour être accompagné en France services",
-                body=(
-                    f"Bonjour,\n\nVoici le code à donner au médiateur France services "
-                    f"({acc.mediateur.site_france_services}) qui vous accompagne : {code}\n\n"
-                    "Il est valable 10 minutes. Si vous n'êtes pas à un guichet France services "
-                    "en ce moment, ne le communiquez à personne."
-                ),
-                to=[email],
-            )
-        ]
-    )
+    # Through notifier: a row first, sent by Celery (no mail server inside the request);
+    # to the address on file, by email (the mediator told the person where to look).
+    notifier(
+        profil=acc.profil, motif="presence", cle=f"presence:{acc.public_id}:{code}",
+        gabarit="code_presence",
+        contexte={"code": code, "site": acc.mediateur.site_france_services},
+        a=[Destination(Canal.EMAIL, email, acc.profil)], secret=True,
+    )  # fmt: skip
     return None
 
 

@@ -133,7 +133,9 @@ def _courriel(profil: Profil, code: str, motif: str, envoi: EnvoiAvis):
     the letter, to the address on file; the code is emptied from the row once sent."""
     blocs = contenu_avis(profil, code, motif)
     texte = "\n\n".join(texte for style, texte in blocs if style not in ("titre", "code"))
-    texte = texte.replace("Votre code personnel", f"Votre code personnel : {cycle.formater_code(code)}")
+    texte = texte.replace(
+        "Votre code personnel", f"Votre code personnel : {cycle.formater_code(code)}"
+    )
     contexte = {"titre": blocs[0][1], "texte": texte, "code": cycle.formater_code(code),
                 "url": settings.SITE_URL.rstrip("/"),
                 "expire_le": _date(profil.code_activation_expire_le) if profil.code_activation_expire_le else ""}  # fmt: skip

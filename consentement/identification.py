@@ -60,9 +60,7 @@ def message_frein(frein: verrouillage.Frein) -> str:
 
 
 def frein(identifiant: str, source: str) -> verrouillage.Frein:
-    return verrouillage.frein_identification(
-        portee=PORTEE, identifiant=identifiant, source=source
-    )
+    return verrouillage.frein_identification(portee=PORTEE, identifiant=identifiant, source=source)
 
 
 def echec_compter(*, profil: Profil | None, identifiant: str, source: str) -> verrouillage.Frein:
@@ -111,7 +109,9 @@ def code_demander(*, nir: str, date_naissance: date, source: str) -> None:
     if verrouillage.limite_envoi(portee=portee, limites=[par_adresse]) is not None:
         raise Freine(MESSAGE_DEMANDES)
     try:
-        profil = personne_identifier(nir=nir, date_naissance=date_naissance, code=None, source=source)
+        profil = personne_identifier(
+            nir=nir, date_naissance=date_naissance, code=None, source=source
+        )
     except Freine:
         raise
     except cycle.ActionImpossible:

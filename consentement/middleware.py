@@ -18,9 +18,7 @@ def _resoudre(request) -> acces.Acteur:
     user = request.user
     if not _verifie(user):
         return acces.acteur_anonyme()
-    return acces.acteur_de_connexion(
-        user, profil_choisi=request.session.get(SESSION_PROFIL_ACTIF)
-    )
+    return acces.acteur_de_connexion(user, profil_choisi=request.session.get(SESSION_PROFIL_ACTIF))
 
 
 class ActeurMiddleware:

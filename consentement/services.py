@@ -56,7 +56,10 @@ def professionnel_bloquer(*, acteur: Acteur, professionnel: Professionnel) -> De
     AccesProfessionnel.objects.actifs().filter(profil=profil, professionnel=professionnel).update(
         revoque_le=timezone.now()
     )
-    return cycle.decision_enregistrer(profil=profil, type_decision=TypeDecision.BLOCAGE, acteur=acteur,
+    return cycle.decision_enregistrer(
+        profil=profil,
+        type_decision=TypeDecision.BLOCAGE,
+        acteur=acteur,
         details={"professionnel": str(professionnel), "rpps": professionnel.rpps},
     )
 
@@ -67,7 +70,10 @@ def professionnel_debloquer(*, acteur: Acteur, blocage: Blocage) -> Decision:
     blocage.revoque_le = timezone.now()
     blocage.save(update_fields=["revoque_le"])
     pro = blocage.professionnel
-    return cycle.decision_enregistrer(profil=acteur.profil, type_decision=TypeDecision.DEBLOCAGE, acteur=acteur,
+    return cycle.decision_enregistrer(
+        profil=acteur.profil,
+        type_decision=TypeDecision.DEBLOCAGE,
+        acteur=acteur,
         details={"professionnel": str(pro), "rpps": pro.rpps},
     )
 
@@ -81,7 +87,10 @@ def element_masquer(*, acteur: Acteur, element, masque: bool) -> Decision | None
         return None
     element.masque = masque
     element.save(update_fields=["masque"])
-    return cycle.decision_enregistrer(profil=acteur.profil, type_decision=TypeDecision.MASQUAGE if masque else TypeDecision.DEMASQUAGE, acteur=acteur,
+    return cycle.decision_enregistrer(
+        profil=acteur.profil,
+        type_decision=TypeDecision.MASQUAGE if masque else TypeDecision.DEMASQUAGE,
+        acteur=acteur,
         details={element.GENRE: str(element.public_id), **_drapeau(element)},
     )
 
@@ -97,7 +106,10 @@ def document_restreindre(
         return None
     document.reserve_a = ids
     document.save(update_fields=["reserve_a"])
-    return cycle.decision_enregistrer(profil=acteur.profil, type_decision=TypeDecision.RESTRICTION, acteur=acteur,
+    return cycle.decision_enregistrer(
+        profil=acteur.profil,
+        type_decision=TypeDecision.RESTRICTION,
+        acteur=acteur,
         details={
             "document": str(document.public_id),
             "professionnels": [f"{p} — RPPS {p.rpps}" for p in professionnels],
@@ -109,7 +121,10 @@ def document_restreindre(
 def confidentialite_enregistrer(*, acteur: Acteur, element) -> Decision:
     """The professional records the minor's request (inside the item's creation)."""
     _exiger(acces.peut_declarer_confidentiel(acteur))
-    return cycle.decision_enregistrer(profil=acteur.profil, type_decision=TypeDecision.CONFIDENTIALITE, acteur=acteur,
+    return cycle.decision_enregistrer(
+        profil=acteur.profil,
+        type_decision=TypeDecision.CONFIDENTIALITE,
+        acteur=acteur,
         details={
             "objet": element._meta.verbose_name,
             "id": str(element.public_id),
@@ -127,7 +142,9 @@ def urgence_regler(*, acteur: Acteur, refus: bool) -> Decision | None:
     parametres.refus_urgence = refus
     parametres.save(update_fields=["refus_urgence"])
     type_decision = TypeDecision.URGENCE_REFUS if refus else TypeDecision.URGENCE_ACCEPTATION
-    return cycle.decision_enregistrer(profil=acteur.profil, type_decision=type_decision, acteur=acteur)
+    return cycle.decision_enregistrer(
+        profil=acteur.profil, type_decision=type_decision, acteur=acteur
+    )
 
 
 @transaction.atomic
@@ -138,7 +155,11 @@ def masques_mt_regler(*, acteur: Acteur, visibles: bool) -> Decision | None:
         return None
     parametres.masques_visibles_mt = visibles
     parametres.save(update_fields=["masques_visibles_mt"])
-    return cycle.decision_enregistrer(profil=acteur.profil, type_decision=TypeDecision.MASQUES_MT, acteur=acteur, details={"visibles": visibles}
+    return cycle.decision_enregistrer(
+        profil=acteur.profil,
+        type_decision=TypeDecision.MASQUES_MT,
+        acteur=acteur,
+        details={"visibles": visibles},
     )
 
 
@@ -154,7 +175,10 @@ def medecin_traitant_declarer(
         return None
     parametres.medecin_traitant = professionnel
     parametres.save(update_fields=["medecin_traitant"])
-    return cycle.decision_enregistrer(profil=acteur.profil, type_decision=TypeDecision.MEDECIN_TRAITANT, acteur=acteur,
+    return cycle.decision_enregistrer(
+        profil=acteur.profil,
+        type_decision=TypeDecision.MEDECIN_TRAITANT,
+        acteur=acteur,
         details={
             "professionnel": str(professionnel) if professionnel else "aucun",
             "rpps": professionnel.rpps if professionnel else "",
@@ -171,5 +195,3 @@ def notifications_acces_regler(*, acteur: Acteur, actives: bool) -> None:
     parametres.notifier_acces_pro = actives
     parametres.save(update_fields=["notifier_acces_pro"])
     journal.coordonnees_modifiees(acteur, objet=parametres, champs={"notifier_acces_pro": actives})
-
-

@@ -171,7 +171,9 @@ def accompagnement_cloture(request):
     if request.method == "POST" and form.is_valid():
         try:
             decision = cycle.profil_cloturer(
-                profil=acc.profil, mode=ModeCloture(form.cleaned_data["mode"]), acteur=request.acteur
+                profil=acc.profil,
+                mode=ModeCloture(form.cleaned_data["mode"]),
+                acteur=request.acteur,
             )
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))

@@ -21,8 +21,6 @@ def _exiger(condition: bool) -> None:
         raise Http404
 
 
-
-
 def _auteur_fhir(element) -> fhir.AuteurFhir:
     pro = element.auteur_professionnel
     return fhir.AuteurFhir(libelle=element.auteur_libelle, rpps=pro.rpps if pro else "")
@@ -97,9 +95,7 @@ def fhir_exporter(*, acteur: Acteur) -> Iterator[bytes]:
     _exiger(acces.peut_exporter(acteur))
     documents = [
         _document_fhir(d)
-        for d in selectors.documents_visibles(acteur=acteur).select_related(
-            "auteur_professionnel"
-        )
+        for d in selectors.documents_visibles(acteur=acteur).select_related("auteur_professionnel")
     ]
     infos = [
         _information_fhir(i)

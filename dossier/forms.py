@@ -282,7 +282,9 @@ class HistoriqueForm(FormulaireDsfr):
         from dossier.historique import ACTIONS_FILTRE
 
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Toutes")] + [(a.value, a.label) for a in ACTIONS_FILTRE]
+        self.fields["action"].choices = [("", "Toutes")] + [
+            (a.value, a.label) for a in ACTIONS_FILTRE
+        ]
         self._bound_fields_cache.clear()
 
 

@@ -35,8 +35,6 @@ def valeur_normaliser(type_mesure: str, valeur: str) -> str:
     return "/".join(nombres)
 
 
-
-
 def imc(mesures: dict) -> tuple[float, Mesure, Mesure] | None:
     """Body-mass index from the latest weight and height, when both are known."""
     poids, taille = mesures.get(TypeMesure.POIDS), mesures.get(TypeMesure.TAILLE)
@@ -45,5 +43,3 @@ def imc(mesures: dict) -> tuple[float, Mesure, Mesure] | None:
     p, t = poids[-1], taille[-1]
     metres = float(t.nombres[0]) / 100
     return round(float(p.nombres[0]) / (metres * metres), 1), p, t
-
-

@@ -262,5 +262,3 @@ def mesure_ajouter(
 
 def dossier_consulter(*, acteur: Acteur, page: str) -> None:
     journal.dossier_consulte(acteur, page=page)
-
-

@@ -188,3 +188,13 @@ def acteur_de(user, profil=None):
 
     base = acces.acteur_de_connexion(user)
     return base if profil is None else acces.sur_dossier(base, profil)
+
+
+def courriels():
+    """What the workers do with pending notifications (send them), then the test outbox."""
+    from django.core import mail
+
+    from espace_sante.notifications.services import en_attente_envoyer
+
+    en_attente_envoyer()
+    return mail.outbox

@@ -51,7 +51,9 @@ def _faits(pro: Professionnel, profil: Profil) -> dict:
     faits = (
         Profil.objects.filter(pk=profil.pk)
         .annotate(
-            bloque=Exists(Blocage.objects.actifs().filter(profil=OuterRef("pk"), professionnel=pro)),
+            bloque=Exists(
+                Blocage.objects.actifs().filter(profil=OuterRef("pk"), professionnel=pro)
+            ),
             types=ArraySubquery(
                 AccesProfessionnel.objects.actifs()
                 .filter(profil=OuterRef("pk"), professionnel=pro)
@@ -60,9 +62,9 @@ def _faits(pro: Professionnel, profil: Profil) -> dict:
             mt=Subquery(parametres.values("medecin_traitant_id")[:1]),
             masques_mt=Subquery(parametres.values("masques_visibles_mt")[:1]),
             categories=ArraySubquery(
-                MatriceProfession.objects.filter(
-                    profession=pro.profession, autorise=True
-                ).values("categorie")
+                MatriceProfession.objects.filter(profession=pro.profession, autorise=True).values(
+                    "categorie"
+                )
             ),
         )
         .values("bloque", "types", "mt", "masques_mt", "categories")

@@ -101,4 +101,3 @@ class AccesProfessionnelAdmin(LectureSeuleAdmin):
 class ParametresAccesAdmin(LectureSeuleAdmin):
     list_display = ["profil", "medecin_traitant", "refus_urgence", "masques_visibles_mt"]
     list_select_related = ["profil", "medecin_traitant__user"]
-

@@ -88,5 +88,3 @@ class DecisionAdmin(LectureSeuleAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/consentement/decision/opposition.html", contexte)
-
-

@@ -159,5 +159,3 @@ class LotAdmin(admin.ModelAdmin):
         return FileResponse(
             lot.lettres.open("rb"), as_attachment=True, filename=f"lot-{lot.pk}-courriers.pdf"
         )
-
-

@@ -66,9 +66,7 @@ def profil_activer(*, profil: Profil, user: User, acteur: Acteur) -> Decision:
     profil.save(
         update_fields=["titulaire", "statut", "code_activation_hash", "code_activation_expire_le"]
     )
-    return decision_enregistrer(
-        profil=profil, type_decision=TypeDecision.ACTIVATION, acteur=acteur
-    )
+    return decision_enregistrer(profil=profil, type_decision=TypeDecision.ACTIVATION, acteur=acteur)
 
 
 @transaction.atomic

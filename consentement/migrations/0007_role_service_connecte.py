@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consentement', '0006_essais_des_morceaux'),
+        ("consentement", "0006_essais_des_morceaux"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decision',
-            name='role',
-            field=models.CharField(choices=[('titulaire', 'Titulaire'), ('representant', 'Représentant légal'), ('professionnel', 'Professionnel de santé'), ('mediateur', 'Médiateur France services'), ('admin', 'Administrateur'), ('application', 'Service connecté'), ('systeme', 'Système'), ('anonyme', 'Personne non connectée')], max_length=20),
+            model_name="decision",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("titulaire", "Titulaire"),
+                    ("representant", "Représentant légal"),
+                    ("professionnel", "Professionnel de santé"),
+                    ("mediateur", "Médiateur France services"),
+                    ("admin", "Administrateur"),
+                    ("application", "Service connecté"),
+                    ("systeme", "Système"),
+                    ("anonyme", "Personne non connectée"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,25 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossier', '0002_masque_et_signalement'),
+        ("dossier", "0002_masque_et_signalement"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='document',
-            name='auteur_role',
-            field=models.CharField(choices=[('titulaire', 'Titulaire'), ('representant', 'Représentant légal'), ('professionnel', 'Professionnel de santé'), ('mediateur', 'Médiateur France services'), ('admin', 'Administrateur'), ('application', 'Service connecté'), ('systeme', 'Système'), ('anonyme', 'Personne non connectée')], max_length=20, verbose_name='ajouté en tant que'),
+            model_name="document",
+            name="auteur_role",
+            field=models.CharField(
+                choices=[
+                    ("titulaire", "Titulaire"),
+                    ("representant", "Représentant légal"),
+                    ("professionnel", "Professionnel de santé"),
+                    ("mediateur", "Médiateur France services"),
+                    ("admin", "Administrateur"),
+                    ("application", "Service connecté"),
+                    ("systeme", "Système"),
+                    ("anonyme", "Personne non connectée"),
+                ],
+                max_length=20,
+                verbose_name="ajouté en tant que",
+            ),
         ),
         migrations.AlterField(
-            model_name='informationmedicale',
-            name='auteur_role',
-            field=models.CharField(choices=[('titulaire', 'Titulaire'), ('representant', 'Représentant légal'), ('professionnel', 'Professionnel de santé'), ('mediateur', 'Médiateur France services'), ('admin', 'Administrateur'), ('application', 'Service connecté'), ('systeme', 'Système'), ('anonyme', 'Personne non connectée')], max_length=20, verbose_name='ajouté en tant que'),
+            model_name="informationmedicale",
+            name="auteur_role",
+            field=models.CharField(
+                choices=[
+                    ("titulaire", "Titulaire"),
+                    ("representant", "Représentant légal"),
+                    ("professionnel", "Professionnel de santé"),
+                    ("mediateur", "Médiateur France services"),
+                    ("admin", "Administrateur"),
+                    ("application", "Service connecté"),
+                    ("systeme", "Système"),
+                    ("anonyme", "Personne non connectée"),
+                ],
+                max_length=20,
+                verbose_name="ajouté en tant que",
+            ),
         ),
         migrations.AlterField(
-            model_name='mesure',
-            name='auteur_role',
-            field=models.CharField(choices=[('titulaire', 'Titulaire'), ('representant', 'Représentant légal'), ('professionnel', 'Professionnel de santé'), ('mediateur', 'Médiateur France services'), ('admin', 'Administrateur'), ('application', 'Service connecté'), ('systeme', 'Système'), ('anonyme', 'Personne non connectée')], max_length=20, verbose_name='ajouté en tant que'),
+            model_name="mesure",
+            name="auteur_role",
+            field=models.CharField(
+                choices=[
+                    ("titulaire", "Titulaire"),
+                    ("representant", "Représentant légal"),
+                    ("professionnel", "Professionnel de santé"),
+                    ("mediateur", "Médiateur France services"),
+                    ("admin", "Administrateur"),
+                    ("application", "Service connecté"),
+                    ("systeme", "Système"),
+                    ("anonyme", "Personne non connectée"),
+                ],
+                max_length=20,
+                verbose_name="ajouté en tant que",
+            ),
         ),
     ]

@@ -112,8 +112,12 @@ def element_signaler(request, genre, public_id):
         raise Http404
     form = forms.SignalementForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        services.erreur_signaler(acteur=acteur, element=element, message=form.cleaned_data["message"])
-        messages.success(request, f"Votre signalement est transmis à {element.auteur_professionnel}.")
+        services.erreur_signaler(
+            acteur=acteur, element=element, message=form.cleaned_data["message"]
+        )
+        messages.success(
+            request, f"Votre signalement est transmis à {element.auteur_professionnel}."
+        )
         return redirect(retour_element(acteur, element))
     return render(
         request,

@@ -16,4 +16,6 @@ def _connexion(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _deconnexion(sender, request, user, **kwargs):
     if user is not None:
-        journaliser_deconnexion(user=user, role=roles.role_pour_journal(user), ip=adresse_client(request))
+        journaliser_deconnexion(
+            user=user, role=roles.role_pour_journal(user), ip=adresse_client(request)
+        )

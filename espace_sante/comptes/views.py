@@ -83,7 +83,9 @@ def verification(request):
 def renvoyer_code(request):
     refus = otp.envoyer_code_email(request.user, request=request)
     if refus is None:
-        messages.success(request, f"Un nouveau code a été envoyé à {masquer_email(request.user.email)}.")
+        messages.success(
+            request, f"Un nouveau code a été envoyé à {masquer_email(request.user.email)}."
+        )
     else:
         messages.warning(request, refus)
     suite = _suite(request, "")

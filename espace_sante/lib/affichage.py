@@ -2,6 +2,6 @@
 
 
 def masquer_email(email: str) -> str:
-    """"c••••@exemple.fr": enough for a person to recognise their address, not to learn it."""
+    """ "c••••@exemple.fr": enough for a person to recognise their address, not to learn it."""
     nom, _, domaine = email.partition("@")
     return f"{nom[:1]}{'•' * max(len(nom) - 1, 2)}@{domaine}"

@@ -58,8 +58,10 @@ def destinations(profil: Profil, *, obligatoire: bool = False) -> list[Destinati
 def destinations_avec_representants(profil: Profil, *, obligatoire=False) -> list[Destination]:
     """The person, and for a minor each legal representative (by their own preferences)."""
     resultat = destinations(profil, obligatoire=obligatoire)
-    liens = Representation.objects.actives().filter(mineur=profil).select_related(
-        "representant__titulaire"
+    liens = (
+        Representation.objects.actives()
+        .filter(mineur=profil)
+        .select_related("representant__titulaire")
     )
     for lien in liens:
         resultat += destinations(lien.representant, obligatoire=obligatoire)
@@ -123,9 +125,14 @@ def notifier_en_masse(
         sujet, corps = _rendre(gabarit, cible.canal, {**contexte, "canal": cible.canal})
         paquet.append(
             Notification(
-                cle=f"{cle}:{cible.canal}:{cible.adresse}"[:200], motif=motif,
-                profil=cible.profil, canal=cible.canal, destinataire=cible.adresse,
-                sujet=sujet, corps=corps, secret=secret,
+                cle=f"{cle}:{cible.canal}:{cible.adresse}"[:200],
+                motif=motif,
+                profil=cible.profil,
+                canal=cible.canal,
+                destinataire=cible.adresse,
+                sujet=sujet,
+                corps=corps,
+                secret=secret,
             )  # fmt: skip
         )
         if len(paquet) >= taille:

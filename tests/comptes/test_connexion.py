@@ -8,8 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from espace_sante.comptes import otp
 from espace_sante.comptes.models import User
-from tests.actions import Action
 from espace_sante.journal.models import Entree
+from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from espace_sante.comptes.enums import Role
-from tests.actions import Action
 from espace_sante.journal.models import Entree
+from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from consentement import cycle
 from consentement.models import Accompagnement, Decision
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
-from tests.actions import Action
 from espace_sante.journal.models import Entree
+from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
-from tests.conftest import connecter
+from tests.conftest import connecter, courriels
 from tests.test_matrice import MATRICE, _espace_patient
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def ouvrir(client, mediateur, personne):
     acc = Accompagnement.objects.get()
     assert reponse.url == reverse("consentement:accompagnement_presence", args=[acc.public_id])
     client.post(reponse.url, {"envoyer": "1"})
-    code = mail.outbox[-1].body.split("accompagne : ")[1][:6]
+    code = courriels()[-1].body.split("accompagne : ")[1][:6]
     assert mail.outbox[-1].to == ["lea@exemple.fr"]
     reponse = client.post(
         reverse("consentement:accompagnement_presence", args=[acc.public_id]), {"code": code}

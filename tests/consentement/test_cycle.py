@@ -13,9 +13,9 @@ from consentement.enums import Canal, ModeCloture, TypeDecision
 from consentement.models import Decision, DecisionImmuable, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Representation, User
-from tests.actions import Action
 from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_profil
+from tests.actions import Action
 from tests.comptes.factories import ProfilFactory, RepresentationFactory
 from tests.conftest import connecter
 
@@ -183,7 +183,9 @@ def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient)
 
 def test_express_deletion_runs_when_due_and_is_journaled(patient):
     profil = Profil.objects.get(titulaire=patient)
-    cycle.profil_cloturer(profil=profil, mode=ModeCloture.SUPPRESSION, acteur=acces.acteur_personne(patient, profil))
+    cycle.profil_cloturer(
+        profil=profil, mode=ModeCloture.SUPPRESSION, acteur=acces.acteur_personne(patient, profil)
+    )
     assert cycle.suppressions_executer() == 0
     Profil.objects.filter(pk=profil.pk).update(suppression_prevue_le=timezone.now())
     assert cycle.suppressions_executer() == 1
@@ -196,7 +198,9 @@ def test_express_deletion_runs_when_due_and_is_journaled(patient):
 
 def test_decisions_cannot_be_edited_even_in_sql(patient):
     profil = Profil.objects.get(titulaire=patient)
-    decision = cycle.profil_cloturer(profil=profil, mode=ModeCloture.ARCHIVE, acteur=acces.acteur_personne(patient, profil))
+    decision = cycle.profil_cloturer(
+        profil=profil, mode=ModeCloture.ARCHIVE, acteur=acces.acteur_personne(patient, profil)
+    )
     with pytest.raises(DecisionImmuable):
         decision.save()
     with pytest.raises(Exception, match="ajout seul"), connection.cursor() as cur:

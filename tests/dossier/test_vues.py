@@ -26,9 +26,9 @@ from consentement.models import AccesProfessionnel, Decision, ParametresAcces
 from dossier import fhir
 from dossier.models import Document, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Profession
-from tests.actions import Action
 from espace_sante.journal.models import Entree
 from espace_sante.notifications.models import Notification
+from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory, ProfilFactory
 from tests.conftest import PERSONAS, acteur_de, connecter
 from tests.dossier.factories import DocumentFactory

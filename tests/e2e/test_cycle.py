@@ -13,6 +13,7 @@ from consentement.models import Accompagnement, Decision, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from tests.comptes.factories import ProfilFactory
+from tests.conftest import courriels
 from tests.e2e.test_connexion import reauthentifier, se_connecter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -126,7 +127,7 @@ def test_mediator_accompagnement(page, mediateur, annonce):
     saisir_identite(page, annonce, code=False)
     page.cliquer("Rechercher le profil")
     page.cliquer(re.compile("Envoyer un code à"))
-    code = re.search(r"accompagne : (\d{6})", mail.outbox[-1].body).group(1)
+    code = re.search(r"accompagne : (\d{6})", courriels()[-1].body).group(1)
     page.page.get_by_label("Code donné par la personne").fill(code)
     page.cliquer("Ouvrir l'accompagnement")
     assert (

@@ -6,9 +6,9 @@ from espace_sante.comptes.enums import Role
 from espace_sante.journal.models import Entree, JournalImmuable
 from espace_sante.journal.selectors import verifier_chaine, verifier_profil, verifier_tout
 from espace_sante.journal.services import journaliser_connexion
-from tests.journal.outils import bascule
 from tests.comptes.factories import ProfilFactory
 from tests.journal.falsification import sql_superutilisateur
+from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def chaine(patient):
     profil = patient.profil
-    entrees = [
-        bascule(user=patient, role=Role.TITULAIRE, profil=profil)
-        for _ in range(5)
-    ]
+    entrees = [bascule(user=patient, role=Role.TITULAIRE, profil=profil) for _ in range(5)]
     return profil, entrees
 
 

@@ -13,8 +13,8 @@ from espace_sante.journal.empreinte import HASH_ORIGINE, json_canonique
 from espace_sante.journal.models import TeteChaine
 from espace_sante.journal.selectors import verifier_tout
 from espace_sante.journal.services import journaliser_connexion
-from tests.journal.outils import bascule
 from tests.journal.falsification import lignes_de_points
+from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db
 

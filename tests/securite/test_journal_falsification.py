@@ -20,7 +20,6 @@ from espace_sante.comptes.enums import Role
 from espace_sante.journal.empreinte import empreinte, empreinte_sha256, json_canonique
 from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_profil
-from tests.journal.outils import bascule
 from tests.comptes.factories import MOT_DE_PASSE
 from tests.conftest import connecter
 from tests.dossier.test_fichiers import pdf
@@ -33,6 +32,7 @@ from tests.journal.falsification import (
     reculer_tete,
     reecrire_chaine,
 )
+from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db
 

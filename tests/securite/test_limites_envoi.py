@@ -19,7 +19,7 @@ from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.forms import MESSAGE_REINIT_ADRESSE, MESSAGE_REINIT_CONNEXION
 from espace_sante.comptes.models import Tentative
 from tests.comptes.factories import MOT_DE_PASSE, MediateurFactory, ProfilFactory
-from tests.conftest import connecter
+from tests.conftest import connecter, courriels
 
 pytestmark = pytest.mark.django_db
 
@@ -75,18 +75,18 @@ def presence(client, mediateur):
 def test_presence_code_has_a_one_minute_cool_down(client, presence):
     for _ in range(4):
         reponse = client.post(presence, {"envoyer": "1"}, follow=True)
-    assert len(mail.outbox) == 1
+    assert len(courriels()) == 1
     assert "attendez une minute" in texte(reponse)
     Tentative.objects.update(horodatage=timezone.now() - timedelta(seconds=61))
     client.post(presence, {"envoyer": "1"})
-    assert len(mail.outbox) == 2
+    assert len(courriels()) == 2
 
 
 def test_presence_codes_are_capped_at_five_an_hour_per_person(client, presence):
     for _ in range(7):
         Tentative.objects.update(horodatage=timezone.now() - timedelta(seconds=61))
         reponse = client.post(presence, {"envoyer": "1"}, follow=True)
-    assert len(mail.outbox) == 5
+    assert len(courriels()) == 5
     assert "Cinq codes ont déjà été envoyés à cette personne" in texte(reponse)
 
 
@@ -98,7 +98,7 @@ def test_presence_codes_are_capped_per_mediator():
         acc = Accompagnement.objects.create(mediateur=mediateur, profil=personne)
         envois.append(accompagnement_lib.code_presence_envoyer(accompagnement=acc))
     assert envois[:30] == [None] * 30 and "trente codes" in envois[30]
-    assert len(mail.outbox) == 30
+    assert len(courriels()) == 30
 
 
 def test_a_new_activation_code_is_sent_three_times_a_day_at_most(client):
@@ -132,5 +132,5 @@ def test_login_code_resend_is_limited_beyond_the_cool_down(client, patient):
             last_generated_timestamp=timezone.now() - timedelta(minutes=1)
         )
         reponse = client.post(reverse("comptes:otp_renvoyer"), follow=True)
-    assert len(mail.outbox) == 5
+    assert len(courriels()) == 5
     assert "Cinq codes ont déjà été envoyés en un quart d'heure" in texte(reponse)

@@ -16,9 +16,9 @@ from consentement.enums import TypeDecision
 from consentement.models import Decision
 from dossier.models import Document, InformationMedicale, Signalement
 from espace_sante.comptes.enums import Profession
-from tests.actions import Action
 from espace_sante.journal.models import Entree
 from espace_sante.notifications.services import notification_envoyer as envoyer
+from tests.actions import Action
 from tests.comptes.factories import ProfessionnelFactory
 from tests.conftest import connecter
 from tests.dossier.test_fichiers import pdf

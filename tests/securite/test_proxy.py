@@ -4,9 +4,9 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.actions import Action
 from espace_sante.journal.models import Entree
 from espace_sante.lib.requetes import adresse_client
+from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db

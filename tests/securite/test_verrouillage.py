@@ -16,8 +16,8 @@ from consentement import cycle, identification
 from consentement.models import Accompagnement, EnvoiAvis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Tentative
-from tests.actions import Action
 from espace_sante.journal.models import Entree
+from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
 from tests.conftest import connecter
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comptes', '0004_codes_secours_depuis_statictoken'),
+        ("comptes", "0004_codes_secours_depuis_statictoken"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='professionnel',
-            name='commune',
+            model_name="professionnel",
+            name="commune",
             field=models.CharField(blank=True, max_length=100, verbose_name="commune d'exercice"),
         ),
     ]

@@ -4,20 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journal', '0006_actions_signalement'),
+        ("journal", "0006_actions_signalement"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='entree',
-            name='action',
+            model_name="entree",
+            name="action",
             field=models.CharField(max_length=60),
         ),
         migrations.AlterField(
-            model_name='entree',
-            name='role',
-            field=models.CharField(choices=[('titulaire', 'Titulaire'), ('representant', 'Représentant légal'), ('professionnel', 'Professionnel de santé'), ('mediateur', 'Médiateur France services'), ('admin', 'Administrateur'), ('application', 'Service connecté'), ('systeme', 'Système'), ('anonyme', 'Personne non connectée')], max_length=20, verbose_name='rôle'),
+            model_name="entree",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("titulaire", "Titulaire"),
+                    ("representant", "Représentant légal"),
+                    ("professionnel", "Professionnel de santé"),
+                    ("mediateur", "Médiateur France services"),
+                    ("admin", "Administrateur"),
+                    ("application", "Service connecté"),
+                    ("systeme", "Système"),
+                    ("anonyme", "Personne non connectée"),
+                ],
+                max_length=20,
+                verbose_name="rôle",
+            ),
         ),
     ]
