@@ -5,13 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consentement.forms import IdentificationForm
-from dossier import fichiers
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
 from dossier.services import SaisieRefusee, valeur_mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Professionnel
 from espace_sante.journal.enums import Action
-from espace_sante.lib import televersement
+from espace_sante.lib import fichiers, televersement
 from espace_sante.lib.forms import FormulaireDsfr
 
 CHAMP_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

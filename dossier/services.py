@@ -16,11 +16,11 @@ from consentement import services as consentement
 from consentement.acces import Lecteur
 from dossier import fhir, selectors
 from dossier.enums import BORNES, UNITES, CategorieDocument, Rubrique, TypeMesure
-from dossier.fichiers import FichierVerifie
 from dossier.models import Document, ElementDossier, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.journal.enums import Action
 from espace_sante.lib import pdf
+from espace_sante.lib.fichiers import FichierVerifie
 
 
 class SaisieRefusee(Exception):

@@ -31,7 +31,7 @@ from espace_sante.notifications.models import Notification
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory, ProfilFactory
 from tests.conftest import PERSONAS, connecter
 from tests.dossier.factories import DocumentFactory
-from tests.dossier.test_fichiers import action_js, exif_avec_gps, image, pdf, pdf_avec_flux_d_objets
+from tests.lib.corpus import action_js, exif_avec_gps, image, pdf, pdf_avec_flux_d_objets
 
 pytestmark = pytest.mark.django_db
 

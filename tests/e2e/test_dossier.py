@@ -10,8 +10,8 @@ from consentement import services as consentement
 from dossier.models import Document
 from espace_sante.comptes.enums import Profession
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory
-from tests.dossier.test_fichiers import pdf
 from tests.e2e.test_connexion import se_connecter
+from tests.lib.corpus import pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
