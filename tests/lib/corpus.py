@@ -117,3 +117,14 @@ def exif_avec_gps(orientation: int | None = None) -> Image.Exif:
     gps[ExifTags.GPS.GPSLongitudeRef] = "E"
     gps[ExifTags.GPS.GPSLongitude] = (2.0, 21.0, 7.0)
     return exif
+
+
+def flux_d_objets(contenu: bytes, dictionnaire: bytes = b"/Type /ObjStm /N 1 /First 4") -> bytes:
+    """A PDF whose object 4 is an object stream holding `contenu`, Flate-compressed."""
+    compresse = zlib.compress(contenu)
+    corps = b"<< %s /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (
+        dictionnaire,
+        len(compresse),
+        compresse,
+    )
+    return pdf_a_la_main([b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE, corps])
