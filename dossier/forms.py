@@ -5,14 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consentement.forms import IdentificationForm
-from dossier import fichiers
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
 from dossier.erreurs import SaisieRefusee
 from dossier.mesures import valeur_normaliser
 from dossier.services import limites_depot
 from espace_sante.comptes.enums import Profession, Role
 from espace_sante.comptes.models import Professionnel, valider_rpps
-from espace_sante.lib import televersement
+from espace_sante.lib import fichiers, televersement
 from espace_sante.lib.forms import FormulaireDsfr
 
 CHAMP_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

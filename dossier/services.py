@@ -20,9 +20,9 @@ from consentement.enums import Categorie
 from dossier import journal, mesures
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, CategorieDocument, Rubrique, TypeMesure
 from dossier.erreurs import SaisieRefusee
-from dossier.fichiers import FichierVerifie
 from dossier.models import Document, ElementDossier, InformationMedicale, Mesure, Signalement
 from espace_sante.comptes.enums import Role
+from espace_sante.lib.fichiers import FichierVerifie
 from espace_sante.notifications.models import Canal
 from espace_sante.notifications.services import Destination, notifier
 

@@ -32,7 +32,7 @@ from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory, ProfilFactory
 from tests.conftest import PERSONAS, acteur_de, connecter
 from tests.dossier.factories import DocumentFactory
-from tests.dossier.test_fichiers import action_js, exif_avec_gps, image, pdf, pdf_avec_flux_d_objets
+from tests.lib.corpus import action_js, exif_avec_gps, image, pdf, pdf_avec_flux_d_objets
 
 pytestmark = pytest.mark.django_db
 

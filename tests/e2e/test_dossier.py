@@ -11,8 +11,8 @@ from dossier.models import Document
 from espace_sante.comptes.enums import Profession
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory
 from tests.conftest import acteur_de
-from tests.dossier.test_fichiers import pdf
 from tests.e2e.test_connexion import se_connecter
+from tests.lib.corpus import pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

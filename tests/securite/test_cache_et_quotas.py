@@ -12,8 +12,8 @@ from django.urls import reverse
 from dossier.models import Document
 from tests.conftest import connecter
 from tests.dossier.factories import DocumentFactory
-from tests.dossier.test_fichiers import pdf
 from tests.dossier.test_vues import ouvrir_acces, televerser, texte
+from tests.lib.corpus import pdf
 
 pytestmark = pytest.mark.django_db
 

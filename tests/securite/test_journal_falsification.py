@@ -22,7 +22,6 @@ from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_profil
 from tests.comptes.factories import MOT_DE_PASSE
 from tests.conftest import connecter
-from tests.dossier.test_fichiers import pdf
 from tests.dossier.test_vues import ouvrir_acces, televerser
 from tests.journal.falsification import (
     creer_role_application,
@@ -33,6 +32,7 @@ from tests.journal.falsification import (
     reecrire_chaine,
 )
 from tests.journal.outils import bascule
+from tests.lib.corpus import pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from consentement.models import Decision
 from dossier.models import Document
 from tests.actions import Action
 from tests.conftest import connecter
-from tests.dossier.test_fichiers import pdf
 from tests.dossier.test_vues import ouvrir_acces, televerser, texte
+from tests.lib.corpus import pdf
 
 pytestmark = pytest.mark.django_db
 

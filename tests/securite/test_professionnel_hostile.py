@@ -21,8 +21,8 @@ from espace_sante.notifications.services import notification_envoyer as envoyer
 from tests.actions import Action
 from tests.comptes.factories import ProfessionnelFactory
 from tests.conftest import connecter
-from tests.dossier.test_fichiers import pdf
 from tests.dossier.test_vues import ouvrir_acces, televerser, texte
+from tests.lib.corpus import pdf
 
 pytestmark = pytest.mark.django_db
 
