@@ -57,7 +57,7 @@ def test_patient_uploads_and_masks_a_document_and_the_professional_no_longer_see
     assert "masqué aux professionnels" in page.page.locator("main").inner_text()
     fiche = page.page.url
     page.cliquer("Choisir qui peut le voir", role="link")
-    page.page.get_by_label("Numéros RPPS").fill("12345678901")
+    page.page.get_by_label("Numéros RPPS").fill("12345678903")  # well formed, nobody's
     page.cliquer("Enregistrer")
     assert (
         "Aucun professionnel de santé n'a le numéro RPPS" in page.page.locator("main").inner_text()

@@ -1,13 +1,12 @@
 """What the browser keeps: no person's name in a cookie (issue 9, item 16)."""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from consentement.models import Accompagnement
 from espace_sante.comptes.enums import StatutProfil
 from tests.comptes.factories import ProfilFactory
-from tests.conftest import connecter
+from tests.conftest import connecter, courriels
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def test_a_flash_message_naming_the_person_never_travels_in_a_cookie(client, med
     acc = Accompagnement.objects.get()
     url = reverse("consentement:accompagnement_presence", args=[acc.public_id])
     reponses.append(client.post(url, {"envoyer": "1"}))  # flashes the (masked) email
-    code = mail.outbox[-1].body.split("accompagne : ")[1][:6]
+    code = courriels()[-1].body.split("accompagne : ")[1][:6]
     reponses.append(client.post(url, {"code": code}))
     # Closing flashes "Accompagnement de <name> terminé."
     reponses.append(client.post(reverse("consentement:accompagnement_fermer")))

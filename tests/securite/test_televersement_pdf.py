@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier.models import Document
-from espace_sante.journal.enums import Action
 from espace_sante.journal.models import Entree
 from espace_sante.lib.fichiers import TAILLE_MAX, FichierRefuse, verifier
 from espace_sante.lib.fichiers_pdf import LECTURE_MAX
+from tests.actions import Action
 from tests.conftest import connecter
 from tests.dossier.test_vues import fichiers_stockes, televerser, texte
 from tests.lib.corpus import PAGE, PAGES, flux_d_objets, pdf_a_la_main

@@ -8,7 +8,6 @@ presence proof). One address guessing is still locked, and the per-address cap h
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from espace_sante.comptes.models import Profil, Tentative
 from espace_sante.journal.models import Entree
 from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
-from tests.conftest import connecter
+from tests.conftest import connecter, courriels
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +150,7 @@ def test_strangers_do_not_lock_the_mediators_presence_proof(client, annonce, acc
     attaquer(client, annonce, ETRANGERS)
     url = reverse("consentement:accompagnement_presence", args=[accompagnement.public_id])
     client.post(url, {"envoyer": "1"}, REMOTE_ADDR=PERSONNE)
-    code = mail.outbox[-1].body.split("accompagne : ")[1][:6]
+    code = courriels()[-1].body.split("accompagne : ")[1][:6]
     vieillir_les_echecs(5)  # the wait on the NIR is a few seconds, never 15 minutes
     reponse = client.post(url, {"code": code}, REMOTE_ADDR=PERSONNE)
     assert reponse.status_code == 302 and reponse.url == reverse("consentement:accompagnement")
