@@ -36,8 +36,9 @@ def main() -> None:
     ancien_nom = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from consentement import journal
+        from consentement.acces import Acteur
         from espace_sante.comptes.enums import Role
-        from espace_sante.journal.services import journaliser_bascule_profil
         from tests.comptes.factories import ProfilFactory
 
         profils = [ProfilFactory(active=True) for _ in range(50)]
@@ -62,13 +63,13 @@ def main() -> None:
         debut = time.perf_counter()
         for i in range(n):
             p = profils[i % 50]
-            journaliser_bascule_profil(user=p.titulaire, role=Role.TITULAIRE, profil=p)
+            journal.profil_bascule(Acteur(Role.TITULAIRE, user=p.titulaire, profil=p))
         journal = n / (time.perf_counter() - debut)
 
         p = profils[0]
         debut = time.perf_counter()
         for _ in range(n):
-            journaliser_bascule_profil(user=p.titulaire, role=Role.TITULAIRE, profil=p)
+            journal.profil_bascule(Acteur(Role.TITULAIRE, user=p.titulaire, profil=p))
         une_chaine = n / (time.perf_counter() - debut)
 
         from espace_sante.journal.selectors import verifier_chaine

@@ -45,7 +45,6 @@ def peupler() -> dict[str, object]:
     from django.utils import timezone
 
     from consentement import acces
-    from consentement import services as consentement
     from dossier import services
     from dossier.models import Document, Mesure
     from espace_sante.comptes.enums import Role
@@ -54,10 +53,9 @@ def peupler() -> dict[str, object]:
     profil = ProfilFactory(active=True, titulaire__prenom="Camille", titulaire__nom="Martin")
     patient = profil.titulaire
     pro = ProfessionnelFactory()
-    consentement.acces_ouvrir(
-        professionnel=pro, nir=profil.nir, date_naissance=profil.date_naissance
-    )
-    lecteur_pro = acces.lecteur_professionnel(pro.user, profil)
+    base = acces.acteur_de_connexion(pro.user)
+    ouverture.acces_ouvrir(acteur=base, nir=profil.nir, date_naissance=profil.date_naissance)
+    acteur_pro = acces.sur_dossier(base, profil)
     contenu = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     maintenant = timezone.now()
     for i in range(50):
@@ -85,7 +83,7 @@ def peupler() -> dict[str, object]:
             )
     Mesure.objects.bulk_create(mesures)
     for _ in range(1000):
-        services.dossier_consulter(lecteur=lecteur_pro, page="dossier (professionnel)")
+        services.dossier_consulter(acteur=acteur_pro, page="dossier (professionnel)")
     return {"profil": profil, "patient": patient, "pro": pro.user}
 
 

@@ -145,6 +145,24 @@ class CoordonneesForm(FormulaireDsfr):
         return d
 
 
+class MesCoordonneesForm(CoordonneesForm):
+    """The person's own page: email notifications go to the account's address (changed on
+    its own page, with a confirmation), so only the other details are here."""
+
+    def __init__(self, *args, email_compte: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if email_compte:
+            del self.fields["email_contact"]
+            self.fields["notifier_par_email"].help_text = f"À l'adresse {email_compte}."
+            self._bound_fields_cache.clear()
+        self.email_compte = email_compte
+
+    def clean(self):
+        if self.email_compte:
+            self.cleaned_data.setdefault("email_contact", self.email_compte)
+        return super().clean()
+
+
 class PresenceForm(FormulaireDsfr):
     code = forms.CharField(
         label="Code donné par la personne",

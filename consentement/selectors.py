@@ -6,7 +6,7 @@ import uuid
 
 from consentement import acces
 from consentement.acces import Acteur
-from consentement.models import Blocage, Decision, ParametresAcces
+from consentement.models import Blocage, Decision
 from espace_sante.comptes.models import Profil
 
 SESSION_PROFIL_ACTIF = "profil_actif"
@@ -36,10 +36,6 @@ def decisions_visibles(*, acteur: Acteur):
 
 def patients_du_medecin_traitant(*, acteur: Acteur) -> list[Profil]:
     """Profiles that declared this doctor and that the policy opens to them now."""
-    profils = [
-        p.profil
-        for p in ParametresAcces.objects.filter(
-            medecin_traitant=acteur.professionnel
-        ).select_related("profil")
-    ]
-    return [p for p in profils if acces.sur_professionnel(acteur, p)]
+    return acces.profils_ouverts(
+        acteur, Profil.objects.filter(parametres_acces__medecin_traitant=acteur.professionnel)
+    )

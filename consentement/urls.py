@@ -8,6 +8,7 @@ urlpatterns = [
     path("profil/changer/", views.changer_profil, name="changer_profil"),
     path("mes-choix/", views.mes_choix, name="mes_choix"),
     path("mes-choix/recu/<uuid:public_id>/", views.recu, name="recu"),
+    path("mes-choix/coordonnees/", views.coordonnees, name="coordonnees"),
     path("mes-choix/cloture/", views.cloture, name="cloture"),
     path("mes-choix/cloture/<uuid:public_id>/", views.cloture_faite, name="cloture_faite"),
     path("mes-choix/decision/<uuid:public_id>/recu/", views.recu_decision, name="recu_decision"),

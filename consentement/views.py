@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consentement import acces, cycle, selectors, textes
+from consentement.coordonnees import coordonnees_modifier
 from consentement.decorators import espace_patient
 from consentement.enums import ModeCloture
-from consentement.forms import ClotureForm, ConfirmationForm
+from consentement.forms import ClotureForm, ConfirmationForm, CoordonneesForm, MesCoordonneesForm
 from consentement.models import Decision
 from consentement.recus import reponse_recu
 from consentement.services import profil_basculer
@@ -136,4 +137,37 @@ def reouverture(request):
         request,
         "consentement/reouverture.html",
         {"form": form, "profil": profil, "texte": textes.REOUVERTURE},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@espace_patient
+def coordonnees(request):
+    """The person's contact details and how they want to be told (email, SMS)."""
+    acteur = request.acteur
+    profil = acteur.profil
+    email_compte = profil.titulaire.email if profil.titulaire_id else ""
+    initial = {c: getattr(profil, c) for c in CoordonneesForm.base_fields}
+    form = MesCoordonneesForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        email_compte=email_compte,
+    )
+    if request.method == "POST" and form.is_valid():
+        donnees = {
+            k: v for k, v in form.cleaned_data.items() if k != "email_contact" or not email_compte
+        }
+        changes = coordonnees_modifier(acteur=acteur, donnees=donnees)
+        messages.success(
+            request,
+            "Vos coordonnées et préférences sont enregistrées."
+            if changes
+            else "Aucune modification.",
+        )
+        return redirect("consentement:coordonnees")
+    return render(
+        request,
+        "consentement/coordonnees.html",
+        {"form": form, "email_compte": email_compte},
+        status=400 if form.is_bound else 200,
     )

@@ -21,6 +21,7 @@ COULEURS = ("#000091", "#c9191e")  # DSFR blue France (â‰ˆ15:1), red Marianne (â
 GRIS_AXE = "#3a3a3a"
 GRIS_GRILLE = "#dddddd"  # decorative only
 NB_GRADUATIONS = 5
+POINTS_MARQUES = 60  # beyond, only the line and the last point (a year of daily measures)
 
 
 def _nombre(valeur: float) -> str:
@@ -190,7 +191,10 @@ def courbe_svg(
                 f'<polyline points={quoteattr(chemin)} fill="none" stroke-width="2" '
                 f'stroke-linejoin="round"/>'
             )
-        for (jour, valeur), (abscisse, ordonnee) in zip(serie, coordonnees, strict=True):
+        marques = list(zip(serie, coordonnees, strict=True))
+        if len(marques) > POINTS_MARQUES:
+            marques = marques[-1:]
+        for (jour, valeur), (abscisse, ordonnee) in marques:
             info = f"{_jour(jour)} : {_avec_unite(float(valeur), unite)}"
             morceaux.append(
                 f'<circle cx="{abscisse:.1f}" cy="{ordonnee:.1f}" r="4" stroke-width="1">'

@@ -60,6 +60,7 @@ def profil_medical(acteur: Acteur) -> dict:
         "peut_gerer": acces.peut_gerer_visibilite(acteur),
         "courbes": [_courbe(t, m) for t, m in contenu["mesures"].items() if m],
         "imc": mesures_lib.imc(contenu["mesures"]),
-        "parametres": acces.parametres_de(acteur.profil),
+        # The médecin traitant's name, on the person's page (a professional knows their own).
+        "parametres": acces.parametres_de(acteur.profil) if acteur.cote_patient else None,
         "cote_patient": acteur.cote_patient,
     }

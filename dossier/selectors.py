@@ -12,14 +12,13 @@ from consentement.acces import Acteur
 from consentement.models import AccesProfessionnel
 from dossier.enums import Rubrique, TypeMesure
 from dossier.models import Document, InformationMedicale, Mesure, Signalement
-from espace_sante.comptes.models import Professionnel, Profil
+from espace_sante.comptes.models import Professionnel
 from espace_sante.journal.models import Entree
 
 
 def acteur_sur_dossier(*, acteur: Acteur, public_id) -> Acteur:
     """The actor narrowed to the record of this profile id; 404 if the policy grants none."""
-    profil = Profil.objects.filter(public_id=public_id).first()
-    sur = acces.sur_dossier(acteur, profil)
+    sur = acces.sur_dossier_par(acteur, public_id=public_id)
     if sur is None:
         raise Http404
     return sur
@@ -37,10 +36,9 @@ def documents_visibles(*, acteur: Acteur) -> QuerySet[Document]:
 def element_visible(*, acteur: Acteur, modele, public_id):
     """An item and the actor narrowed to its record, resolved from the item's own profile;
     404 when the item does not exist or the policy refuses it (both look the same)."""
-    profil = Profil.objects.filter(
-        pk__in=modele.objects.filter(public_id=public_id).values("profil")
-    ).first()
-    sur = acces.sur_dossier(acteur, profil)
+    profil_id = modele.objects.filter(public_id=public_id).values_list("profil_id", flat=True)
+    profil_id = profil_id.first()
+    sur = acces.sur_dossier_par(acteur, pk=profil_id) if profil_id else None
     if sur is None:
         raise Http404
     element = modele.objects.filter(acces.q_visibles(sur, modele), public_id=public_id).first()

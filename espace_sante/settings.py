@@ -104,6 +104,7 @@ MIDDLEWARE = [
     # Early, so its process_view refuses a NUL byte before any other reads the form.
     "espace_sante.lib.requetes.OctetNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "espace_sante.comptes.middleware.ActiviteSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -192,10 +193,13 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "comptes:accueil"
 LOGOUT_REDIRECT_URL = "account_login"
 
-# Sessions: server-side, idle timeout (each request pushes the expiry forward).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: server-side in PostgreSQL (the truth: a logout or an expiry holds when Redis is
+# down), read through the cache; the idle timeout is pushed forward at most once a minute
+# (espace_sante.comptes.middleware.ActiviteSessionMiddleware), not written on every request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ACTIVITE_PAS = 60  # seconds between two pushes of the idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

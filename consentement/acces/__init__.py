@@ -47,12 +47,14 @@ from consentement.acces.dossier import (
     peut_signaler_erreur,
     peut_supprimer,
     peut_voir,
+    profils_ouverts,
     q_annonce_faite,
     q_en_attente_annonce,
     q_visibles,
     refus_urgence,
     rubrique_lisible,
     sur_dossier,
+    sur_dossier_par,
     sur_professionnel,
 )
 from consentement.acces.espaces import (
@@ -84,5 +86,6 @@ __all__ = [
     "peut_utiliser_espace_patient", "peut_utiliser_espace_professionnel", "peut_voir",
     "peut_voir_decision", "profil_ouvert_aux_pros", "profils_accessibles", "q_annonce_faite",
     "q_decisions_visibles", "q_en_attente_annonce", "q_historique", "q_mineur", "q_visibles",
-    "refus_urgence", "role_sur_profil", "rubrique_lisible", "sur_dossier", "sur_professionnel",
+    "profils_ouverts", "refus_urgence", "role_sur_profil", "rubrique_lisible", "sur_dossier",
+    "sur_dossier_par", "sur_professionnel",
 ]  # fmt: skip

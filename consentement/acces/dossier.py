@@ -44,33 +44,25 @@ def est_bloque(professionnel: Professionnel, profil: Profil) -> bool:
     return Blocage.objects.actifs().filter(profil=profil, professionnel=professionnel).exists()
 
 
-def _faits(pro: Professionnel, profil: Profil) -> dict:
-    """Everything the professional side needs, in one query: block, accesses, settings and
-    the categories of the profession."""
+def _avec_faits(pro: Professionnel, profils):
+    """The profile(s) with everything the professional side needs, in the same query:
+    block, current accesses, settings and the categories of the profession."""
     parametres = ParametresAcces.objects.filter(profil=OuterRef("pk"))
-    faits = (
-        Profil.objects.filter(pk=profil.pk)
-        .annotate(
-            bloque=Exists(
-                Blocage.objects.actifs().filter(profil=OuterRef("pk"), professionnel=pro)
-            ),
-            types=ArraySubquery(
-                AccesProfessionnel.objects.actifs()
-                .filter(profil=OuterRef("pk"), professionnel=pro)
-                .values("type")
-            ),
-            mt=Subquery(parametres.values("medecin_traitant_id")[:1]),
-            masques_mt=Subquery(parametres.values("masques_visibles_mt")[:1]),
-            categories=ArraySubquery(
-                MatriceProfession.objects.filter(profession=pro.profession, autorise=True).values(
-                    "categorie"
-                )
-            ),
-        )
-        .values("bloque", "types", "mt", "masques_mt", "categories")
-        .first()
+    return profils.annotate(
+        bloque=Exists(Blocage.objects.actifs().filter(profil=OuterRef("pk"), professionnel=pro)),
+        types=ArraySubquery(
+            AccesProfessionnel.objects.actifs()
+            .filter(profil=OuterRef("pk"), professionnel=pro)
+            .values("type")
+        ),
+        mt=Subquery(parametres.values("medecin_traitant_id")[:1]),
+        masques_mt=Subquery(parametres.values("masques_visibles_mt")[:1]),
+        categories_pro=ArraySubquery(
+            MatriceProfession.objects.filter(profession=pro.profession, autorise=True).values(
+                "categorie"
+            )
+        ),
     )
-    return faits or {}
 
 
 def sur_professionnel(acteur: Acteur, profil: Profil) -> Acteur | None:
@@ -80,22 +72,23 @@ def sur_professionnel(acteur: Acteur, profil: Profil) -> Acteur | None:
     a current access (identification by NIR and birth date, or emergency).
     """
     pro = acteur.professionnel
-    if pro is None or not profil_ouvert_aux_pros(profil):
+    if pro is None or profil is None:
         return None
-    faits = _faits(pro, profil)
-    if not faits or faits["bloque"]:
+    if not hasattr(profil, "bloque"):
+        profil = _avec_faits(pro, Profil.objects.filter(pk=profil.pk)).first()
+    if profil is None or not profil_ouvert_aux_pros(profil) or profil.bloque:
         return None
-    medecin_traitant = faits["mt"] == pro.pk
-    acces = set(faits["types"])
+    medecin_traitant = profil.mt == pro.pk
+    acces = set(profil.types)
     if not (medecin_traitant or acces):
         return None
     urgence = TypeAcces.URGENCE in acces
-    masques_mt = True if faits["masques_mt"] is None else faits["masques_mt"]
+    masques_mt = True if profil.masques_mt is None else profil.masques_mt
     return acteur.sur(
         profil,
         role=Role.PROFESSIONNEL,
         libelle=str(pro),
-        categories=frozenset(Categorie.values) if urgence else frozenset(faits["categories"]),
+        categories=frozenset(Categorie.values) if urgence else frozenset(profil.categories_pro),
         medecin_traitant=medecin_traitant,
         voit_masques=urgence or (medecin_traitant and masques_mt),
         urgence=urgence,
@@ -107,6 +100,29 @@ def sur_dossier(acteur: Acteur, profil: Profil | None) -> Acteur | None:
     if profil is None:
         return None
     return en_patient_de(acteur, profil) or sur_professionnel(acteur, profil)
+
+
+def sur_dossier_par(acteur: Acteur, *, public_id=None, pk=None) -> Acteur | None:
+    """``sur_dossier`` from a profile's public id (or pk), in one query at most: one of the
+    user's own profiles costs none, a patient's record comes with the professional's facts."""
+    for propre in acteur.profils:
+        if (public_id is not None and str(propre.public_id) == str(public_id)) or propre.pk == pk:
+            return en_patient_de(acteur, propre)
+    if acteur.professionnel is None or (public_id is None and pk is None):
+        return None
+    filtre = {"public_id": public_id} if public_id is not None else {"pk": pk}
+    profils = Profil.objects.filter(**filtre)
+    return sur_professionnel(acteur, _avec_faits(acteur.professionnel, profils).first())
+
+
+def profils_ouverts(acteur: Acteur, profils) -> list[Profil]:
+    """Those of ``profils`` (a queryset) whose record this professional may open now, in one
+    query (the médecin traitant's list of patients)."""
+    if acteur.professionnel is None:
+        return []
+    return [
+        p for p in _avec_faits(acteur.professionnel, profils) if sur_professionnel(acteur, p)
+    ]
 
 
 # --- Reading ------------------------------------------------------------------------------

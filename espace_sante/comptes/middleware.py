@@ -1,5 +1,7 @@
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -47,4 +49,25 @@ class PasDeCacheMiddleware:
         if not reponse.has_header("Cache-Control"):
             add_never_cache_headers(reponse)
             reponse["Cache-Control"] += ", private"
+        return reponse
+
+
+class ActiviteSessionMiddleware:
+    """The idle timeout without a write per request: the session is saved (its expiry pushed
+    forward) when a minute or more has passed since the last push. A session idle for
+    ``SESSION_COOKIE_AGE`` seconds still expires, give or take that minute."""
+
+    CLE = "_activite"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return reponse
+        maintenant = int(time.time())
+        if maintenant - session.get(self.CLE, 0) >= settings.SESSION_ACTIVITE_PAS:
+            session[self.CLE] = maintenant  # marks it modified: SessionMiddleware saves it
         return reponse
