@@ -44,7 +44,7 @@ def peupler() -> dict[str, object]:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from consentement import acces
+    from consentement import acces, ouverture
     from dossier import services
     from dossier.models import Document, Mesure
     from espace_sante.comptes.enums import Role
