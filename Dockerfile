@@ -12,4 +12,4 @@ RUN DEBUG=false SECRET_KEY=build ENCRYPTION_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAA
     && mkdir -p /app/var/media /app/var/journal-checkpoints && chown -R espace-sante /app/var
 USER espace-sante
 EXPOSE 8000
-CMD ["gunicorn", "espace_sante.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "espace_sante.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]

@@ -5,7 +5,8 @@
 
 In a throwaway database: a patient with 50 documents, a year of measures (a weight and
 a blood pressure a day) and 1,000 history entries; a professional with an open access.
-gunicorn serves it (2 workers, DEBUG off, persistent database connections) on
+gunicorn serves it (2 workers of 4 threads, as in production: a thread waiting on
+PostgreSQL leaves the core to another; DEBUG off, persistent database connections) on
 127.0.0.1; a load generator keeps 20 connections busy on each page for a few seconds
 (wrk when installed, with a Lua script for p95; otherwise an asyncio client).
 
@@ -175,7 +176,8 @@ def demarrer_gunicorn(base_url_db: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=base_url_db, DEBUG="false", TESTING="true",
                CONN_MAX_AGE="600", LOG_LEVEL="WARNING")  # fmt: skip
     processus = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "espace_sante.wsgi", "-w", "2", "-b",
+        [sys.executable, "-m", "gunicorn", "espace_sante.wsgi", "-w", "2", "-k", "gthread",
+         "--threads", "4", "-b",
          f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "-",
          "--access-logformat", "", "--disable-redirect-access-to-syslog"],
         cwd=RACINE, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
@@ -229,7 +231,7 @@ def main() -> None:
         port = port_libre()
         gunicorn = demarrer_gunicorn(url_base(os.environ["DATABASE_URL"], base), port)
         outil = "wrk" if shutil.which("wrk") else "client asyncio (wrk absent)"
-        print(f"gunicorn 2 workers, DEBUG off, {args.connexions} connexions, {args.duree} s "
+        print(f"gunicorn 2 workers × 4 threads, DEBUG off, {args.connexions} connexions, {args.duree} s "
               f"par page, charge : {outil}")  # fmt: skip
         resultats = []
         for nom, chemin, cookie in pages(donnees, sessions):

@@ -40,13 +40,11 @@ def _date(d) -> str:
     return date_format(timezone.localtime(d) if hasattr(d, "hour") else d, "j F Y")
 
 
-def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
-    """The notice's text, shared by the email and the printed letter."""
-    url = settings.SITE_URL.rstrip("/")
+def _introduction(profil: Profil, motif: str) -> list[pdf.Bloc]:
+    """Title and first paragraph: for a minor's representatives, a new adult, or anyone."""
     prenom = profil.prenoms.split(" ")[0] if profil.prenoms else ""
-    blocs: list[pdf.Bloc] = []
     if profil.est_mineur():
-        blocs += [
+        return [
             ("titre", f"Le profil espace-santé de {prenom} {profil.nom_naissance}"),
             (
                 "texte",
@@ -55,8 +53,8 @@ def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
                 "dès que le vôtre sera activé.",
             ),
         ]
-    elif motif == MotifAvis.MAJORITE:
-        blocs += [
+    if motif == MotifAvis.MAJORITE:
+        return [
             ("titre", "Vous avez 18 ans : votre profil espace-santé est à vous"),
             (
                 "texte",
@@ -64,16 +62,21 @@ def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
                 "Activez-le avec le code ci-dessous pour le gérer vous-même.",
             ),
         ]
-    else:
-        blocs += [
-            ("titre", "Votre profil espace-santé"),
-            (
-                "texte",
-                f"Bonjour {prenom}, un profil espace-santé a été préparé pour vous : votre "
-                "dossier médical, vos échanges avec vos soignants et vos rendez-vous, au même "
-                "endroit, sécurisés.",
-            ),
-        ]
+    return [
+        ("titre", "Votre profil espace-santé"),
+        (
+            "texte",
+            f"Bonjour {prenom}, un profil espace-santé a été préparé pour vous : votre "
+            "dossier médical, vos échanges avec vos soignants et vos rendez-vous, au même "
+            "endroit, sécurisés.",
+        ),
+    ]
+
+
+def contenu_avis(profil: Profil, code: str, motif: str) -> list[pdf.Bloc]:
+    """The notice's text, shared by the email and the printed letter."""
+    url = settings.SITE_URL.rstrip("/")
+    blocs = _introduction(profil, motif)
     blocs += [
         ("sous-titre", "Votre code personnel"),
         ("code", cycle.formater_code(code)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
@@ -69,6 +70,135 @@ def _graduations(bas: float, haut: float) -> list[float]:
     return [debut + rang * pas for rang in range(round((fin - debut) / pas) + 1)]
 
 
+@dataclass(frozen=True)
+class _Repere:
+    """The chart's frame: from (day, value) to SVG coordinates."""
+
+    debut: date
+    etendue_jours: int
+    bas: float
+    haut: float
+    gauche: int = MARGE_GAUCHE
+    droite: int = LARGEUR - MARGE_DROITE
+    sommet: int = MARGE_HAUT
+    base: int = HAUTEUR - MARGE_BAS
+
+    def x(self, jour: date) -> float:
+        if self.etendue_jours == 0:
+            return (self.gauche + self.droite) / 2
+        return self.gauche + (jour - self.debut).days / self.etendue_jours * (
+            self.droite - self.gauche
+        )
+
+    def y(self, valeur: float) -> float:
+        return self.base - (valeur - self.bas) / (self.haut - self.bas) * (self.base - self.sommet)
+
+
+def _ligne(x1: float, y1: float, x2: float, y2: float, couleur: str) -> str:
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+        f'stroke="{couleur}" stroke-width="1"/>'
+    )
+
+
+def _texte(x: float, y: float, ancre: str, texte: str) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{ancre}" font-size="12" '
+        f'fill="{GRIS_AXE}">{escape(texte)}</text>'
+    )
+
+
+def _axe_valeurs(r: _Repere, graduations: list[float], unite: str) -> list[str]:
+    """Horizontal grid lines with their labels, and the unit above the axis."""
+    morceaux = []
+    for valeur in graduations:
+        ordonnee = r.y(valeur)
+        morceaux.append(_ligne(r.gauche, ordonnee, r.droite, ordonnee, GRIS_GRILLE))
+        morceaux.append(_texte(r.gauche - 6, ordonnee + 4, "end", _nombre(valeur)))
+    if unite:
+        morceaux.append(_texte(r.gauche - 6, r.sommet - 12, "end", unite))
+    return morceaux
+
+
+def _axe_dates(r: _Repere, jours: list[date]) -> list[str]:
+    """First, last and a few days in between (distinct days only), then both axes."""
+    ticks = sorted(set(jours))
+    if len(ticks) > NB_GRADUATIONS:
+        pas = (len(ticks) - 1) / (NB_GRADUATIONS - 1)
+        ticks = [ticks[round(rang * pas)] for rang in range(NB_GRADUATIONS)]
+    morceaux = []
+    for rang, jour in enumerate(ticks):
+        # The first and last labels are anchored inwards: never cut at the chart's edges.
+        ancre = "middle"
+        if len(ticks) > 1 and rang == 0:
+            ancre = "start"
+        elif len(ticks) > 1 and rang == len(ticks) - 1:
+            ancre = "end"
+        morceaux.append(_ligne(r.x(jour), r.base, r.x(jour), r.base + 5, GRIS_AXE))
+        morceaux.append(_texte(r.x(jour), r.base + 20, ancre, _jour(jour)))
+    morceaux.append(_ligne(r.gauche, r.sommet, r.gauche, r.base, GRIS_AXE))
+    morceaux.append(_ligne(r.gauche, r.base, r.droite, r.base, GRIS_AXE))
+    return morceaux
+
+
+def _serie(r: _Repere, serie: list[tuple[date, float]], couleur: str, unite: str) -> list[str]:
+    """One polyline (when there is more than one point) and circles at the points."""
+    coordonnees = [(r.x(jour), r.y(float(valeur))) for jour, valeur in serie]
+    morceaux = [f'<g aria-hidden="true" fill="{couleur}" stroke="{couleur}">']
+    if len(coordonnees) > 1:
+        chemin = " ".join(f"{abscisse:.1f},{ordonnee:.1f}" for abscisse, ordonnee in coordonnees)
+        morceaux.append(
+            f'<polyline points={quoteattr(chemin)} fill="none" stroke-width="2" '
+            f'stroke-linejoin="round"/>'
+        )
+    marques = list(zip(serie, coordonnees, strict=True))
+    if len(marques) > POINTS_MARQUES:
+        marques = marques[-1:]
+    for (jour, valeur), (abscisse, ordonnee) in marques:
+        info = f"{_jour(jour)} : {_avec_unite(float(valeur), unite)}"
+        morceaux.append(
+            f'<circle cx="{abscisse:.1f}" cy="{ordonnee:.1f}" r="4" stroke-width="1">'
+            f"<title>{escape(info)}</title></circle>"
+        )
+    morceaux.append("</g>")
+    return morceaux
+
+
+def _legende(libelles: list[str]) -> list[str]:
+    morceaux = ['<g aria-hidden="true" font-size="12">']
+    abscisse = MARGE_GAUCHE
+    for rang, libelle in enumerate(libelles):
+        couleur = COULEURS[rang % len(COULEURS)]
+        texte = libelle or f"Série {rang + 1}"
+        morceaux.append(
+            f'<line x1="{abscisse}" y1="14" x2="{abscisse + 20}" y2="14" stroke="{couleur}" '
+            f'stroke-width="2"/>'
+        )
+        morceaux.append(
+            f'<circle cx="{abscisse + 10}" cy="14" r="4" fill="{couleur}" stroke="{couleur}"/>'
+        )
+        morceaux.append(
+            f'<text x="{abscisse + 26}" y="18" fill="{GRIS_AXE}">{escape(texte)}</text>'
+        )
+        abscisse += 40 + 8 * len(texte)
+    morceaux.append("</g>")
+    return morceaux
+
+
+def _entete(titre: str, description: str) -> list[str]:
+    # Ids for aria-labelledby, distinct between different charts of a same page.
+    suffixe = hashlib.sha1(f"{titre}\n{description}".encode()).hexdigest()[:10]
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LARGEUR}" height="{HAUTEUR}" '
+        f'viewBox="0 0 {LARGEUR} {HAUTEUR}" role="img" '
+        f'aria-labelledby="titre-{suffixe} desc-{suffixe}" '
+        'font-family="Marianne, Arial, sans-serif">',
+        f'<title id="titre-{suffixe}">{escape(titre)}</title>',
+        f'<desc id="desc-{suffixe}">{escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{LARGEUR}" height="{HAUTEUR}" fill="#ffffff"/>',
+    ]
+
+
 def courbe_svg(
     points: list[tuple[date, float]],
     *,
@@ -79,148 +209,33 @@ def courbe_svg(
     libelle2: str = "",
 ) -> str:
     """Return an SVG line chart of one or two series, or "" when there is nothing to draw."""
-    series = [sorted(points, key=lambda point: point[0])]
-    libelles = [libelle1]
-    if points2:
-        series.append(sorted(points2, key=lambda point: point[0]))
-        libelles.append(libelle2)
-    series = [serie for serie in series if serie]
-    if not series:
+    paires = [(sorted(points), libelle1), (sorted(points2 or []), libelle2)]
+    paires = [(serie, libelle) for serie, libelle in paires if serie]
+    if not paires:
         return ""
-    if not points:
-        libelles = [libelle2]
-
+    series = [serie for serie, _ in paires]
+    libelles = [libelle for _, libelle in paires]
     jours = [jour for serie in series for jour, _ in serie]
     valeurs = [float(valeur) for serie in series for _, valeur in serie]
-    debut, fin = min(jours), max(jours)
-    etendue_jours = (fin - debut).days
     bas, haut = min(valeurs), max(valeurs)
-    if haut == bas:  # flat line: open a band around the value
-        marge = abs(bas) * 0.1 or 1.0
-    else:
-        marge = (haut - bas) * 0.1
+    # A flat line opens a band around its value.
+    marge = (haut - bas) * 0.1 if haut != bas else (abs(bas) * 0.1 or 1.0)
     graduations = _graduations(bas - marge, haut + marge)
-    bas, haut = graduations[0], graduations[-1]
-
-    gauche, droite = MARGE_GAUCHE, LARGEUR - MARGE_DROITE
-    sommet, base = MARGE_HAUT, HAUTEUR - MARGE_BAS
-
-    def x(jour: date) -> float:
-        if etendue_jours == 0:
-            return (gauche + droite) / 2
-        return gauche + (jour - debut).days / etendue_jours * (droite - gauche)
-
-    def y(valeur: float) -> float:
-        return base - (valeur - bas) / (haut - bas) * (base - sommet)
-
-    resumes = [
+    repere = _Repere(
+        debut=min(jours),
+        etendue_jours=(max(jours) - min(jours)).days,
+        bas=graduations[0],
+        haut=graduations[-1],
+    )
+    description = " ".join(
         _resume(serie, unite, libelle) for serie, libelle in zip(series, libelles, strict=True)
-    ]
-    description = " ".join(resumes)
-    # Ids for aria-labelledby, distinct between different charts of a same page.
-    suffixe = hashlib.sha1(f"{titre}\n{description}".encode()).hexdigest()[:10]
-    morceaux = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LARGEUR}" height="{HAUTEUR}" '
-        f'viewBox="0 0 {LARGEUR} {HAUTEUR}" role="img" '
-        f'aria-labelledby="titre-{suffixe} desc-{suffixe}" '
-        'font-family="Marianne, Arial, sans-serif">',
-        f'<title id="titre-{suffixe}">{escape(titre)}</title>',
-        f'<desc id="desc-{suffixe}">{escape(description)}</desc>',
-        f'<rect x="0" y="0" width="{LARGEUR}" height="{HAUTEUR}" fill="#ffffff"/>',
-    ]
-
-    # Value axis: horizontal grid lines with labels.
-    morceaux.append('<g aria-hidden="true">')
-    for valeur in graduations:
-        ordonnee = y(valeur)
-        morceaux.append(
-            f'<line x1="{gauche}" y1="{ordonnee:.1f}" x2="{droite}" y2="{ordonnee:.1f}" '
-            f'stroke="{GRIS_GRILLE}" stroke-width="1"/>'
-        )
-        morceaux.append(
-            f'<text x="{gauche - 6}" y="{ordonnee + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="{GRIS_AXE}">{escape(_nombre(valeur))}</text>'
-        )
-    if unite:
-        morceaux.append(
-            f'<text x="{gauche - 6}" y="{sommet - 12}" text-anchor="end" font-size="12" '
-            f'fill="{GRIS_AXE}">{escape(unite)}</text>'
-        )
-
-    # Date axis: first, last and a few in between (distinct days only).
-    ticks = sorted(set(jours))
-    if len(ticks) > NB_GRADUATIONS:
-        pas = (len(ticks) - 1) / (NB_GRADUATIONS - 1)
-        ticks = [ticks[round(rang * pas)] for rang in range(NB_GRADUATIONS)]
-    for rang, jour in enumerate(ticks):
-        abscisse = x(jour)
-        # The first and last labels are anchored inwards: never cut at the chart's edges.
-        ancre = "middle"
-        if len(ticks) > 1 and rang == 0:
-            ancre = "start"
-        elif len(ticks) > 1 and rang == len(ticks) - 1:
-            ancre = "end"
-        morceaux.append(
-            f'<line x1="{abscisse:.1f}" y1="{base}" x2="{abscisse:.1f}" y2="{base + 5}" '
-            f'stroke="{GRIS_AXE}" stroke-width="1"/>'
-        )
-        morceaux.append(
-            f'<text x="{abscisse:.1f}" y="{base + 20}" text-anchor="{ancre}" font-size="12" '
-            f'fill="{GRIS_AXE}">{escape(_jour(jour))}</text>'
-        )
-    morceaux.append(
-        f'<line x1="{gauche}" y1="{sommet}" x2="{gauche}" y2="{base}" '
-        f'stroke="{GRIS_AXE}" stroke-width="1"/>'
     )
-    morceaux.append(
-        f'<line x1="{gauche}" y1="{base}" x2="{droite}" y2="{base}" '
-        f'stroke="{GRIS_AXE}" stroke-width="1"/>'
-    )
-    morceaux.append("</g>")
-
-    # Series: one polyline each (when there is more than one point), circles at points.
+    morceaux = _entete(titre, description)
+    morceaux += ['<g aria-hidden="true">', *_axe_valeurs(repere, graduations, unite)]
+    morceaux += [*_axe_dates(repere, jours), "</g>"]
     for rang, serie in enumerate(series):
-        couleur = COULEURS[rang % len(COULEURS)]
-        coordonnees = [(x(jour), y(float(valeur))) for jour, valeur in serie]
-        morceaux.append(f'<g aria-hidden="true" fill="{couleur}" stroke="{couleur}">')
-        if len(coordonnees) > 1:
-            chemin = " ".join(
-                f"{abscisse:.1f},{ordonnee:.1f}" for abscisse, ordonnee in coordonnees
-            )
-            morceaux.append(
-                f'<polyline points={quoteattr(chemin)} fill="none" stroke-width="2" '
-                f'stroke-linejoin="round"/>'
-            )
-        marques = list(zip(serie, coordonnees, strict=True))
-        if len(marques) > POINTS_MARQUES:
-            marques = marques[-1:]
-        for (jour, valeur), (abscisse, ordonnee) in marques:
-            info = f"{_jour(jour)} : {_avec_unite(float(valeur), unite)}"
-            morceaux.append(
-                f'<circle cx="{abscisse:.1f}" cy="{ordonnee:.1f}" r="4" stroke-width="1">'
-                f"<title>{escape(info)}</title></circle>"
-            )
-        morceaux.append("</g>")
-
-    # Legend, when two series are drawn.
+        morceaux += _serie(repere, serie, COULEURS[rang % len(COULEURS)], unite)
     if len(series) > 1:
-        morceaux.append('<g aria-hidden="true" font-size="12">')
-        abscisse = gauche
-        for rang, libelle in enumerate(libelles):
-            couleur = COULEURS[rang % len(COULEURS)]
-            texte = libelle or f"Série {rang + 1}"
-            morceaux.append(
-                f'<line x1="{abscisse}" y1="14" x2="{abscisse + 20}" y2="14" stroke="{couleur}" '
-                f'stroke-width="2"/>'
-            )
-            morceaux.append(
-                f'<circle cx="{abscisse + 10}" cy="14" r="4" fill="{couleur}" stroke="{couleur}"/>'
-            )
-            morceaux.append(
-                f'<text x="{abscisse + 26}" y="18" fill="{GRIS_AXE}">{escape(texte)}</text>'
-            )
-            abscisse += 40 + 8 * len(texte)
-        morceaux.append("</g>")
-
+        morceaux += _legende(libelles)
     morceaux.append("</svg>")
     return "\n".join(morceaux)

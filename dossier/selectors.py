@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
@@ -79,13 +81,20 @@ def mesures_visibles(*, acteur: Acteur) -> QuerySet[Mesure]:
     return Mesure.objects.filter(acces.q_visibles(acteur, Mesure))
 
 
+# The medical profile charts the last three months (each value is decrypted to be drawn:
+# the page's cost stays the same after years of daily measures); every measure has its
+# own list (``mesures``), and the exports carry them all.
+FENETRE_MESURES = timedelta(days=92)
+
+
 def profil_medical(*, acteur: Acteur) -> dict:
-    """The visible entries grouped by section, and the measures grouped by type."""
+    """The visible entries grouped by section, the last three months of measures by type."""
     rubriques = {r: [] for r in Rubrique}
     for info in informations_visibles(acteur=acteur):
         rubriques[Rubrique(info.rubrique)].append(info)
     mesures = {t: [] for t in TypeMesure}
-    for mesure in mesures_visibles(acteur=acteur):
+    recentes = mesures_visibles(acteur=acteur).filter(date__gte=timezone.now() - FENETRE_MESURES)
+    for mesure in recentes:
         mesures[TypeMesure(mesure.type)].append(mesure)
     return {"rubriques": rubriques, "mesures": mesures}
 

@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "espace_sante.comptes.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "espace_sante.comptes.middleware.OTPRequiredMiddleware",
     # Who acts, resolved once per request (lazily): request.acteur.
@@ -369,7 +369,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "espace_sante.notifications.tasks.notifications_relancer",
         "schedule": 300,
     },
+    "notifications-purger": {
+        "task": "espace_sante.notifications.tasks.notifications_purger",
+        "schedule": 86400,
+    },
 }
+# Sent notifications are deleted after this many days (the body never holds health content).
+NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", default=90)
 
 # Account-creation batches: rows per chunk (one transaction, one COPY per table).
 LOT_TAILLE_MORCEAU = env.int("LOT_TAILLE_MORCEAU", default=10000)

@@ -120,9 +120,7 @@ def profils_ouverts(acteur: Acteur, profils) -> list[Profil]:
     query (the médecin traitant's list of patients)."""
     if acteur.professionnel is None:
         return []
-    return [
-        p for p in _avec_faits(acteur.professionnel, profils) if sur_professionnel(acteur, p)
-    ]
+    return [p for p in _avec_faits(acteur.professionnel, profils) if sur_professionnel(acteur, p)]
 
 
 # --- Reading ------------------------------------------------------------------------------

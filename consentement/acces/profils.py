@@ -9,22 +9,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from espace_sante.comptes.enums import Role, StatutProfil
-from espace_sante.comptes.models import Profil, Representation
+from espace_sante.comptes.models import Profil, Representation, date_majorite
 
 # A profile someone can work in: not announced (still opposable), opposed or closed.
 STATUTS_UTILISABLES = (StatutProfil.CREE, StatutProfil.ACTIVE)
 
 
-def date_majorite(le: date | None = None) -> date:
-    """Born on or before this date means 18 or older on ``le`` (today by default)."""
-    le = le or timezone.localdate()
-    try:
-        return le.replace(year=le.year - 18)
-    except ValueError:  # 29 February
-        return le.replace(year=le.year - 18, day=28)
+__all__ = ["STATUTS_UTILISABLES", "date_majorite", "profil_ouvert_aux_pros", "profils_accessibles",
+           "q_mineur", "role_sur_profil"]  # fmt: skip
 
 
 def q_mineur(le: date | None = None) -> Q:

@@ -19,8 +19,13 @@ def acteur_de_connexion(user, *, profil_choisi: str | None = None) -> Acteur:
     """The base actor of a logged-in (and verified) user, or the anonymous one."""
     if user is None or not user.is_authenticated:
         return acteur_anonyme()
-    # Representing a minor needs one's own activated profile: no query for anyone else.
-    profils = tuple(profils_accessibles(user)) if roles.profil_de(user) else ()
+    # Only a parent needs the query (the auth backend says whether the user represents a
+    # minor now); anyone else acts at most on their own profile, loaded with the user.
+    propre = roles.profil_de(user)
+    if getattr(user, "represente", True):
+        profils = tuple(profils_accessibles(user)) if propre else ()
+    else:
+        profils = (propre,) if propre else ()
     actif = next((p for p in profils if str(p.public_id) == profil_choisi), None)
     actif = actif or (profils[0] if profils else None)
     return Acteur(

@@ -11,18 +11,29 @@ from consentement.decorators import espace_patient
 from dossier import presentation, selectors, services
 from dossier.enums import TypeMesure
 
+DOCUMENTS_PAR_PAGE = 20
+
+
+def page_documents(request, acteur):
+    """The record's documents, newest act first, 20 a page (the same on the pro's page)."""
+    liste = selectors.documents_visibles(acteur=acteur)
+    return Paginator(liste, DOCUMENTS_PAR_PAGE).get_page(request.GET.get("page"))
+
 
 @require_GET
 @espace_patient
 def accueil(request):
     acteur = request.acteur
     services.dossier_consulter(acteur=acteur, page="documents")
+    page = page_documents(request, acteur)
     return render(
         request,
         "dossier/accueil.html",
         {
             "acteur": acteur,
-            "documents": list(selectors.documents_visibles(acteur=acteur)),
+            "page": page,
+            "documents": page.object_list,
+            "requete": "",
             "en_attente": list(selectors.documents_en_attente_annonce(acteur=acteur)),
         },
     )

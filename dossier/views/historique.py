@@ -32,7 +32,7 @@ def _entrees(request):
 def historique(request):
     acteur = request.acteur
     form, entrees = _entrees(request)
-    page = Paginator(entrees, 50).get_page(request.GET.get("page"))
+    page = Paginator(entrees, 25).get_page(request.GET.get("page"))
     presentation.annoter(acteur, page.object_list)
     verification = None
     if request.GET.get("verifier") == "1":

@@ -14,6 +14,7 @@ from consentement import selectors as choix
 from consentement.cycle import ActionImpossible
 from consentement.decorators import exige
 from dossier import forms, presentation, selectors, services
+from dossier.views.dossier import page_documents
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative
 
@@ -96,13 +97,16 @@ def pro_urgence(request):
 def pro_dossier(request, profil):
     acteur = selectors.acteur_sur_dossier(acteur=request.acteur, public_id=profil)
     services.dossier_consulter(acteur=acteur, page="dossier (professionnel)")
+    page = page_documents(request, acteur)
     return render(
         request,
         "dossier/pro_dossier.html",
         {
             "acteur": acteur,
             "patient": acteur.profil,
-            "documents": list(selectors.documents_visibles(acteur=acteur)),
+            "page": page,
+            "documents": page.object_list,
+            "requete": "",
             **presentation.profil_medical(acteur),
         },
     )

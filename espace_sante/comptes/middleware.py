@@ -5,6 +5,9 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
 # Pages an authenticated but not yet OTP-verified user may reach.
 OTP_ALLOW_LIST = {"comptes:otp", "comptes:otp_renvoyer", "account_logout"}
@@ -71,3 +74,32 @@ class ActiviteSessionMiddleware:
         if maintenant - session.get(self.CLE, 0) >= settings.SESSION_ACTIVITE_PAS:
             session[self.CLE] = maintenant  # marks it modified: SessionMiddleware saves it
         return reponse
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware, without a database query on every request.
+
+    The first request of a verified session checks the device (it exists, is confirmed,
+    belongs to this user) and notes (user, device) in the session; the following requests
+    trust that note and load the device only if something asks for it. The session is
+    server-side and its key changes at login and at verification, so the note cannot be
+    forged; logging out ends it.
+    """
+
+    CLE = "_otp_verifie"
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if not user.is_authenticated:
+            return user
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if persistent_id and request.session.get(self.CLE) == [user.pk, persistent_id]:
+            user.otp_device = SimpleLazyObject(
+                lambda: self._device_from_persistent_id(persistent_id)
+            )
+            return user
+        device = self._device_from_persistent_id(persistent_id) if persistent_id else None
+        user.otp_device = self._finalize_device(request, user, device)
+        if user.otp_device is not None:
+            request.session[self.CLE] = [user.pk, persistent_id]
+        return user

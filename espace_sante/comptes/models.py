@@ -25,6 +25,16 @@ from espace_sante.lib.crypto import keyed_hash
 from espace_sante.lib.fields import EncryptedTextField
 
 
+def date_majorite(le: date | None = None) -> date:
+    """Born on or before this date means 18 or older on ``le`` (today by default): the one
+    place the age of majority is computed (the policy, batches and sweeps read it)."""
+    le = le or timezone.localdate()
+    try:
+        return le.replace(year=le.year - 18)
+    except ValueError:  # 29 February
+        return le.replace(year=le.year - 18, day=28)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -171,8 +181,7 @@ class Profil(models.Model):
         return le.year - d.year - ((le.month, le.day) < (d.month, d.day))
 
     def est_mineur(self, le: date | None = None) -> bool:
-        age = self.age(le)
-        return age is not None and age < 18
+        return self.date_naissance is not None and self.date_naissance > date_majorite(le)
 
     def definir_nir(self, valeur: str) -> None:
         nir = nir_lib.valider(valeur)

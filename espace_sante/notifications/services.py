@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -178,6 +180,15 @@ def notification_envoyer(notification_id: int, *, connexion=None) -> bool:
             champs.append("corps")
         notification.save(update_fields=champs)
     return True
+
+
+def envoyees_purger(*, avant=None) -> int:
+    """Delete the notifications sent before ``avant`` (default: NOTIFICATIONS_CONSERVATION_JOURS
+    ago). What was sent is in the journal when it matters; the message itself is not kept."""
+    if avant is None:
+        avant = timezone.now() - timedelta(days=settings.NOTIFICATIONS_CONSERVATION_JOURS)
+    supprimees, _ = Notification.objects.filter(envoye_le__lt=avant).delete()
+    return supprimees
 
 
 def en_attente(limite: int = 500, *, age_minimal=None) -> list[int]:

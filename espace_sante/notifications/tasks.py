@@ -18,3 +18,9 @@ def notifications_relancer() -> int:
 def notifications_vider() -> int:
     """Send everything pending (after a bulk insert of notices)."""
     return services.en_attente_envoyer()
+
+
+@shared_task
+def notifications_purger() -> int:
+    """Daily: sent notifications older than NOTIFICATIONS_CONSERVATION_JOURS are deleted."""
+    return services.envoyees_purger()

@@ -11,6 +11,7 @@ from espace_sante.comptes.models import User
 from espace_sante.journal.models import Entree
 from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE
+from tests.conftest import connecter
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +126,6 @@ def test_too_many_wrong_codes_log_out_and_lock(client, patient, settings):
 
 
 def test_totp_enrolment_then_login_with_the_application(client, patient):
-    from tests.conftest import connecter
-
     connecter(client, patient)
     client.post(reverse("account_reauthenticate"), {"password": MOT_DE_PASSE})
     assert client.get(reverse("comptes:totp_ajout")).status_code == 200
@@ -165,7 +164,6 @@ def test_backup_code_works_once(client, patient):
 
 
 def test_backup_codes_page_shows_them_once(client, patient):
-    from tests.conftest import connecter
 
     connecter(client, patient)
     client.post(reverse("account_reauthenticate"), {"password": MOT_DE_PASSE})
@@ -217,8 +215,20 @@ def test_public_signup_is_closed(client):
     assert not User.objects.filter(email="nouveau@exemple.fr").exists()
 
 
-def test_idle_sessions_expire_after_thirty_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_idle_sessions_expire_and_activity_keeps_them_alive(client, patient, settings):
+    """30 idle minutes in production; here 2 s, the expiry pushed at most once a second."""
+    import time
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60  # the production default
+    settings.SESSION_COOKIE_AGE, settings.SESSION_ACTIVITE_PAS = 2, 1
+    connecter(client, patient)
+    for _ in range(3):  # 3.6 s of activity: longer than the idle timeout
+        assert client.get("/dossier/").status_code == 200
+        time.sleep(1.2)
+    assert client.get("/dossier/").status_code == 200
+    time.sleep(2.5)  # idle longer than the timeout
+    reponse = client.get("/dossier/")
+    assert reponse.status_code == 302 and "/compte/connexion/" in reponse["Location"]
 
 
 def test_old_failed_attempts_are_purged_and_recent_ones_kept(settings):

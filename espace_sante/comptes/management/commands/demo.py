@@ -42,6 +42,15 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        users = self._comptes()
+        self._profils(users)
+        self._roles(users)
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {MOT_DE_PASSE})")
+        for cle, _, _, role in PERSONAS:
+            self.stdout.write(f"  {email_de(cle):38} {role}")
+        self.stdout.write("Le code de connexion (second facteur) s'affiche dans la console.")
+
+    def _comptes(self) -> dict[str, User]:
         users = {}
         for cle, prenom, nom, _ in PERSONAS:
             user = User.objects.filter(email=email_de(cle)).first()
@@ -51,8 +60,10 @@ class Command(BaseCommand):
                     email=email_de(cle), mot_de_passe=MOT_DE_PASSE, prenom=prenom, nom=nom, **extra
                 )
             users[cle] = user
+        return users
 
-        camille = self._profil(
+    def _profils(self, users: dict[str, User]) -> None:
+        self._profil(
             "2850575056048",
             "Martin",
             "Camille Anne",
@@ -81,8 +92,8 @@ class Command(BaseCommand):
         )
         if not yanis.representants.filter(representant=nadia).exists():
             services.representation_creer(representant=nadia, mineur=yanis)
-        del camille
 
+    def _roles(self, users: dict[str, User]) -> None:
         if not hasattr(users["medecin"], "professionnel"):
             services.professionnel_creer(
                 user=users["medecin"],
@@ -104,11 +115,6 @@ class Command(BaseCommand):
                 site="France services de Montreuil",
                 habilite_depuis=date(2026, 1, 1),
             )
-
-        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {MOT_DE_PASSE})")
-        for cle, _, _, role in PERSONAS:
-            self.stdout.write(f"  {email_de(cle):38} {role}")
-        self.stdout.write("Le code de connexion (second facteur) s'affiche dans la console.")
 
     def _profil(
         self,

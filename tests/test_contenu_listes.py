@@ -1,0 +1,151 @@
+"""List-content matrix (issue 10): which persona sees which seeded item on every list page
+and export, and no list shows what the item's own page refuses (nor hides what it grants).
+
+Seeded: the patient's ordinary document, a document they masked, a result held for an
+announcement; a minor's ordinary and confidential documents with the confidentiality
+decision; another person's document. The professional has an open access to the patient and
+the minor; the blocked professional is blocked by the patient.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from consentement import acces, services
+from consentement.enums import TypeDecision
+from consentement.models import Decision
+from consentement.selectors import SESSION_PROFIL_ACTIF
+from dossier.models import Document
+from tests.comptes.factories import ProfessionnelFactory, ProfilFactory
+from tests.conftest import PERSONAS, acteur_de, connecter
+from tests.dossier.factories import DocumentFactory
+from tests.dossier.test_vues import ouvrir_acces
+from tests.lib.corpus import pdf
+
+pytestmark = pytest.mark.django_db
+
+LISTES = [
+    ("dossier:accueil", {}), ("dossier:historique", {}), ("dossier:historique_csv", {}),
+    ("dossier:export_fhir", {}), ("dossier:export_pdf", {}), ("consentement:mes_choix", {}),
+]  # fmt: skip
+VOIT = {  # marker → the personas who see it somewhere in the lists
+    "ORDINAIRE-P": {"patient", "professionnel"},
+    "MASQUE-P": {"patient"},
+    "ANNONCE-P": {"professionnel"},
+    "ORDINAIRE-M": {"parent", "professionnel"},
+    "CONFIDENTIEL-M": {"professionnel"},
+    "AUTRE-O": set(),
+    "DECISION-MASQUAGE-P": {"patient"},
+    "DECISION-CONFIDENTIALITE-M": set(),
+}
+
+
+def _doc(profil, titre, pro, **champs):
+    """A document whose file exists (the exports read it), encrypted like any upload."""
+    document = DocumentFactory.par(pro, profil=profil, titre=titre, **champs)
+    stockage = document.fichier.storage
+    document.fichier.name = stockage.save(f"dossier/test/{titre}.pdf", ContentFile(pdf()))
+    document.save(update_fields=["fichier"])
+    return document
+
+
+@pytest.fixture
+def monde(patient, parent, mineur, professionnel, professionnel_bloque):
+    profil, pro = patient.profil, professionnel.professionnel
+    autre_pro = ProfessionnelFactory()
+    ouvrir_acces(professionnel, profil)
+    ouvrir_acces(professionnel, mineur)
+    docs = {
+        "ORDINAIRE-P": _doc(profil, "ORDINAIRE-P", pro),
+        "MASQUE-P": _doc(profil, "MASQUE-P", autre_pro),
+        "ANNONCE-P": _doc(profil, "ANNONCE-P", pro, annonce_requise=True, categorie="biologie"),
+        "ORDINAIRE-M": _doc(mineur, "ORDINAIRE-M", pro),
+        "AUTRE-O": _doc(ProfilFactory(active=True), "AUTRE-O", autre_pro),
+    }
+    services.element_masquer(
+        acteur=acteur_de(patient, profil), element=docs["MASQUE-P"], masque=True
+    )
+    services.professionnel_bloquer(
+        acteur=acteur_de(patient, profil), professionnel=professionnel_bloque.professionnel
+    )
+    docs["CONFIDENTIEL-M"] = _doc(mineur, "CONFIDENTIEL-M", pro, confidentiel=True)
+    services.confidentialite_enregistrer(
+        acteur=acces.sur_dossier(acces.acteur_de_connexion(professionnel), mineur),
+        element=docs["CONFIDENTIEL-M"],
+    )
+    Document.objects.update(ajoute_le=timezone.now() - timedelta(days=1))
+    decisions = {
+        "DECISION-MASQUAGE-P": Decision.objects.get(type=TypeDecision.MASQUAGE),
+        "DECISION-CONFIDENTIALITE-M": Decision.objects.get(type=TypeDecision.CONFIDENTIALITE),
+    }
+    return docs, decisions
+
+
+def _texte(reponse) -> str:
+    if reponse.streaming:
+        contenu = b"".join(reponse.streaming_content)
+    else:
+        contenu = reponse.content
+    if contenu.startswith(b"%PDF"):
+        return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(contenu)).pages)
+    texte = contenu.decode()
+    if reponse["Content-Type"].startswith("application/fhir+json"):
+        return json.dumps(json.loads(texte), ensure_ascii=False)
+    return texte
+
+
+def _vus(client, persona, monde) -> set[str]:
+    docs, decisions = monde
+    pages = list(LISTES)
+    if persona.startswith("professionnel"):
+        pages = [("dossier:pro_dossier", {"profil": d.profil.public_id}) for d in docs.values()]
+    vus = set()
+    for nom, kwargs in pages:
+        reponse = client.get(reverse(nom, kwargs=kwargs))
+        if reponse.status_code != 200:
+            continue
+        texte = _texte(reponse)
+        vus |= {marque for marque in docs if marque in texte}
+        vus |= {marque for marque, d in decisions.items() if d.reference in texte}
+    return vus
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonyme"])
+def test_each_list_shows_each_persona_exactly_what_the_policy_grants(
+    client, persona, request, monde, mineur
+):
+    connecter(client, request.getfixturevalue(persona))
+    if persona == "parent":  # acting for the child (the switcher)
+        session = client.session
+        session[SESSION_PROFIL_ACTIF] = str(mineur.public_id)
+        session.save()
+    vus = _vus(client, persona, monde)
+    attendus = {marque for marque, qui in VOIT.items() if persona in qui}
+    assert vus == attendus, f"{persona} : en trop {vus - attendus}, manquants {attendus - vus}"
+
+
+@pytest.mark.parametrize("persona", ["patient", "parent", "professionnel", "professionnel_bloque"])
+def test_no_list_shows_what_the_detail_refuses_nor_the_reverse(
+    client, persona, request, monde, mineur
+):
+    docs, decisions = monde
+    connecter(client, request.getfixturevalue(persona))
+    if persona == "parent":
+        session = client.session
+        session[SESSION_PROFIL_ACTIF] = str(mineur.public_id)
+        session.save()
+    vus = _vus(client, persona, monde)
+    for marque, document in docs.items():
+        statut = client.get(reverse("dossier:document", args=[document.public_id])).status_code
+        assert statut == (200 if marque in vus else 404), (persona, marque, statut)
+    for marque, decision in decisions.items():
+        statut = client.get(reverse("consentement:recu", args=[decision.public_id])).status_code
+        assert statut == (200 if marque in vus else 404), (persona, marque, statut)
