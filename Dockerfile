@@ -12,4 +12,6 @@ RUN DEBUG=false SECRET_KEY=build ENCRYPTION_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAA
     && mkdir -p /app/var/media /app/var/journal-checkpoints && chown -R espace-sante /app/var
 USER espace-sante
 EXPOSE 8000
-CMD ["gunicorn", "espace_sante.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]
+# 2 × cores + 1 workers of one thread: pages are CPU-bound, and threads of one process
+# would queue on the GIL (bench/pages.py compares, BENCH_THREADS=4).
+CMD ["gunicorn", "espace_sante.wsgi", "--bind", "0.0.0.0:8000", "--workers", "5", "--worker-class", "gthread", "--threads", "1", "--access-logfile", "-"]

@@ -450,6 +450,7 @@ def test_history_filters_paginates_exports_csv_and_verifies_the_chain(
     connecter(client, patient)
     page = client.get(reverse("dossier:historique"))
     assert page.context["total"] == 61 and len(page.context["page"].object_list) == 25
+    assert page.content.decode().count('name="role"') == 1  # the filter form, once
     derniere = client.get(reverse("dossier:historique"), {"page": 3})
     assert len(derniere.context["page"].object_list) == 11
     filtre = client.get(reverse("dossier:historique"), {"action": Action.ACCES_OUVERT})
