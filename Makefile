@@ -24,12 +24,14 @@ install: $(VENV)/.installed
 run: install
 	$(PY) -m espace_sante.embedded run
 
+# Two pytest workers (the suite's budget is 15 minutes on 2 cores); TEST_WORKERS=0 for one.
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m espace_sante.embedded test $(PYTEST_ARGS)
+	$(PY) -m espace_sante.embedded test -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Everything but the browser tests.
 test-fast: install
-	$(PY) -m espace_sante.embedded test -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m espace_sante.embedded test -n $(TEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,10 +8,12 @@ class ConsentementConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from consentement import acces
+        from consentement import acces, demo
         from consentement.journal import Action
+        from espace_sante.comptes.signals import demo_preparee
         from espace_sante.journal import actions
 
         actions.enregistrer(self.label, Action)
+        demo_preparee.connect(demo.peupler, dispatch_uid="consentement.demo")
         # The admin asks the policy too (the kernel's urls.py never imports an app).
         admin.site.has_permission = lambda request: acces.peut_utiliser_admin(request.user)

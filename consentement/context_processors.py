@@ -1,4 +1,28 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from consentement import accompagnement as acc_lib
+from espace_sante.comptes.enums import Role
+
+
+@dataclass(frozen=True)
+class Designation:
+    """How a page names the record it shows: the person's own ("votre dossier"), or a child's
+    for a legal representative ("le dossier de Yanis Benali"), with French contractions."""
+
+    le: str
+    au: str
+    du: str
+    mt: str  # the médecin traitant
+
+    @classmethod
+    def de(cls, acteur) -> Designation:
+        if acteur.role == Role.REPRESENTANT and acteur.profil is not None:
+            nom = acteur.profil.nom_affiche
+            return cls(f"le dossier de {nom}", f"au dossier de {nom}", f"du dossier de {nom}",
+                       f"le médecin traitant de {nom}")  # fmt: skip
+        return cls("votre dossier", "à votre dossier", "de votre dossier", "votre médecin traitant")
 
 
 def espace(request):
@@ -6,12 +30,13 @@ def espace(request):
     acteur = getattr(request, "acteur", None)
     if acteur is None or acteur.user is None:
         return {"espace_verifie": False, "espace_profils": [], "espace_profil_actif": None,
-                "espace_role": None}  # fmt: skip
+                "espace_role": None, "dossier_de": Designation.de(acteur) if acteur else None}  # fmt: skip
     return {
         "espace_verifie": True,
         "espace_profils": list(acteur.profils),
         "espace_profil_actif": acteur.profil if acteur.cote_patient or acteur.profils else None,
         "espace_role": acteur.role,
+        "dossier_de": Designation.de(acteur),
     }
 
 

@@ -39,7 +39,9 @@ class DecisionImmuable(Exception):
 class Decision(models.Model):
     """One consent decision in the ledger (append-only: a PostgreSQL trigger refuses edits)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="decisions")
     type = models.CharField(max_length=20, choices=TypeDecision.choices)
     canal = models.CharField(max_length=20, choices=Canal.choices)
@@ -52,13 +54,13 @@ class Decision(models.Model):
         help_text="Vide quand la personne a agi sans compte (page publique d'opposition).",
     )
     acteur_libelle = models.CharField("décidé par", max_length=250)
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
     accompagnement = models.ForeignKey(
         "Accompagnement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     texte_version = models.CharField("version du texte présenté", max_length=40)
     texte_empreinte = models.CharField("empreinte SHA-256 du texte présenté", max_length=64)
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
     horodatage = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -105,27 +107,35 @@ def _chemin_lettres(instance: Lot, filename: str) -> str:
 class Lot(models.Model):
     """An insured-persons file uploaded by an admin; processed in chunks by Celery."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     nom_fichier = models.CharField("fichier", max_length=255)
     fichier = models.FileField(storage=_stockage_sante, upload_to=_chemin_lot)
     empreinte = models.CharField("empreinte SHA-256 du fichier", max_length=64, unique=True)
-    separateur = models.CharField(max_length=1, default=",")
+    separateur = models.CharField("séparateur", max_length=1, default=",")
     entete = models.JSONField("colonnes", default=list)
     date_avis = models.DateField("date de l'avis", default=timezone.localdate)
     statut = models.CharField(max_length=15, choices=StatutLot.choices, default=StatutLot.RECU)
     erreur = models.TextField("motif du refus", blank=True)
     cree_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
-    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+    cree_le = models.DateTimeField("créé le", default=timezone.now, editable=False)
     debut = models.DateTimeField("début du traitement", null=True, blank=True)
     fin = models.DateTimeField("fin du traitement", null=True, blank=True)
-    lignes_total = models.PositiveIntegerField(default=0)
-    lignes_traitees = models.PositiveIntegerField(default=0)
+    lignes_total = models.PositiveIntegerField("lignes au total", default=0)
+    lignes_traitees = models.PositiveIntegerField("lignes traitées", default=0)
     crees = models.PositiveIntegerField("profils créés", default=0)
     rejetes = models.PositiveIntegerField("lignes rejetées", default=0)
-    lettres = models.FileField(storage=_stockage_sante, upload_to=_chemin_lettres, blank=True)
-    lettres_nombre = models.PositiveIntegerField(default=0)
+    lettres = models.FileField(
+        "courriers (PDF)", storage=_stockage_sante, upload_to=_chemin_lettres, blank=True
+    )
+    lettres_nombre = models.PositiveIntegerField("pages de courriers", default=0)
 
     class Meta:
         verbose_name = "lot de création de profils"
@@ -163,14 +173,18 @@ class LotMorceau(models.Model):
     """A chunk of a batch file: processed in one transaction, so all or nothing."""
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="morceaux")
-    numero = models.PositiveIntegerField()
+    numero = models.PositiveIntegerField(
+        "numéro",
+    )
     ligne_debut = models.PositiveIntegerField("première ligne")
-    nb_lignes = models.PositiveIntegerField(default=0)
+    nb_lignes = models.PositiveIntegerField("nombre de lignes", default=0)
     fichier = models.CharField(max_length=200)
     fait = models.BooleanField(default=False)
-    differees = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
-    differees_faites = models.BooleanField(default=False)
-    traite_le = models.DateTimeField(null=True, blank=True)
+    differees = ArrayField(
+        models.PositiveIntegerField(), verbose_name="lignes différées", default=list, blank=True
+    )
+    differees_faites = models.BooleanField("lignes différées traitées", default=False)
+    traite_le = models.DateTimeField("traité le", null=True, blank=True)
     essais = models.PositiveSmallIntegerField("essais de traitement", default=0)
     erreur = models.CharField("dernière erreur", max_length=200, blank=True)
 
@@ -208,15 +222,17 @@ class EnvoiAvis(models.Model):
     clear nowhere else, so the content is encrypted and emptied once delivered.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, null=True, blank=True)
     motif = models.CharField(max_length=20, choices=MotifAvis.choices)
     contenu = EncryptedTextField(null=True, blank=True)
-    nb_emails = models.PositiveIntegerField(default=0)
-    nb_courriers = models.PositiveIntegerField(default=0)
-    emails_envoyes_le = models.DateTimeField(null=True, blank=True)
-    courriers_imprimes_le = models.DateTimeField(null=True, blank=True)
-    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+    nb_emails = models.PositiveIntegerField("courriels", default=0)
+    nb_courriers = models.PositiveIntegerField("courriers", default=0)
+    emails_envoyes_le = models.DateTimeField("courriels envoyés le", null=True, blank=True)
+    courriers_imprimes_le = models.DateTimeField("courriers imprimés le", null=True, blank=True)
+    cree_le = models.DateTimeField("créé le", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "envoi d'avis"
@@ -227,19 +243,27 @@ class EnvoiAvis(models.Model):
 class Accompagnement(models.Model):
     """A France services mediator helping a person present at the desk (≤ 30 minutes)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    mediateur = models.ForeignKey(Mediateur, on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
+    mediateur = models.ForeignKey(
+        Mediateur, verbose_name="médiateur", on_delete=models.PROTECT, related_name="+"
+    )
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="accompagnements")
     statut = models.CharField(
         max_length=10, choices=StatutAccompagnement.choices, default=StatutAccompagnement.PRESENCE
     )
     preuve = models.CharField("preuve de présence", max_length=40, blank=True)
-    code_presence_hash = models.CharField(max_length=64, blank=True)
-    code_presence_expire_le = models.DateTimeField(null=True, blank=True)
-    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+    code_presence_hash = models.CharField(
+        "empreinte du code de présence", max_length=64, blank=True
+    )
+    code_presence_expire_le = models.DateTimeField(
+        "code de présence valable jusqu'au", null=True, blank=True
+    )
+    cree_le = models.DateTimeField("créé le", default=timezone.now, editable=False)
     ouvert_le = models.DateTimeField(null=True, blank=True)
     expire_le = models.DateTimeField(null=True, blank=True)
-    ferme_le = models.DateTimeField(null=True, blank=True)
+    ferme_le = models.DateTimeField("fermé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "accompagnement France services"
@@ -313,10 +337,12 @@ class PeriodeQuerySet(models.QuerySet):
 class Blocage(models.Model):
     """A professional the patient has blocked: nothing of the record, not even in an emergency."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="blocages")
     professionnel = models.ForeignKey(Professionnel, on_delete=models.PROTECT, related_name="+")
-    debut = models.DateTimeField(default=timezone.now)
+    debut = models.DateTimeField("début", default=timezone.now)
     fin = models.DateTimeField(null=True, blank=True)
     revoque_le = models.DateTimeField("levé le", null=True, blank=True)
 
@@ -344,12 +370,14 @@ class AccesProfessionnel(models.Model):
     """A professional's time-boxed access to one record: after identifying the patient by
     NIR and birth date, or in an emergency with a written reason."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="acces_pros")
     professionnel = models.ForeignKey(Professionnel, on_delete=models.PROTECT, related_name="+")
     type = models.CharField(max_length=20, choices=TypeAcces.choices)
     motif = EncryptedTextField("motif (accès en urgence)", null=True, blank=True)
-    debut = models.DateTimeField(default=timezone.now)
+    debut = models.DateTimeField("début", default=timezone.now)
     fin = models.DateTimeField()
     revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
 
@@ -378,7 +406,12 @@ class ParametresAcces(models.Model):
 
     profil = models.OneToOneField(Profil, on_delete=models.PROTECT, related_name="parametres_acces")
     medecin_traitant = models.ForeignKey(
-        Professionnel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Professionnel,
+        verbose_name="médecin traitant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     refus_urgence = models.BooleanField("refuse l'accès en urgence", default=False)
     masques_visibles_mt = models.BooleanField(

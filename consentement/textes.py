@@ -24,8 +24,8 @@ class Texte:
 
 
 OPPOSITION = Texte(
-    "opposition-2026-11",
-    "Je m'oppose à la création de mon profil espace-sante (ou de celui de l'enfant "
+    "opposition-2026-12",
+    "Je m'oppose à la création de mon profil espace-santé (ou de celui de l'enfant "
     "mineur que je représente). Le profil et toutes les données qu'il contient sont "
     "supprimés. Seule une empreinte chiffrée du numéro de sécurité sociale est conservée, "
     "avec cette décision, pour qu'aucun profil ne soit recréé lors d'un prochain envoi. "
@@ -34,8 +34,8 @@ OPPOSITION = Texte(
 )
 
 ACTIVATION = Texte(
-    "activation-2026-11",
-    "J'active mon profil espace-sante. Les professionnels de santé qui me soignent "
+    "activation-2026-12",
+    "J'active mon profil espace-santé. Les professionnels de santé qui me soignent "
     "pourront consulter et alimenter mon dossier, sauf ceux que je bloque, et chaque "
     "accès sera inscrit dans mon historique d'activité. Je peux masquer un document, "
     "bloquer un professionnel ou clôturer mon profil à tout moment.",
@@ -43,15 +43,15 @@ ACTIVATION = Texte(
 
 CLOTURE = {
     ModeCloture.ARCHIVE: Texte(
-        "cloture-archive-2026-11",
-        "Je clôture mon profil espace-sante. Plus personne ne peut le consulter ni "
+        "cloture-archive-2026-12",
+        "Je clôture mon profil espace-santé. Plus personne ne peut le consulter ni "
         "l'alimenter. Mes données sont archivées pendant 10 ans : je peux rouvrir mon "
         "profil pendant cette période et tout retrouver. À l'issue des 10 ans, elles sont "
         "supprimées définitivement.",
     ),
     ModeCloture.SUPPRESSION: Texte(
-        "cloture-suppression-2026-11",
-        "Je clôture mon profil espace-sante et je demande la suppression de mes données. "
+        "cloture-suppression-2026-12",
+        "Je clôture mon profil espace-santé et je demande la suppression de mes données. "
         "Plus personne ne peut le consulter ni l'alimenter. Mes données seront supprimées "
         "définitivement dans un délai de 3 mois au plus ; jusque-là, je peux encore rouvrir "
         "mon profil. Après la suppression, rien ne pourra être récupéré.",
@@ -59,8 +59,8 @@ CLOTURE = {
 }
 
 REOUVERTURE = Texte(
-    "reouverture-2026-11",
-    "Je rouvre mon profil espace-sante. Je retrouve mes données archivées et les "
+    "reouverture-2026-12",
+    "Je rouvre mon profil espace-santé. Je retrouve mes données archivées et les "
     "professionnels de santé qui me soignent peuvent de nouveau y accéder, sauf ceux que "
     "je bloque.",
 )
@@ -101,6 +101,12 @@ ANCIENS = {
     "(si je l'accepte) peuvent le voir ; les autres professionnels ne savent pas qu'il existe.",
     "demasquage-2026-11": "Je rends ce document de nouveau visible aux professionnels qui "
     "peuvent consulter mon dossier.",
+    # 2026-12: "espace-santé" with its accent.
+    "opposition-2026-11": "Je m'oppose à la création de mon profil espace-sante (ou de celui de l'enfant mineur que je représente). Le profil et toutes les données qu'il contient sont supprimés. Seule une empreinte chiffrée du numéro de sécurité sociale est conservée, avec cette décision, pour qu'aucun profil ne soit recréé lors d'un prochain envoi. Cette décision ne change rien au remboursement de mes soins. Je pourrai demander la création d'un profil plus tard auprès de ma caisse d'assurance maladie.",
+    "activation-2026-11": "J'active mon profil espace-sante. Les professionnels de santé qui me soignent pourront consulter et alimenter mon dossier, sauf ceux que je bloque, et chaque accès sera inscrit dans mon historique d'activité. Je peux masquer un document, bloquer un professionnel ou clôturer mon profil à tout moment.",
+    "cloture-archive-2026-11": "Je clôture mon profil espace-sante. Plus personne ne peut le consulter ni l'alimenter. Mes données sont archivées pendant 10 ans : je peux rouvrir mon profil pendant cette période et tout retrouver. À l'issue des 10 ans, elles sont supprimées définitivement.",
+    "cloture-suppression-2026-11": "Je clôture mon profil espace-sante et je demande la suppression de mes données. Plus personne ne peut le consulter ni l'alimenter. Mes données seront supprimées définitivement dans un délai de 3 mois au plus ; jusque-là, je peux encore rouvrir mon profil. Après la suppression, rien ne pourra être récupéré.",
+    "reouverture-2026-11": "Je rouvre mon profil espace-sante. Je retrouve mes données archivées et les professionnels de santé qui me soignent peuvent de nouveau y accéder, sauf ceux que je bloque.",
 }
 
 

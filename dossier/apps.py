@@ -6,7 +6,10 @@ class DossierConfig(AppConfig):
     verbose_name = "Dossier médical"
 
     def ready(self):
+        from dossier import demo
         from dossier.journal import Action
+        from espace_sante.comptes.signals import demo_preparee
         from espace_sante.journal import actions
 
         actions.enregistrer(self.label, Action)
+        demo_preparee.connect(demo.peupler, dispatch_uid="dossier.demo")

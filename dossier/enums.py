@@ -52,6 +52,16 @@ class PositionDonOrganes(models.TextChoices):
     PROCHES = "proches", "J'ai fait connaître ma position à mes proches"
 
 
+# The same positions read by someone else (a professional, a parent): the person's words
+# in the third person.
+POSITION_DON_TIERS = {
+    PositionDonOrganes.DONNEUR: "Favorable au don de ses organes et tissus",
+    PositionDonOrganes.REFUS: "Refuse le don (inscription au registre national des refus)",
+    PositionDonOrganes.REFUS_PARTIEL: "Refuse le don de certains organes ou tissus",
+    PositionDonOrganes.PROCHES: "A fait connaître sa position à ses proches",
+}
+
+
 class TypeMesure(models.TextChoices):
     POIDS = "poids", "Poids"
     TAILLE = "taille", "Taille"

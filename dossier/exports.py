@@ -13,6 +13,7 @@ from consentement import acces
 from consentement.acces import Acteur
 from dossier import fhir, journal, selectors
 from dossier.models import Document, InformationMedicale, Mesure
+from espace_sante.comptes.enums import Role
 from espace_sante.lib import pdf
 
 
@@ -132,7 +133,8 @@ def pdf_exporter(*, acteur: Acteur) -> bytes:
         blocs.append(("sous-titre", rubrique.label))
         for i in infos:
             quand = f" ({i.date:%d/%m/%Y})" if i.date else ""
-            blocs.append(("texte", f"• {i.libelle_affiche}{quand}"))
+            libelle = i.libelle_pour(la_personne=acteur.role == Role.TITULAIRE)
+            blocs.append(("texte", f"• {libelle}{quand}"))
             if i.details:
                 blocs.append(("petit", i.details))
     for type_mesure, mesures in contenu["mesures"].items():

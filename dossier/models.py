@@ -19,6 +19,7 @@ from django.utils import timezone
 from consentement.enums import Categorie
 from dossier.enums import (
     CATEGORIE_DE_RUBRIQUE,
+    POSITION_DON_TIERS,
     UNITES,
     CategorieDocument,
     PositionDonOrganes,
@@ -51,7 +52,9 @@ class ElementDossier(models.Model):
     AVEC_ANNONCE = False
     AVEC_LISTE = False
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
     categorie = models.CharField("catégorie", max_length=20, choices=Categorie.choices)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -80,7 +83,7 @@ class Document(ElementDossier):
     titre = EncryptedTextField("titre")
     date_acte = models.DateField("date de l'acte", null=True, blank=True)
     fichier = models.FileField(storage=_stockage_sante, upload_to=_chemin_document)
-    type_mime = models.CharField(max_length=30)
+    type_mime = models.CharField("type MIME", max_length=30)
     extension = models.CharField(max_length=5)
     taille = models.PositiveIntegerField("taille (octets)")
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
@@ -157,11 +160,17 @@ class InformationMedicale(ElementDossier):
 
     @property
     def libelle_affiche(self) -> str:
+        return self.libelle_pour(la_personne=True)
+
+    def libelle_pour(self, *, la_personne: bool) -> str:
+        """The entry's title for its reader: the person's own words ("Je suis favorable…"),
+        or the same in the third person for anyone else."""
         if self.rubrique == Rubrique.DON_ORGANES:
             try:
-                return PositionDonOrganes(self.libelle).label
+                position = PositionDonOrganes(self.libelle)
             except ValueError:
                 return self.libelle
+            return position.label if la_personne else POSITION_DON_TIERS[position]
         return self.libelle
 
 
@@ -213,14 +222,19 @@ class Signalement(models.Model):
     to the person's side; the email to the professional only says where to read it.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
     professionnel = models.ForeignKey(Professionnel, on_delete=models.PROTECT, related_name="+")
     genre = models.CharField(max_length=20)  # the item's GENRE: document, information, mesure
     element_id = models.UUIDField("identifiant de l'élément")
     message = EncryptedTextField("message")
     signale_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="signalé par (compte)",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     signale_par_libelle = models.CharField("signalé par", max_length=250)
     cree_le = models.DateTimeField("signalé le", default=timezone.now)

@@ -11,6 +11,7 @@ from dossier import mesures as mesures_lib
 from dossier import selectors
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, TypeMesure
 from dossier.graphique import courbe_svg
+from espace_sante.comptes.enums import Role
 
 DERNIERES_MESURES = 10  # in the table; the chart draws them all, the full list has its page
 
@@ -43,7 +44,10 @@ def profil_medical(acteur: Acteur) -> dict:
     contenu = selectors.profil_medical(acteur=acteur)
     _droits(acteur, contenu)
     rubriques, refusees = [], []
+    la_personne = acteur.role == Role.TITULAIRE
     for rubrique, infos in contenu["rubriques"].items():
+        for info in infos:
+            info.libelle_lu = info.libelle_pour(la_personne=la_personne)
         categorie = CATEGORIE_DE_RUBRIQUE[rubrique]
         if acces.rubrique_lisible(acteur, categorie):
             rubriques.append((rubrique, infos, acces.peut_ecrire(acteur, categorie)))

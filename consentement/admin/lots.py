@@ -15,6 +15,7 @@ from consentement import lots
 from consentement.models import (
     Lot,
 )
+from espace_sante.lib.texte import nombre
 
 
 class LotForm(forms.ModelForm):
@@ -98,12 +99,11 @@ class LotAdmin(admin.ModelAdmin):
         morceaux = lot.morceaux.count()
         faits = lot.morceaux.filter(fait=True).count()
         return format_html(
-            "{} lignes traitées sur {} — {} profils créés, {} lignes rejetées — "
-            "morceaux {} / {}{}{}",
-            lot.lignes_traitees,
+            "{} sur {} — {}, {} — morceaux {} / {}{}{}",
+            nombre(lot.lignes_traitees, "ligne traitée", "lignes traitées"),
             lot.lignes_total,
-            lot.crees,
-            lot.rejetes,
+            nombre(lot.crees, "profil créé", "profils créés"),
+            nombre(lot.rejetes, "ligne rejetée", "lignes rejetées"),
             faits,
             morceaux,
             f" — {debit:.0f} lignes/s" if debit else "",
@@ -120,7 +120,9 @@ class LotAdmin(admin.ModelAdmin):
             url = reverse("admin:consentement_lot_lettres", args=[lot.pk])
             liens.append(
                 format_html(
-                    '<a href="{}">Courriers à imprimer ({} pages, PDF)</a>', url, lot.lettres_nombre
+                    '<a href="{}">Courriers à imprimer ({}, PDF)</a>',
+                    url,
+                    nombre(lot.lettres_nombre, "page"),
                 )
             )
         return format_html(" · ".join(["{}"] * len(liens)), *liens) if liens else "—"

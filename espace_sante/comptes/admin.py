@@ -115,3 +115,36 @@ class TentativeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def _franciser_applications_tierces() -> None:
+    """The libraries' admin entries in French, and those an admin has no use for removed:
+    the sites framework (one site, set by SITE_URL) and django-otp's clear-text backup codes
+    (replaced by comptes.CarnetSecours; kept installed for the migration that moved them)."""
+    from allauth.account.models import EmailAddress
+    from django.apps import apps
+    from django.contrib.sites.models import Site
+    from django_otp.plugins.otp_email.models import EmailDevice
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for modele in (Site, StaticDevice):
+        if admin.site.is_registered(modele):
+            admin.site.unregister(modele)
+    noms = {
+        "otp_totp": "Second facteur : applications d'authentification",
+        "otp_email": "Second facteur : codes par courriel",
+        "otp_static": "Second facteur : anciens codes de secours",
+        "account": "Connexion : adresses électroniques",
+    }
+    for etiquette, nom in noms.items():
+        apps.get_app_config(etiquette).verbose_name = nom
+    for modele, singulier, pluriel in (
+        (TOTPDevice, "application d'authentification", "applications d'authentification"),
+        (EmailDevice, "code par courriel", "codes par courriel"),
+        (EmailAddress, "adresse électronique", "adresses électroniques"),
+    ):
+        modele._meta.verbose_name, modele._meta.verbose_name_plural = singulier, pluriel
+
+
+_franciser_applications_tierces()

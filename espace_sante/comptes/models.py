@@ -57,7 +57,9 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     email = models.EmailField("adresse électronique", unique=True)
     prenom = models.CharField("prénom", max_length=150, blank=True)
     nom = models.CharField("nom", max_length=150, blank=True)
@@ -100,7 +102,9 @@ class ProfilQuerySet(models.QuerySet):
 class Profil(models.Model):
     """One person's health space, with the INS identity traits."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     statut = models.CharField(
         max_length=10, choices=StatutProfil.choices, default=StatutProfil.ANNONCE
     )
@@ -125,8 +129,8 @@ class Profil(models.Model):
     )
     nir = EncryptedTextField("NIR (chiffré)", null=True, blank=True)
     # Unique through Meta.constraints: no useless LIKE index on a hash.
-    nir_hash = models.CharField(max_length=64, editable=False)
-    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+    nir_hash = models.CharField("empreinte du NIR", max_length=64, editable=False)
+    cree_le = models.DateTimeField("créé le", default=timezone.now, editable=False)
     # Contact details on file (from the batch; the person or a mediator may update them).
     email_contact = models.EmailField("adresse électronique de contact", blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True)
@@ -141,7 +145,9 @@ class Profil(models.Model):
     )
     lot_ligne = models.PositiveIntegerField("ligne du fichier du lot", null=True, blank=True)
     date_limite_opposition = models.DateField("date limite d'opposition", null=True, blank=True)
-    code_activation_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_activation_hash = models.CharField(
+        "empreinte du code d'activation", max_length=64, blank=True, editable=False
+    )
     code_activation_expire_le = models.DateTimeField(
         "expiration du code d'activation", null=True, blank=True
     )
@@ -199,8 +205,12 @@ def valider_rpps(valeur: str) -> None:
 
 
 class Professionnel(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="professionnel")
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
+    user = models.OneToOneField(
+        User, verbose_name="compte", on_delete=models.PROTECT, related_name="professionnel"
+    )
     rpps = models.CharField("numéro RPPS", max_length=11, unique=True, validators=[valider_rpps])
     profession = models.CharField(max_length=30, choices=Profession.choices)
     specialite = models.CharField("spécialité", max_length=100, blank=True)
@@ -226,8 +236,12 @@ class MediateurQuerySet(models.QuerySet):
 
 
 class Mediateur(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="mediateur")
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
+    user = models.OneToOneField(
+        User, verbose_name="compte", on_delete=models.PROTECT, related_name="mediateur"
+    )
     site_france_services = models.CharField("site France services", max_length=200)
     habilite_depuis = models.DateField("habilité depuis", default=timezone.localdate)
     habilite_jusquau = models.DateField("habilité jusqu'au", null=True, blank=True)
@@ -264,14 +278,19 @@ class RepresentationQuerySet(models.QuerySet):
 class Representation(models.Model):
     """A legal representative (a person with a profile) linked to a minor's profile."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     representant = models.ForeignKey(
-        Profil, on_delete=models.PROTECT, related_name="representations_exercees"
+        Profil,
+        verbose_name="représentant",
+        on_delete=models.PROTECT,
+        related_name="representations_exercees",
     )
     mineur = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="representants")
-    date_debut = models.DateField(default=timezone.localdate)
-    date_fin = models.DateField(null=True, blank=True)
-    motif_fin = models.CharField(max_length=200, blank=True)
+    date_debut = models.DateField("début", default=timezone.localdate)
+    date_fin = models.DateField("fin", null=True, blank=True)
+    motif_fin = models.CharField("motif de fin", max_length=200, blank=True)
 
     objects = RepresentationQuerySet.as_manager()
 
@@ -302,8 +321,8 @@ class Tentative(models.Model):
     keyed hashes: the table says "this account/IP failed", not who typed what.
     """
 
-    portee = models.CharField(max_length=20, choices=PorteeTentative.choices)
-    cle = models.CharField(max_length=80)
+    portee = models.CharField("portée", max_length=20, choices=PorteeTentative.choices)
+    cle = models.CharField("clé", max_length=80)
     horodatage = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,9 +1,13 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from espace_sante.comptes import otp, roles
 from espace_sante.journal.services import journaliser_connexion, journaliser_deconnexion
 from espace_sante.lib.requetes import adresse_client
+
+# Sent by `manage.py demo` once the accounts exist, with comptes={key: User},
+# profils={key: Profil} and ecrire (print a line): each app seeds its own demo data.
+demo_preparee = Signal()
 
 
 @receiver(user_logged_in)

@@ -29,10 +29,13 @@ class JournalImmuable(Exception):
 
 
 class Entree(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     horodatage = models.DateTimeField(default=timezone.now, db_index=True)
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="compte de l'acteur",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -60,11 +63,11 @@ class Entree(models.Model):
     action = models.CharField(max_length=60)
     objet_type = models.CharField("type d'objet", max_length=60, blank=True)
     objet_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    chaine = models.CharField(max_length=60, editable=False)
+    details = models.JSONField("détails", default=dict, blank=True)
+    chaine = models.CharField("chaîne", max_length=60, editable=False)
     rang = models.PositiveBigIntegerField(editable=False)
-    hash_precedent = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False)
+    hash_precedent = models.CharField("empreinte précédente", max_length=64, editable=False)
+    hash = models.CharField("empreinte", max_length=64, editable=False)
 
     class Meta:
         verbose_name = "entrée du journal"
@@ -109,9 +112,9 @@ class TeteChaine(models.Model):
     """The head of each chain: the row writers lock, and an anchor that reveals a
     truncated tail (deleting the last entries of a chain leaves the head ahead)."""
 
-    chaine = models.CharField(max_length=60, primary_key=True)
+    chaine = models.CharField("chaîne", max_length=60, primary_key=True)
     rang = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=HASH_ORIGINE)
+    hash = models.CharField("empreinte", max_length=64, default=HASH_ORIGINE)
 
     class Meta:
         verbose_name = "tête de chaîne"

@@ -34,7 +34,7 @@ def document(pages: Iterable[list[Bloc]], *, titre: str) -> bytes:
         tampon,
         pagesize=A4,
         title=titre,
-        author="espace-sante",
+        author="espace-santé",
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=18 * mm,

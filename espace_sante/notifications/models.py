@@ -22,7 +22,9 @@ class Canal(models.TextChoices):
 
 
 class Notification(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        "identifiant public", default=uuid.uuid4, unique=True, editable=False
+    )
     cle = models.CharField("clé d'unicité", max_length=200, unique=True)
     motif = models.CharField(max_length=40)
     profil = models.ForeignKey(

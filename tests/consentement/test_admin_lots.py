@@ -26,7 +26,7 @@ def test_admin_uploads_a_file_sees_progress_and_downloads_the_report(client, adm
         lots.morceau_traiter(morceau_id)
     lots.lot_finaliser(lot.pk)
     page = client.get(reverse("admin:consentement_lot_change", args=[lot.pk]))
-    assert "12 lignes traitées sur 12 — 11 profils créés, 1 lignes rejetées" in page.text
+    assert "12 lignes traitées sur 12 — 11 profils créés, 1 ligne rejetée" in page.text
     rapport = client.get(reverse("admin:consentement_lot_rejets", args=[lot.pk]))
     contenu = b"".join(rapport.streaming_content).decode()
     assert "5;date_naissance;Date de naissance impossible : « 32/13/1990 ».;non" in contenu

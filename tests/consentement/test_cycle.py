@@ -54,7 +54,7 @@ def test_opposition_without_account_erases_the_profile_and_gives_a_receipt(clien
     )
     assert Profil.objects.par_nir(nir).exists()  # the keyed hash remains
     assert (decision.type, decision.canal, decision.role) == ("opposition", "web", "anonyme")
-    assert decision.texte_version == "opposition-2026-11"
+    assert decision.texte_version == "opposition-2026-12"
     assert verifier_profil(profil) is None
     # Another browser cannot fetch the receipt.
     client.cookies.clear()

@@ -1,4 +1,9 @@
-"""Demo personas with known logins (idempotent): `manage.py demo`."""
+"""Demo personas with known logins (idempotent): `manage.py demo`.
+
+The kernel creates the accounts, profiles and professionals, then sends ``demo_preparee``:
+each app fills in its own part (the record, the choices, messages…) from its ``demo``
+module, connected in its AppConfig.ready — the kernel imports no app.
+"""
 
 from datetime import date
 
@@ -9,6 +14,7 @@ from stdnum import luhn
 from espace_sante.comptes import services
 from espace_sante.comptes.enums import Profession, Sexe, StatutProfil
 from espace_sante.comptes.models import Profil, User
+from espace_sante.comptes.signals import demo_preparee
 from espace_sante.lib import nir as nir_lib
 
 MOT_DE_PASSE = "EspaceSante-Demo-2026"
@@ -31,6 +37,13 @@ PERSONAS = [
     ("mediateur", "Sophie", "Bernard", "Médiatrice France services"),
     ("admin", "Alex", "Admin", "Administrateur (Django admin)"),
 ]
+# Other professionals of the demo record (same password): authors, a blocked one, an emergency.
+AUTRES_PROS = [
+    ("cardiologue", "Marc", "Dubois", Profession.MEDECIN, "Cardiologie", "Paris"),
+    ("biologiste", "Inès", "Garnier", Profession.MEDECIN, "Biologie médicale", "Paris"),
+    ("urgentiste", "Claire", "Roux", Profession.MEDECIN, "Médecine d'urgence", "Montreuil"),
+    ("dentiste", "Hugo", "Lambert", Profession.CHIRURGIEN_DENTISTE, "", "Paris"),
+]
 
 
 def email_de(cle: str) -> str:
@@ -43,16 +56,21 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         users = self._comptes()
-        self._profils(users)
+        profils = self._profils(users)
         self._roles(users)
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {MOT_DE_PASSE})")
         for cle, _, _, role in PERSONAS:
             self.stdout.write(f"  {email_de(cle):38} {role}")
         self.stdout.write("Le code de connexion (second facteur) s'affiche dans la console.")
+        demo_preparee.send(sender=self.__class__, comptes=users, profils=profils,
+                           ecrire=self.stdout.write)  # fmt: skip
 
     def _comptes(self) -> dict[str, User]:
         users = {}
-        for cle, prenom, nom, _ in PERSONAS:
+        comptes = [(c, p, n) for c, p, n, _ in PERSONAS] + [
+            (c, p, n) for c, p, n, *_ in AUTRES_PROS
+        ]
+        for cle, prenom, nom in comptes:
             user = User.objects.filter(email=email_de(cle)).first()
             if user is None:
                 extra = {"is_staff": True, "is_superuser": True} if cle == "admin" else {}
@@ -62,8 +80,8 @@ class Command(BaseCommand):
             users[cle] = user
         return users
 
-    def _profils(self, users: dict[str, User]) -> None:
-        self._profil(
+    def _profils(self, users: dict[str, User]) -> dict[str, Profil]:
+        camille = self._profil(
             "2850575056048",
             "Martin",
             "Camille Anne",
@@ -92,6 +110,23 @@ class Command(BaseCommand):
         )
         if not yanis.representants.filter(representant=nadia).exists():
             services.representation_creer(representant=nadia, mineur=yanis)
+        # Created by an account-creation batch, not activated: the mediator can help him.
+        lucas = self._profil(
+            "1670169123011", "Petit", "Lucas Henri", date(1967, 1, 20), Sexe.MASCULIN, "69123",
+            statut=StatutProfil.CREE,
+        )  # fmt: skip
+        coordonnees = {
+            camille: ("camille.martin@exemple.fr", "0612345678", "12 rue des Lilas", "75020", "Paris"),
+            nadia: ("nadia.benali@exemple.fr", "0698765432", "3 avenue Jean Jaurès", "93100", "Montreuil"),
+            lucas: ("lucas.petit@exemple.fr", "", "8 place Bellecour", "69002", "Lyon"),
+        }  # fmt: skip
+        for profil, (email, telephone, adresse, code_postal, commune) in coordonnees.items():
+            if not profil.email_contact:
+                profil.email_contact, profil.telephone = email, telephone
+                profil.adresse, profil.code_postal, profil.commune = adresse, code_postal, commune
+                profil.save(update_fields=["email_contact", "telephone", "adresse",
+                                           "code_postal", "commune"])  # fmt: skip
+        return {"camille": camille, "nadia": nadia, "yanis": yanis, "lucas": lucas}
 
     def _roles(self, users: dict[str, User]) -> None:
         if not hasattr(users["medecin"], "professionnel"):
@@ -101,6 +136,7 @@ class Command(BaseCommand):
                 profession=Profession.MEDECIN,
                 specialite="Médecine générale",
                 structure="Cabinet médical des Lilas",
+                commune="Paris",
             )
         if not hasattr(users["pharmacien"], "professionnel"):
             services.professionnel_creer(
@@ -108,7 +144,14 @@ class Command(BaseCommand):
                 rpps=_rpps("1000000002"),
                 profession=Profession.PHARMACIEN,
                 structure="Pharmacie de la Mairie",
+                commune="Montreuil",
             )
+        for numero, (cle, _, _, profession, specialite, commune) in enumerate(AUTRES_PROS, 3):
+            if not hasattr(users[cle], "professionnel"):
+                services.professionnel_creer(
+                    user=users[cle], rpps=_rpps(f"10000000{numero:02d}"), profession=profession,
+                    specialite=specialite, commune=commune,
+                )  # fmt: skip
         if not hasattr(users["mediateur"], "mediateur"):
             services.mediateur_creer(
                 user=users["mediateur"],
