@@ -25,6 +25,20 @@ def attendre(condition, *, delai=120.0, message=""):
     raise AssertionError(f"Délai dépassé : {message}")
 
 
+def attendre_total(mesure, cible: int, *, calme=60.0, message=""):
+    """Wait until ``mesure()`` reaches ``cible``, as long as it keeps moving: a loaded machine
+    only slows the workers down; a stall of ``calme`` seconds is a failure (work lost)."""
+    dernier, depuis = mesure(), time.monotonic()
+    while dernier != cible:
+        time.sleep(0.2)
+        valeur = mesure()
+        assert valeur <= cible, f"{message} : {valeur} pour {cible} attendus (envoyés deux fois)"
+        if valeur != dernier:
+            dernier, depuis = valeur, time.monotonic()
+        elif time.monotonic() - depuis > calme:
+            raise AssertionError(f"Plus rien ne bouge : {message} ({dernier} sur {cible})")
+
+
 @pytest.fixture
 def travailleurs(tmp_path):
     """Start workers on this test's database and a queue of their own."""
@@ -85,7 +99,7 @@ def test_sigkill_mid_batch_then_restart_finishes_with_no_duplicate_and_nothing_m
     assert sum(e.nb_emails + e.nb_courriers for e in EnvoiAvis.objects.filter(lot=lot)) == 11_999
 
     emails = sum(1 for ligne in lignes if ligne[7]) - (1 if lignes[100][7] else 0)
-    attendre(lambda: _messages(travailleurs.emails) == emails, message="courriels")
+    attendre_total(lambda: _messages(travailleurs.emails), emails, message="courriels")
     attendre(lambda: bool(Lot.objects.get(pk=lot.pk).lettres), message="courriers")
     time.sleep(0.5)
     assert _messages(travailleurs.emails) == emails  # each notice sent once
