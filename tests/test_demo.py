@@ -50,7 +50,9 @@ def test_the_patients_record_holds_a_year_of_care(demo):
 
 def test_each_persona_sees_a_lived_in_space(client, demo):
     connecter(client, _user("patient"))
-    assert client.get(reverse("dossier:accueil")).content.decode().count("<tr") >= 10
+    accueil = client.get(reverse("dossier:accueil")).content.decode()
+    assert accueil.count("<tr") >= 10
+    assert "<h2>Documents (11)</h2>" in accueil  # the held result is not announced yet
     profil = client.get(reverse("dossier:profil_medical")).content.decode()
     assert profil.count("<svg") >= 2 and "Hypertension artérielle" in profil
     historique = client.get(reverse("dossier:historique")).content.decode()
