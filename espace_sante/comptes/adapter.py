@@ -9,7 +9,26 @@ from espace_sante.lib.requetes import est_chemin_local
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth, with our rules: no public sign-up, lock-outs counted in PostgreSQL."""
+    """allauth, with our rules: no public sign-up, lock-outs counted in PostgreSQL.
+
+    An address is not secret, so failed passwords never lock an account by themselves (a
+    stranger could lock anyone out): they lock the (address, client) pair and the client's
+    address, and on the account only add a growing wait (2, 4, 8… seconds, at most
+    LOCKOUT_MAX_DELAY_SECONDS) during which every attempt is refused unchecked — the same
+    scheme as identification by NIR (verrouillage.frein_identification).
+    """
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Trop de tentatives de connexion depuis votre connexion : par sécurité, elles sont "
+            "suspendues pendant 15 minutes. Vous pouvez réinitialiser votre mot de passe."
+        ),
+        "attente": (
+            "Plusieurs mots de passe erronés ont été saisis récemment pour ce compte : "
+            "patientez %s avant de réessayer."
+        ),
+    }
 
     def is_open_for_signup(self, request) -> bool:
         # Health spaces are created by batches and activated with a code.
@@ -26,21 +45,25 @@ class AccountAdapter(DefaultAccountAdapter):
         return verrouillage.ip_de(request)
 
     def pre_authenticate(self, request, **credentials) -> None:
-        if verrouillage.est_verrouille(
+        frein = verrouillage.frein_identification(
             portee=PorteeTentative.CONNEXION,
-            compte=credentials.get("email"),
-            ip=verrouillage.ip_de(request),
-        ):
+            identifiant=(credentials.get("email") or "").strip().lower(),
+            source=verrouillage.ip_de(request),
+        )
+        if frein.bloque:
             raise self.validation_error("too_many_login_attempts")
+        if frein.attente:
+            secondes = f"{frein.attente} seconde{'s' if frein.attente > 1 else ''}"
+            raise self.validation_error("attente", secondes)
 
     def authentication_failed(self, request, **credentials) -> None:
         email = (credentials.get("email") or "").strip().lower()
         user = User.objects.filter(email=email).first() if email else None
         journaliser_connexion_echec(user=user, ip=verrouillage.ip_de(request))
-        verrouille = verrouillage.enregistrer_echec(
-            portee=PorteeTentative.CONNEXION, compte=email, ip=verrouillage.ip_de(request)
+        frein = verrouillage.echec_identification(
+            portee=PorteeTentative.CONNEXION, identifiant=email, source=verrouillage.ip_de(request)
         )
-        if verrouille:
+        if frein.bloque:
             journaliser_verrouillage(
                 user=user,
                 portee=PorteeTentative.CONNEXION,

@@ -1,4 +1,6 @@
+import html
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -90,15 +92,38 @@ def test_login_and_otp_are_journaled(client, patient):
     assert actions == [Action.CONNEXION, Action.OTP_VERIFIE, Action.DECONNEXION]
 
 
-def test_password_failures_lock_the_account_even_with_the_right_password(client, patient, settings):
+def test_password_failures_lock_their_source_and_only_slow_the_account_elsewhere(
+    client, patient, settings
+):
+    """A stranger's wrong passwords cannot lock the owner out: from the stranger's address
+    everything is refused; from anywhere else the account only waits a few seconds."""
+    settings.LOCKOUT_MAX_DELAY_SECONDS = 1
     for _ in range(settings.LOCKOUT_MAX_FAILURES):
-        reponse = _mot_de_passe(client, patient.email, "mauvais-mot-de-passe")
+        reponse = _mot_de_passe(client, patient.email, "mauvais-mot-de-passe", ip="10.0.0.1")
         assert reponse.status_code == 200
-    reponse = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.9.9.9")
-    assert reponse.status_code == 200
-    assert "Trop de tentatives" in reponse.text
+    reponse = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.0.0.1")
+    assert "Trop de tentatives" in reponse.text  # even the right password, from there
     assert client.get("/dossier/").status_code == 302  # still anonymous
     assert Entree.objects.filter(acteur=patient, action=Action.VERROUILLAGE).exists()
+    attente = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.9.9.9")
+    assert "patientez 1 seconde" in html.unescape(attente.text)  # refused unchecked
+    time.sleep(1.1)
+    owner = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.9.9.9")
+    assert owner.status_code == 302 and client.get(owner.url).url.startswith(
+        "/compte/verification/"
+    )
+
+
+def test_strangers_from_many_addresses_never_lock_the_owner_out(client, patient, settings):
+    settings.LOCKOUT_MAX_DELAY_SECONDS = 1
+    for n in range(3 * settings.LOCKOUT_MAX_FAILURES):
+        _mot_de_passe(client, patient.email, "devine", ip=f"10.1.{n}.1")
+        time.sleep(0.05)
+    time.sleep(1.1)
+    owner = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.2.0.1")
+    assert owner.status_code == 302 and client.get(owner.url).url.startswith(
+        "/compte/verification/"
+    )
 
 
 def test_failures_from_one_ip_lock_that_ip_for_every_account(client, patient, parent, settings):
