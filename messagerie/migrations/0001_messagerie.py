@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("comptes", "0007_profil_notifier_nouveau_message"),
+        ("comptes", "0007_preference_nouveau_message"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,36 @@
+"""Conversations built through the services, as the pages and the gateway build them."""
+
+from __future__ import annotations
+
+import io
+
+from espace_sante.lib import fichiers
+from messagerie import services
+from tests.conftest import acteur_de
+from tests.lib.corpus import pdf
+
+
+def piece(nom="compte-rendu.pdf", contenu: bytes | None = None) -> services.PieceRecue:
+    return services.PieceRecue(nom, fichiers.verifier(io.BytesIO(contenu or pdf())))
+
+
+def pdf_hostile() -> bytes:
+    return pdf(lambda writer, page: writer.add_js("app.alert('pwned')"))
+
+
+def ecrire(pro_user, profil, *, sujet="Vos résultats", corps="Bonjour, tout va bien.",
+           pieces=(), **options):  # fmt: skip
+    return services.conversation_demarrer(
+        acteur=acteur_de(pro_user), profil=profil, sujet=sujet, corps=corps,
+        pieces=list(pieces), **options,
+    )  # fmt: skip
+
+
+def repondre(user, conversation, corps="Merci docteur.", **options):
+    from consentement import acces
+
+    acteur = acces.en_patient_de(acteur_de(user), conversation.profil)
+    if acteur is None:  # a professional
+        acteur = acteur_de(user).sur(conversation.profil, role="professionnel")
+    return services.message_repondre(acteur=acteur, conversation=conversation, corps=corps,
+                                     **options)  # fmt: skip
