@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.http import Http404
 
 from consentement import acces
@@ -81,9 +92,14 @@ def non_lus(acteur: Acteur) -> dict[int | None, int]:
         q, pro = acces.q_conversations(acteur), True
     else:
         return {}
+    autre = "dernier_patient_le" if pro else "dernier_pro_le"
+    suivi = Suivi.objects.filter(conversation=OuterRef("pk"), user_id=acteur.user_id)
+    lu = suivi.filter(lu_le__gte=OuterRef(autre))
+    archivee = suivi.filter(archivee_le__gte=OuterRef("dernier_message_le"))
     lignes = (
-        _avec_suivi(Conversation.objects.filter(q), acteur, pro=pro)
-        .filter(non_lu=True, archivee=False)
+        Conversation.objects.filter(q, **{f"{autre}__isnull": False})
+        .exclude(Exists(lu))
+        .exclude(Exists(archivee))
         .values("profil_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -85,6 +85,11 @@ def ecrire(request, profil=None):
     return render(
         request,
         "messagerie/ecrire.html",
-        {"form": form, "identification": identification, "patient": patient},
+        {
+            "form": form,
+            "identification": identification,
+            "patient": patient,
+            "erreur": bool(form.errors or (identification and identification.errors)),
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import io
 
+from pypdf.generic import NameObject
+
 from espace_sante.lib import fichiers
 from messagerie import services
 from tests.conftest import acteur_de
-from tests.lib.corpus import pdf
+from tests.lib.corpus import action_js, pdf
 
 
 def piece(nom="compte-rendu.pdf", contenu: bytes | None = None) -> services.PieceRecue:
     return services.PieceRecue(nom, fichiers.verifier(io.BytesIO(contenu or pdf())))
 
 
+def _js_a_l_ouverture(writer, page):
+    writer._root_object[NameObject("/OpenAction")] = action_js()
+
+
 def pdf_hostile() -> bytes:
-    return pdf(lambda writer, page: writer.add_js("app.alert('pwned')"))
+    """A PDF that runs JavaScript when opened: refused as active content."""
+    return pdf(_js_a_l_ouverture)
 
 
 def ecrire(pro_user, profil, *, sujet="Vos résultats", corps="Bonjour, tout va bien.",

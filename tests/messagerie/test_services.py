@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.http import Http404
 
 from consentement import acces
 from consentement import services as choix
@@ -88,7 +89,7 @@ def test_a_fin_subject_closes_the_conversation_at_once(patient, professionnel):
 def test_only_the_professional_closes(patient, professionnel):
     conversation = ecrire(professionnel, patient.profil)
     assert not acces.peut_fermer(acteur_de(patient, patient.profil), conversation)
-    with pytest.raises(Exception):  # Http404
+    with pytest.raises(Http404):
         services.conversation_fermer(acteur=acteur_de(patient, patient.profil),
                                      conversation=conversation)  # fmt: skip
 
