@@ -41,3 +41,41 @@ def repondre(user, conversation, corps="Merci docteur.", **options):
         acteur = acteur_de(user).sur(conversation.profil, role="professionnel")
     return services.message_repondre(acteur=acteur, conversation=conversation, corps=corps,
                                      **options)  # fmt: skip
+
+
+def conversations_en_masse(profil, pro, n: int, *, avec_reponse=True):
+    """``n`` conversations of ``pro`` with ``profil``, a message each (and the patient's
+    reply when ``avec_reponse``), written in bulk (the inbox's size, not the service's
+    speed, is what the query counts and the benchmark measure)."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from messagerie import adresses
+    from messagerie.models import Conversation, Message
+
+    maintenant = timezone.now()
+    conversations = Conversation.objects.bulk_create(
+        Conversation(
+            profil=profil, professionnel=pro, sujet=f"Compte rendu n° {i}",
+            sujet_index=adresses.index_sujet(f"Compte rendu n° {i}"),
+            dernier_message_le=maintenant - timedelta(minutes=i),
+            dernier_pro_le=maintenant - timedelta(minutes=i),
+            dernier_patient_le=(maintenant - timedelta(minutes=i)) if avec_reponse else None,
+        )
+        for i in range(n)
+    )  # fmt: skip
+    messages = []
+    for conversation in conversations:
+        messages.append(Message(conversation=conversation, profil=profil, cote="professionnel",
+                                auteur=pro.user, auteur_libelle=str(pro), corps="Bonjour.",
+                                message_id=f"<{uuid.uuid4()}@test>",
+                                envoye_le=conversation.dernier_pro_le))  # fmt: skip
+        if avec_reponse:
+            messages.append(Message(conversation=conversation, profil=profil, cote="patient",
+                                    auteur=profil.titulaire, auteur_libelle=profil.nom_affiche,
+                                    corps="Merci.", message_id=f"<{uuid.uuid4()}@test>",
+                                    envoye_le=conversation.dernier_patient_le))  # fmt: skip
+    Message.objects.bulk_create(messages)
+    return conversations
