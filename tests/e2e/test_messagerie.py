@@ -15,9 +15,16 @@ from messagerie.models import Conversation, Message
 from tests.e2e.test_connexion import se_connecter
 from tests.e2e.test_dossier import deconnecter
 from tests.lib.corpus import pdf
-from tests.messagerie.test_smtp import courriel, passerelle  # noqa: F401 (fixture)
+from tests.messagerie.outils import passerelle_lancee
+from tests.messagerie.test_smtp import courriel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def passerelle():
+    with passerelle_lancee() as serveur:
+        yield serveur
 
 
 def test_a_conversation_from_the_first_message_to_fin(
@@ -25,7 +32,7 @@ def test_a_conversation_from_the_first_message_to_fin(
     passerelle,
     patient,
     professionnel,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     profil = patient.profil
     fichier = tmp_path / "bilan-sanguin.pdf"
@@ -79,3 +86,28 @@ def test_a_conversation_from_the_first_message_to_fin(
     assert "bonne continuation" in texte
     assert page.page.get_by_role("button", name="Envoyer").count() == 0
     assert adresses.adresse_patient(profil)  # the patient's address the pro wrote to
+
+
+@pytest.mark.parametrize("taille", ["telephone"], indirect=True)
+def test_messaging_pages_fit_a_phone(page, parent, mineur, professionnel):
+    from messagerie.models import PieceJointe
+    from tests.messagerie.outils import ecrire, piece
+
+    conversation = ecrire(professionnel, mineur, sujet="Rappel de vaccination contre la "
+                          "diphtérie, le tétanos et la poliomyélite", pieces=[piece()])  # fmt: skip
+    se_connecter(page, parent)
+    page.aller("/messagerie/")
+    page.verifier_largeur()
+    assert "Yanis" in page.page.locator("main").inner_text()  # the child's unread notice
+    for chemin, titre in [
+        (f"/messagerie/conversations/{conversation.public_id}/", "Rappel de vaccination"),
+        (f"/messagerie/pieces/{PieceJointe.objects.get().public_id}/", "compte-rendu.pdf"),
+    ]:
+        page.aller(chemin)
+        page.verifier_largeur()
+        assert titre in page.page.locator("h1").inner_text()
+    deconnecter(page)
+    se_connecter(page, professionnel)
+    for chemin in ["/pro/messagerie/", "/pro/messagerie/ecrire/"]:
+        page.aller(chemin)
+        page.verifier_largeur()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 from pypdf.generic import NameObject
@@ -79,3 +80,21 @@ def conversations_en_masse(profil, pro, n: int, *, avec_reponse=True):
                                     envoye_le=conversation.dernier_patient_le))  # fmt: skip
     Message.objects.bulk_create(messages)
     return conversations
+
+
+@contextlib.contextmanager
+def passerelle_lancee():
+    """The SMTP gateway (aiosmtpd) running on a free loopback port, as `make run` starts it."""
+    import socket
+
+    from messagerie.smtp import controleur
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serveur = controleur(hote="127.0.0.1", port=port)
+    serveur.start()
+    try:
+        yield serveur
+    finally:
+        serveur.stop()

@@ -5,7 +5,6 @@ clear SMTP refusal, and a refused mail stores nothing, not even half."""
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -19,29 +18,20 @@ from espace_sante.notifications.models import Notification
 from espace_sante.notifications.services import en_attente_envoyer
 from messagerie import adresses
 from messagerie.models import Conversation, Message, PieceJointe
-from messagerie.smtp import controleur
 from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
 from tests.conftest import acteur_de
 from tests.lib.corpus import pdf
-from tests.messagerie.outils import pdf_hostile, repondre
+from tests.messagerie.outils import passerelle_lancee, pdf_hostile, repondre
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def passerelle(settings):
     settings.MESSAGERIE_SMTP_TAILLE_MAX = 400_000
-    serveur = controleur(hote="127.0.0.1", port=_port_libre())
-    serveur.start()
-    yield serveur
-    serveur.stop()
+    with passerelle_lancee() as serveur:
+        yield serveur
 
 
 def _fichiers() -> set[Path]:
