@@ -250,3 +250,22 @@ def test_blocked_professional_loses_their_conversations(client, patient, profess
         == 404
     )
     assert "Vos résultats" not in texte(client.get(reverse("messagerie:pro_boite")))
+
+
+def test_an_sms_only_patient_is_told_by_sms_without_health_content(professionnel):
+    from espace_sante.notifications import sms
+
+    sms.boite.clear()
+    profil = ProfilFactory(
+        active=True, telephone="+33612345678", notifier_par_email=False, notifier_par_sms=True
+    )
+    ecrire(professionnel, profil, sujet="Résultat de biopsie", corps="Rien d'inquiétant.")
+    assert courriels() == []
+    ((numero, texte),) = sms.boite
+    assert numero == "+33612345678" and "nouveau message" in texte
+    assert "biopsie" not in texte and "inquiétant" not in texte
+
+
+def test_a_confidential_conversation_tells_the_minor_not_the_parents(parent, mineur, professionnel):
+    ecrire(professionnel, mineur, sujet="Contraception", confidentiel=True)
+    assert parent.email not in [adresse for m in courriels() for adresse in m.to]

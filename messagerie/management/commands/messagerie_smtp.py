@@ -1,3 +1,4 @@
+import logging
 import signal
 import threading
 
@@ -14,6 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=None, help="port (MESSAGERIE_SMTP_PORT)")
 
     def handle(self, *args, hote=None, port=None, **options):
+        # aiosmtpd logs every connection and command at INFO: addresses are personal data.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         serveur = controleur(hote=hote, port=port)
         serveur.start()
         self.stdout.write(f"Passerelle SMTP à l'écoute sur {serveur.hostname}:{serveur.port}")
