@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from messagerie import avis, journal
+from messagerie import avis, journal, selectors
 from messagerie.models import Conversation, Message, PieceJointe, Suivi
 
 PREAVIS = timedelta(days=30)
@@ -22,6 +22,7 @@ def _supprimer(conversation: Conversation, *, motif: str) -> None:
     """Rows first (in the caller's transaction), then the files once it commits."""
     noms = list(PieceJointe.objects.filter(message__conversation=conversation)
                 .values_list("fichier", flat=True))  # fmt: skip
+    selectors.non_lus_oublier(selectors.participants(conversation))
     journal.conversation_supprimee(
         conversation, motif=motif, messages=conversation.messages.count()
     )

@@ -1,5 +1,5 @@
-"""The unread count in the header, on every page: one cheap count, run only when the page
-renders the header (the template calls it), once."""
+"""The unread count in the header, on every page: read from the cache (one grouped count
+when it is not there), only when the page renders the header (the template calls it), once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def non_lus(request):
 
     def compter() -> int:
         if not memoire:
-            memoire.append(sum(selectors.non_lus(acteur).values()) if acteur is not None else 0)
+            memoire.append(selectors.non_lus_total(acteur) if acteur is not None else 0)
         return memoire[0]
 
     return {"messagerie_non_lus": compter}

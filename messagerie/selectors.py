@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -21,6 +25,8 @@ from consentement.acces import Acteur
 from espace_sante.comptes.enums import Role
 from messagerie import adresses
 from messagerie.models import Conversation, Message, PieceJointe, Suivi
+
+logger = logging.getLogger(__name__)
 
 
 def _cote_pro(acteur: Acteur) -> bool:
@@ -146,3 +152,67 @@ def piece_visible(*, acteur: Acteur, public_id) -> tuple[Acteur, PieceJointe]:
     if piece is None:
         raise Http404
     return _sur(acteur, piece.message.conversation), piece
+
+
+# --- The header's unread count, cached per user -------------------------------------------
+# Every page shows it: counted once, then read from the cache until a message, a read or an
+# archive of this user's conversations forgets it (``non_lus_oublier``), or at most
+# NON_LUS_DUREE seconds (what moves without a message: a block, a closure, a minor's
+# coming of age). Keyed by the user's public id. Redis down: counted from PostgreSQL.
+
+NON_LUS_DUREE = 60
+
+
+def _cle_non_lus(user_public_id) -> str:
+    return f"messagerie:non_lus:{user_public_id}"
+
+
+def non_lus_total(acteur: Acteur) -> int:
+    """The header's number: unread conversations across the user's profiles (or inbox)."""
+    if acteur.user is None:
+        return 0
+    cle = _cle_non_lus(acteur.user.public_id)
+    try:
+        total = cache.get(cle)
+    except Exception:  # the cache (Redis) is down: the page still shows the count
+        logger.warning("Cache indisponible : nombre de conversations non lues compté en base.")
+        return sum(non_lus(acteur).values())
+    if total is None:
+        total = sum(non_lus(acteur).values())
+        try:
+            cache.set(cle, total, NON_LUS_DUREE)
+        except Exception:
+            logger.warning("Cache indisponible : nombre de conversations non lues non gardé.")
+    return total
+
+
+def participants(conversation: Conversation) -> list:
+    """Public ids of the users whose count a change of this conversation moves: the
+    professional, the titulaire, a minor's representatives (one query)."""
+    from espace_sante.comptes.models import User
+
+    return list(
+        User.objects.filter(
+            Q(professionnel__pk=conversation.professionnel_id)
+            | Q(profil__pk=conversation.profil_id)
+            | Q(profil__representations_exercees__mineur_id=conversation.profil_id)
+        )
+        .values_list("public_id", flat=True)
+        .distinct()
+    )
+
+
+def non_lus_oublier(user_public_ids) -> None:
+    """Forget the cached counts now and again once the transaction commits (a page counting
+    in between saw the old rows); the next page counts again."""
+    cles = [_cle_non_lus(u) for u in user_public_ids]
+
+    def oublier():
+        try:
+            cache.delete_many(cles)
+        except Exception:
+            logger.warning("Cache indisponible : nombres de non lus gardés %s s au plus.",
+                           NON_LUS_DUREE)  # fmt: skip
+
+    oublier()
+    transaction.on_commit(oublier)

@@ -23,7 +23,7 @@ from dossier.erreurs import SaisieRefusee
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil
 from espace_sante.lib.fichiers import FichierVerifie
-from messagerie import adresses, avis, journal
+from messagerie import adresses, avis, journal, selectors
 from messagerie.enums import CanalMessage, Cote
 from messagerie.models import Conversation, Message, PieceJointe, Suivi
 
@@ -182,6 +182,7 @@ def _message_ajouter(acteur, conversation, *, corps, pieces, canal, message_id, 
             if fin:
                 journal.conversation_fermee(acteur, conversation, canal=canal)
             avis.message_annoncer(message, ecrites)
+            selectors.non_lus_oublier(selectors.participants(conversation))
     except BaseException:
         for ligne in ecrites:
             ligne.fichier.storage.delete(ligne.fichier.name)
@@ -227,6 +228,7 @@ def conversation_lire(*, acteur: Acteur, conversation: Conversation) -> None:
             conversation=conversation, user=acteur.user, defaults={"lu_le": timezone.now()}
         )
         journal.conversation_lue(acteur, conversation)
+        selectors.non_lus_oublier([acteur.user.public_id])
 
 
 def conversation_archiver(*, acteur: Acteur, conversation: Conversation, archivee: bool) -> None:
@@ -236,6 +238,7 @@ def conversation_archiver(*, acteur: Acteur, conversation: Conversation, archive
         conversation=conversation, user=acteur.user,
         defaults={"archivee_le": timezone.now() if archivee else None},
     )  # fmt: skip
+    selectors.non_lus_oublier([acteur.user.public_id])
 
 
 def piece_ouvrir(*, acteur: Acteur, piece: PieceJointe, telechargement: bool):
