@@ -269,3 +269,18 @@ def test_an_sms_only_patient_is_told_by_sms_without_health_content(professionnel
 def test_a_confidential_conversation_tells_the_minor_not_the_parents(parent, mineur, professionnel):
     ecrire(professionnel, mineur, sujet="Contraception", confidentiel=True)
     assert parent.email not in [adresse for m in courriels() for adresse in m.to]
+
+
+def test_the_professionals_read_is_in_the_patients_history(client, patient, professionnel):
+    conversation = ecrire(professionnel, patient.profil, sujet="Suivi tension")
+    connecter(client, professionnel)
+    assert "Suivi tension" in texte(client.get(reverse("messagerie:pro_boite")))
+    assert (
+        client.get(reverse("messagerie:conversation", args=[conversation.public_id])).status_code
+        == 200
+    )
+    lue = Entree.objects.get(action=Action.CONVERSATION_LUE)
+    assert lue.role == "professionnel" and lue.profil == patient.profil
+    connecter(client, patient)
+    historique = texte(client.get(reverse("dossier:historique")))
+    assert "Conversation lue" in historique and "Dr Jeanne Lefèvre" in historique
