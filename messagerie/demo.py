@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.utils import timezone
 
 from consentement import acces
@@ -60,5 +61,6 @@ def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
         "Messagerie de démonstration : Camille Martin (un message avec pièce jointe), "
         "Yanis Benali (un rappel à sa mère). Écrire à Camille depuis un client SMTP : "
         f"de {comptes['medecin'].email} à {adresses.adresse_patient(camille)}, "
-        "passerelle sur 127.0.0.1:2525 (voir le README)."
+        f"passerelle sur {settings.MESSAGERIE_SMTP_HOTE}:{settings.MESSAGERIE_SMTP_PORT} "
+        "(voir le README)."
     )
