@@ -4,7 +4,7 @@
     (or: .venv/bin/python -m espace_sante.embedded exec .venv/bin/python bench/pages.py)
 
 In a throwaway database: a patient with 50 documents, a year of measures (a weight and
-a blood pressure a day) and 1,000 history entries; a professional with an open access.
+a blood pressure a day), 1,000 history entries and 1,000 conversations in their inbox; a professional with an open access.
 gunicorn serves it (2 gthread workers of one thread each, as in production: with more
 threads per process, pages that are CPU-bound wait for the GIL, and a thread holding a
 journal chain's head lock waits behind them; ``BENCH_THREADS=4`` to compare; DEBUG off,
@@ -87,6 +87,9 @@ def peupler() -> dict[str, object]:
     Mesure.objects.bulk_create(mesures)
     for _ in range(1000):
         services.dossier_consulter(acteur=acteur_pro, page="dossier (professionnel)")
+    from tests.messagerie.outils import conversations_en_masse
+
+    conversations_en_masse(profil, pro, 1000)
     return {"profil": profil, "patient": patient, "pro": pro.user}
 
 
@@ -200,6 +203,7 @@ def pages(donnees, sessions) -> list[tuple[str, str, str]]:
         ("dossier (50 documents)", "/dossier/", sessions["patient"]),
         ("profil médical (1 an de mesures)", "/dossier/profil-medical/", sessions["patient"]),
         ("historique (1 000 entrées)", "/dossier/historique/", sessions["patient"]),
+        ("messagerie (1 000 conversations)", "/messagerie/", sessions["patient"]),
         ("dossier côté professionnel", f"/pro/patients/{profil.public_id}/", sessions["pro"]),
     ]
 

@@ -9,7 +9,7 @@ from consentement import journal
 from consentement.acces import Acteur
 
 CHAMPS = ("email_contact", "telephone", "adresse", "code_postal", "commune",
-          "notifier_par_email", "notifier_par_sms")  # fmt: skip
+          "notifier_par_email", "notifier_par_sms", "notifier_nouveau_message")  # fmt: skip
 
 
 def coordonnees_modifier(*, acteur: Acteur, donnees: dict) -> list[str]:

@@ -135,6 +135,10 @@ class CoordonneesForm(FormulaireDsfr):
     notifier_par_sms = forms.BooleanField(
         label="Recevoir les notifications par SMS", required=False
     )
+    notifier_nouveau_message = forms.BooleanField(
+        label="Être prévenu de chaque nouveau message de la messagerie", required=False,
+        help_text="Par les moyens choisis ci-dessus ; le message lui-même n'est jamais envoyé.",
+    )  # fmt: skip
 
     def clean(self):
         d = super().clean()

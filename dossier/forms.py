@@ -279,11 +279,14 @@ class HistoriqueForm(FormulaireDsfr):
 
     def __init__(self, *args, **kwargs):
         from dossier.historique import ACTIONS_FILTRE
+        from espace_sante.journal import actions
 
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Toutes")] + [
-            (a.value, a.label) for a in ACTIONS_FILTRE
-        ]
+        self.fields["action"].choices = (
+            [("", "Toutes")]
+            + [(a.value, a.label) for a in ACTIONS_FILTRE]
+            + actions.pour_la_personne()
+        )
         self._bound_fields_cache.clear()
 
 

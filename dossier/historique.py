@@ -66,7 +66,12 @@ def annoter(acteur: Acteur, entrees: list) -> list:
     for e in entrees:
         objet = noms.get((e.objet_type, e.objet_id))
         page = e.details.get("page") if e.action == Action.DOSSIER_CONSULTE else None
-        complement = objet or (f"page « {page} »" if page else "")
+        correspondant = e.details.get("correspondant")  # a conversation (messaging)
+        complement = (
+            objet
+            or (f"page « {page} »" if page else "")
+            or (f"échange avec {correspondant}" if correspondant else "")
+        )
         e.quoi = f"{e.action_libelle} : {complement}" if complement else e.action_libelle
         e.motif = motifs.get(e.objet_id, "")
     return entrees

@@ -113,7 +113,9 @@ def document_ajouter(
     date_acte: date | None,
     annonce_requise: bool = False,
     confidentiel: bool = False,
+    provenance: str = "",
 ) -> Document:
+    """``provenance``: where the file comes from when it was not uploaded here (a message)."""
     _exiger_ecriture(acteur, categorie)
     _options_pro(acteur, confidentiel=confidentiel, annonce_requise=annonce_requise)
     if refus := limites_depot(acteur=acteur, taille=len(fichier.contenu)):
@@ -129,6 +131,7 @@ def document_ajouter(
         empreinte=hashlib.sha256(fichier.contenu).hexdigest(),
         annonce_requise=annonce_requise,
         confidentiel=confidentiel,
+        provenance=provenance,
     )
     # The file is written before the row; if anything fails up to the commit, the row is
     # rolled back and the ciphertext deleted: a failed upload leaves nothing stored.

@@ -1,6 +1,6 @@
 """Local services for `make run` and `make test`: embedded PostgreSQL and Redis.
 
-    python -m espace_sante.embedded run            # portal + worker + beat
+    python -m espace_sante.embedded run            # portal + worker + beat + SMTP gateway
     python -m espace_sante.embedded test [ARGS]    # the whole pytest suite
     python -m espace_sante.embedded exec CMD …     # any command with the services up
     python -m espace_sante.embedded stop           # stop the embedded servers
@@ -232,6 +232,8 @@ def commande_run() -> int:
                    "--concurrency", "2"],
         "beat": [python, "-m", "celery", "-A", "espace_sante", "beat", "-l", "info",
                  "-s", str(VAR / "celery" / "beat-schedule")],
+        # The messaging's SMTP gateway, on a loopback port (MESSAGERIE_SMTP_PORT, 2525).
+        "smtp": [python, "manage.py", "messagerie_smtp", "--hote", "127.0.0.1"],
     }  # fmt: skip
     processus = {
         nom: subprocess.Popen(cmd, cwd=RACINE, env=env, start_new_session=True)

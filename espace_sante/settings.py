@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "consentement.context_processors.espace",
                 "consentement.context_processors.accompagnement",
+                "messagerie.context_processors.non_lus",
             ],
             # Tests set this to fail loudly on an undefined variable.
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
@@ -376,6 +377,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400,
     },
 }
+# Secure messaging: patients' addresses are <INS>@patient.<MESSAGERIE_DOMAINE>; the SMTP
+# gateway listens on a loopback port (make run) or behind the health messaging's relay.
+MESSAGERIE_DOMAINE = env.str("MESSAGERIE_DOMAINE", default="espace-sante.localhost")
+MESSAGERIE_SMTP_HOTE = env.str("MESSAGERIE_SMTP_HOTE", default="127.0.0.1")
+MESSAGERIE_SMTP_PORT = env.int("MESSAGERIE_SMTP_PORT", default=2525)
+# Largest mail the gateway accepts (its attachments, base64, are a third larger than the files).
+MESSAGERIE_SMTP_TAILLE_MAX = env.int("MESSAGERIE_SMTP_TAILLE_MAX", default=30 * 1024 * 1024)
+MESSAGERIE_CONSERVATION_JOURS = env.int("MESSAGERIE_CONSERVATION_JOURS", default=730)
+MESSAGERIE_CONSERVATION = timedelta(days=MESSAGERIE_CONSERVATION_JOURS)
+# Messages one person (or professional address) may send per hour, counted in PostgreSQL.
+MESSAGERIE_MESSAGES_PAR_HEURE = env.int("MESSAGERIE_MESSAGES_PAR_HEURE", default=60)
+CELERY_BEAT_SCHEDULE |= {
+    "messagerie-conservation": {
+        "task": "messagerie.tasks.conservation_appliquer", "schedule": 86400,
+    },
+    "messagerie-conservation-prevenir": {
+        "task": "messagerie.tasks.conservation_prevenir", "schedule": 86400,
+    },
+}  # fmt: skip
+
 # Sent notifications are deleted after this many days (the body never holds health content).
 NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", default=90)
 

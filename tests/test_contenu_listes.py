@@ -3,7 +3,9 @@ and export, and no list shows what the item's own page refuses (nor hides what i
 
 Seeded: the patient's ordinary document, a document they masked, a result held for an
 announcement; a minor's ordinary and confidential documents with the confidentiality
-decision; another person's document. The professional has an open access to the patient and
+decision; another person's document. Messaging: a conversation with the patient, one the
+blocked professional wrote before being blocked, one with the minor and a confidential one,
+another person's conversation (their subject is the marker). The professional has an open access to the patient and
 the minor; the blocked professional is blocked by the patient.
 """
 
@@ -29,13 +31,16 @@ from tests.conftest import PERSONAS, acteur_de, connecter
 from tests.dossier.factories import DocumentFactory
 from tests.dossier.test_vues import ouvrir_acces
 from tests.lib.corpus import pdf
+from tests.messagerie.outils import ecrire
 
 pytestmark = pytest.mark.django_db
 
 LISTES = [
     ("dossier:accueil", {}), ("dossier:historique", {}), ("dossier:historique_csv", {}),
     ("dossier:export_fhir", {}), ("dossier:export_pdf", {}), ("consentement:mes_choix", {}),
+    ("messagerie:accueil", {}), ("messagerie:accueil", {}, {"archives": "1"}),
 ]  # fmt: skip
+LISTES_PRO = [("messagerie:pro_boite", {}), ("messagerie:pro_boite", {}, {"archives": "1"})]
 VOIT = {  # marker → the personas who see it somewhere in the lists
     "ORDINAIRE-P": {"patient", "professionnel"},
     "MASQUE-P": {"patient"},
@@ -45,6 +50,11 @@ VOIT = {  # marker → the personas who see it somewhere in the lists
     "AUTRE-O": set(),
     "DECISION-MASQUAGE-P": {"patient"},
     "DECISION-CONFIDENTIALITE-M": set(),
+    "MSG-P": {"patient", "professionnel"},
+    "MSG-BLOQUE-P": {"patient"},
+    "MSG-M": {"parent", "professionnel"},
+    "MSG-CONF-M": {"professionnel"},
+    "MSG-O": set(),
 }
 
 
@@ -73,6 +83,7 @@ def monde(patient, parent, mineur, professionnel, professionnel_bloque):
     services.element_masquer(
         acteur=acteur_de(patient, profil), element=docs["MASQUE-P"], masque=True
     )
+    conversations = {"MSG-BLOQUE-P": ecrire(professionnel_bloque, profil, sujet="MSG-BLOQUE-P")}
     services.professionnel_bloquer(
         acteur=acteur_de(patient, profil), professionnel=professionnel_bloque.professionnel
     )
@@ -86,7 +97,15 @@ def monde(patient, parent, mineur, professionnel, professionnel_bloque):
         "DECISION-MASQUAGE-P": Decision.objects.get(type=TypeDecision.MASQUAGE),
         "DECISION-CONFIDENTIALITE-M": Decision.objects.get(type=TypeDecision.CONFIDENTIALITE),
     }
-    return docs, decisions
+    conversations.update(
+        {
+            "MSG-P": ecrire(professionnel, profil, sujet="MSG-P"),
+            "MSG-M": ecrire(professionnel, mineur, sujet="MSG-M"),
+            "MSG-CONF-M": ecrire(professionnel, mineur, sujet="MSG-CONF-M", confidentiel=True),
+            "MSG-O": ecrire(autre_pro.user, ProfilFactory(active=True), sujet="MSG-O"),
+        }
+    )
+    return docs, decisions, conversations
 
 
 def _texte(reponse) -> str:
@@ -103,18 +122,20 @@ def _texte(reponse) -> str:
 
 
 def _vus(client, persona, monde) -> set[str]:
-    docs, decisions = monde
+    docs, decisions, conversations = monde
     pages = list(LISTES)
     if persona.startswith("professionnel"):
         pages = [("dossier:pro_dossier", {"profil": d.profil.public_id}) for d in docs.values()]
+        pages += LISTES_PRO
     vus = set()
-    for nom, kwargs in pages:
-        reponse = client.get(reverse(nom, kwargs=kwargs))
+    for nom, kwargs, *requete in pages:  # a third item: the query string
+        reponse = client.get(reverse(nom, kwargs=kwargs), *requete)
         if reponse.status_code != 200:
             continue
         texte = _texte(reponse)
         vus |= {marque for marque in docs if marque in texte}
         vus |= {marque for marque, d in decisions.items() if d.reference in texte}
+        vus |= {marque for marque in conversations if marque in texte}
     return vus
 
 
@@ -136,7 +157,7 @@ def test_each_list_shows_each_persona_exactly_what_the_policy_grants(
 def test_no_list_shows_what_the_detail_refuses_nor_the_reverse(
     client, persona, request, monde, mineur
 ):
-    docs, decisions = monde
+    docs, decisions, conversations = monde
     connecter(client, request.getfixturevalue(persona))
     if persona == "parent":
         session = client.session
@@ -146,6 +167,9 @@ def test_no_list_shows_what_the_detail_refuses_nor_the_reverse(
     for marque, document in docs.items():
         statut = client.get(reverse("dossier:document", args=[document.public_id])).status_code
         assert statut == (200 if marque in vus else 404), (persona, marque, statut)
+    for marque, conversation in conversations.items():
+        url = reverse("messagerie:conversation", args=[conversation.public_id])
+        assert client.get(url).status_code == (200 if marque in vus else 404), (persona, marque)
     for marque, decision in decisions.items():
         statut = client.get(reverse("consentement:recu", args=[decision.public_id])).status_code
         assert statut == (200 if marque in vus else 404), (persona, marque, statut)

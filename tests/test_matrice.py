@@ -151,6 +151,18 @@ MATRICE = {
     ),
     "dossier:pro_dossier": ({"profil": AUTRE}, _tous(404, anonyme=302)),
     "messagerie:accueil": ({}, _espace_patient()),
+    # A conversation or attachment that is not the reader's: 404 (tests/messagerie/test_vues.py
+    # runs every GET and POST on another patient's real conversation for every persona).
+    "messagerie:conversation": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "messagerie:repondre": ({"public_id": AUTRE}, _post_seulement()),
+    "messagerie:fermer": ({"public_id": AUTRE}, _post_seulement()),
+    "messagerie:archiver": ({"public_id": AUTRE}, _post_seulement()),
+    "messagerie:piece": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "messagerie:piece_fichier": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "messagerie:piece_enregistrer": ({"public_id": AUTRE}, _post_seulement()),
+    "messagerie:pro_boite": ({}, _role({"professionnel", "professionnel_bloque"})),
+    "messagerie:pro_ecrire": ({}, _role({"professionnel", "professionnel_bloque"})),
+    "messagerie:pro_ecrire_patient": ({"profil": AUTRE}, _tous(404, anonyme=302)),
     "agenda:accueil": ({}, _espace_patient()),
     "catalogue:accueil": ({}, _espace_patient()),
 }

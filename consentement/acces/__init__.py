@@ -64,6 +64,16 @@ from consentement.acces.espaces import (
     peut_utiliser_espace_professionnel,
 )
 from consentement.acces.mediation import ACTES, peut_accompagner
+from consentement.acces.messagerie import (
+    peut_declarer_conversation_confidentielle,
+    peut_ecrire_a,
+    peut_enregistrer_piece,
+    peut_fermer,
+    peut_repondre,
+    peut_voir_conversation,
+    q_conversations,
+    q_conversations_des_profils,
+)
 from consentement.acces.profils import (
     STATUTS_UTILISABLES,
     date_majorite,
@@ -88,4 +98,8 @@ __all__ = [
     "q_decisions_visibles", "q_en_attente_annonce", "q_historique", "q_mineur", "q_visibles",
     "profils_ouverts", "refus_urgence", "role_sur_profil", "rubrique_lisible", "sur_dossier",
     "sur_dossier_par", "sur_professionnel",
+    # messagerie
+    "peut_declarer_conversation_confidentielle", "peut_ecrire_a", "peut_enregistrer_piece",
+    "peut_fermer", "peut_repondre", "peut_voir_conversation", "q_conversations",
+    "q_conversations_des_profils",
 ]  # fmt: skip

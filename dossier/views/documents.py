@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,6 +12,7 @@ from consentement import services as consentement
 from dossier import forms, journal, selectors, services
 from dossier.erreurs import SaisieRefusee
 from dossier.views.navigation import retour
+from espace_sante.lib.telechargement import reponse_fichier
 
 
 def _ajouter(acteur, form) -> object | None:
@@ -85,19 +86,8 @@ def document_fichier(request, public_id):
     acteur, doc = selectors.document_visible(acteur=request.acteur, public_id=public_id)
     telechargement = request.GET.get("telecharger") == "1"
     flux = services.document_ouvrir(acteur=acteur, document=doc, telechargement=telechargement)
-    reponse = FileResponse(
-        flux,
-        content_type=doc.type_mime,
-        as_attachment=telechargement,
-        filename=doc.nom_telechargement,
-    )
-    reponse["Content-Length"] = str(doc.taille)
-    reponse["X-Content-Type-Options"] = "nosniff"
-    reponse["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    reponse["Cache-Control"] = "no-store, private"
-    reponse["Cross-Origin-Resource-Policy"] = "same-origin"
-    reponse["X-Frame-Options"] = "SAMEORIGIN"
-    return reponse
+    return reponse_fichier(flux, type_mime=doc.type_mime, taille=doc.taille,
+                           nom=doc.nom_telechargement, telechargement=telechargement)  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

@@ -35,6 +35,8 @@ COLONNES_PROFIL = (
 )  # fmt: skip
 # Columns left to their NULL default by the COPY.
 NULS_PROFIL = {"titulaire_id", "cloture_le", "suppression_prevue_le", "donnees_supprimees_le"}
+# Columns left to their database default (``db_default``) by the COPY.
+DEFAUTS_PROFIL = {"notifier_nouveau_message"}
 COLONNES_REPRESENTATION = {
     "id", "public_id", "representant_id", "mineur_id", "date_debut", "date_fin", "motif_fin",
 }  # fmt: skip
@@ -150,7 +152,7 @@ def representations_copier(liens: list[tuple[int, int]], *, debut: date) -> None
 def verifier_colonnes() -> None:
     """The COPYs above must name every column of the tables (fails loudly in tests)."""
     colonnes = {f.column for f in Profil._meta.concrete_fields}
-    manquantes = colonnes - set(COLONNES_PROFIL) - NULS_PROFIL
+    manquantes = colonnes - set(COLONNES_PROFIL) - NULS_PROFIL - DEFAUTS_PROFIL
     if manquantes:
         raise RuntimeError(f"copie.COLONNES_PROFIL ne couvre pas : {sorted(manquantes)}")
     if {f.column for f in Representation._meta.concrete_fields} != COLONNES_REPRESENTATION:

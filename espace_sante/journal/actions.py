@@ -7,23 +7,38 @@ fails loudly; reading one (an app removed since) shows the raw string.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 
 _LIBELLES: dict[str, str] = {}
 _PAR_APP: dict[str, list[str]] = {}
+_POUR_LA_PERSONNE: list[str] = []
 
 
 class ActionInconnue(ValueError):
     pass
 
 
-def enregistrer(app: str, actions: type[models.TextChoices]) -> None:
+def enregistrer(
+    app: str, actions: type[models.TextChoices], *, pour_la_personne: Iterable[str] = ()
+) -> None:
+    """Declare an app's actions; ``pour_la_personne``: those a person understands, offered
+    in their history's filter after the record's own."""
     for valeur, libelle in actions.choices:
         deja = _LIBELLES.get(valeur)
         if deja is not None and deja != libelle:
             raise ValueError(f"Action de journal déclarée deux fois : {valeur!r}")
         _LIBELLES[valeur] = str(libelle)
     _PAR_APP[app] = [valeur for valeur, _ in actions.choices]
+    for valeur in pour_la_personne:
+        if valeur not in _POUR_LA_PERSONNE:
+            _POUR_LA_PERSONNE.append(str(valeur))
+
+
+def pour_la_personne() -> list[tuple[str, str]]:
+    """(action, label) of the actions other apps offer in the history's filter."""
+    return [(valeur, _LIBELLES[valeur]) for valeur in _POUR_LA_PERSONNE]
 
 
 def valider(action: str) -> str:

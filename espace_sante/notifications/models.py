@@ -35,6 +35,11 @@ class Notification(models.Model):
     sujet = models.CharField(max_length=200)
     corps = EncryptedTextField(null=True, blank=True)
     secret = models.BooleanField("corps effacé après l'envoi", default=False)
+    # A message written by someone (a patient's reply to a professional's mail software):
+    # its sender, threading headers and attachments (names in the encrypted storage).
+    expediteur = models.CharField("expéditeur", max_length=254, blank=True)
+    entetes = models.JSONField("en-têtes", default=dict, blank=True)
+    pieces = models.JSONField("pièces jointes (stockage chiffré)", default=list, blank=True)
     cree_le = models.DateTimeField("créée le", default=timezone.now, db_index=True)
     envoye_le = models.DateTimeField("envoyée le", null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -70,6 +71,21 @@ def destinations_avec_representants(profil: Profil, *, obligatoire=False) -> lis
     return list({(d.canal, d.adresse): d for d in resultat}.values())
 
 
+@dataclass(frozen=True)
+class Courrier:
+    """What turns a notification into a message someone wrote: its sender (``From``), its
+    headers (``Message-ID``, ``In-Reply-To``, ``References``) and its attachments, as
+    (name in the encrypted ``sante`` storage, file name, MIME type): read when sending."""
+
+    expediteur: str = ""
+    entetes: dict | None = None
+    pieces: list[tuple[str, str, str]] | None = None
+
+    def champs(self) -> dict:
+        return {"expediteur": self.expediteur, "entetes": self.entetes or {},
+                "pieces": [list(p) for p in self.pieces or []]}  # fmt: skip
+
+
 def _rendre(gabarit: str, canal: Canal, contexte: dict) -> tuple[str, str]:
     sujet = render_to_string(f"notifications/{gabarit}_sujet.txt", contexte).strip()
     suffixe = "_sms" if canal == Canal.SMS else ""
@@ -87,10 +103,12 @@ def notifier(
     a: list[Destination] | None = None,
     secret: bool = False,
     obligatoire: bool = False,
+    courrier: Courrier | None = None,
 ) -> list[Notification]:
     """Tell the person of ``profil`` (or the destinations ``a``: a professional, a minor's
     representatives) about ``motif``; one row per channel and recipient, keyed by ``cle``.
-    Calling it again with the same key sends nothing more."""
+    Calling it again with the same key sends nothing more. ``courrier``: a message someone
+    wrote (its sender, threading headers, attachments), sent by email only."""
     cibles = a if a is not None else destinations(profil, obligatoire=obligatoire)
     crees = []
     for cible in cibles:
@@ -98,7 +116,7 @@ def notifier(
         ligne = Notification(
             cle=f"{cle}:{cible.canal}:{cible.adresse}"[:200], motif=motif,
             profil=cible.profil or profil, canal=cible.canal, destinataire=cible.adresse,
-            sujet=sujet, corps=corps, secret=secret,
+            sujet=sujet, corps=corps, secret=secret, **(courrier or Courrier()).champs(),
         )  # fmt: skip
         try:
             with transaction.atomic():
@@ -149,8 +167,15 @@ def _expedier(notification: Notification, connexion=None) -> None:
         sms.backend().envoyer(notification.destinataire, notification.corps)
         return
     message = EmailMessage(
-        subject=notification.sujet, body=notification.corps, to=[notification.destinataire]
+        subject=notification.sujet,
+        body=notification.corps,
+        from_email=notification.expediteur or None,
+        to=[notification.destinataire],
+        headers=notification.entetes or None,
     )
+    for stockage_nom, nom, type_mime in notification.pieces:
+        with storages["sante"].open(stockage_nom) as flux:
+            message.attach(nom, flux.read(), type_mime)
     (connexion or mailers.default).send_messages([message])
 
 

@@ -1,0 +1,167 @@
+"""The SMTP gateway's rules: professionals keep writing from their own health messaging.
+
+Mail for ``<matricule INS>@patient.<domain>`` is accepted only from the address of an
+active professional of the directory (envelope and ``From`` alike), for one patient the
+professional may write to; it continues the conversation its ``In-Reply-To`` /
+``References`` name, or starts one. Its text and its attachments go through the same
+services and upload checks as the portal; a "[FIN]" subject closes the conversation.
+Anything else is refused with an SMTP status and nothing is stored. Statuses are ASCII
+(RFC 5321): the French is written without accents.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import re
+import unicodedata
+from email import errors as erreurs_mime
+from email.utils import getaddresses
+
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from consentement import acces
+from espace_sante.comptes import verrouillage
+from espace_sante.comptes.enums import PorteeTentative, Role
+from espace_sante.comptes.models import Professionnel, Profil
+from espace_sante.lib import fichiers
+from messagerie import adresses, journal, services
+from messagerie.enums import CanalMessage
+from messagerie.models import Message
+
+_ID = re.compile(r"<[^<>\s]{1,240}>")
+# Structure a parser had to guess at: refused rather than stored half-understood.
+_DEFAUTS_GRAVES = (
+    erreurs_mime.StartBoundaryNotFoundDefect, erreurs_mime.CloseBoundaryNotFoundDefect,
+    erreurs_mime.MultipartInvariantViolationDefect, erreurs_mime.NoBoundaryInMultipartDefect,
+    erreurs_mime.InvalidBase64PaddingDefect, erreurs_mime.InvalidBase64CharactersDefect,
+    erreurs_mime.InvalidBase64LengthDefect, erreurs_mime.MissingHeaderBodySeparatorDefect,
+)  # fmt: skip
+
+
+def _ascii(texte: str) -> str:
+    return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+
+
+class Refus(Exception):
+    """An SMTP refusal: ``str()`` is the status line sent back."""
+
+    def __init__(self, code: int, etendu: str, texte: str):
+        super().__init__(f"{code} {etendu} {_ascii(texte)}")
+
+
+INCONNU = Refus(550, "5.1.1", "Destinataire inconnu : aucun patient joignable a cette adresse.")
+
+
+def professionnel_de(adresse: str) -> Professionnel:
+    pro = (
+        Professionnel.objects.select_related("user")
+        .filter(actif=True, user__email__iexact=adresse.strip())
+        .first()
+    )
+    if pro is None or not adresse.strip():
+        raise Refus(550, "5.7.1", "Expediteur inconnu de l'annuaire des professionnels de sante.")
+    return pro
+
+
+def patient_de(pro: Professionnel, adresse: str, *, ip: str) -> Profil:
+    """The patient this professional may write to at ``adresse``; unknown, opposed, closed
+    and blocking patients get the same refusal, counted toward the sender's lock-out."""
+    portee, compte = PorteeTentative.RECHERCHE_NIR, pro.user.email
+    if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
+        raise Refus(450, "4.7.1", "Trop de destinataires inconnus : reessayez plus tard.")
+    profil = adresses.profil_de_adresse(adresse)
+    acteur = acces.acteur_professionnel(pro, profil)
+    if profil is not None and acces.peut_ecrire_a(acteur, profil):
+        return profil
+    verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)
+    if (
+        profil is not None
+        and acces.profil_ouvert_aux_pros(profil)
+        and acces.est_bloque(pro, profil)
+    ):
+        journal.message_refuse(acteur.sur(profil, role=Role.PROFESSIONNEL), profil,
+                               motif="professionnel bloqué par le patient")  # fmt: skip
+    raise INCONNU
+
+
+def _lire(donnees: bytes):
+    try:
+        message = email.message_from_bytes(donnees, policy=email.policy.default)
+        defauts = [d for partie in message.walk() for d in partie.defects]
+        sujet = str(message.get("Subject", ""))
+    except Exception:  # the parser gave up on a header or a part
+        raise Refus(550, "5.6.0", "Message MIME illisible.") from None
+    if any(isinstance(d, _DEFAUTS_GRAVES) for d in defauts):
+        raise Refus(550, "5.6.0", "Message MIME mal forme : structure ou encodage incorrect.")
+    return message, sujet
+
+
+def _texte(message) -> str:
+    corps = message.get_body(preferencelist=("plain", "html"))
+    if corps is None:
+        return ""
+    try:
+        texte = corps.get_content()
+    except (LookupError, ValueError):
+        raise Refus(550, "5.6.0", "Texte du message illisible (jeu de caracteres).") from None
+    return strip_tags(texte) if corps.get_content_type() == "text/html" else texte
+
+
+def _pieces(message) -> list[services.PieceRecue]:
+    pieces = []
+    for partie in message.iter_attachments():
+        nom = partie.get_filename() or "piece-jointe"
+        contenu = partie.get_payload(decode=True)
+        if not isinstance(contenu, bytes):
+            raise Refus(550, "5.7.1", f"Piece jointe refusee ({nom}) : type non accepte.")
+        try:
+            pieces.append(services.PieceRecue(nom, fichiers.verifier(io.BytesIO(contenu))))
+        except fichiers.FichierRefuse as refus:
+            raise Refus(550, "5.7.1", f"Piece jointe refusee ({nom}) : {refus}") from None
+    return pieces
+
+
+def _expediteur_entete(message, pro: Professionnel) -> None:
+    auteurs = [a for _, a in getaddresses(message.get_all("From", []))]
+    if len(auteurs) != 1 or auteurs[0].lower() != pro.user.email.lower():
+        raise Refus(550, "5.7.1", "L'expediteur (From) differe de l'enveloppe (MAIL FROM).")
+
+
+def recevoir(*, expediteur: str, destinataire: str, donnees: bytes, ip: str) -> Message | None:
+    """Store one mail whole, or refuse it (``Refus``) and store nothing. A mail whose
+    Message-ID is already stored (a relay's retry) is accepted again without a copy."""
+    pro = professionnel_de(expediteur)
+    profil = patient_de(pro, destinataire, ip=ip)
+    message, sujet = _lire(donnees)
+    _expediteur_entete(message, pro)
+    message_id = (_ID.findall(str(message.get("Message-ID", ""))) or [""])[0]
+    if message_id and Message.objects.filter(message_id=message_id).exists():
+        return None
+    corps, pieces = _texte(message), _pieces(message)
+    acteur = acces.acteur_professionnel(pro, profil)
+    fil = _ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
+    suite = (
+        Message.objects.filter(message_id__in=fil, conversation__profil=profil,
+                               conversation__professionnel=pro, conversation__fermee_le__isnull=True)
+        .select_related("conversation__profil", "conversation__professionnel__user")
+        .order_by("-envoye_le").first()
+    ) if fil else None  # fmt: skip
+    try:
+        with transaction.atomic():
+            if suite is None:
+                return services.conversation_demarrer(
+                    acteur=acteur, profil=profil, sujet=sujet, corps=corps, pieces=pieces,
+                    canal=CanalMessage.SMTP, adresse_professionnel=pro.user.email,
+                    message_id=message_id,
+                ).messages.get()  # fmt: skip
+            conversation = suite.conversation
+            return services.message_repondre(
+                acteur=acteur.sur(profil, role=Role.PROFESSIONNEL), conversation=conversation,
+                corps=corps, pieces=pieces, canal=CanalMessage.SMTP, message_id=message_id,
+                fin=services.est_fin(sujet),
+            )  # fmt: skip
+    except services.EnvoiRefuse as refus:
+        raise Refus(550, "5.7.1", str(refus)) from None

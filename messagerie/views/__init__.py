@@ -1,0 +1,1 @@
+"""Pages of secure messaging: the inboxes, a conversation, its attachments, writing."""

@@ -1,0 +1,184 @@
+"""The SMTP gateway, running (aiosmtpd on a free loopback port), spoken to by a real SMTP
+client (smtplib): professionals write from their own mail software; everything else gets a
+clear SMTP refusal, and a refused mail stores nothing, not even half."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from consentement import services as choix
+from espace_sante.journal.models import Entree
+from espace_sante.notifications.models import Notification
+from espace_sante.notifications.services import en_attente_envoyer
+from messagerie import adresses
+from messagerie.models import Conversation, Message, PieceJointe
+from tests.actions import Action
+from tests.comptes.factories import ProfilFactory
+from tests.conftest import acteur_de
+from tests.lib.corpus import pdf
+from tests.messagerie.outils import passerelle_lancee, pdf_hostile, repondre
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def passerelle(settings):
+    settings.MESSAGERIE_SMTP_TAILLE_MAX = 400_000
+    with passerelle_lancee() as serveur:
+        yield serveur
+
+
+def _fichiers() -> set[Path]:
+    """Attachment files of messaging on disk (the media folder is shared by the tests)."""
+    racine = Path(settings.MEDIA_ROOT)
+    return {p for p in racine.rglob("messagerie/**/*") if p.is_file()}
+
+
+def courriel(pro_user, profil, *, sujet="Résultats", corps="Bonjour, voici vos résultats.",
+             pieces=(), **entetes) -> EmailMessage:  # fmt: skip
+    message = EmailMessage()
+    message["From"] = f"Dr Lefèvre <{pro_user.email}>"
+    message["To"] = adresses.adresse_patient(profil)
+    message["Subject"] = sujet
+    message["Message-ID"] = entetes.pop("message_id", None) or adresses.nouveau_message_id()
+    for nom, valeur in entetes.items():
+        message[nom.replace("_", "-")] = valeur
+    message.set_content(corps)
+    for nom, contenu in pieces:
+        message.add_attachment(contenu, maintype="application", subtype="pdf", filename=nom)
+    return message
+
+
+def envoyer(passerelle, message, *, expediteur=None, destinataire=None):
+    """Send through a real SMTP session; returns smtplib's refusals (code, text) or None."""
+    with smtplib.SMTP(passerelle.hostname, passerelle.port, timeout=30) as client:
+        client.ehlo("messagerie.hopital.example")
+        try:
+            client.send_message(message, from_addr=expediteur, to_addrs=destinataire)
+        except smtplib.SMTPRecipientsRefused as refus:
+            ((code, texte),) = refus.recipients.values()
+            return code, texte.decode()
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as refus:
+            return refus.smtp_code, refus.smtp_error.decode()
+    return None
+
+
+def test_a_multipart_mail_with_an_attachment_starts_a_conversation_and_fin_closes_it(
+    passerelle, patient, professionnel
+):
+    profil = patient.profil
+    premier = courriel(professionnel, profil, pieces=[("bilan.pdf", pdf())])
+    assert envoyer(passerelle, premier) is None
+    conversation = Conversation.objects.get()
+    assert (conversation.profil, conversation.sujet) == (profil, "Résultats")
+    assert conversation.adresse_professionnel == professionnel.email
+    message = conversation.messages.get()
+    assert message.corps.strip() == "Bonjour, voici vos résultats."
+    assert message.pieces.get().nom == "bilan.pdf" and message.canal == "smtp"
+    assert Entree.objects.filter(action=Action.MESSAGE_ENVOYE, profil=profil).count() == 1
+    en_attente_envoyer()
+    assert [m.subject for m in mail.outbox] == ["Vous avez un nouveau message sur espace-santé"]
+    assert "Résultats" not in mail.outbox[0].body  # no health content in the notice
+
+    # The patient replies in the portal: the reply goes back to the pro's mail software,
+    # threaded, with its attachment, once however often the outbox is drained.
+    from tests.messagerie.outils import piece
+
+    reponse = repondre(patient, conversation, corps="Merci, et ma prise de sang ?",
+                       pieces=[piece("prise-de-sang.pdf")])  # fmt: skip
+    en_attente_envoyer()
+    en_attente_envoyer()
+    (sortant,) = [m for m in mail.outbox if m.to == [professionnel.email]]
+    assert sortant.extra_headers["In-Reply-To"] == message.message_id
+    assert sortant.extra_headers["Message-ID"] == reponse.message_id
+    assert adresses.adresse_patient(profil) in sortant.from_email
+    assert "ma prise de sang" in sortant.body
+    assert [nom for nom, _, _ in sortant.attachments] == ["prise-de-sang.pdf"]
+    assert Notification.objects.get(motif="reponse_patient_smtp").envoye_le is not None
+
+    # The professional answers from their mail software with "[FIN]": same conversation, closed.
+    fin = courriel(professionnel, profil, sujet="[FIN] Re: Résultats", corps="Rien à refaire.",
+                   In_Reply_To=reponse.message_id,
+                   References=f"{message.message_id} {reponse.message_id}")  # fmt: skip
+    assert envoyer(passerelle, fin) is None
+    conversation.refresh_from_db()
+    assert Conversation.objects.count() == 1 and conversation.fermee_le is not None
+    assert conversation.messages.count() == 3
+    assert Entree.objects.filter(action=Action.CONVERSATION_FERMEE, profil=profil).exists()
+
+    # A relay retrying the same mail stores no copy.
+    assert envoyer(passerelle, fin) is None
+    assert conversation.messages.count() == 3
+
+
+def test_unknown_sender_is_refused_at_mail_from(passerelle, patient):
+    message = courriel(patient, patient.profil)  # a patient is not in the directory
+    code, texte = envoyer(passerelle, message, expediteur="inconnu@exemple.fr")
+    assert code == 550 and "Expediteur inconnu" in texte
+    assert not Conversation.objects.exists()
+
+
+def test_unknown_patient_and_blocking_patient_get_the_same_refusal(
+    passerelle, patient, professionnel
+):
+    inconnu = envoyer(passerelle, courriel(professionnel, patient.profil),
+                      destinataire=f"299999999999999@{adresses.domaine_patients()}")  # fmt: skip
+    ailleurs = envoyer(passerelle, courriel(professionnel, patient.profil),
+                       destinataire="camille@exemple.fr")  # fmt: skip
+    choix.professionnel_bloquer(acteur=acteur_de(patient, patient.profil),
+                                professionnel=professionnel.professionnel)  # fmt: skip
+    bloque = envoyer(passerelle, courriel(professionnel, patient.profil))
+    assert inconnu == ailleurs == bloque
+    assert inconnu[0] == 550 and "Destinataire inconnu" in inconnu[1]
+    assert not Conversation.objects.exists()
+    assert Entree.objects.filter(action=Action.MESSAGE_REFUSE, profil=patient.profil).exists()
+
+
+def test_an_oversized_mail_is_refused_whole(passerelle, patient, professionnel):
+    avant = _fichiers()
+    gros = courriel(professionnel, patient.profil, pieces=[("gros.pdf", pdf() + b"%" * 500_000)])
+    code, _ = envoyer(passerelle, gros)
+    assert code == 552
+    assert not Conversation.objects.exists() and _fichiers() == avant
+
+
+def test_a_malformed_mime_mail_is_refused(passerelle, patient, professionnel):
+    brut = (
+        f"From: {professionnel.email}\r\nTo: {adresses.adresse_patient(patient.profil)}\r\n"
+        "Subject: Casse\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="XYZ"\r\n\r\n'
+        "--XYZ\r\nContent-Type: text/plain\r\n\r\nTexte\r\n"
+        "--XYZ\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+        'Content-Disposition: attachment; filename="a.pdf"\r\n\r\nJVBER!!!i0xLj*\r\n'
+    )  # no closing boundary, broken base64
+    with smtplib.SMTP(passerelle.hostname, passerelle.port, timeout=30) as client:
+        with pytest.raises(smtplib.SMTPDataError) as refus:
+            client.sendmail(professionnel.email, [adresses.adresse_patient(patient.profil)],
+                            brut.encode())  # fmt: skip
+    assert refus.value.smtp_code == 550 and b"5.6.0" in refus.value.smtp_error
+    assert not Conversation.objects.exists() and not Message.objects.exists()
+
+
+def test_a_hostile_attachment_refuses_the_whole_mail(passerelle, patient, professionnel):
+    avant = _fichiers()
+    message = courriel(professionnel, patient.profil,
+                       pieces=[("ok.pdf", pdf()), ("piege.pdf", pdf_hostile())])  # fmt: skip
+    code, texte = envoyer(passerelle, message)
+    assert code == 550 and "piege.pdf" in texte
+    assert not Conversation.objects.exists() and not PieceJointe.objects.exists()
+    assert _fichiers() == avant
+
+
+def test_the_from_header_must_match_the_envelope(passerelle, patient, professionnel):
+    autre = ProfilFactory(active=True)
+    message = courriel(professionnel, patient.profil)
+    message.replace_header("From", autre.titulaire.email)
+    code, texte = envoyer(passerelle, message, expediteur=professionnel.email)
+    assert code == 550 and "From" in texte
+    assert not Conversation.objects.exists()
