@@ -166,7 +166,8 @@ def _avec_motif(request, public_id, *, refus: bool):
             services.rdv_annuler(acteur=acteur, rdv=rendez_vous, motif=motif)
             messages.success(request, "Rendez-vous annulé ; ses rappels sont supprimés.")
         return redirect("agenda:rdv", rendez_vous.public_id)
-    return render(request, "agenda/motif.html", {"rdv": rendez_vous, "form": form, "refus": refus},
+    return render(request, "agenda/motif.html", {"rdv": rendez_vous, "form": form, "refus": refus,
+                                                 "pro": False},
                   status=400 if form.is_bound else 200)  # fmt: skip
 
 
