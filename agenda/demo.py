@@ -2,7 +2,9 @@
 Camille's past and upcoming appointments with reminders (one due a few minutes after
 ``make run`` starts, so the console shows it), a proposal from her doctor awaiting her
 answer; Yanis's calendar kept by his mother Nadia. Idempotent: an agenda that has
-appointments is left as it is."""
+appointments is left as it is, but each run makes sure a reminder leaves within minutes (a
+physiotherapy session about two hours ahead, reminded two hours before), so every
+``make run`` shows one in the console."""
 
 from __future__ import annotations
 
@@ -41,12 +43,6 @@ def _camille(lecteur: Acteur, comptes) -> None:
     ]  # fmt: skip
     for saisie in entrees:
         services.rdv_ajouter(acteur=lecteur, saisie=saisie)
-    # Reminded two hours before, starting 2 h 05 from now: the console shows it at once.
-    bientot = timezone.now().astimezone(PARIS).replace(second=0, microsecond=0)
-    bientot += timedelta(hours=2, minutes=5)
-    services.rdv_ajouter(acteur=lecteur, saisie=_saisie(
-        "Séance de kinésithérapie", bientot, professionnel_texte="Cabinet de kinésithérapie",
-        delais=(120,)))  # fmt: skip
     medecin = acces.acteur_de_connexion(comptes["medecin"])
     camille = lecteur.profil
     if acces.sur_dossier(medecin, camille) is None:
@@ -57,6 +53,24 @@ def _camille(lecteur: Acteur, comptes) -> None:
         acteur=acces.sur_dossier(medecin, camille),
         saisie=_saisie("Bilan annuel", _a(45, 17), lieu="Cabinet des Lilas"),
     )
+
+
+def _bientot(lecteur: Acteur) -> bool:
+    """A session starting 2 h 05 from now, reminded 2 hours before: the beat's sweep sends
+    the reminder about five minutes after ``make run`` starts (console backend)."""
+    maintenant = timezone.now()
+    proches = RendezVous.objects.filter(
+        profil=lecteur.profil, debut__gt=maintenant + timedelta(hours=2),
+        debut__lt=maintenant + timedelta(hours=3),
+    )  # fmt: skip
+    if proches.exists():
+        return False
+    bientot = maintenant.astimezone(PARIS).replace(second=0, microsecond=0)
+    bientot += timedelta(hours=2, minutes=5)
+    services.rdv_ajouter(acteur=lecteur, saisie=_saisie(
+        "Séance de kinésithérapie", bientot, professionnel_texte="Cabinet de kinésithérapie",
+        delais=(120,)))  # fmt: skip
+    return True
 
 
 def _yanis(parent: Acteur, comptes) -> None:
@@ -71,9 +85,12 @@ def _yanis(parent: Acteur, comptes) -> None:
 
 def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
     camille, yanis = profils["camille"], profils["yanis"]
-    if RendezVous.objects.filter(profil=camille).exists():
+    lecteur = acces.en_patient_de(acces.acteur_de_connexion(comptes["patient"]), camille)
+    if _bientot(lecteur):
+        ecrire("Agenda : un rappel de rendez-vous part dans environ cinq minutes (console).")
+    if RendezVous.objects.filter(profil=camille).count() > 1:
         return
-    _camille(acces.en_patient_de(acces.acteur_de_connexion(comptes["patient"]), camille), comptes)
+    _camille(lecteur, comptes)
     _yanis(acces.en_patient_de(acces.acteur_de_connexion(comptes["parent"]), yanis), comptes)
     ecrire("Agendas de démonstration : Camille (rendez-vous passés et à venir, rappels, une "
            "proposition de son médecin), Yanis (tenu par Nadia).")  # fmt: skip

@@ -3,6 +3,7 @@ the list and the month, download its .ics, subscribe (the address shown once); a
 professional proposes an appointment and the patient accepts it."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import vobject
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def remplir_rdv(page, titre, jour, debut="09:30", fin="10:00"):
     page.page.get_by_label("Intitulé").fill(titre)
-    page.page.get_by_label("Date", exact=True).fill(jour.isoformat())
+    page.page.locator("#id_jour").fill(jour.isoformat())
     page.page.get_by_label("Heure de début").fill(debut)
     page.page.get_by_label("Heure de fin").fill(fin)
     page.page.get_by_label("Lieu").fill("Cabinet médical des Lilas")
@@ -32,7 +33,7 @@ def test_patient_adds_an_appointment_sees_it_downloads_the_ics_and_subscribes(pa
     page.cliquer("Ajouter un rendez-vous", role="link")
     jour = timezone.localdate() + timedelta(days=12)
     remplir_rdv(page, "Consultation dermatologie", jour)
-    page.page.get_by_label("1 heure avant").check()
+    page.page.get_by_text("1 heure avant", exact=True).click()  # DSFR: the label takes the click
     page.cliquer("Enregistrer le rendez-vous")
     main = page.page.locator("main").inner_text()
     assert page.page.locator("h1").inner_text() == "Consultation dermatologie"
@@ -47,12 +48,14 @@ def test_patient_adds_an_appointment_sees_it_downloads_the_ics_and_subscribes(pa
 
     with page.page.expect_download() as telechargement:
         page.page.get_by_role("link", name="Fichier de calendrier, intitulé").click()
-    contenu = open(telechargement.value.path(), "rb").read()
+    contenu = Path(telechargement.value.path()).read_bytes()
     (evenement,) = Calendar.from_ical(contenu).walk("VEVENT")
     assert str(evenement["summary"]) == "Rendez-vous médical"
     assert vobject.readOne(contenu.decode()).vevent.dtstart.value == rdv.debut
 
-    page.cliquer("Agenda", role="link")
+    with page.page.expect_navigation():  # back through the breadcrumb
+        page.page.get_by_label("vous êtes ici :").get_by_role("link", name="Agenda").click()
+    page.verifier_accessibilite()
     assert "Consultation dermatologie" in page.page.locator("main").inner_text()
     page.cliquer("Vue du mois", role="link")
     if jour.month != timezone.localdate().month:
@@ -80,7 +83,7 @@ def test_professional_proposes_and_the_patient_accepts(page, patient, profession
     page.cliquer("Proposer un rendez-vous", role="link")
     jour = timezone.localdate() + timedelta(days=6)
     page.page.get_by_label("Intitulé").fill("Consultation de suivi")
-    page.page.get_by_label("Date", exact=True).fill(jour.isoformat())
+    page.page.locator("#id_jour").fill(jour.isoformat())
     page.page.get_by_label("Heure de début").fill("14:00")
     page.page.get_by_label("Heure de fin").fill("14:20")
     page.cliquer("Proposer ce rendez-vous")
