@@ -84,6 +84,10 @@ def test_turning_prevention_messages_off_is_a_consent_decision(client, patient):
     client.post(reverse("agenda:prevention_messages"), {"actifs": "0"})
     decision = Decision.objects.get(profil=patient.profil)
     assert decision.type == TypeDecision.PREVENTION_REFUS
+    from espace_sante.journal.models import Entree
+
+    entree = Entree.objects.get(profil=patient.profil, action="decision")
+    assert entree.details["type"] == TypeDecision.PREVENTION_REFUS
     assert "prévention" in client.get(reverse("consentement:mes_choix")).content.decode()
     client.post(reverse("agenda:prevention_messages"), {"actifs": "0"})  # already off
     assert Decision.objects.filter(profil=patient.profil).count() == 1
