@@ -87,7 +87,8 @@ def banc(tmp_path):
 
     def envoyer(tache: str):
         """What beat does: publish a periodic task (to the worker's queue)."""
-        with Celery(broker=redis.url) as app:
+        # Not the current app: the rest of the suite keeps publishing to its own broker.
+        with Celery(broker=redis.url, set_as_current=False) as app:
             app.send_task(tache, queue=file)
 
     def livraisons() -> Counter:
