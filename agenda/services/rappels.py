@@ -11,6 +11,7 @@ unless its appointment has begun: then it is marked, not sent.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -32,6 +33,8 @@ from espace_sante.notifications.services import (
 )
 
 LOT = 200  # rows claimed per transaction
+REPORT = timedelta(minutes=5)  # a reminder whose hand-over failed is tried again this much later
+logger = logging.getLogger(__name__)
 
 
 def destinations_du_profil(profil: Profil) -> list[Destination]:
@@ -84,12 +87,14 @@ class Bilan:
     envoyes: int = 0
     perimes: int = 0
     annules: int = 0
+    reportes: int = 0
     ids: list[int] = field(default_factory=list)
 
     def __iadd__(self, autre: Bilan) -> Bilan:
         self.envoyes += autre.envoyes
         self.perimes += autre.perimes
         self.annules += autre.annules
+        self.reportes += autre.reportes
         return self
 
 
@@ -127,10 +132,16 @@ def _balayer_un_lot(maintenant, lot: int) -> Bilan:
         elif rdv is None and not _prevention_utile(rappel):
             statut = StatutRappel.ANNULE
         else:
-            statut = _remettre(rappel)
+            statut = _remettre_ou_reporter(rappel)
         statuts.setdefault(statut, []).append(rappel.pk)
+    reportes = statuts.pop(None, [])
     for statut, ids in statuts.items():
         Rappel.objects.filter(pk__in=ids).update(statut=statut, traite_le=timezone.now())
+    # One reminder that cannot be handed over (a template or address error) must not hold
+    # back the others, nor come back first at every sweep: it waits a little, stays due, and
+    # is marked, not sent, once its appointment has begun.
+    Rappel.objects.filter(pk__in=reportes).update(echeance=timezone.now() + REPORT)
+    bilan.reportes = len(reportes)
     bilan.envoyes = len(statuts.get(StatutRappel.ENVOYE, []))
     bilan.perimes = len(statuts.get(StatutRappel.PERIME, []))
     bilan.annules = len(statuts.get(StatutRappel.ANNULE, []))
@@ -143,6 +154,18 @@ def _prevention_utile(rappel: Rappel) -> bool:
     if prevention_refusee(rappel.profil):
         return False
     return not SuiviPrevention.objects.filter(profil=rappel.profil, etape=rappel.etape).exists()
+
+
+def _remettre_ou_reporter(rappel: Rappel) -> str | None:
+    """``_remettre`` in a savepoint: None when it failed (the row is put off, not lost)."""
+    try:
+        with transaction.atomic():
+            return _remettre(rappel)
+    except Exception:
+        logger.exception(
+            "Rappel %s non remis à notifier : nouvel essai dans 5 minutes.", rappel.cle
+        )
+        return None
 
 
 def _remettre(rappel: Rappel) -> str:

@@ -286,3 +286,33 @@ def test_the_sweep_skips_rows_another_worker_holds(patient):
         relache.set()
         fil.join()
     assert services.rappels_balayer(maintenant=rdv.debut).envoyes == 1
+
+
+def test_a_reminder_that_cannot_be_handed_over_does_not_hold_back_the_others(
+    patient, parent, monkeypatch
+):
+    """One person's reminder fails (say their template context breaks): the others of the
+    same batch still go, it stays due and is tried again later, never lost nor sent twice."""
+    from agenda.services import rappels as module
+
+    debut = timezone.now() + timedelta(hours=3)
+    casse = rdv_de(patient, debut=debut)
+    bons = [rdv_de(parent, debut=debut) for _ in range(3)]
+    vrai_notifier = module.notifier
+
+    def notifier(**kwargs):
+        if kwargs["profil"] == patient.profil:
+            raise RuntimeError("gabarit cassé")
+        return vrai_notifier(**kwargs)
+
+    monkeypatch.setattr(module, "notifier", notifier)
+    bilan = services.rappels_balayer(maintenant=debut - timedelta(hours=1))
+    assert (bilan.envoyes, bilan.reportes) == (3, 1)
+    assert all(Rappel.objects.get(rendez_vous=r).statut == StatutRappel.ENVOYE for r in bons)
+    rappel = Rappel.objects.get(rendez_vous=casse)
+    assert rappel.statut == StatutRappel.A_ENVOYER and rappel.echeance > timezone.now()
+
+    monkeypatch.setattr(module, "notifier", vrai_notifier)  # repaired
+    bilan = services.rappels_balayer(maintenant=timezone.now() + timedelta(minutes=6))
+    assert bilan.envoyes == 1
+    assert Notification.objects.filter(motif="rappel").count() == 4
