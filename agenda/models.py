@@ -9,6 +9,7 @@ is encrypted; dates, statuses and keys are not (the sweep and the feeds read the
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -16,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from agenda import heures
 from agenda.enums import CanalRappel, EtatPrevention, StatutRappel, StatutRdv
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Professionnel, Profil
@@ -83,6 +85,16 @@ class RendezVous(models.Model):
     @property
     def passe(self) -> bool:
         return self.debut <= timezone.now()
+
+    @property
+    def heure_ambigue(self) -> str:
+        """For a start in the autumn's repeated hour (02:00–02:59 twice), which one it is."""
+        local = heures.local(self.debut)
+        if not heures.est_ambigue(local.date(), local.time()):
+            return ""
+        if local.utcoffset() == timedelta(hours=2):
+            return "la première, encore à l'heure d'été"
+        return "la seconde, à l'heure d'hiver"
 
     @property
     def avec(self) -> str:

@@ -71,6 +71,8 @@ def test_the_spring_gap_is_refused_on_the_page_and_the_autumn_hour_is_asked(clie
     assert reponse.status_code == 302
     rdv = RendezVous.objects.get()
     assert rdv.debut.utcoffset() == timedelta(0) and rdv.debut.hour == 1  # 02:30 UTC+1
+    page = client.get(reverse("agenda:rdv", args=[rdv.public_id])).content.decode()
+    assert "de 02:30 à 03:30" in page and "la seconde, à l&#x27;heure d&#x27;hiver" in page
 
 
 def test_past_appointments_stay_listed_newest_first(client, patient):
