@@ -25,6 +25,9 @@ class TypeDecision(models.TextChoices):
     URGENCE_ACCEPTATION = "urgence_accord", "Accord pour l'accès en urgence"
     MEDECIN_TRAITANT = "medecin_traitant", "Déclaration du médecin traitant"
     MASQUES_MT = "masques_mt", "Documents masqués et médecin traitant"
+    # Agenda (issue 13): prevention messages turned off, or on again.
+    PREVENTION_REFUS = "prevention_refus", "Refus des messages de prévention"
+    PREVENTION_ACCORD = "prevention_accord", "Accord pour les messages de prévention"
 
 
 class ModeCloture(models.TextChoices):

@@ -90,12 +90,22 @@ ACCES = {
     "à mon dossier sans nouvelle identification, tant que je ne le bloque pas.",
     TypeDecision.MASQUES_MT: "Je choisis si mon médecin traitant voit les documents que j'ai "
     "masqués.",
+    TypeDecision.PREVENTION_REFUS: "Je ne veux plus recevoir de messages de prévention "
+    "(vaccinations, examens, dépistages). Le calendrier de prévention reste consultable dans "
+    "l'agenda ; les rappels de mes rendez-vous continuent.",
+    TypeDecision.PREVENTION_ACCORD: "J'accepte de recevoir des messages de prévention quand une "
+    "vaccination, un examen ou un dépistage me concerne, selon mes préférences de notification.",
 }
 
 
 # A text whose wording changed gets a new version; the old wordings stay here so that
 # the receipt of an older decision shows what that person was shown.
-VERSIONS_ACCES = {TypeDecision.MASQUAGE: "2026-12", TypeDecision.DEMASQUAGE: "2026-12"}
+VERSIONS_ACCES = {
+    TypeDecision.MASQUAGE: "2026-12",
+    TypeDecision.DEMASQUAGE: "2026-12",
+    TypeDecision.PREVENTION_REFUS: "2026-12",
+    TypeDecision.PREVENTION_ACCORD: "2026-12",
+}
 ANCIENS = {
     "masquage-2026-11": "Je masque ce document : seuls son auteur et mon médecin traitant "
     "(si je l'accepte) peuvent le voir ; les autres professionnels ne savent pas qu'il existe.",

@@ -11,6 +11,7 @@ from consentement.models import AccesProfessionnel
 from dossier.enums import Rubrique, TypeMesure
 from dossier.journal import Action
 from dossier.models import Document, InformationMedicale, Mesure
+from espace_sante.journal import actions
 
 # What a person understands in the filter (the journal holds more: technical events).
 ACTIONS_FILTRE = [
@@ -37,6 +38,10 @@ def _objets(acteur: Acteur, entrees) -> dict[tuple[str, str], str]:
             continue
         for element in modele.objects.filter(acces.q_visibles(acteur, modele), public_id__in=ids):
             noms[(label, str(element.public_id))] = _nom(element)
+    for label, nommer in actions.nommeurs().items():  # the other apps' objects
+        ids = {e.objet_id for e in entrees if e.objet_type == label}
+        if ids:
+            noms.update({(label, i): nom for i, nom in nommer(acteur, ids).items()})
     return noms
 
 

@@ -372,6 +372,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "espace_sante.notifications.tasks.notifications_relancer",
         "schedule": 300,
     },
+    # Agenda: reminders are rows swept every minute (no ETA/countdown tasks).
+    "rappels-balayer": {"task": "agenda.tasks.rappels_balayer", "schedule": 60},
+    "prevention-planifier": {"task": "agenda.tasks.prevention_planifier", "schedule": 86400},
+    "flux-compteurs-purger": {"task": "agenda.tasks.compteurs_purger", "schedule": 86400},
     "notifications-purger": {
         "task": "espace_sante.notifications.tasks.notifications_purger",
         "schedule": 86400,
@@ -399,6 +403,11 @@ CELERY_BEAT_SCHEDULE |= {
 
 # Sent notifications are deleted after this many days (the body never holds health content).
 NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", default=90)
+
+# Agenda: fetches of one calendar subscription per day (a client polling every 5 minutes
+# makes 288), and fetches with an unknown token per address per day; beyond, 429.
+AGENDA_FLUX_LECTURES_PAR_JOUR = env.int("AGENDA_FLUX_LECTURES_PAR_JOUR", default=400)
+AGENDA_FLUX_REFUS_PAR_JOUR = env.int("AGENDA_FLUX_REFUS_PAR_JOUR", default=30)
 
 # Account-creation batches: rows per chunk (one transaction, one COPY per table).
 LOT_TAILLE_MORCEAU = env.int("LOT_TAILLE_MORCEAU", default=10000)

@@ -173,3 +173,75 @@ def test_no_list_shows_what_the_detail_refuses_nor_the_reverse(
     for marque, decision in decisions.items():
         statut = client.get(reverse("consentement:recu", args=[decision.public_id])).status_code
         assert statut == (200 if marque in vus else 404), (persona, marque, statut)
+
+
+# --- Agenda (issue 13) -------------------------------------------------------------------
+# Seeded: the patient's own appointment, a proposal of the professional to the patient, one
+# to the minor, the minor's appointment added by the parent, another person's appointment,
+# and a proposal of the blocked professional made before the patient blocked them.
+
+VOIT_AGENDA = {
+    "RDV-P": {"patient"},
+    "PROPOSE-P": {"patient", "professionnel"},
+    "RDV-M": {"parent"},
+    "PROPOSE-M": {"parent", "professionnel"},
+    "RDV-O": set(),
+    "BLOQUE-P": {"patient"},
+}
+
+
+@pytest.fixture
+def agenda(patient, parent, mineur, professionnel, professionnel_bloque):
+    from agenda import services as agenda_services
+    from tests.agenda.outils import acteur_patient, proposer, rdv_de, saisie
+
+    rdvs = {
+        "RDV-P": rdv_de(patient, titre="RDV-P"),
+        "PROPOSE-P": proposer(professionnel, patient.profil, titre="PROPOSE-P"),
+        "PROPOSE-M": proposer(professionnel, mineur, titre="PROPOSE-M"),
+        "RDV-M": agenda_services.rdv_ajouter(
+            acteur=acteur_patient(parent, mineur),
+            saisie=saisie(titre="RDV-M"),
+        ),
+        "RDV-O": rdv_de(ProfilFactory(active=True).titulaire, titre="RDV-O"),
+        "BLOQUE-P": proposer(professionnel_bloque, patient.profil, titre="BLOQUE-P"),
+    }
+    services.professionnel_bloquer(
+        acteur=acteur_de(patient, patient.profil), professionnel=professionnel_bloque.professionnel
+    )
+    return rdvs
+
+
+def _vus_agenda(client, persona, rdvs) -> set[str]:
+    if persona.startswith("professionnel"):
+        pages = [("agenda:pro_rendez_vous", {})]
+    else:
+        mois = {(r.debut.year, r.debut.month) for r in rdvs.values()}
+        pages = [("agenda:accueil", {})] + [
+            ("agenda:mois_de", {"annee": a, "numero": m}) for a, m in sorted(mois)
+        ]
+    vus = set()
+    for nom, kwargs in pages:
+        reponse = client.get(reverse(nom, kwargs=kwargs))
+        if reponse.status_code == 200:
+            vus |= {marque for marque in rdvs if marque in reponse.content.decode()}
+    return vus
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonyme"])
+def test_agenda_lists_show_each_persona_exactly_what_the_policy_grants(
+    client, persona, request, agenda, mineur
+):
+    connecter(client, request.getfixturevalue(persona))
+    if persona == "parent":
+        session = client.session
+        session[SESSION_PROFIL_ACTIF] = str(mineur.public_id)
+        session.save()
+    vus = _vus_agenda(client, persona, agenda)
+    attendus = {marque for marque, qui in VOIT_AGENDA.items() if persona in qui}
+    assert vus == attendus, f"{persona} : en trop {vus - attendus}, manquants {attendus - vus}"
+    # The detail agrees with the lists: the person's page, or the professional's cancel page.
+    detail = "agenda:pro_annuler" if persona.startswith("professionnel") else "agenda:rdv"
+    for marque, rdv in agenda.items():
+        statut = client.get(reverse(detail, args=[rdv.public_id])).status_code
+        assert statut == (200 if marque in vus else 404), (persona, marque, statut)

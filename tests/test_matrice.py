@@ -164,6 +164,28 @@ MATRICE = {
     "messagerie:pro_ecrire": ({}, _role({"professionnel", "professionnel_bloque"})),
     "messagerie:pro_ecrire_patient": ({"profil": AUTRE}, _tous(404, anonyme=302)),
     "agenda:accueil": ({}, _espace_patient()),
+    "agenda:mois": ({}, _espace_patient()),
+    "agenda:mois_de": ({"annee": 2026, "numero": 3}, _espace_patient()),
+    "agenda:ajouter": ({}, _espace_patient()),
+    "agenda:prevention": ({}, _espace_patient()),
+    "agenda:prevention_messages": ({}, _post_seulement()),
+    "agenda:prevention_etape": ({"code": "dep-sein@50a"}, _post_seulement()),
+    "agenda:abonnements": ({}, _espace_patient()),
+    # Keyed by an id: 404 for an id that is not the reader's (tests/agenda/test_vues.py runs
+    # every one of them on real appointments and subscriptions of someone else).
+    "agenda:rdv": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "agenda:modifier": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "agenda:accepter": ({"public_id": AUTRE}, _post_seulement()),
+    "agenda:refuser": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "agenda:annuler": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "agenda:rdv_ics": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
+    "agenda:revoquer": ({"public_id": AUTRE}, _post_seulement()),
+    # The subscription feed is public (calendar applications carry no session): an unknown
+    # token is 404 for everyone.
+    "agenda:flux": ({"jeton": "Xq3s9v0cY2mWf8TnB4kLr7pZ1aE6uJ5hD0gC2iO8yQ"}, _tous(404)),
+    "agenda:pro_rendez_vous": ({}, _role({"professionnel", "professionnel_bloque"})),
+    "agenda:pro_proposer": ({"profil": AUTRE}, _tous(404, anonyme=302)),
+    "agenda:pro_annuler": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "catalogue:accueil": ({}, _espace_patient()),
 }
 

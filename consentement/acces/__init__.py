@@ -25,6 +25,18 @@ from consentement.acces.acteur import (
     acteur_representant_anonyme,
     acteur_titulaire,
 )
+from consentement.acces.agenda import (
+    flux_servi,
+    peut_annuler_rdv,
+    peut_gerer_agenda,
+    peut_modifier_rdv,
+    peut_proposer_rdv,
+    peut_repondre_rdv,
+    peut_voir_abonnement,
+    peut_voir_rdv,
+    q_abonnements,
+    q_rdv_visibles,
+)
 from consentement.acces.decisions import (
     peut_attester_historique,
     peut_voir_decision,
@@ -88,7 +100,9 @@ __all__ = [
     "ACTES", "ACTEUR_SYSTEME", "ANNONCE_AVIS", "ANNONCE_VISIBLE", "Acteur",
     "STATUTS_UTILISABLES", "VOLONTES_DE_LA_PERSONNE", "acteur_agent", "acteur_anonyme",
     "acteur_de_connexion", "acteur_mediateur", "acteur_personne", "acteur_professionnel",
-    "acteur_representant_anonyme", "acteur_titulaire", "categories_refusees", "date_majorite", "en_patient",
+    "acteur_representant_anonyme", "acteur_titulaire", "flux_servi", "peut_annuler_rdv",
+    "peut_gerer_agenda", "peut_modifier_rdv", "peut_proposer_rdv", "peut_repondre_rdv",
+    "peut_voir_abonnement", "peut_voir_rdv", "q_abonnements", "q_rdv_visibles", "categories_refusees", "date_majorite", "en_patient",
     "en_patient_de", "est_bloque", "parametres_de", "peut_accompagner",
     "peut_attester_historique", "peut_declarer_confidentiel", "peut_ecrire", "peut_exporter",
     "peut_gerer_visibilite", "peut_liberer", "peut_reserver_annonce", "peut_signaler_erreur",

@@ -7,13 +7,17 @@ fails loudly; reading one (an app removed since) shows the raw string.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import models
 
 _LIBELLES: dict[str, str] = {}
 _PAR_APP: dict[str, list[str]] = {}
 _POUR_LA_PERSONNE: list[str] = []
+# objet_type → function(acteur, ids) returning {id: how the person may name it}, registered
+# by the app that owns the type, so the history names what it is about (without the kernel
+# or the record importing that app).
+_NOMMEURS: dict[str, Callable] = {}
 
 
 class ActionInconnue(ValueError):
@@ -53,3 +57,13 @@ def libelle(action: str) -> str:
 
 def toutes() -> list[tuple[str, str]]:
     return sorted(_LIBELLES.items(), key=lambda item: item[1])
+
+
+def enregistrer_nommeur(objet_type: str, fonction: Callable) -> None:
+    """``fonction(acteur, ids) -> {id: name}`` names the objects of ``objet_type`` that the
+    actor may see (the app applies its policy); the history calls it for its entries."""
+    _NOMMEURS[objet_type] = fonction
+
+
+def nommeurs() -> dict[str, Callable]:
+    return dict(_NOMMEURS)
