@@ -7,6 +7,7 @@ class Canal(models.TextChoices):
     COURRIER = "courrier", "Courrier postal"
     TELEPHONE = "telephone", "Téléphone"
     SYSTEME = "systeme", "Automatique"
+    API = "api", "Service connecté (API)"
 
 
 class TypeDecision(models.TextChoices):
@@ -25,6 +26,9 @@ class TypeDecision(models.TextChoices):
     URGENCE_ACCEPTATION = "urgence_accord", "Accord pour l'accès en urgence"
     MEDECIN_TRAITANT = "medecin_traitant", "Déclaration du médecin traitant"
     MASQUES_MT = "masques_mt", "Documents masqués et médecin traitant"
+    # Connected services (catalogue): one row per scope granted or withdrawn.
+    SERVICE_AUTORISATION = "service_autorise", "Autorisation donnée à un service connecté"
+    SERVICE_RETRAIT = "service_retire", "Autorisation retirée à un service connecté"
 
 
 class ModeCloture(models.TextChoices):

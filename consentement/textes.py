@@ -90,12 +90,27 @@ ACCES = {
     "à mon dossier sans nouvelle identification, tant que je ne le bloque pas.",
     TypeDecision.MASQUES_MT: "Je choisis si mon médecin traitant voit les documents que j'ai "
     "masqués.",
+    # One row per scope: the service, the data, the reason and the end date are in the row.
+    TypeDecision.SERVICE_AUTORISATION: "J'autorise ce service, référencé au catalogue "
+    "d'espace-santé, à accéder aux données décrites (lecture ou ajout), pour la raison "
+    "qu'il a déclarée et jusqu'à la date indiquée. Il n'accède jamais aux éléments masqués, "
+    "aux résultats en attente d'annonce ni aux actes confidentiels d'un mineur. Chaque "
+    "accès est inscrit dans l'historique d'activité ; je peux retirer cette autorisation à "
+    "tout moment depuis « Mes services connectés », et le service est alors prié de "
+    "supprimer ce qu'il a copié.",
+    TypeDecision.SERVICE_RETRAIT: "Je retire cette autorisation : le service n'accède plus à "
+    "ces données dès sa prochaine demande, et il est prié de supprimer ce qu'il en a copié.",
 }
 
 
 # A text whose wording changed gets a new version; the old wordings stay here so that
 # the receipt of an older decision shows what that person was shown.
-VERSIONS_ACCES = {TypeDecision.MASQUAGE: "2026-12", TypeDecision.DEMASQUAGE: "2026-12"}
+VERSIONS_ACCES = {
+    TypeDecision.MASQUAGE: "2026-12",
+    TypeDecision.DEMASQUAGE: "2026-12",
+    TypeDecision.SERVICE_AUTORISATION: "2026-12",
+    TypeDecision.SERVICE_RETRAIT: "2026-12",
+}
 ANCIENS = {
     "masquage-2026-11": "Je masque ce document : seuls son auteur et mon médecin traitant "
     "(si je l'accepte) peuvent le voir ; les autres professionnels ne savent pas qu'il existe.",

@@ -66,7 +66,8 @@ def annoter(acteur: Acteur, entrees: list) -> list:
     for e in entrees:
         objet = noms.get((e.objet_type, e.objet_id))
         page = e.details.get("page") if e.action == Action.DOSSIER_CONSULTE else None
-        complement = objet or (f"page « {page} »" if page else "")
+        # An API call says what it read in plain words (resource types and counts).
+        complement = objet or (f"page « {page} »" if page else e.details.get("resume", ""))
         e.quoi = f"{e.action_libelle} : {complement}" if complement else e.action_libelle
         e.motif = motifs.get(e.objet_id, "")
     return entrees
