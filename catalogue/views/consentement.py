@@ -59,22 +59,17 @@ def _valider(request):
     application = credentials["request"].client
     aud = request.GET.get("aud", "")
     if aud and aud.rstrip("/") != request.build_absolute_uri("/fhir").rstrip("/"):
-        raise OAuthToolkitError(
-            error=errors.InvalidRequestError(
-                description="aud : l'adresse de l'API FHIR de ce serveur est attendue.",
-                state=credentials.get("state"), redirect_uri=credentials["redirect_uri"],
-            ),
-            redirect_uri=credentials["redirect_uri"],
-        )  # fmt: skip
+        raise _requete_invalide("aud : l'adresse de l'API FHIR de ce serveur est attendue.",
+                                credentials)  # fmt: skip
     if credentials.get("code_challenge_method") != "S256" or not credentials.get("code_challenge"):
-        raise OAuthToolkitError(
-            error=errors.InvalidRequestError(
-                description="PKCE requis : code_challenge avec code_challenge_method=S256.",
-                state=credentials.get("state"), redirect_uri=credentials["redirect_uri"],
-            ),
-            redirect_uri=credentials["redirect_uri"],
-        )  # fmt: skip
+        raise _requete_invalide("PKCE requis : code_challenge avec code_challenge_method=S256.",
+                                credentials)  # fmt: skip
     return core, scopes, credentials, application
+
+
+def _requete_invalide(description: str, credentials) -> OAuthToolkitError:
+    erreur = errors.InvalidRequestError(description=description, state=credentials.get("state"))
+    return OAuthToolkitError(error=erreur, redirect_uri=credentials["redirect_uri"])
 
 
 @require_http_methods(["GET", "POST"])
