@@ -95,7 +95,10 @@ class ServiceAdmin(admin.ModelAdmin):
     def identifiants_clients(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        return ", ".join(c.application.client_id for c in obj.clients.select_related("application")) or "—"
+        return (
+            ", ".join(c.application.client_id for c in obj.clients.select_related("application"))
+            or "—"
+        )
 
     def save_model(self, request, obj, form, change):
         logo = form.cleaned_data.get("logo_fichier")
@@ -115,8 +118,9 @@ class ServiceAdmin(admin.ModelAdmin):
             acteur = acces.Acteur(Role.ADMIN, Canal.WEB, request.user,
                                   f"{request.user} (administration du catalogue)")  # fmt: skip
             prevenus = sum(
-                services.service_statut_changer(acteur=acteur, service=s, statut=statut,
-                                                motif=form.cleaned_data["motif"])  # fmt: skip
+                services.service_statut_changer(
+                    acteur=acteur, service=s, statut=statut, motif=form.cleaned_data["motif"]
+                )  # fmt: skip
                 for s in queryset
             )
             messages.success(request, f"Statut changé ; personnes prévenues : {prevenus}.")

@@ -200,9 +200,7 @@ class AutorisationQuerySet(models.QuerySet):
 class Autorisation(models.Model):
     """One consented scope of a connection, with its ledger rows."""
 
-    connexion = models.ForeignKey(
-        Connexion, on_delete=models.PROTECT, related_name="autorisations"
-    )
+    connexion = models.ForeignKey(Connexion, on_delete=models.PROTECT, related_name="autorisations")
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
     portee = models.CharField("portée", max_length=60)
     cree_le = models.DateTimeField("accordée le", default=timezone.now)
@@ -254,9 +252,7 @@ class DemandeSuppression(models.Model):
     public_id = models.UUIDField(
         "identifiant public", default=uuid.uuid4, unique=True, editable=False
     )
-    connexion = models.ForeignKey(
-        Connexion, on_delete=models.PROTECT, related_name="suppressions"
-    )
+    connexion = models.ForeignKey(Connexion, on_delete=models.PROTECT, related_name="suppressions")
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
     portees = ArrayField(models.CharField(max_length=60), verbose_name="portées retirées")
     etat = models.CharField(

@@ -109,8 +109,9 @@ def livrer(demande_id: int) -> bool:
         demande = (
             DemandeSuppression.objects.select_for_update(skip_locked=True)
             .select_related("connexion__service", "profil")
-            .filter(pk=demande_id, etat=EtatSuppression.A_ENVOYER,
-                    prochain_essai__lte=timezone.now())  # fmt: skip
+            .filter(
+                pk=demande_id, etat=EtatSuppression.A_ENVOYER, prochain_essai__lte=timezone.now()
+            )  # fmt: skip
             .first()
         )
         if demande is None:

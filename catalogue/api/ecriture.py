@@ -157,7 +157,9 @@ def creer(request, acteur, type_ressource: str):
     if type_ressource not in CREATEURS:
         raise ErreurApi(405, f"Création non prise en charge pour {type_ressource}.")
     if not acces.peut_creer(acteur, type_ressource):
-        raise ErreurApi(403, f"La personne n'a pas autorisé ce service à ajouter : {type_ressource}.")
+        raise ErreurApi(
+            403, f"La personne n'a pas autorisé ce service à ajouter : {type_ressource}."
+        )
     element, donnees = CREATEURS[type_ressource](request, acteur)
     lieu = request.build_absolute_uri(f"/fhir/{type_ressource}/{element.public_id}")
     return reponse_fhir(donnees, 201, Location=lieu)

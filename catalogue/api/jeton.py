@@ -37,7 +37,9 @@ def _limiter(client_id: str) -> None:
         else:
             nombre = cache.incr(cle)
     except Exception as erreur:
-        logger.warning("Limite de débit indisponible (%s) : requête refusée.", type(erreur).__name__)
+        logger.warning(
+            "Limite de débit indisponible (%s) : requête refusée.", type(erreur).__name__
+        )
         raise ErreurApi(503, "Service momentanément indisponible, réessayez plus tard.") from None
     if nombre > settings.API_REQUETES_PAR_MINUTE:
         raise ErreurApi(429, "Trop de requêtes pour ce client : réessayez dans une minute.")

@@ -28,7 +28,9 @@ PARAMETRES = {
     "MedicationStatement": COMMUNS,
 }
 COUNT_DEFAUT, COUNT_MAX = 50, 200
-_DATE = re.compile(r"^(eq|gt|lt|ge|le)?(\d{4})(?:-(\d{2})(?:-(\d{2})(T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?)?)?$")
+_DATE = re.compile(
+    r"^(eq|gt|lt|ge|le)?(\d{4})(?:-(\d{2})(?:-(\d{2})(T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?)?)?$"
+)
 
 
 def _entier(valeur: str, nom: str, minimum: int, maximum: int) -> int:
@@ -123,7 +125,9 @@ def filtrer(type_ressource: str, qs: QuerySet, params, *, champ_date, patient_id
         jour = qs.model._meta.get_field(champ_date).get_internal_type() == "DateField"
         qs = qs.filter(filtre_date(champ_date, params.getlist("date"), jour=jour))
     if type_ressource == "DocumentReference" and params.getlist("category"):
-        qs = qs.filter(categorie__in=_jetons(params.getlist("category"), SYSTEME_CATEGORIE_DOCUMENT))
+        qs = qs.filter(
+            categorie__in=_jetons(params.getlist("category"), SYSTEME_CATEGORIE_DOCUMENT)
+        )
     if type_ressource == "Observation":
         if params.getlist("category"):
             codes = _jetons(params.getlist("category"), SYSTEME_CATEGORIE_OBSERVATION)

@@ -36,9 +36,12 @@ def _connexion_du_code(request) -> Connexion | None:
     public_id = (getattr(request, "claims", None) or {}).get("connexion")
     if not public_id:
         return None
-    return Connexion.objects.actives().select_related("service", "profil").filter(
-        public_id=public_id
-    ).first()
+    return (
+        Connexion.objects.actives()
+        .select_related("service", "profil")
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
 class Validateur(OAuth2Validator):

@@ -57,7 +57,9 @@ def service(request, slug):
         for p in sorted(service.portees.all(), key=lambda p: portees.trier([p.portee]))
     ]  # fmt: skip
     patient = acces.en_patient(request.acteur) if request.user.is_authenticated else None
-    connexion = selectors.connexion_active(service=service, profil=patient.profil) if patient else None
+    connexion = (
+        selectors.connexion_active(service=service, profil=patient.profil) if patient else None
+    )
     return render(
         request, "catalogue/service.html",
         {"service": service, "lectures": [x for x in lignes if not x["ecriture"]],

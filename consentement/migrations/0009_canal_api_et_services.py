@@ -4,20 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consentement', '0008_libelles_en_francais'),
+        ("consentement", "0008_libelles_en_francais"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decision',
-            name='canal',
-            field=models.CharField(choices=[('web', 'En ligne'), ('france_services', 'France services'), ('courrier', 'Courrier postal'), ('telephone', 'Téléphone'), ('systeme', 'Automatique'), ('api', 'Service connecté (API)')], max_length=20),
+            model_name="decision",
+            name="canal",
+            field=models.CharField(
+                choices=[
+                    ("web", "En ligne"),
+                    ("france_services", "France services"),
+                    ("courrier", "Courrier postal"),
+                    ("telephone", "Téléphone"),
+                    ("systeme", "Automatique"),
+                    ("api", "Service connecté (API)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='type',
-            field=models.CharField(choices=[('opposition', 'Opposition à la création du profil'), ('activation', 'Activation du profil'), ('cloture', 'Clôture du profil'), ('reouverture', 'Réouverture du profil'), ('blocage', "Blocage d'un professionnel"), ('deblocage', "Fin du blocage d'un professionnel"), ('masquage', "Masquage d'un élément du dossier"), ('demasquage', "Fin du masquage d'un élément du dossier"), ('restriction', 'Liste des professionnels autorisés pour un document'), ('confidentialite', 'Confidentialité demandée par le mineur'), ('urgence_refus', "Refus de l'accès en urgence"), ('urgence_accord', "Accord pour l'accès en urgence"), ('medecin_traitant', 'Déclaration du médecin traitant'), ('masques_mt', 'Documents masqués et médecin traitant'), ('service_autorise', 'Autorisation donnée à un service connecté'), ('service_retire', 'Autorisation retirée à un service connecté')], max_length=20),
+            model_name="decision",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("opposition", "Opposition à la création du profil"),
+                    ("activation", "Activation du profil"),
+                    ("cloture", "Clôture du profil"),
+                    ("reouverture", "Réouverture du profil"),
+                    ("blocage", "Blocage d'un professionnel"),
+                    ("deblocage", "Fin du blocage d'un professionnel"),
+                    ("masquage", "Masquage d'un élément du dossier"),
+                    ("demasquage", "Fin du masquage d'un élément du dossier"),
+                    ("restriction", "Liste des professionnels autorisés pour un document"),
+                    ("confidentialite", "Confidentialité demandée par le mineur"),
+                    ("urgence_refus", "Refus de l'accès en urgence"),
+                    ("urgence_accord", "Accord pour l'accès en urgence"),
+                    ("medecin_traitant", "Déclaration du médecin traitant"),
+                    ("masques_mt", "Documents masqués et médecin traitant"),
+                    ("service_autorise", "Autorisation donnée à un service connecté"),
+                    ("service_retire", "Autorisation retirée à un service connecté"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -186,7 +186,10 @@ def test_the_client_revokes_its_token(client, patient, app):
 def test_smart_configuration_tells_the_truth(client):
     config = client.get("/.well-known/smart-configuration").json()
     assert config["code_challenge_methods_supported"] == ["S256"]
-    assert client.get(config["authorization_endpoint"].removeprefix("http://testserver")).status_code == 302
+    assert (
+        client.get(config["authorization_endpoint"].removeprefix("http://testserver")).status_code
+        == 302
+    )
     for cle in ("token_endpoint", "revocation_endpoint", "registration_endpoint"):
         chemin = config[cle].removeprefix("http://testserver")
         assert client.post(chemin).status_code in (400, 401), cle
