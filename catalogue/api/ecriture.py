@@ -123,10 +123,12 @@ def document_creer(request, acteur) -> object:
     if len(reference.content) != 1 or not reference.content[0].attachment.data:
         raise ErreurApi(422, "Un seul contenu, avec le fichier dans attachment.data (base64).")
     piece = reference.content[0].attachment
-    try:
-        contenu = base64.b64decode(piece.data, validate=True)
-    except (binascii.Error, ValueError, TypeError):
-        raise ErreurApi(400, "attachment.data n'est pas du base64 valide.") from None
+    contenu = piece.data  # fhir.resources has already decoded the base64 into bytes
+    if not isinstance(contenu, bytes):
+        try:
+            contenu = base64.b64decode(contenu, validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise ErreurApi(400, "attachment.data n'est pas du base64 valide.") from None
     try:
         fichier = fichiers.verifier(io.BytesIO(contenu))
     except fichiers.FichierRefuse as erreur:
