@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
@@ -40,6 +41,7 @@ def _smart(request) -> dict:
     }  # fmt: skip
 
 
+@csrf_exempt  # read-only and public: another method gets 405, not the portal's CSRF page
 @require_GET
 @login_not_required
 def smart_configuration(request):
@@ -97,6 +99,7 @@ def capabilites(request) -> dict:
     return declaration.model_dump(mode="json", exclude_none=True)
 
 
+@csrf_exempt
 @require_GET
 @login_not_required
 def metadata(request):
