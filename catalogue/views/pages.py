@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -94,6 +94,6 @@ def developpeurs(request):
 @require_GET
 @login_not_required
 def openapi(request):
-    reponse = FileResponse(OPENAPI.open("rb"), content_type="application/yaml; charset=utf-8")
+    reponse = HttpResponse(OPENAPI.read_bytes(), content_type="application/yaml; charset=utf-8")
     reponse["Content-Disposition"] = 'inline; filename="openapi.yaml"'
     return reponse

@@ -53,7 +53,7 @@ def _chemins_des_routes() -> set[str]:
 def test_the_description_is_served_as_kept_in_the_repo(client):
     reponse = client.get("/catalogue/developpeurs/openapi.yaml")
     assert reponse.status_code == 200
-    assert b"".join(reponse.streaming_content) == FICHIER.read_bytes()
+    assert reponse.content == FICHIER.read_bytes()
 
 
 def test_its_paths_are_exactly_the_apis_routes():
