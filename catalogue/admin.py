@@ -127,7 +127,7 @@ class ServiceAdmin(admin.ModelAdmin):
             return None
         contexte = {**self.admin_site.each_context(request), "form": form, "title": titre,
                     "services": queryset, "action": request.POST.get("action"),
-                    "opts": self.model._meta}  # fmt: skip
+                    "opts": self.model._meta, "subtitle": None}  # fmt: skip
         return render(request, "admin/catalogue/service/motif.html", contexte)
 
     @admin.action(description="Suspendre (plus aucun accès, les personnes sont prévenues)")
