@@ -10,9 +10,13 @@ A PKCE challenge is required, S256 only.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.csp import CSP
 from django.views.decorators.http import require_http_methods
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.http import OAuth2ResponseRedirect
@@ -110,7 +114,20 @@ def autoriser(request):
                 return _repondre(request, core, credentials, application, accordees, allow=True)
     contexte = contexte_consentement(service=service, form=form, acteur=request.acteur,
                                      action=request.get_full_path())  # fmt: skip
-    return render(request, "catalogue/consentement.html", {**contexte, "oauth": True})
+    reponse = render(request, "catalogue/consentement.html", {**contexte, "oauth": True})
+    return _autoriser_le_retour(reponse, credentials["redirect_uri"])
+
+
+def _autoriser_le_retour(reponse, redirect_uri: str):
+    """The form posts here and is answered by a redirect to the service: browsers apply
+    ``form-action`` to that redirect too, so the page allows the (already checked) origin
+    of this client's redirect URI, and nothing else."""
+    adresse = urlsplit(redirect_uri)
+    origine = f"{adresse.scheme}://{adresse.netloc}" if adresse.netloc else f"{adresse.scheme}:"
+    politique = dict(settings.SECURE_CSP)
+    politique["form-action"] = [*politique.get("form-action", [CSP.SELF]), origine]
+    reponse._csp_config = politique
+    return reponse
 
 
 def _repondre(request, core, credentials, application, accordees, *, allow: bool):

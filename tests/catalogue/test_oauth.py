@@ -195,3 +195,15 @@ def test_smart_configuration_tells_the_truth(client):
         assert client.post(chemin).status_code in (400, 401), cle
     assert "patient/Observation.rs" in config["scopes_supported"]
     assert "launch-standalone" in config["capabilities"]
+
+
+def test_the_consent_page_lets_its_form_go_back_to_this_clients_origin_only(client, patient, app):
+    _, application = app
+    connecter(client, patient)
+    _, challenge = pkce()
+    page = client.get(url_autorisation(application, scope=SCOPE, challenge=challenge))
+    politique = page["Content-Security-Policy"]
+    assert "form-action 'self' https://appli.exemple.fr;" in politique + ";"
+    assert (
+        "form-action 'self';" in client.get("/catalogue/").headers["Content-Security-Policy"] + ";"
+    )
