@@ -19,7 +19,9 @@ def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, l
         nom="Tensio", editeur="Tensio SAS", categorie="mesures",
         portees=["patient/Observation.rs", "patient/Observation.c", "patient/Condition.rs"],
     )  # fmt: skip
-    # A visitor browses the catalogue and the service's page.
+    # A visitor browses the catalogue, the publishers' guide and the service's page.
+    page.aller("/catalogue/developpeurs/")
+    page.verifier_largeur()
     page.aller("/catalogue/")
     page.page.get_by_label("Rechercher un service").fill("Tensio")
     page.cliquer("Rechercher")
