@@ -78,6 +78,7 @@ def peupler() -> dict[str, object]:
                 Mesure(
                     profil=profil,
                     type=type_mesure,
+                    categorie="mesures",  # bulk_create skips save(), which sets it
                     valeur=valeur,
                     date=quand,
                     auteur=patient,

@@ -31,7 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 RETOUR = "http://127.0.0.1:8139/retour"  # declared for « Balance Exemple »; never called
-SCOPE = "launch/patient patient/Patient.rs patient/Observation.rs patient/Observation.c offline_access"
+SCOPE = (
+    "launch/patient patient/Patient.rs patient/Observation.rs patient/Observation.c offline_access"
+)
 
 
 class SansRedirection(urllib.request.HTTPRedirectHandler):
@@ -116,7 +118,12 @@ def main() -> None:
     etape("1. Découverte SMART")
     _, _, corps = c.requete("GET", "/.well-known/smart-configuration")
     config = json.loads(corps)
-    print("  ", config["authorization_endpoint"], "| PKCE :", config["code_challenge_methods_supported"])
+    print(
+        "  ",
+        config["authorization_endpoint"],
+        "| PKCE :",
+        config["code_challenge_methods_supported"],
+    )
 
     etape("2. Enregistrement du client (RFC 7591)")
     statut, _, corps = c.requete(

@@ -138,29 +138,25 @@ def filtrer(type_ressource: str, qs: QuerySet, params, *, champ_date, patient_id
     return qs
 
 
-def bundle(request, *, entrees: list[dict], total: int | None, count: int = 0, page: int = 1):
-    """A searchset Bundle; ``total`` None for $everything (no paging)."""
+def bundle(request, *, entrees: list[dict], total: int, count: int, page: int) -> dict:
+    """A searchset Bundle of one page, with its self/next/previous links."""
     base = request.build_absolute_uri("/fhir/").rstrip("/")
-    donnees = {"resourceType": "Bundle", "type": "searchset"}
-    if total is not None:
-        donnees["total"] = total
-        params = {k: v for k, v in request.GET.lists() if k != "_page"}
-        liens = [("self", page)]
-        if page * count < total and count:
-            liens.append(("next", page + 1))
-        if page > 1:
-            liens.append(("previous", page - 1))
-        donnees["link"] = [
+    params = {k: v for k, v in request.GET.lists() if k != "_page"}
+    liens = [("self", page)]
+    if page * count < total and count:
+        liens.append(("next", page + 1))
+    if page > 1:
+        liens.append(("previous", page - 1))
+    return {
+        "resourceType": "Bundle", "type": "searchset", "total": total,
+        "link": [
             {"relation": relation, "url": f"{request.build_absolute_uri(request.path)}?"
              + urlencode({**params, "_page": [str(numero)]}, doseq=True)}
             for relation, numero in liens
-        ]  # fmt: skip
-    else:
-        donnees["total"] = len(entrees)
-        donnees["link"] = [{"relation": "self", "url": request.build_absolute_uri()}]
-    donnees["entry"] = [
-        {"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r,
-         "search": {"mode": "match"}}
-        for r in entrees
-    ]  # fmt: skip
-    return donnees
+        ],
+        "entry": [
+            {"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r,
+             "search": {"mode": "match"}}
+            for r in entrees
+        ],
+    }  # fmt: skip

@@ -89,25 +89,35 @@ def ressource(request, acteur, type_ressource, identifiant):
 
 @point_api("$everything")
 def tout(request, acteur, identifiant):
-    """Everything the consented scopes cover, in one searchset (no paging)."""
+    """Everything the consented scopes cover, Patient first then type by type, in pages
+    like a search (``_count``, ``_page``, ``next`` links): a large record costs one page
+    per request, never the whole record at once."""
     if identifiant != str(acteur.profil.public_id):
         raise Http404
     types = lisibles(acteur)
     if not types:
         raise ErreurApi(403, "La personne n'a autorisé ce service à lire aucune donnée.")
-    if set(request.GET) - {"_count"}:
-        raise ErreurApi(400, "Patient/$everything ne prend aucun paramètre ici.")
-    entrees, compte = [], {}
+    if set(request.GET) - {"_count", "_page"}:
+        raise ErreurApi(400, "Patient/$everything ne prend que _count et _page.")
+    count, page = recherche.pagination(request.GET)
+    debut, fin = (page - 1) * count, page * count
+    entrees, compte, total = [], {}, 0
     for type_ in types:
-        if type_ == "Patient":
-            trouvees = [patient_json(acteur)]
-        else:
-            famille = FAMILLES[type_]
-            trouvees = [famille.vers_fhir(e, acteur) for e in famille.queryset(acteur)]
-        entrees += trouvees
-        compte[type_] = len(trouvees)
+        qs = None if type_ == "Patient" else FAMILLES[type_].queryset(acteur)
+        nombre = 1 if qs is None else qs.count()
+        # The part of this type that falls in the page: [debut, fin) minus what came before.
+        de, a = max(debut - total, 0), min(fin - total, nombre)
+        if de < a:
+            if qs is None:
+                trouvees = [patient_json(acteur)]
+            else:
+                trouvees = [FAMILLES[type_].vers_fhir(e, acteur) for e in qs[de:a]]
+            entrees += trouvees
+            compte[type_] = len(trouvees)
+        total += nombre
     journal.api_lecture(acteur, operation="Patient/$everything", ressources=compte)
-    return reponse_fhir(recherche.bundle(request, entrees=entrees, total=None))
+    corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
+    return reponse_fhir(corps)
 
 
 @point_api("read")

@@ -229,3 +229,23 @@ def test_rate_limit_per_client_answers_429(client, jeton, settings):
     settings.API_REQUETES_PAR_MINUTE = 3
     statuts = [fhir(client, jeton, "/fhir/Observation").status_code for _ in range(5)]
     assert statuts[:3] == [200, 200, 200] and statuts[3:] == [429, 429]
+
+
+def test_everything_pages_across_types_and_each_page_is_one_history_line(client, patient, jeton):
+    acteur = acteur_de(patient, patient.profil)
+    for jours in range(4):
+        _poids(acteur, f"7{jours}", jours + 1)
+    InformationFactory(profil=patient.profil)
+    url = f"/fhir/Patient/{patient.profil.public_id}/$everything"
+    vus, suivant, pages = [], f"{url}?_count=2", 0
+    while suivant:
+        page = fhir(client, jeton, suivant.removeprefix("http://testserver")).json()
+        assert page["total"] == 6 and len(page["entry"]) <= 2
+        vus += [(e["resource"]["resourceType"], e["resource"]["id"]) for e in page["entry"]]
+        suivant = next((x["url"] for x in page["link"] if x["relation"] == "next"), None)
+        pages += 1
+    assert pages == 3 and len(set(vus)) == 6
+    assert [t for t, _ in vus] == ["Patient"] + ["Observation"] * 4 + ["AllergyIntolerance"]
+    connecter(client, patient)
+    historique = client.get("/dossier/historique/").text
+    assert historique.count("Patient : 1") == 1 and "AllergyIntolerance : 1" in historique
