@@ -207,3 +207,36 @@ def test_the_consent_page_lets_its_form_go_back_to_this_clients_origin_only(clie
     assert (
         "form-action 'self';" in client.get("/catalogue/").headers["Content-Security-Policy"] + ";"
     )
+
+
+def test_the_capability_statement_tells_the_truth(client, patient, app):
+    """Every type and search parameter it lists is served, and an unlisted one is refused."""
+    _, application = app
+    declaration = client.get("/fhir/metadata").json()
+    assert declaration["resourceType"] == "CapabilityStatement"
+    ressources = {r["type"]: r for r in declaration["rest"][0]["resource"]}
+    connecter(client, patient)
+    jeton = lancer(client, application, scope="launch/patient patient/*.read",
+                   cocher=[p for p in ressources_lisibles()])["access_token"]  # fmt: skip
+    for type_, ressource in ressources.items():
+        if type_ == "Binary":
+            continue
+        for parametre in ressource.get("searchParam", []):
+            valeur = {"date": "ge2020-01-01", "_id": AUTRE}.get(parametre["name"], "x")
+            reponse = fhir(client, jeton, f"/fhir/{type_}", data={parametre["name"]: valeur})
+            assert reponse.status_code == 200, (type_, parametre["name"], reponse.content)
+        assert fhir(client, jeton, f"/fhir/{type_}", data={"inconnu": "1"}).status_code == 400
+        creation = {"code": "create"} in ressource["interaction"]
+        assert creation == (type_ in ("Observation", "DocumentReference")), type_
+    assert set(ressources) == {"Patient", "DocumentReference", "Observation", "Binary",
+                               "AllergyIntolerance", "Immunization", "Condition",
+                               "MedicationStatement"}  # fmt: skip
+
+
+AUTRE = "00000000-0000-4000-8000-000000000000"
+
+
+def ressources_lisibles():
+    from catalogue import portees
+
+    return [p for p in portees.DONNEES if p.endswith(".rs")]
