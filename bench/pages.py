@@ -4,7 +4,9 @@
     (or: .venv/bin/python -m espace_sante.embedded exec .venv/bin/python bench/pages.py)
 
 In a throwaway database: a patient with 50 documents, a year of measures (a weight and
-a blood pressure a day), 1,000 history entries and 1,000 conversations in their inbox; a professional with an open access.
+a blood pressure a day), 1,000 history entries and 1,000 conversations in their inbox;
+a professional with an open access; a connected service with every read scope, whose
+token reads ``Patient/$everything``.
 gunicorn serves it (2 gthread workers of one thread each, as in production: with more
 threads per process, pages that are CPU-bound wait for the GIL, and a thread holding a
 journal chain's head lock waits behind them; ``BENCH_THREADS=4`` to compare; DEBUG off,
@@ -77,6 +79,7 @@ def peupler() -> dict[str, object]:
                 Mesure(
                     profil=profil,
                     type=type_mesure,
+                    categorie="mesures",  # bulk_create skips save(), which sets it
                     valeur=valeur,
                     date=quand,
                     auteur=patient,
@@ -94,7 +97,7 @@ def peupler() -> dict[str, object]:
 
 
 def session_de(user) -> str:
-    """A session cookie value for ``user``, past the second factor."""
+    """The session cookie header of ``user``, past the second factor."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -105,7 +108,33 @@ def session_de(user) -> str:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = otp.appareil_email(user).persistent_id
     session.save()
-    return session.session_key
+    return f"Cookie: sessionid={session.session_key}"
+
+
+def jeton_de(patient, profil) -> str:
+    """A connected service's bearer token for the whole record (every read scope), made
+    as the consent page makes it: the ledger, the connection, the token and its link."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model
+
+    from catalogue import services as catalogue_services
+    from catalogue.models import Jeton
+    from consentement import acces
+    from tests.catalogue.factories import TOUTES, service_et_client
+
+    service, application = service_et_client(nom="Banc d'essai")
+    acteur = acces.en_patient_de(acces.acteur_de_connexion(patient), profil)
+    connexion = catalogue_services.connexion_autoriser(acteur=acteur, service=service,
+                                                       choisies=TOUTES)  # fmt: skip
+    valeur = "banc-" + "0" * 40
+    jeton = get_access_token_model().objects.create(
+        user=patient, application=application, token=valeur, scope=" ".join(TOUTES),
+        expires=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
+    Jeton.objects.create(access_token=jeton, connexion=connexion)
+    return f"Authorization: Bearer {valeur}"
 
 
 # --- Load -------------------------------------------------------------------------------
@@ -117,8 +146,8 @@ def port_libre() -> int:
         return s.getsockname()[1]
 
 
-def charger_wrk(url: str, cookie: str, duree: int, connexions: int) -> dict[str, float]:
-    entetes = ["-H", f"Cookie: sessionid={cookie}"] if cookie else []
+def charger_wrk(url: str, en_tete: str, duree: int, connexions: int) -> dict[str, float]:
+    entetes = ["-H", en_tete] if en_tete else []
     sortie = subprocess.run(
         ["wrk", "-t2", f"-c{connexions}", f"-d{duree}s", "-s", str(SCRIPT_WRK), *entetes, url],
         capture_output=True, text=True, check=True,
@@ -145,13 +174,13 @@ async def _connexion(hote, port, requete, fin, latences, erreurs):
     ecrivain.close()
 
 
-async def _charger_python(url, cookie, duree, connexions):
+async def _charger_python(url, en_tete, duree, connexions):
     reste = url.split("://", 1)[1]
     hote_port, _, chemin = reste.partition("/")
     hote, port = hote_port.split(":")
     requete = (
         f"GET /{chemin} HTTP/1.1\r\nHost: {hote_port}\r\nConnection: keep-alive\r\n"
-        + (f"Cookie: sessionid={cookie}\r\n" if cookie else "")
+        + (f"{en_tete}\r\n" if en_tete else "")
         + "\r\n"
     ).encode()
     latences, erreurs = [], []
@@ -168,18 +197,22 @@ async def _charger_python(url, cookie, duree, connexions):
             "p99": centile(0.99), "erreurs": len(erreurs)}  # fmt: skip
 
 
-def charger(url, cookie, duree, connexions):
+def charger(url, en_tete, duree, connexions):
+    """``en_tete``: the one header that signs the request in (a session cookie, a bearer
+    token), or empty."""
     if shutil.which("wrk"):
-        return charger_wrk(url, cookie, duree, connexions)
-    return asyncio.run(_charger_python(url, cookie, duree, connexions))
+        return charger_wrk(url, en_tete, duree, connexions)
+    return asyncio.run(_charger_python(url, en_tete, duree, connexions))
 
 
 # --- Run ---------------------------------------------------------------------------------
 
 
 def demarrer_gunicorn(base_url_db: str, port: int) -> subprocess.Popen:
+    # The API's per-client limit (120 a minute) would answer 429 to a load test: the bench
+    # measures what a call costs, so the limit is lifted here (and only here).
     env = dict(os.environ, DATABASE_URL=base_url_db, DEBUG="false", TESTING="true",
-               CONN_MAX_AGE="600", LOG_LEVEL="WARNING")  # fmt: skip
+               CONN_MAX_AGE="600", LOG_LEVEL="WARNING", API_REQUETES_PAR_MINUTE="100000000")  # fmt: skip
     processus = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "espace_sante.wsgi", "-w", "2", "-k", "gthread",
          "--threads", os.environ.get("BENCH_THREADS", "1"), "-b",
@@ -205,6 +238,11 @@ def pages(donnees, sessions) -> list[tuple[str, str, str]]:
         ("historique (1 000 entrées)", "/dossier/historique/", sessions["patient"]),
         ("messagerie (1 000 conversations)", "/messagerie/", sessions["patient"]),
         ("dossier côté professionnel", f"/pro/patients/{profil.public_id}/", sessions["pro"]),
+        (
+            "API Patient/$everything (50 documents)",
+            f"/fhir/Patient/{profil.public_id}/$everything",
+            sessions["api"],
+        ),
     ]
 
 
@@ -232,7 +270,11 @@ def main() -> None:
     try:
         matrice.initialiser()
         donnees = peupler()
-        sessions = {"patient": session_de(donnees["patient"]), "pro": session_de(donnees["pro"])}
+        sessions = {
+            "patient": session_de(donnees["patient"]),
+            "pro": session_de(donnees["pro"]),
+            "api": jeton_de(donnees["patient"], donnees["profil"]),
+        }
         with connection.cursor() as cur:  # the data on disk and planned for, before any clock
             cur.execute("VACUUM ANALYZE")
             cur.execute("CHECKPOINT")
@@ -244,13 +286,13 @@ def main() -> None:
               f"par page, charge : {outil}")  # fmt: skip
         resultats = []
         liste = pages(donnees, sessions)
-        for _, chemin, cookie in liste:  # warm-up: workers, connections, caches, every page
-            charger(f"http://127.0.0.1:{port}{chemin}", cookie, 2, args.connexions)
-        for nom, chemin, cookie in [*liste, (f"{liste[0][0]} (de nouveau)", *liste[0][1:])]:
+        for _, chemin, en_tete in liste:  # warm-up: workers, connections, caches, every page
+            charger(f"http://127.0.0.1:{port}{chemin}", en_tete, 2, args.connexions)
+        for nom, chemin, en_tete in [*liste, (f"{liste[0][0]} (de nouveau)", *liste[0][1:])]:
             url = f"http://127.0.0.1:{port}{chemin}"
-            r = charger(url, cookie, args.duree, args.connexions)
+            r = charger(url, en_tete, args.duree, args.connexions)
             resultats.append((nom, r))
-            print(f"{nom:<36} req/s={r['rps']:8.1f} p50={r['p50']:6.1f} p95={r['p95']:6.1f} "
+            print(f"{nom:<42} req/s={r['rps']:8.1f} p50={r['p50']:6.1f} p95={r['p95']:6.1f} "
                   f"p99={r['p99']:6.1f} ms erreurs={int(r['erreurs'])}")  # fmt: skip
         # The baseline is measured first and last: its mean absorbs a machine that drifts.
         base_rps = (resultats[0][1]["rps"] + resultats[-1][1]["rps"]) / 2

@@ -7,6 +7,7 @@ class Canal(models.TextChoices):
     COURRIER = "courrier", "Courrier postal"
     TELEPHONE = "telephone", "Téléphone"
     SYSTEME = "systeme", "Automatique"
+    API = "api", "Service connecté (API)"
 
 
 class TypeDecision(models.TextChoices):
@@ -28,6 +29,9 @@ class TypeDecision(models.TextChoices):
     # Agenda (issue 13): prevention messages turned off, or on again.
     PREVENTION_REFUS = "prevention_refus", "Refus des messages de prévention"
     PREVENTION_ACCORD = "prevention_accord", "Accord pour les messages de prévention"
+    # Connected services (catalogue): one row per scope granted or withdrawn.
+    SERVICE_AUTORISATION = "service_autorise", "Autorisation donnée à un service connecté"
+    SERVICE_RETRAIT = "service_retire", "Autorisation retirée à un service connecté"
 
 
 class ModeCloture(models.TextChoices):

@@ -95,6 +95,16 @@ ACCES = {
     "l'agenda ; les rappels de mes rendez-vous continuent.",
     TypeDecision.PREVENTION_ACCORD: "J'accepte de recevoir des messages de prévention quand une "
     "vaccination, un examen ou un dépistage me concerne, selon mes préférences de notification.",
+    # One row per scope: the service, the data, the reason and the end date are in the row.
+    TypeDecision.SERVICE_AUTORISATION: "J'autorise ce service, référencé au catalogue "
+    "d'espace-santé, à accéder aux données décrites (lecture ou ajout), pour la raison "
+    "qu'il a déclarée et jusqu'à la date indiquée. Il n'accède jamais aux éléments masqués, "
+    "aux résultats en attente d'annonce ni aux actes confidentiels d'un mineur. Chaque "
+    "accès est inscrit dans l'historique d'activité ; je peux retirer cette autorisation à "
+    "tout moment depuis « Mes services connectés », et le service est alors prié de "
+    "supprimer ce qu'il a copié.",
+    TypeDecision.SERVICE_RETRAIT: "Je retire cette autorisation : le service n'accède plus à "
+    "ces données dès sa prochaine demande, et il est prié de supprimer ce qu'il en a copié.",
 }
 
 
@@ -105,6 +115,8 @@ VERSIONS_ACCES = {
     TypeDecision.DEMASQUAGE: "2026-12",
     TypeDecision.PREVENTION_REFUS: "2026-12",
     TypeDecision.PREVENTION_ACCORD: "2026-12",
+    TypeDecision.SERVICE_AUTORISATION: "2026-12",
+    TypeDecision.SERVICE_RETRAIT: "2026-12",
 }
 ANCIENS = {
     "masquage-2026-11": "Je masque ce document : seuls son auteur et mon médecin traitant "

@@ -22,7 +22,7 @@ def _exiger(condition: bool) -> None:
         raise Http404
 
 
-def _auteur_fhir(element) -> fhir.AuteurFhir:
+def auteur_fhir(element) -> fhir.AuteurFhir:
     pro = element.auteur_professionnel
     return fhir.AuteurFhir(libelle=element.auteur_libelle, rpps=pro.rpps if pro else "")
 
@@ -30,7 +30,7 @@ def _auteur_fhir(element) -> fhir.AuteurFhir:
 TAILLE_LECTURE = 64 * 1024
 
 
-def _lire_fichier(document: Document) -> Iterator[bytes]:
+def lire_fichier(document: Document) -> Iterator[bytes]:
     """The decrypted file, chunk by chunk; the file is closed when the reading ends."""
     # A fresh handle at each call: the content is read twice (SHA-1, then the data).
     with document.fichier.storage.open(document.fichier.name, "rb") as fichier:
@@ -38,7 +38,7 @@ def _lire_fichier(document: Document) -> Iterator[bytes]:
             yield morceau
 
 
-def _patient_fhir(profil) -> fhir.PatientFhir:
+def patient_fhir(profil) -> fhir.PatientFhir:
     return fhir.PatientFhir(
         id=str(profil.public_id),
         nir=profil.nir,
@@ -55,7 +55,7 @@ def _patient_fhir(profil) -> fhir.PatientFhir:
     )
 
 
-def _document_fhir(d: Document) -> fhir.DocumentFhir:
+def document_fhir(d: Document) -> fhir.DocumentFhir:
     return fhir.DocumentFhir(
         id=str(d.public_id),
         titre=d.titre,
@@ -63,14 +63,14 @@ def _document_fhir(d: Document) -> fhir.DocumentFhir:
         categorie_libelle=d.get_categorie_display(),
         date_acte=d.date_acte,
         ajoute_le=d.ajoute_le,
-        auteur=_auteur_fhir(d),
+        auteur=auteur_fhir(d),
         type_mime=d.type_mime,
-        contenu=lambda: _lire_fichier(d),
+        contenu=lambda: lire_fichier(d),
         taille=d.taille,
     )
 
 
-def _information_fhir(i: InformationMedicale) -> fhir.InformationFhir:
+def information_fhir(i: InformationMedicale) -> fhir.InformationFhir:
     return fhir.InformationFhir(
         id=str(i.public_id),
         rubrique=i.rubrique,
@@ -79,14 +79,14 @@ def _information_fhir(i: InformationMedicale) -> fhir.InformationFhir:
         date=i.date,
         date_fin=i.date_fin,
         ajoute_le=i.ajoute_le,
-        auteur=_auteur_fhir(i),
+        auteur=auteur_fhir(i),
     )
 
 
-def _mesure_fhir(m: Mesure) -> fhir.MesureFhir:
+def mesure_fhir(m: Mesure) -> fhir.MesureFhir:
     a, b = m.nombres
     return fhir.MesureFhir(
-        id=str(m.public_id), type=m.type, valeur=a, valeur2=b, date=m.date, auteur=_auteur_fhir(m)
+        id=str(m.public_id), type=m.type, valeur=a, valeur2=b, date=m.date, auteur=auteur_fhir(m)
     )
 
 
@@ -95,21 +95,21 @@ def fhir_exporter(*, acteur: Acteur) -> Iterator[bytes]:
     streamed: the files are read and encoded chunk by chunk while the client downloads."""
     _exiger(acces.peut_exporter(acteur))
     documents = [
-        _document_fhir(d)
+        document_fhir(d)
         for d in selectors.documents_visibles(acteur=acteur).select_related("auteur_professionnel")
     ]
     infos = [
-        _information_fhir(i)
+        information_fhir(i)
         for i in selectors.informations_visibles(acteur=acteur).select_related(
             "auteur_professionnel"
         )
     ]
     mesures = [
-        _mesure_fhir(m)
+        mesure_fhir(m)
         for m in selectors.mesures_visibles(acteur=acteur).select_related("auteur_professionnel")
     ]
     flux = fhir.bundle_flux(
-        _patient_fhir(acteur.profil), documents, infos, mesures, genere_le=timezone.now()
+        patient_fhir(acteur.profil), documents, infos, mesures, genere_le=timezone.now()
     )
     premier = next(flux)  # validates every resource before anything is sent or journaled
     journal.export(acteur, format="FHIR R4", elements=len(documents) + len(infos) + len(mesures))

@@ -76,6 +76,8 @@ def annoter(acteur: Acteur, entrees: list) -> list:
             objet
             or (f"page « {page} »" if page else "")
             or (f"échange avec {correspondant}" if correspondant else "")
+            # An API call says what it read in plain words (resource types and counts).
+            or e.details.get("resume", "")
         )
         e.quoi = f"{e.action_libelle} : {complement}" if complement else e.action_libelle
         e.motif = motifs.get(e.objet_id, "")

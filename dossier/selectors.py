@@ -14,6 +14,7 @@ from consentement.acces import Acteur
 from consentement.models import AccesProfessionnel
 from dossier.enums import Rubrique, TypeMesure
 from dossier.models import Document, InformationMedicale, Mesure, Signalement
+from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Professionnel
 from espace_sante.journal.models import Entree
 
@@ -117,7 +118,8 @@ def historique(*, acteur: Acteur, filtres: dict | None = None) -> QuerySet[Entre
         )
     ).select_related("pour_le_compte_de")
     if not filtres.get("moi"):
-        entrees = entrees.exclude(acteur_id=acteur.user_id)
+        # A service the person connected acts with their account, but it is someone else.
+        entrees = entrees.exclude(Q(acteur_id=acteur.user_id) & ~Q(role=Role.APPLICATION))
     if filtres.get("role"):
         entrees = entrees.filter(role=filtres["role"])
     if filtres.get("action"):

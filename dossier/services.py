@@ -35,6 +35,8 @@ def _exiger(condition: bool) -> None:
 def _auteur(acteur: Acteur) -> dict:
     if acteur.role == Role.PROFESSIONNEL:
         libelle = str(acteur.professionnel)
+    elif acteur.role == Role.APPLICATION:
+        libelle = f"{acteur.libelle} (service connecté)"
     else:
         libelle = (
             f"{acteur.user.nom_complet or acteur.user.email} ({Role(acteur.role).label.lower()})"

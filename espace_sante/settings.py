@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_email",
     "allauth",
     "allauth.account",
+    "oauth2_provider",
     # Shared kernel
     "espace_sante.comptes",
     "espace_sante.journal",
@@ -376,6 +377,10 @@ CELERY_BEAT_SCHEDULE = {
     "rappels-balayer": {"task": "agenda.tasks.rappels_balayer", "schedule": 60},
     "prevention-planifier": {"task": "agenda.tasks.prevention_planifier", "schedule": 86400},
     "flux-compteurs-purger": {"task": "agenda.tasks.compteurs_purger", "schedule": 86400},
+    "catalogue-suppressions": {
+        "task": "catalogue.tasks.suppressions_relancer",
+        "schedule": 60,
+    },
     "notifications-purger": {
         "task": "espace_sante.notifications.tasks.notifications_purger",
         "schedule": 86400,
@@ -408,6 +413,53 @@ NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", d
 # makes 288), and fetches with an unknown token per address per day; beyond, 429.
 AGENDA_FLUX_LECTURES_PAR_JOUR = env.int("AGENDA_FLUX_LECTURES_PAR_JOUR", default=400)
 AGENDA_FLUX_REFUS_PAR_JOUR = env.int("AGENDA_FLUX_REFUS_PAR_JOUR", default=30)
+# Connected services (catalogue): OAuth 2 by django-oauth-toolkit, SMART App Launch scopes.
+# Authorization code with PKCE S256 only, exact redirect URIs, tokens stored hashed, refresh
+# tokens rotated with replay detection; access tokens live 1 hour.
+# The library's models, named as settings (its swappable foreign keys read them).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
+OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "catalogue.oauth.validateur.Validateur",
+    "SCOPES_BACKEND_CLASS": "catalogue.oauth.validateur.Portees",
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # Loopback http callbacks (native apps, the example client) in development only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG or TESTING else ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_basic"],
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },  # fmt: skip
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": not (DEBUG or TESTING),
+}
+# Requests per minute one client may make to the FHIR API (counted in Redis; when Redis
+# cannot count, the API answers 503 rather than serve unmetered).
+API_REQUETES_PAR_MINUTE = env.int("API_REQUETES_PAR_MINUTE", default=120)
+# How long a consent to a service lasts before the person is asked again.
+CATALOGUE_DUREE_AUTORISATION_JOURS = env.int("CATALOGUE_DUREE_AUTORISATION_JOURS", default=365)
 
 # Account-creation batches: rows per chunk (one transaction, one COPY per table).
 LOT_TAILLE_MORCEAU = env.int("LOT_TAILLE_MORCEAU", default=10000)

@@ -39,6 +39,7 @@ LISTES = [
     ("dossier:accueil", {}), ("dossier:historique", {}), ("dossier:historique_csv", {}),
     ("dossier:export_fhir", {}), ("dossier:export_pdf", {}), ("consentement:mes_choix", {}),
     ("messagerie:accueil", {}), ("messagerie:accueil", {}, {"archives": "1"}),
+    ("catalogue:mes_services", {}), ("catalogue:accueil", {}),
 ]  # fmt: skip
 LISTES_PRO = [("messagerie:pro_boite", {}), ("messagerie:pro_boite", {}, {"archives": "1"})]
 VOIT = {  # marker → the personas who see it somewhere in the lists
@@ -244,4 +245,36 @@ def test_agenda_lists_show_each_persona_exactly_what_the_policy_grants(
     detail = "agenda:pro_annuler" if persona.startswith("professionnel") else "agenda:rdv"
     for marque, rdv in agenda.items():
         statut = client.get(reverse(detail, args=[rdv.public_id])).status_code
+        assert statut == (200 if marque in vus else 404), (persona, marque, statut)
+
+
+# A service connected through the API (issue 14): the patient's service, and the one the
+# parent connected for the minor, list through search and $everything exactly what the
+# policy lets an application read: never a masked document, a result held for an
+# announcement, a minor's confidential act, nor another person's item.
+VOIT_SERVICE = {"patient": {"ORDINAIRE-P"}, "parent": {"ORDINAIRE-M"}}
+
+
+@pytest.mark.parametrize("persona", ["patient", "parent"])
+def test_a_connected_service_lists_what_the_policy_grants_an_application(
+    client, persona, request, monde, mineur
+):
+    from tests.catalogue.factories import fhir, lancer, service_et_client
+
+    docs, _ = monde
+    user = request.getfixturevalue(persona)
+    profil = mineur if persona == "parent" else user.profil
+    _, application = service_et_client()
+    connecter(client, user)
+    jeton = lancer(client, application, scope="launch/patient patient/*.read",
+                   cocher=["patient/DocumentReference.rs"], profil=profil)["access_token"]  # fmt: skip
+    client.logout()
+    vus = set()
+    for url in ("/fhir/DocumentReference", f"/fhir/Patient/{profil.public_id}/$everything"):
+        reponse = fhir(client, jeton, url)
+        assert reponse.status_code == 200, url
+        vus |= {marque for marque in docs if marque in _texte(reponse)}
+    assert vus == VOIT_SERVICE[persona]
+    for marque, document in docs.items():
+        statut = fhir(client, jeton, f"/fhir/DocumentReference/{document.public_id}").status_code
         assert statut == (200 if marque in vus else 404), (persona, marque, statut)

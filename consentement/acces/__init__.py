@@ -11,7 +11,8 @@ none re-implements a rule. ``from consentement import acces`` gives all of them.
 - ``dossier``: the record (reading, writing, announcement, confidentiality, emergency);
 - ``decisions``: the ledger and the history as the person's side sees them;
 - ``mediation``: what a mediator may do in an accompagnement;
-- ``messagerie``, ``agenda``, ``applications``: the feature apps' rules.
+- ``applications``: what a connected service reads and writes with its consented scopes;
+- ``messagerie``, ``agenda``: the feature apps' rules.
 """
 
 from consentement.acces.acteur import (
@@ -36,6 +37,15 @@ from consentement.acces.agenda import (
     peut_voir_rdv,
     q_abonnements,
     q_rdv_visibles,
+)
+from consentement.acces.applications import (
+    acteur_application,
+    categories_lisibles,
+    connexion_utilisable,
+    est_application,
+    peut_creer,
+    peut_ecrire_categorie,
+    peut_lire,
 )
 from consentement.acces.decisions import (
     peut_attester_historique,
@@ -99,6 +109,8 @@ from consentement.acces.requete import acteur_de_connexion, en_patient, en_patie
 __all__ = [
     "ACTES", "ACTEUR_SYSTEME", "ANNONCE_AVIS", "ANNONCE_VISIBLE", "Acteur",
     "STATUTS_UTILISABLES", "VOLONTES_DE_LA_PERSONNE", "acteur_agent", "acteur_anonyme",
+    "acteur_application", "categories_lisibles", "connexion_utilisable", "est_application",
+    "peut_creer", "peut_ecrire_categorie", "peut_lire",
     "acteur_de_connexion", "acteur_mediateur", "acteur_personne", "acteur_professionnel",
     "acteur_representant_anonyme", "acteur_titulaire", "flux_servi", "peut_annuler_rdv",
     "peut_gerer_agenda", "peut_modifier_rdv", "peut_proposer_rdv", "peut_repondre_rdv",

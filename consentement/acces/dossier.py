@@ -19,6 +19,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from consentement.acces import applications
 from consentement.acces.acteur import Acteur
 from consentement.acces.profils import profil_ouvert_aux_pros
 from consentement.acces.requete import en_patient_de
@@ -139,6 +140,15 @@ def peut_voir(acteur: Acteur, element, maintenant=None) -> bool:
     maintenant = maintenant or timezone.now()
     if acteur.profil is None or element.profil_id != acteur.profil.pk:
         return False
+    if acteur.role == Role.APPLICATION:
+        # For the person, never what they keep from others (the record's rules), and only
+        # what the scopes consented cover.
+        return (
+            element.categorie in applications.categories_lisibles(acteur, element.GENRE)
+            and not element.confidentiel
+            and not element.masque
+            and (not element.AVEC_ANNONCE or _annonce_faite(element, maintenant))
+        )
     if acteur.cote_patient:
         if acteur.role == Role.REPRESENTANT and element.confidentiel:
             return False
@@ -157,6 +167,11 @@ def peut_voir(acteur: Acteur, element, maintenant=None) -> bool:
 def q_visibles(acteur: Acteur, modele, maintenant=None) -> Q:
     """``peut_voir`` as a filter on a queryset of ``modele`` (an item model of the record)."""
     maintenant = maintenant or timezone.now()
+    if acteur.profil is not None and acteur.role == Role.APPLICATION:
+        categories = applications.categories_lisibles(acteur, modele.GENRE)
+        q = Q(profil_id=acteur.profil.pk, confidentiel=False, masque=False,
+              categorie__in=sorted(categories))  # fmt: skip
+        return q & q_annonce_faite(maintenant) if modele.AVEC_ANNONCE else q
     if acteur.profil is None or not (acteur.cote_patient or acteur.professionnel):
         return Q(pk__in=[])
     q = Q(profil_id=acteur.profil.pk)
@@ -219,6 +234,8 @@ def peut_ecrire(acteur: Acteur, categorie: str) -> bool:
     own wishes; the person (or their representative) writes everything."""
     if acteur.cote_patient:
         return True
+    if acteur.role == Role.APPLICATION:
+        return applications.peut_ecrire_categorie(acteur, categorie)
     return categorie in acteur.categories and categorie not in VOLONTES_DE_LA_PERSONNE
 
 

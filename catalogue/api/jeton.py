@@ -1,0 +1,100 @@
+"""Who calls the API: the bearer token, resolved into the application's actor, on every
+request (a revoked scope, a withdrawn connection or a suspended service is refused from
+the very next request), and the per-client rate limit.
+
+The API authenticates by its token alone: no session, no CSRF cookie, no second factor
+(the person passed both when they consented); ``point_api`` exempts its views from the
+portal's login middleware and CSRF, never from this check.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.oauth2_backends import get_oauthlib_core
+
+from catalogue import journal, selectors, services
+from catalogue.api.erreurs import ErreurApi, operation_outcome
+from consentement import acces
+
+logger = logging.getLogger(__name__)
+
+
+def _limiter(client_id: str) -> None:
+    """At most API_REQUETES_PAR_MINUTE per client and minute; if Redis cannot count, the
+    request is refused (503) rather than served unmetered."""
+    cle = f"api:{client_id}:{int(time.time() // 60)}"
+    try:
+        if cache.add(cle, 1, timeout=120):
+            nombre = 1
+        else:
+            nombre = cache.incr(cle)
+    except Exception as erreur:
+        logger.warning(
+            "Limite de débit indisponible (%s) : requête refusée.", type(erreur).__name__
+        )
+        raise ErreurApi(503, "Service momentanément indisponible, réessayez plus tard.") from None
+    if nombre > settings.API_REQUETES_PAR_MINUTE:
+        raise ErreurApi(429, "Trop de requêtes pour ce client : réessayez dans une minute.")
+
+
+def acteur_du_jeton(request):
+    """The application's actor for this request's bearer token, or ErreurApi(401)."""
+    valide, oauth = get_oauthlib_core().verify_request(request, scopes=[])
+    if not valide:
+        raise ErreurApi(401, "Jeton d'accès absent, invalide, expiré ou révoqué.")
+    jeton = oauth.access_token
+    connexion = selectors.connexion_de_jeton(jeton)
+    if (
+        connexion is None
+        or connexion.revoquee_le is not None
+        or not connexion.service.reference
+        or not acces.connexion_utilisable(connexion.user, connexion.profil)
+    ):
+        raise ErreurApi(401, "Cette connexion n'est plus autorisée.")
+    _limiter(jeton.application.client_id)
+    portees = set(jeton.scope.split()) & selectors.portees_actives(connexion)
+    acteur = acces.acteur_application(
+        user=connexion.user, profil=connexion.profil, application=connexion.service,
+        scopes=portees,
+    )  # fmt: skip
+    services.derniere_utilisation(connexion)
+    return acteur
+
+
+def point_api(operation: str, methodes=("GET",)):
+    """An API view: ``view(request, acteur, …)``; errors become OperationOutcome, and a call
+    refused by the policy (403, 404) is journaled for the person too."""
+
+    def decorateur(vue):
+        @csrf_exempt
+        @login_not_required
+        @wraps(vue)
+        def wrapper(request, *args, **kwargs):
+            acteur = None
+            if request.method not in methodes:
+                reponse = operation_outcome(405, f"Méthode {request.method} non prise en charge.")
+                reponse["Allow"] = ", ".join(methodes)
+                return reponse
+            try:
+                acteur = acteur_du_jeton(request)
+                return vue(request, acteur, *args, **kwargs)
+            except Http404:
+                erreur = ErreurApi(404, "Ressource introuvable.")
+            except ErreurApi as e:
+                erreur = e
+            if acteur is not None and erreur.statut in (403, 404):
+                journal.api_refus(acteur, operation=f"{operation} {request.path}",
+                                  statut=erreur.statut, motif=erreur.message)  # fmt: skip
+            return operation_outcome(erreur.statut, erreur.message)
+
+        return wrapper
+
+    return decorateur

@@ -1,0 +1,147 @@
+"""The FHIR R4 endpoints: read, search, ``Patient/$everything``, ``Binary`` (the file,
+streamed) and create (Observation, DocumentReference).
+
+Deny by default: 401 without a valid token (``point_api``), 403 for a resource type no
+consented scope covers, 404 for whatever the policy hides (another patient, a masked
+item…): it does not exist for this application. Each successful read is one journal
+line on the person's history, with the resource types and their counts.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404, StreamingHttpResponse
+
+from catalogue import journal
+from catalogue.api import ecriture, recherche
+from catalogue.api.erreurs import ErreurApi, reponse_fhir
+from catalogue.api.jeton import point_api
+from catalogue.api.ressources import FAMILLES, lisibles, patient_json
+from consentement import acces
+from dossier import selectors as dossier_selectors
+from dossier import services as dossier_services
+
+TYPES = ("Patient", *FAMILLES)
+TAILLE_LECTURE = 64 * 1024
+
+
+def _type_connu(type_ressource: str) -> None:
+    if type_ressource not in TYPES:
+        raise ErreurApi(404, f"Type de ressource non pris en charge : {type_ressource}.")
+
+
+def _exiger_lecture(acteur, type_ressource: str) -> None:
+    _type_connu(type_ressource)
+    if not acces.peut_lire(acteur, type_ressource):
+        raise ErreurApi(403, f"La personne n'a pas autorisé ce service à lire : {type_ressource}.")
+
+
+def _uuid(valeur: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(valeur)
+    except ValueError:
+        raise Http404 from None
+
+
+@point_api("search", methodes=("GET", "POST"))
+def type_ressource(request, acteur, type_ressource):
+    if request.method == "POST":
+        return ecriture.creer(request, acteur, type_ressource)
+    _exiger_lecture(acteur, type_ressource)
+    recherche.verifier_parametres(type_ressource, request.GET)
+    count, page = recherche.pagination(request.GET)
+    patient_id = str(acteur.profil.public_id)
+    if type_ressource == "Patient":
+        ids = ",".join(request.GET.getlist("_id"))
+        trouve = not ids or patient_id in ids.split(",")
+        entrees = [patient_json(acteur)] if trouve and count and page == 1 else []
+        total = 1 if trouve else 0
+    else:
+        famille = FAMILLES[type_ressource]
+        qs = recherche.filtrer(type_ressource, famille.queryset(acteur), request.GET,
+                               champ_date=famille.date, patient_id=patient_id)  # fmt: skip
+        total = qs.count()
+        debut = (page - 1) * count
+        entrees = [famille.vers_fhir(e, acteur) for e in qs[debut : debut + count]]
+    journal.api_lecture(acteur, operation=f"search {type_ressource}",
+                        ressources={type_ressource: len(entrees)})  # fmt: skip
+    corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
+    return reponse_fhir(corps)
+
+
+@point_api("read")
+def ressource(request, acteur, type_ressource, identifiant):
+    _exiger_lecture(acteur, type_ressource)
+    if type_ressource == "Patient":
+        if identifiant != str(acteur.profil.public_id):
+            raise Http404
+        donnees = patient_json(acteur)
+    else:
+        famille = FAMILLES[type_ressource]
+        element = famille.queryset(acteur).filter(public_id=_uuid(identifiant)).first()
+        if element is None:
+            raise Http404
+        donnees = famille.vers_fhir(element, acteur)
+    journal.api_lecture(acteur, operation=f"read {type_ressource}", ressources={type_ressource: 1})
+    return reponse_fhir(donnees)
+
+
+@point_api("$everything")
+def tout(request, acteur, identifiant):
+    """Everything the consented scopes cover, Patient first then type by type, in pages
+    like a search (``_count``, ``_page``, ``next`` links): a large record costs one page
+    per request, never the whole record at once."""
+    if identifiant != str(acteur.profil.public_id):
+        raise Http404
+    types = lisibles(acteur)
+    if not types:
+        raise ErreurApi(403, "La personne n'a autorisé ce service à lire aucune donnée.")
+    if set(request.GET) - {"_count", "_page"}:
+        raise ErreurApi(400, "Patient/$everything ne prend que _count et _page.")
+    count, page = recherche.pagination(request.GET)
+    debut, fin = (page - 1) * count, page * count
+    entrees, compte, total = [], {}, 0
+    for type_ in types:
+        qs = None if type_ == "Patient" else FAMILLES[type_].queryset(acteur)
+        nombre = 1 if qs is None else qs.count()
+        # The part of this type that falls in the page: [debut, fin) minus what came before.
+        de, a = max(debut - total, 0), min(fin - total, nombre)
+        if de < a:
+            if qs is None:
+                trouvees = [patient_json(acteur)]
+            else:
+                trouvees = [FAMILLES[type_].vers_fhir(e, acteur) for e in qs[de:a]]
+            entrees += trouvees
+            compte[type_] = len(trouvees)
+        total += nombre
+    journal.api_lecture(acteur, operation="Patient/$everything", ressources=compte)
+    corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
+    return reponse_fhir(corps)
+
+
+@point_api("read")
+def binaire(request, acteur, identifiant):
+    """A document's file, decrypted and streamed chunk by chunk, with our type and name."""
+    _exiger_lecture(acteur, "DocumentReference")
+    document = (
+        dossier_selectors.documents_visibles(acteur=acteur)
+        .filter(public_id=_uuid(identifiant))
+        .first()
+    )
+    if document is None:
+        raise Http404
+    fichier = dossier_services.document_ouvrir(acteur=acteur, document=document,
+                                               telechargement=True)  # fmt: skip
+    # One line in the history: the record's own « document opened », by the service.
+
+    def morceaux():
+        with fichier:
+            while morceau := fichier.read(TAILLE_LECTURE):
+                yield morceau
+
+    reponse = StreamingHttpResponse(morceaux(), content_type=document.type_mime)
+    reponse["Content-Disposition"] = f'attachment; filename="{document.nom_telechargement}"'
+    reponse["X-Content-Type-Options"] = "nosniff"
+    reponse["Content-Security-Policy"] = "sandbox"
+    return reponse

@@ -1,0 +1,152 @@
+"""django-oauth-toolkit, told about the catalogue.
+
+- a client works only while its service is labelled (referenced);
+- redirect URIs match exactly, character for character, one of the service's;
+- scopes are SMART (v2, v1 aliases) and within what the service declared;
+- each token knows its connection (``Jeton``); the token response carries ``patient``;
+- a refresh token is issued only when ``offline_access`` was consented, and a refresh is
+  refused once the connection or that consent ended; a refreshed token keeps only the
+  scopes still consented.
+"""
+
+from __future__ import annotations
+
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.scopes import BaseScopes
+
+from catalogue import journal, portees, selectors
+from catalogue.models import Connexion, Jeton
+from consentement import acces
+
+
+class Portees(BaseScopes):
+    def get_all_scopes(self):
+        return dict(portees.LIBELLES)
+
+    def get_available_scopes(self, application=None, request=None, *args, **kwargs):
+        service = selectors.service_du_client(application)
+        declarees = selectors.portees_declarees(service) if service else set()
+        return sorted(declarees | set(portees.CONTEXTE))
+
+    def get_default_scopes(self, application=None, request=None, *args, **kwargs):
+        return []
+
+
+def _connexion_du_code(request) -> Connexion | None:
+    public_id = (getattr(request, "claims", None) or {}).get("connexion")
+    if not public_id:
+        return None
+    return (
+        Connexion.objects.actives()
+        .select_related("service", "profil")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+class Validateur(OAuth2Validator):
+    def validate_client_id(self, client_id, request, *args, **kwargs):
+        if not super().validate_client_id(client_id, request, *args, **kwargs):
+            return False
+        service = selectors.service_du_client(request.client)
+        return service is not None and service.reference
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs):
+        if not super().authenticate_client_id(client_id, request, *args, **kwargs):
+            return False
+        service = selectors.service_du_client(request.client)
+        return service is not None and service.reference
+
+    def authenticate_client(self, request, *args, **kwargs):
+        if not super().authenticate_client(request, *args, **kwargs):
+            return False
+        service = selectors.service_du_client(request.client)
+        return service is not None and service.reference
+
+    def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
+        """Exact match (no loopback port leniency): one of the client's registered URIs,
+        each of which is one of its service's."""
+        service = selectors.service_du_client(request.client)
+        return (
+            service is not None
+            and redirect_uri in request.client.redirect_uris.split()
+            and redirect_uri in service.redirections
+        )
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        try:
+            offertes(client, scopes)
+        except portees.PorteeInconnue:
+            return False
+        return True
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return False
+        connexion = _connexion_du_code(request)
+        if connexion is None or not acces.connexion_utilisable(connexion.user, connexion.profil):
+            return False
+        request.catalogue_connexion = connexion
+        return True
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+            return False
+        ancien = request.refresh_token_instance.access_token
+        connexion = selectors.connexion_de_jeton(ancien) if ancien is not None else None
+        if connexion is None or connexion.revoquee_le is not None:
+            return False
+        if portees.HORS_LIGNE not in selectors.portees_actives(connexion):
+            return False
+        if not acces.connexion_utilisable(connexion.user, connexion.profil):
+            return False
+        request.catalogue_connexion = connexion
+        return True
+
+    def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        jeton = super()._create_access_token(expires, request, token, source_refresh_token)
+        Jeton.objects.create(access_token=jeton, connexion=request.catalogue_connexion)
+        return jeton
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        connexion = request.catalogue_connexion
+        actives = selectors.portees_actives(connexion)
+        demandees = set(token.get("scope", "").split())
+        accordees = portees.trier((demandees & actives) | ({portees.LANCEMENT} & demandees))
+        token["scope"] = " ".join(accordees)
+        if portees.HORS_LIGNE not in accordees:
+            token.pop("refresh_token", None)
+        super().save_bearer_token(token, request, *args, **kwargs)
+        token["patient"] = str(connexion.profil.public_id)
+        acteur = acces.acteur_application(
+            user=connexion.user, profil=connexion.profil, application=connexion.service,
+            scopes=accordees,
+        )  # fmt: skip
+        journal.jeton_delivre(acteur, portees=accordees,
+                              renouvellement=request.grant_type == "refresh_token")  # fmt: skip
+
+    def get_additional_claims(self, request):
+        return {}
+
+
+def offertes(client, scopes) -> set[str]:
+    """The canonical scopes a request stands for, within what the client's service declared:
+    a wildcard (``patient/*.read``) keeps what the service declared, an explicit scope it
+    did not declare is refused (PorteeInconnue)."""
+    permises = set(Portees().get_available_scopes(application=client))
+    resultat: set[str] = set()
+    for scope in scopes:
+        canoniques = portees.normaliser(scope)
+        if "*" in scope:
+            canoniques &= permises
+        elif not canoniques <= permises:
+            raise portees.PorteeInconnue(f"Portée non déclarée par ce service : {scope!r}")
+        resultat |= canoniques
+    if not resultat - set(portees.CONTEXTE):
+        raise portees.PorteeInconnue("Aucune donnée demandée.")
+    return resultat
+
+
+def claims_de(connexion: Connexion) -> dict:
+    """What the authorization code remembers of the consent (the grant's ``claims``)."""
+    return {"connexion": str(connexion.public_id)}
