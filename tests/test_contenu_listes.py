@@ -261,7 +261,7 @@ def test_a_connected_service_lists_what_the_policy_grants_an_application(
 ):
     from tests.catalogue.factories import fhir, lancer, service_et_client
 
-    docs, _ = monde
+    docs = monde[0]
     user = request.getfixturevalue(persona)
     profil = mineur if persona == "parent" else user.profil
     _, application = service_et_client()
