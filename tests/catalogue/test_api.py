@@ -249,3 +249,18 @@ def test_everything_pages_across_types_and_each_page_is_one_history_line(client,
     connecter(client, patient)
     historique = client.get("/dossier/historique/").text
     assert historique.count("Patient : 1") == 1 and "AllergyIntolerance : 1" in historique
+
+
+def test_a_page_of_the_api_costs_the_same_queries_whatever_the_records_size(
+    client, patient, professionnel, jeton, django_assert_max_num_queries
+):
+    from tests.dossier.factories import DocumentFactory
+
+    for _ in range(30):
+        DocumentFactory.par(professionnel.professionnel, profil=patient.profil)
+        _poids(acteur_de(patient, patient.profil), "70", 1)
+    url = f"/fhir/Patient/{patient.profil.public_id}/$everything"
+    with django_assert_max_num_queries(40):
+        assert len(fhir(client, jeton, url).json()["entry"]) == 50
+    with django_assert_max_num_queries(30):
+        assert len(fhir(client, jeton, "/fhir/DocumentReference").json()["entry"]) == 30
