@@ -128,6 +128,21 @@ def test_professional_writes_from_the_patients_page_while_access_runs(
     assert Conversation.objects.get().profil == patient.profil
 
 
+def test_professional_proposes_an_appointment_from_the_conversation_while_access_runs(
+    client, patient, professionnel
+):
+    conversation = ecrire(professionnel, patient.profil)
+    page = reverse("messagerie:conversation", args=[conversation.public_id])
+    proposer = reverse("agenda:pro_proposer", args=[patient.profil.public_id])
+    connecter(client, professionnel)
+    assert proposer not in texte(client.get(page))  # no access to the record: no link
+    ouvrir_acces(professionnel, patient.profil)
+    assert proposer in texte(client.get(page))
+    assert client.get(proposer).status_code == 200
+    connecter(client, patient)
+    assert proposer not in texte(client.get(page))
+
+
 def test_professional_closes_from_the_page_and_the_patient_can_no_longer_reply(
     client, patient, professionnel
 ):
