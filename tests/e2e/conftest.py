@@ -89,9 +89,9 @@ TAILLES = {"bureau": {"width": 1280, "height": 800}, "telephone": {"width": 390,
 
 
 @pytest.fixture
-def taille():
+def taille(request):
     """The viewport; tests parametrize it indirectly to run at desktop and phone sizes."""
-    return "bureau"
+    return getattr(request, "param", "bureau")
 
 
 @pytest.fixture

@@ -103,3 +103,16 @@ def test_professional_proposes_and_the_patient_accepts(page, patient, profession
     se_connecter(page, professionnel)
     page.aller("/pro/rendez-vous/")
     assert "Confirmé" in page.page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("taille", ["telephone"], indirect=True)
+def test_agenda_pages_fit_a_phone(page, patient):
+    from tests.agenda.outils import rdv_de
+
+    rdv = rdv_de(patient, titre="Consultation de suivi en cardiologie interventionnelle")
+    se_connecter(page, patient)
+    for chemin in ["/agenda/", "/agenda/mois/", "/agenda/ajouter/", "/agenda/prevention/",
+                   "/agenda/abonnements/", f"/agenda/rendez-vous/{rdv.public_id}/"]:  # fmt: skip
+        page.aller(chemin)
+        page.verifier_largeur()
+    assert "cardiologie" in page.page.locator("main").inner_text()

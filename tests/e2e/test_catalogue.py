@@ -67,3 +67,13 @@ def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, l
     page.cliquer("Déconnecter Tensio")
     assert "Déconnecté" in page.page.content()
     assert requests.get(f"{base}/fhir/Observation", headers=en_tetes, timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize("taille", ["telephone"], indirect=True)
+def test_the_public_catalogue_fits_a_phone(page):
+    service, _ = service_et_client(nom="Tensio", editeur="Tensio SAS", categorie="mesures",
+                                   portees=["patient/Observation.rs"])  # fmt: skip
+    for chemin in ["/catalogue/", "/catalogue/developpeurs/", f"/catalogue/{service.slug}/"]:
+        page.aller(chemin)
+        page.verifier_largeur()
+    assert "Tensio" in page.page.locator("h1").inner_text()

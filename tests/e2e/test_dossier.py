@@ -174,3 +174,17 @@ def test_an_oversized_upload_gets_the_french_413_page(page, patient, tmp_path, s
     assert page.page.locator("h1").inner_text() == "Fichier trop volumineux"
     assert "Rien n'a été enregistré" in page.page.locator("main").inner_text()
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("taille", ["telephone"], indirect=True)
+def test_record_pages_with_tables_fit_a_phone_and_scroll_by_keyboard(page, patient):
+    from dossier import services
+
+    acteur = acteur_de(patient, patient.profil)
+    for jours, valeur in [(3, "71,5"), (2, "71,2"), (1, "70,9")]:
+        services.mesure_ajouter(acteur=acteur, type_mesure="poids", valeur=valeur,
+                                quand=timezone.now() - timedelta(days=jours))  # fmt: skip
+    se_connecter(page, patient)
+    for chemin in ["/dossier/", "/dossier/profil-medical/", "/dossier/historique/", "/mes-choix/"]:
+        page.aller(chemin)
+        page.verifier_largeur()
