@@ -90,8 +90,9 @@ def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
     camille = profils["camille"]
     acteur = acces.en_patient_de(acces.acteur_de_connexion(comptes["patient"]), camille)
     tensio = crees["tensio"]
-    services.connexion_autoriser(acteur=acteur, service=tensio,
-                                 choisies=["patient/Observation.rs", "patient/Observation.c"])  # fmt: skip
+    connexion = services.connexion_autoriser(
+        acteur=acteur, service=tensio, choisies=["patient/Observation.rs", "patient/Observation.c"]
+    )
     application = acces.acteur_application(
         user=comptes["patient"], profil=camille, application=tensio,
         scopes={"patient/Observation.rs", "patient/Observation.c"},
@@ -99,6 +100,7 @@ def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
     lues = dossier_selectors.mesures_visibles(acteur=application).count()
     journal.api_lecture(application, operation="search Observation",
                         ressources={"Observation": lues})  # fmt: skip
+    services.derniere_utilisation(connexion)  # « Mes services connectés » shows that read
     ecrire(
         f"Catalogue : {len(crees)} services référencés ; Tensio connecté au dossier de Camille. "
         f"Client d'exemple : jeton d'enregistrement « {JETON_ENREGISTREMENT_DEMO} » "

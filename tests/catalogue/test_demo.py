@@ -25,7 +25,8 @@ def test_the_demo_catalogue_and_camilles_connected_service(client):
     assert "4 services référencés" in client.get("/catalogue/").text
     camille = User.objects.get(email="patient@demo.espace-sante.fr")
     connecter(client, camille)
-    assert "Tensio" in client.get("/catalogue/mes-services/").text
+    mes_services = client.get("/catalogue/mes-services/").text
+    assert "Tensio" in mes_services and "Dernier accès : jamais" not in mes_services
     historique = client.get("/dossier/historique/").text
     assert "Tensio" in historique and "Observation : " in historique
     # The example client registers with the printed token.
