@@ -391,6 +391,10 @@ CELERY_BEAT_SCHEDULE = {
 MESSAGERIE_DOMAINE = env.str("MESSAGERIE_DOMAINE", default="espace-sante.localhost")
 MESSAGERIE_SMTP_HOTE = env.str("MESSAGERIE_SMTP_HOTE", default="127.0.0.1")
 MESSAGERIE_SMTP_PORT = env.int("MESSAGERIE_SMTP_PORT", default=2525)
+# Who may hand mail to the gateway: the health messaging operator's relays, which
+# authenticate the professionals (addresses or networks). Any other client is refused at
+# MAIL FROM, so nobody can claim a professional's address by connecting directly.
+MESSAGERIE_SMTP_RELAIS = env.list("MESSAGERIE_SMTP_RELAIS", default=["127.0.0.1", "::1"])
 # Largest mail the gateway accepts (its attachments, base64, are a third larger than the files).
 MESSAGERIE_SMTP_TAILLE_MAX = env.int("MESSAGERIE_SMTP_TAILLE_MAX", default=30 * 1024 * 1024)
 MESSAGERIE_CONSERVATION_JOURS = env.int("MESSAGERIE_CONSERVATION_JOURS", default=730)

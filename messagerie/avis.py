@@ -32,6 +32,21 @@ def _lien(conversation) -> str:
     return settings.SITE_URL + reverse("messagerie:conversation", args=[conversation.public_id])
 
 
+def _cibles(conversation) -> list[Destination]:
+    """The patient; for a minor, the legal representatives too. A confidential exchange
+    is told only to the minor's own account: the profile's contact details are the
+    parents' to edit, so they could not steer the notice to themselves."""
+    profil = conversation.profil
+    if not profil.est_mineur():
+        return destinations(profil)
+    if not conversation.confidentiel:
+        return destinations_avec_representants(profil)
+    compte = profil.titulaire
+    if compte is None or not compte.is_active or not compte.email:
+        return []
+    return [Destination(Canal.EMAIL, compte.email, profil)]
+
+
 def message_annoncer(message, pieces) -> None:
     conversation = message.conversation
     if message.cote == Cote.PROFESSIONNEL:
@@ -50,10 +65,7 @@ def _au_patient(conversation, message) -> None:
     profil = conversation.profil
     if not profil.notifier_nouveau_message:
         return
-    if profil.est_mineur() and not conversation.confidentiel:
-        cibles = destinations_avec_representants(profil)
-    else:
-        cibles = destinations(profil)
+    cibles = _cibles(conversation)
     notifier(
         profil=profil, motif="nouveau_message", cle=f"message:{message.public_id}",
         gabarit="nouveau_message",
@@ -90,9 +102,7 @@ def _reponse_par_smtp(conversation, message, pieces) -> None:
 def conservation_annoncer(conversation, *, supprimee_le) -> None:
     """30 days before retention deletes a conversation: the patient may save attachments."""
     profil = conversation.profil
-    cibles = destinations(profil)
-    if profil.est_mineur() and not conversation.confidentiel:
-        cibles = destinations_avec_representants(profil)
+    cibles = _cibles(conversation)
     notifier(
         profil=profil, motif="conservation", gabarit="messagerie_conservation",
         cle=f"conservation:{conversation.public_id}:{supprimee_le:%Y%m%d}",

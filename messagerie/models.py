@@ -90,8 +90,9 @@ class Message(models.Model):
     auteur_libelle = models.CharField("auteur", max_length=250)
     corps = EncryptedTextField("texte")
     canal = models.CharField(max_length=10, choices=CanalMessage.choices, default=CanalMessage.WEB)
-    # RFC 5322 Message-ID: threads the replies of the professional's mail software.
-    message_id = models.CharField("Message-ID", max_length=250, unique=True)
+    # RFC 5322 Message-ID: threads the replies of the professional's mail software. Unique
+    # per patient: one mail addressed to two patients arrives twice under the same id.
+    message_id = models.CharField("Message-ID", max_length=250, db_index=True)
     fin = models.BooleanField("a clos la conversation", default=False)
     envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
 
@@ -102,6 +103,9 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["conversation", "envoye_le"]),
             models.Index(fields=["auteur", "envoye_le"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["profil", "message_id"], name="message_id_par_patient")
         ]
 
     def __str__(self) -> str:

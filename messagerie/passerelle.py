@@ -14,11 +14,13 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import ipaddress
 import re
 import unicodedata
 from email import errors as erreurs_mime
 from email.utils import getaddresses
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.html import strip_tags
 
@@ -29,7 +31,7 @@ from espace_sante.comptes.models import Professionnel, Profil
 from espace_sante.lib import fichiers
 from messagerie import adresses, journal, services
 from messagerie.enums import CanalMessage
-from messagerie.models import Message
+from messagerie.models import Conversation, Message
 
 _ID = re.compile(r"<[^<>\s]{1,240}>")
 # Structure a parser had to guess at: refused rather than stored half-understood.
@@ -55,6 +57,22 @@ class Refus(Exception):
 INCONNU = Refus(550, "5.1.1", "Destinataire inconnu : aucun patient joignable a cette adresse.")
 
 
+def relais_autorise(ip: str) -> None:
+    """Only the operator's relays (``MESSAGERIE_SMTP_RELAIS``) may hand mail over: they
+    authenticate the professional; a direct client could claim anyone's address."""
+    try:
+        adresse = ipaddress.ip_address(ip)
+        autorise = any(
+            adresse in ipaddress.ip_network(reseau, strict=False)
+            for reseau in settings.MESSAGERIE_SMTP_RELAIS
+        )
+    except ValueError:
+        autorise = False
+    if not autorise:
+        raise Refus(554, "5.7.1", "Client non autorise : seuls les relais de la messagerie "
+                    "securisee de sante peuvent deposer des messages ici.")  # fmt: skip
+
+
 def professionnel_de(adresse: str) -> Professionnel:
     pro = (
         Professionnel.objects.select_related("user")
@@ -69,7 +87,9 @@ def professionnel_de(adresse: str) -> Professionnel:
 def patient_de(pro: Professionnel, adresse: str, *, ip: str) -> Profil:
     """The patient this professional may write to at ``adresse``; unknown, opposed, closed
     and blocking patients get the same refusal, counted toward the sender's lock-out."""
-    portee, compte = PorteeTentative.RECHERCHE_NIR, pro.user.email
+    # The gateway's own count (not the portal's identification by NIR): refused mail
+    # never locks the professional out of their records.
+    portee, compte = PorteeTentative.RECHERCHE_NIR, f"passerelle:{pro.user.email}"
     if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
         raise Refus(450, "4.7.1", "Trop de destinataires inconnus : reessayez plus tard.")
     profil = adresses.profil_de_adresse(adresse)
@@ -111,8 +131,11 @@ def _texte(message) -> str:
 
 
 def _pieces(message) -> list[services.PieceRecue]:
+    parties = list(message.iter_attachments())
+    if len(parties) > services.PIECES_MAX:  # before decoding any of them
+        raise Refus(552, "5.3.4", f"{services.PIECES_MAX} pieces jointes au plus par message.")
     pieces = []
-    for partie in message.iter_attachments():
+    for partie in parties:
         nom = partie.get_filename() or "piece-jointe"
         contenu = partie.get_payload(decode=True)
         if not isinstance(contenu, bytes):
@@ -130,15 +153,25 @@ def _expediteur_entete(message, pro: Professionnel) -> None:
         raise Refus(550, "5.7.1", "L'expediteur (From) differe de l'enveloppe (MAIL FROM).")
 
 
+def _reste_confidentiel(acteur, pro: Professionnel, profil: Profil) -> bool:
+    """A mail that continues no conversation, from a professional who keeps a confidential
+    exchange with this minor, stays confidential: never opened to the parents by a mail
+    client that dropped its threading headers."""
+    return acces.peut_declarer_conversation_confidentielle(acteur, profil) and (
+        Conversation.objects.filter(profil=profil, professionnel=pro, confidentiel=True).exists()
+    )
+
+
 def recevoir(*, expediteur: str, destinataire: str, donnees: bytes, ip: str) -> Message | None:
     """Store one mail whole, or refuse it (``Refus``) and store nothing. A mail whose
-    Message-ID is already stored (a relay's retry) is accepted again without a copy."""
+    Message-ID is already stored for this patient (a relay's retry) is accepted again
+    without a copy; the same mail to another patient is theirs."""
     pro = professionnel_de(expediteur)
     profil = patient_de(pro, destinataire, ip=ip)
     message, sujet = _lire(donnees)
     _expediteur_entete(message, pro)
     message_id = (_ID.findall(str(message.get("Message-ID", ""))) or [""])[0]
-    if message_id and Message.objects.filter(message_id=message_id).exists():
+    if message_id and Message.objects.filter(message_id=message_id, profil=profil).exists():
         return None
     corps, pieces = _texte(message), _pieces(message)
     acteur = acces.acteur_professionnel(pro, profil)
@@ -155,7 +188,7 @@ def recevoir(*, expediteur: str, destinataire: str, donnees: bytes, ip: str) -> 
                 return services.conversation_demarrer(
                     acteur=acteur, profil=profil, sujet=sujet, corps=corps, pieces=pieces,
                     canal=CanalMessage.SMTP, adresse_professionnel=pro.user.email,
-                    message_id=message_id,
+                    message_id=message_id, confidentiel=_reste_confidentiel(acteur, pro, profil),
                 ).messages.get()  # fmt: skip
             conversation = suite.conversation
             return services.message_repondre(

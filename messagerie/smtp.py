@@ -31,6 +31,7 @@ async def _executer(fonction, *args, **kwargs):
 class Passerelle:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         try:
+            passerelle.relais_autorise(session.peer[0])
             await _executer(passerelle.professionnel_de, address)
         except passerelle.Refus as refus:
             return str(refus)
@@ -64,7 +65,7 @@ class Passerelle:
                 donnees=envelope.original_content or envelope.content,
             )  # fmt: skip
         except passerelle.Refus as refus:
-            logger.info("Passerelle SMTP : refus %s", refus)
+            logger.info("Passerelle SMTP : message refuse (%s)", str(refus)[:9])  # no file name
             return str(refus)
         except Exception:
             logger.exception("Passerelle SMTP : DATA")

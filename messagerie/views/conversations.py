@@ -21,8 +21,8 @@ def retour(acteur) -> str:
 def _peut_proposer_rdv(request, acteur, conversation) -> bool:
     """The professional may propose an appointment from the conversation while the record
     is open to them (the agenda's own rule, on the record's actor)."""
-    if acteur.cote_patient:
-        return False
+    if acteur.cote_patient or conversation.confidentiel:
+        return False  # an appointment would show in the parents' agenda
     sur_dossier = acces.sur_dossier_par(request.acteur, pk=conversation.profil_id)
     return sur_dossier is not None and acces.peut_proposer_rdv(sur_dossier)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from consentement import services as choix
 from espace_sante.journal.models import Entree
@@ -34,10 +35,11 @@ def passerelle(settings):
         yield serveur
 
 
-def _fichiers() -> set[Path]:
-    """Attachment files of messaging on disk (the media folder is shared by the tests)."""
+def _fichiers(profil) -> set[Path]:
+    """This patient's attachment files on disk (the media folder is shared by the tests
+    running in parallel: only this patient's folder is this test's)."""
     racine = Path(settings.MEDIA_ROOT)
-    return {p for p in racine.rglob("messagerie/**/*") if p.is_file()}
+    return {p for p in racine.rglob(f"messagerie/{profil.public_id}/*") if p.is_file()}
 
 
 def courriel(pro_user, profil, *, sujet="Résultats", corps="Bonjour, voici vos résultats.",
@@ -141,11 +143,11 @@ def test_unknown_patient_and_blocking_patient_get_the_same_refusal(
 
 
 def test_an_oversized_mail_is_refused_whole(passerelle, patient, professionnel):
-    avant = _fichiers()
+    avant = _fichiers(patient.profil)
     gros = courriel(professionnel, patient.profil, pieces=[("gros.pdf", pdf() + b"%" * 500_000)])
     code, _ = envoyer(passerelle, gros)
     assert code == 552
-    assert not Conversation.objects.exists() and _fichiers() == avant
+    assert not Conversation.objects.exists() and _fichiers(patient.profil) == avant
 
 
 def test_a_malformed_mime_mail_is_refused(passerelle, patient, professionnel):
@@ -166,13 +168,13 @@ def test_a_malformed_mime_mail_is_refused(passerelle, patient, professionnel):
 
 
 def test_a_hostile_attachment_refuses_the_whole_mail(passerelle, patient, professionnel):
-    avant = _fichiers()
+    avant = _fichiers(patient.profil)
     message = courriel(professionnel, patient.profil,
                        pieces=[("ok.pdf", pdf()), ("piege.pdf", pdf_hostile())])  # fmt: skip
     code, texte = envoyer(passerelle, message)
     assert code == 550 and "piege.pdf" in texte
     assert not Conversation.objects.exists() and not PieceJointe.objects.exists()
-    assert _fichiers() == avant
+    assert _fichiers(patient.profil) == avant
 
 
 def test_the_from_header_must_match_the_envelope(passerelle, patient, professionnel):
@@ -181,4 +183,56 @@ def test_the_from_header_must_match_the_envelope(passerelle, patient, profession
     message.replace_header("From", autre.titulaire.email)
     code, texte = envoyer(passerelle, message, expediteur=professionnel.email)
     assert code == 550 and "From" in texte
+    assert not Conversation.objects.exists()
+
+
+def test_only_the_operators_relays_may_hand_mail_over(passerelle, patient, professionnel, settings):
+    """Connecting directly, nobody can claim a professional's address."""
+    settings.MESSAGERIE_SMTP_RELAIS = ["10.20.0.0/16"]
+    code, texte = envoyer(passerelle, courriel(professionnel, patient.profil))
+    assert code == 554 and "relais" in texte
+    assert not Conversation.objects.exists()
+    settings.MESSAGERIE_SMTP_RELAIS = ["127.0.0.0/8"]
+    assert envoyer(passerelle, courriel(professionnel, patient.profil)) is None
+
+
+def test_refused_recipients_never_lock_the_professional_out_of_the_portal(
+    client, passerelle, patient, professionnel
+):
+    from tests.conftest import connecter
+
+    for n in range(settings.LOCKOUT_MAX_FAILURES + 1):
+        envoyer(passerelle, courriel(professionnel, patient.profil),
+                destinataire=f"29999999999999{n}@{adresses.domaine_patients()}")  # fmt: skip
+    connecter(client, professionnel)
+    reponse = client.post(reverse("dossier:pro_accueil"), {"nir": patient.profil.nir,
+                          "date_naissance": patient.profil.date_naissance.isoformat()})  # fmt: skip
+    assert reponse.status_code == 302  # the record opens
+
+
+def test_one_message_id_for_two_patients_reaches_both(passerelle, patient, professionnel):
+    autre = ProfilFactory(active=True)
+    identifiant = adresses.nouveau_message_id()
+    for profil in (patient.profil, autre):
+        message = courriel(professionnel, profil, message_id=identifiant)
+        assert envoyer(passerelle, message) is None
+    assert {c.profil for c in Conversation.objects.all()} == {patient.profil, autre}
+
+
+def test_a_new_mail_to_a_minor_stays_confidential_after_a_confidential_exchange(
+    passerelle, mineur, professionnel
+):
+    from tests.messagerie.outils import ecrire
+
+    ecrire(professionnel, mineur, sujet="Contraception", confidentiel=True)
+    assert envoyer(passerelle, courriel(professionnel, mineur, sujet="Suite")) is None
+    assert Conversation.objects.get(canal="smtp").confidentiel
+
+
+def test_too_many_attachments_are_refused_before_any_is_read(passerelle, patient, professionnel):
+    from messagerie.services import PIECES_MAX
+
+    pieces = [(f"piece-{n}.pdf", pdf()) for n in range(PIECES_MAX + 1)]
+    code, texte = envoyer(passerelle, courriel(professionnel, patient.profil, pieces=pieces))
+    assert code == 552 and "pieces jointes au plus" in texte
     assert not Conversation.objects.exists()

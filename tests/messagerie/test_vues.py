@@ -286,6 +286,22 @@ def test_a_confidential_conversation_tells_the_minor_not_the_parents(parent, min
     assert parent.email not in [adresse for m in courriels() for adresse in m.to]
 
 
+def test_a_parent_cannot_steer_a_confidential_notice_to_themselves(
+    client, parent, mineur, professionnel
+):
+    """The minor's contact details are the parents' to edit: a confidential exchange is
+    told only to the minor's own account, never to the profile's address."""
+    mineur.email_contact, mineur.notifier_par_email = parent.email, True
+    mineur.save(update_fields=["email_contact", "notifier_par_email"])
+    conversation = ecrire(professionnel, mineur, sujet="Contraception", confidentiel=True)
+    assert parent.email not in [adresse for m in courriels() for adresse in m.to]
+    # Nor through the agenda: no appointment is proposed from a confidential conversation.
+    ouvrir_acces(professionnel, mineur)
+    connecter(client, professionnel)
+    page = texte(client.get(reverse("messagerie:conversation", args=[conversation.public_id])))
+    assert reverse("agenda:pro_proposer", args=[mineur.public_id]) not in page
+
+
 def test_the_professionals_read_is_in_the_patients_history(client, patient, professionnel):
     conversation = ecrire(professionnel, patient.profil, sujet="Suivi tension")
     connecter(client, professionnel)
@@ -299,3 +315,22 @@ def test_the_professionals_read_is_in_the_patients_history(client, patient, prof
     connecter(client, patient)
     historique = texte(client.get(reverse("dossier:historique")))
     assert "Conversation lue" in historique and "Dr Jeanne Lefèvre" in historique
+
+
+def test_staff_never_read_a_patients_reply_waiting_to_go_back_by_smtp(
+    client, patient, professionnel, admin_user
+):
+    from messagerie.enums import CanalMessage
+    from tests.messagerie.outils import repondre
+
+    conversation = ecrire(professionnel, patient.profil, sujet="Sérologie VIH",
+                          canal=CanalMessage.SMTP,
+                          adresse_professionnel=professionnel.email)  # fmt: skip
+    repondre(patient, conversation, corps="Je suis inquiète du résultat.")
+    ligne = Notification.objects.get(motif="reponse_patient_smtp")
+    connecter(client, admin_user)
+    for url in ["/admin/notifications/notification/",
+                f"/admin/notifications/notification/{ligne.pk}/change/"]:  # fmt: skip
+        page = texte(client.get(url))
+        assert "Sérologie" not in page and "inquiète" not in page, url
+        assert professionnel.email in page
