@@ -11,8 +11,6 @@ Anything else is refused with an SMTP status and nothing is stored. Statuses are
 
 from __future__ import annotations
 
-import email
-import email.policy
 import io
 import ipaddress
 import re
@@ -22,13 +20,12 @@ from email.utils import getaddresses
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.html import strip_tags
 
 from consentement import acces
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative, Role
 from espace_sante.comptes.models import Professionnel, Profil
-from espace_sante.lib import fichiers
+from espace_sante.lib import courriel, fichiers
 from messagerie import adresses, journal, services
 from messagerie.enums import CanalMessage
 from messagerie.models import Conversation, Message
@@ -84,19 +81,23 @@ def professionnel_de(adresse: str) -> Professionnel:
     return pro
 
 
-def patient_de(pro: Professionnel, adresse: str, *, ip: str) -> Profil:
+def patient_de(pro: Professionnel, adresse: str) -> Profil:
     """The patient this professional may write to at ``adresse``; unknown, opposed, closed
-    and blocking patients get the same refusal, counted toward the sender's lock-out."""
-    # The gateway's own count (not the portal's identification by NIR): refused mail
-    # never locks the professional out of their records.
-    portee, compte = PorteeTentative.RECHERCHE_NIR, f"passerelle:{pro.user.email}"
-    if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
+    and blocking patients get the same refusal, counted toward the sender's lock-out.
+
+    Failures count per professional (the envelope's sender, whom the relay authenticated),
+    never per client address: all mail comes through a few relays, so a per-address count
+    would let one careless sender stop everyone's mail. They count in the gateway's own
+    scope, apart from the portal's NIR look-up: refused mail never locks a professional
+    out of their records, and their look-ups in the portal never stop their mail."""
+    portee, compte = PorteeTentative.PASSERELLE_SMTP, pro.user.email
+    if verrouillage.est_verrouille(portee=portee, compte=compte, ip=None):
         raise Refus(450, "4.7.1", "Trop de destinataires inconnus : reessayez plus tard.")
     profil = adresses.profil_de_adresse(adresse)
     acteur = acces.acteur_professionnel(pro, profil)
     if profil is not None and acces.peut_ecrire_a(acteur, profil):
         return profil
-    verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)
+    verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=None)
     if (
         profil is not None
         and acces.profil_ouvert_aux_pros(profil)
@@ -107,11 +108,18 @@ def patient_de(pro: Professionnel, adresse: str, *, ip: str) -> Profil:
     raise INCONNU
 
 
+def _trop_grand(refus: courriel.CourrielRefuse) -> Refus:
+    return Refus(552, "5.3.4", str(refus))
+
+
 def _lire(donnees: bytes):
+    """The parsed mail, its headers bounded before any is decoded (``lib.courriel``)."""
     try:
-        message = email.message_from_bytes(donnees, policy=email.policy.default)
+        message = courriel.lire(donnees)
         defauts = [d for partie in message.walk() for d in partie.defects]
         sujet = str(message.get("Subject", ""))
+    except courriel.CourrielRefuse as refus:
+        raise _trop_grand(refus) from None
     except Exception:  # the parser gave up on a header or a part
         raise Refus(550, "5.6.0", "Message MIME illisible.") from None
     if any(isinstance(d, _DEFAUTS_GRAVES) for d in defauts):
@@ -127,7 +135,12 @@ def _texte(message) -> str:
         texte = corps.get_content()
     except (LookupError, ValueError):
         raise Refus(550, "5.6.0", "Texte du message illisible (jeu de caracteres).") from None
-    return strip_tags(texte) if corps.get_content_type() == "text/html" else texte
+    if corps.get_content_type() != "text/html":
+        return texte
+    try:
+        return courriel.texte_de_html(texte)
+    except courriel.CourrielRefuse as refus:
+        raise _trop_grand(refus) from None
 
 
 def _pieces(message) -> list[services.PieceRecue]:
@@ -162,12 +175,12 @@ def _reste_confidentiel(acteur, pro: Professionnel, profil: Profil) -> bool:
     )
 
 
-def recevoir(*, expediteur: str, destinataire: str, donnees: bytes, ip: str) -> Message | None:
+def recevoir(*, expediteur: str, destinataire: str, donnees: bytes) -> Message | None:
     """Store one mail whole, or refuse it (``Refus``) and store nothing. A mail whose
     Message-ID is already stored for this patient (a relay's retry) is accepted again
     without a copy; the same mail to another patient is theirs."""
     pro = professionnel_de(expediteur)
-    profil = patient_de(pro, destinataire, ip=ip)
+    profil = patient_de(pro, destinataire)
     message, sujet = _lire(donnees)
     _expediteur_entete(message, pro)
     message_id = (_ID.findall(str(message.get("Message-ID", ""))) or [""])[0]

@@ -1,12 +1,19 @@
 """The SMTP endpoint (aiosmtpd): refuses early what it can (unknown sender at MAIL FROM,
 unknown patient at RCPT TO), parses and stores at DATA; each step runs the gateway's rules
-(``messagerie.passerelle``) in a worker thread with its own database connection."""
+(``messagerie.passerelle``) in a worker thread with its own database connection.
+
+Its memory is bounded: at most ``MESSAGERIE_SMTP_SESSIONS_MAX`` sessions at once (one
+more is answered 421 at once), each receiving at most ``MESSAGERIE_SMTP_TAILLE_MAX``
+bytes, and at most ``MESSAGERIE_SMTP_TRAITEMENTS_MAX`` mails parsed and stored at once
+(the others wait their turn holding only their raw bytes)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
@@ -15,6 +22,7 @@ from messagerie import passerelle
 
 logger = logging.getLogger(__name__)
 ERREUR = "451 4.3.0 Erreur temporaire de la passerelle : reessayez plus tard."
+OCCUPEE = "421 4.3.2 Passerelle occupee : trop de sessions simultanees, reessayez plus tard."
 
 
 async def _executer(fonction, *args, **kwargs):
@@ -29,6 +37,9 @@ async def _executer(fonction, *args, **kwargs):
 
 
 class Passerelle:
+    def __init__(self, *, traitements: int):
+        self.traitements = asyncio.Semaphore(traitements)
+
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         try:
             passerelle.relais_autorise(session.peer[0])
@@ -47,7 +58,7 @@ class Passerelle:
             return "452 4.5.3 Un seul patient par message : envoyez un message a chacun."
         try:
             pro = await _executer(passerelle.professionnel_de, envelope.mail_from or "")
-            await _executer(passerelle.patient_de, pro, address, ip=session.peer[0])
+            await _executer(passerelle.patient_de, pro, address)
         except passerelle.Refus as refus:
             return str(refus)
         except Exception:
@@ -58,12 +69,14 @@ class Passerelle:
         return "250 2.1.5 Destinataire accepte"
 
     async def handle_DATA(self, server, session, envelope):
+        # One copy of the mail: with decode_data off, aiosmtpd's content and
+        # original_content are the same bytes.
         try:
-            await _executer(
-                passerelle.recevoir, expediteur=envelope.mail_from,
-                destinataire=envelope.rcpt_tos[0], ip=session.peer[0],
-                donnees=envelope.original_content or envelope.content,
-            )  # fmt: skip
+            async with self.traitements:
+                await _executer(
+                    passerelle.recevoir, expediteur=envelope.mail_from,
+                    destinataire=envelope.rcpt_tos[0], donnees=envelope.content,
+                )  # fmt: skip
         except passerelle.Refus as refus:
             logger.info("Passerelle SMTP : message refuse (%s)", str(refus)[:9])  # no file name
             return str(refus)
@@ -73,11 +86,45 @@ class Passerelle:
         return "250 2.0.0 Message recu"
 
 
+class _Sessions:
+    """Sessions open now (counted in the event loop's thread: no lock needed)."""
+
+    def __init__(self, maximum: int):
+        self.maximum, self.ouvertes = maximum, 0
+
+
+class _Session(SMTP):
+    def __init__(self, handler, *, sessions: _Sessions, **options):
+        super().__init__(handler, **options)
+        self._sessions = sessions
+
+    async def _handle_client(self):
+        if self._sessions.ouvertes >= self._sessions.maximum:
+            await self.push(OCCUPEE)  # instead of the greeting
+            self.transport.close()
+            return
+        self._sessions.ouvertes += 1
+        try:
+            await super()._handle_client()
+        finally:
+            self._sessions.ouvertes -= 1
+
+
+class _Controleur(Controller):
+    def __init__(self, *args, sessions: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sessions = _Sessions(sessions)
+
+    def factory(self):
+        return _Session(self.handler, sessions=self._sessions, **self.SMTP_kwargs)
+
+
 def controleur(*, hote: str | None = None, port: int | None = None) -> Controller:
-    return Controller(
-        Passerelle(),
+    return _Controleur(
+        Passerelle(traitements=settings.MESSAGERIE_SMTP_TRAITEMENTS_MAX),
         hostname=hote or settings.MESSAGERIE_SMTP_HOTE,
         port=port if port is not None else settings.MESSAGERIE_SMTP_PORT,
         server_hostname=settings.MESSAGERIE_DOMAINE,
         data_size_limit=settings.MESSAGERIE_SMTP_TAILLE_MAX,
+        sessions=settings.MESSAGERIE_SMTP_SESSIONS_MAX,
     )

@@ -40,6 +40,7 @@ class PorteeTentative(models.TextChoices):
     CODE_OTP = "code_otp", "Code de connexion (second facteur)"
     ACTIVATION = "activation", "Code d'activation"
     RECHERCHE_NIR = "recherche_nir", "Recherche par NIR"
+    PASSERELLE_SMTP = "passerelle_smtp", "Passerelle SMTP : destinataire refusé"
     # Messages sent (send limits), not failures.
     ENVOI_REINITIALISATION = "envoi_reinit", "Envoi : réinitialisation du mot de passe"
     ENVOI_CODE_OTP = "envoi_code_otp", "Envoi : code de connexion"

@@ -11,6 +11,10 @@ something only its owner can use (an email behind a password, a logged-in user):
 ``LOCKOUT_IP_MAX_FAILURES`` from one address (a France services desk shares one), the
 action is refused until the window has moved on.
 
+**The SMTP gateway's refused recipients** count in their own scope
+(``PASSERELLE_SMTP``), per professional only (``ip=None``): the clients are the operator's
+relays, shared by every professional, and the relay authenticated the sender.
+
 **Identification by a public identifier (NIR + birth date [+ notice code]).** A NIR
 is not secret, so a lock keyed on it alone would let anyone lock a person out of their
 own rights (opposition during its deadline, activation, a new code, the mediator's
@@ -78,15 +82,17 @@ def _echecs(portee: PorteeTentative, cle: str) -> int:
 # --- Accounts ------------------------------------------------------------------------
 
 
-def est_verrouille(*, portee: PorteeTentative, compte: str | None, ip: str) -> bool:
+def est_verrouille(*, portee: PorteeTentative, compte: str | None, ip: str | None) -> bool:
+    """``ip=None``: no count per address, for a channel whose clients are shared relays
+    (the SMTP gateway's), where only the authenticated account says who failed."""
     if compte and _echecs(portee, _cle("compte", compte)) >= settings.LOCKOUT_MAX_FAILURES:
         return True
-    return _echecs(portee, _cle("ip", ip)) >= settings.LOCKOUT_IP_MAX_FAILURES
+    return ip is not None and _echecs(portee, _cle("ip", ip)) >= settings.LOCKOUT_IP_MAX_FAILURES
 
 
-def enregistrer_echec(*, portee: PorteeTentative, compte: str | None, ip: str) -> bool:
+def enregistrer_echec(*, portee: PorteeTentative, compte: str | None, ip: str | None) -> bool:
     """Record a failure; return True if this failure triggers the lock."""
-    lignes = [Tentative(portee=portee, cle=_cle("ip", ip))]
+    lignes = [Tentative(portee=portee, cle=_cle("ip", ip))] if ip is not None else []
     if compte:
         lignes.append(Tentative(portee=portee, cle=_cle("compte", compte)))
     Tentative.objects.bulk_create(lignes)

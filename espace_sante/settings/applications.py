@@ -15,8 +15,13 @@ MESSAGERIE_SMTP_PORT = env.int("MESSAGERIE_SMTP_PORT", default=2525)
 # authenticate the professionals (addresses or networks). Any other client is refused at
 # MAIL FROM, so nobody can claim a professional's address by connecting directly.
 MESSAGERIE_SMTP_RELAIS = env.list("MESSAGERIE_SMTP_RELAIS", default=["127.0.0.1", "::1"])
-# Largest mail the gateway accepts (its attachments, base64, are a third larger than the files).
-MESSAGERIE_SMTP_TAILLE_MAX = env.int("MESSAGERIE_SMTP_TAILLE_MAX", default=30 * 1024 * 1024)
+# Largest mail the gateway accepts: one file at the upload bound (20 MiB, lib.fichiers),
+# base64-encoded in lines of 76 (27.4 MiB), and its headers and text.
+MESSAGERIE_SMTP_TAILLE_MAX = env.int("MESSAGERIE_SMTP_TAILLE_MAX", default=28 * 1024 * 1024)
+# Sessions open at once (one more is answered 421) and mails parsed and stored at once:
+# the gateway's memory is bounded by these and the size above.
+MESSAGERIE_SMTP_SESSIONS_MAX = env.int("MESSAGERIE_SMTP_SESSIONS_MAX", default=10)
+MESSAGERIE_SMTP_TRAITEMENTS_MAX = env.int("MESSAGERIE_SMTP_TRAITEMENTS_MAX", default=2)
 MESSAGERIE_CONSERVATION_JOURS = env.int("MESSAGERIE_CONSERVATION_JOURS", default=730)
 MESSAGERIE_CONSERVATION = timedelta(days=MESSAGERIE_CONSERVATION_JOURS)
 # Messages one person (or professional address) may send per hour, counted in PostgreSQL.
