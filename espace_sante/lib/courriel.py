@@ -57,10 +57,9 @@ class _Compte:
     def entete(self, nom: str, valeur: str, taille: int) -> None:
         self.entetes += 1
         self.taille += taille
-        if taille > ENTETE_TAILLE_MAX:
-            raise CourrielRefuse(
-                f"En-tete {nom[:40]} trop long ({ENTETE_TAILLE_MAX} octets au plus)."
-            )
+        maximum = ENTETE_STRUCTURE_TAILLE_MAX if nom.lower() in _STRUCTURES else ENTETE_TAILLE_MAX
+        if taille > maximum:
+            raise CourrielRefuse(f"En-tete {nom[:40]} trop long ({maximum} octets au plus).")
         if valeur.count("=?") > ENTETE_MOTS_ENCODES_MAX:
             raise CourrielRefuse(
                 f"En-tete {nom[:40]} : {ENTETE_MOTS_ENCODES_MAX} mots encodes au plus."

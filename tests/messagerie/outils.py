@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import smtplib
+from email.message import EmailMessage
 
 from pypdf.generic import NameObject
 
 from espace_sante.lib import fichiers
-from messagerie import services
+from messagerie import adresses, services
 from tests.conftest import acteur_de
 from tests.lib.corpus import action_js, pdf
 
@@ -98,3 +100,32 @@ def passerelle_lancee():
         yield serveur
     finally:
         serveur.stop()
+
+
+def courriel(pro_user, profil, *, sujet="Résultats", corps="Bonjour, voici vos résultats.",
+             pieces=(), **entetes) -> EmailMessage:  # fmt: skip
+    message = EmailMessage()
+    message["From"] = f"Dr Lefèvre <{pro_user.email}>"
+    message["To"] = adresses.adresse_patient(profil)
+    message["Subject"] = sujet
+    message["Message-ID"] = entetes.pop("message_id", None) or adresses.nouveau_message_id()
+    for nom, valeur in entetes.items():
+        message[nom.replace("_", "-")] = valeur
+    message.set_content(corps)
+    for nom, contenu in pieces:
+        message.add_attachment(contenu, maintype="application", subtype="pdf", filename=nom)
+    return message
+
+
+def envoyer(passerelle, message, *, expediteur=None, destinataire=None):
+    """Send through a real SMTP session; returns smtplib's refusals (code, text) or None."""
+    with smtplib.SMTP(passerelle.hostname, passerelle.port, timeout=30) as client:
+        client.ehlo("messagerie.hopital.example")
+        try:
+            client.send_message(message, from_addr=expediteur, to_addrs=destinataire)
+        except smtplib.SMTPRecipientsRefused as refus:
+            ((code, texte),) = refus.recipients.values()
+            return code, texte.decode()
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as refus:
+            return refus.smtp_code, refus.smtp_error.decode()
+    return None

@@ -5,7 +5,6 @@ clear SMTP refusal, and a refused mail stores nothing, not even half."""
 from __future__ import annotations
 
 import smtplib
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
 from tests.conftest import acteur_de
 from tests.lib.corpus import pdf
-from tests.messagerie.outils import passerelle_lancee, pdf_hostile, repondre
+from tests.messagerie.outils import courriel, envoyer, passerelle_lancee, pdf_hostile, repondre
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,35 +39,6 @@ def _fichiers(profil) -> set[Path]:
     running in parallel: only this patient's folder is this test's)."""
     racine = Path(settings.MEDIA_ROOT)
     return {p for p in racine.rglob(f"messagerie/{profil.public_id}/*") if p.is_file()}
-
-
-def courriel(pro_user, profil, *, sujet="Résultats", corps="Bonjour, voici vos résultats.",
-             pieces=(), **entetes) -> EmailMessage:  # fmt: skip
-    message = EmailMessage()
-    message["From"] = f"Dr Lefèvre <{pro_user.email}>"
-    message["To"] = adresses.adresse_patient(profil)
-    message["Subject"] = sujet
-    message["Message-ID"] = entetes.pop("message_id", None) or adresses.nouveau_message_id()
-    for nom, valeur in entetes.items():
-        message[nom.replace("_", "-")] = valeur
-    message.set_content(corps)
-    for nom, contenu in pieces:
-        message.add_attachment(contenu, maintype="application", subtype="pdf", filename=nom)
-    return message
-
-
-def envoyer(passerelle, message, *, expediteur=None, destinataire=None):
-    """Send through a real SMTP session; returns smtplib's refusals (code, text) or None."""
-    with smtplib.SMTP(passerelle.hostname, passerelle.port, timeout=30) as client:
-        client.ehlo("messagerie.hopital.example")
-        try:
-            client.send_message(message, from_addr=expediteur, to_addrs=destinataire)
-        except smtplib.SMTPRecipientsRefused as refus:
-            ((code, texte),) = refus.recipients.values()
-            return code, texte.decode()
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as refus:
-            return refus.smtp_code, refus.smtp_error.decode()
-    return None
 
 
 def test_a_multipart_mail_with_an_attachment_starts_a_conversation_and_fin_closes_it(

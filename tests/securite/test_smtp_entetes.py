@@ -1,0 +1,210 @@
+"""Hostile mails to the SMTP gateway (issue 18, point 2): encoded words that made the email
+package's decoder quadratic (a 0.92 MB mail took 48 s and 16 GB), too many headers, a huge
+HTML body, more sessions than the gateway serves. Each is sent to the running gateway by a
+real SMTP client in another process, so that the peak memory traced here (tracemalloc, every
+thread of this process) is the gateway's alone; bounds keep a wide margin (≥ 3×)."""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import subprocess
+import sys
+import time
+import tracemalloc
+from typing import NamedTuple
+
+import pytest
+
+from espace_sante.lib import courriel as bornes
+from messagerie import adresses
+from messagerie.models import Conversation, Message
+from tests.messagerie.outils import courriel, passerelle_lancee
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+Mo = 1024 * 1024
+MOTS = 40_000  # the issue's mail: 0.92 MB of "=?utf-8?b?QUFBQQ==?=", folded
+MOT_ENCODE = "=?utf-8?b?QUFBQQ==?="
+
+_CLIENT = r"""
+import json, smtplib, sys
+hote, port, chemin, expediteur, destinataire = sys.argv[1:]
+with open(chemin, "rb") as f:
+    donnees = f.read()
+with smtplib.SMTP(hote, int(port), timeout=300) as client:
+    client.ehlo("relais.messagerie.example")
+    try:
+        client.sendmail(expediteur, [destinataire], donnees)
+        print(json.dumps([250, ""]))
+    except smtplib.SMTPResponseException as refus:
+        print(json.dumps([refus.smtp_code, refus.smtp_error.decode()]))
+"""
+
+
+class Mesure(NamedTuple):
+    code: int
+    texte: str
+    pic: int  # bytes allocated at the peak by this process (the gateway)
+    secondes: float
+
+
+@pytest.fixture
+def passerelle():
+    with passerelle_lancee() as serveur:
+        yield serveur
+
+
+def mesurer(passerelle, brut: bytes, pro_user, profil, tmp_path) -> Mesure:
+    """Send ``brut`` from another process; the gateway's peak memory and the time taken."""
+    chemin = tmp_path / "courriel.eml"
+    chemin.write_bytes(brut)
+    del brut
+    arguments = [sys.executable, "-c", _CLIENT, passerelle.hostname, str(passerelle.port),
+                 str(chemin), pro_user.email, adresses.adresse_patient(profil)]  # fmt: skip
+    tracemalloc.start()
+    debut = time.monotonic()
+    try:
+        sortie = subprocess.run(arguments, capture_output=True, check=True, timeout=300)
+        secondes = time.monotonic() - debut
+        pic = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    code, texte = json.loads(sortie.stdout)
+    return Mesure(code, texte, pic, secondes)
+
+
+def _brut(message) -> bytes:
+    """The mail as a relay sends it (lines end with CRLF)."""
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+
+
+def _avec_entete(pro_user, profil, nom: str, valeur: str) -> bytes:
+    brut = _brut(courriel(pro_user, profil))
+    # Written raw: the email package would refold (and take as long as the gateway did).
+    return f"{nom}: {valeur}\r\n".encode() + brut.replace(f"\n{nom}:".encode(), b"\nX-Ancien:")
+
+
+def _mots_replies(n: int) -> str:
+    return "\r\n ".join([MOT_ENCODE] * n)
+
+
+def _refuse_vite(mesure: Mesure, *, pic_max: int, secondes_max: float) -> None:
+    assert (mesure.code, mesure.texte[:5]) == (552, "5.3.4"), mesure
+    assert mesure.pic < pic_max, f"{mesure.pic / Mo:.1f} Mo"
+    assert mesure.secondes < secondes_max, f"{mesure.secondes:.1f} s"
+    assert not Conversation.objects.exists() and not Message.objects.exists()
+
+
+@pytest.mark.parametrize("entete", ["Subject", "Message-ID", "In-Reply-To"])
+def test_forty_thousand_encoded_words_in_a_header_are_refused_in_bounded_memory_and_time(
+    passerelle, patient, professionnel, tmp_path, entete
+):
+    brut = _avec_entete(professionnel, patient.profil, entete, _mots_replies(MOTS))
+    assert len(brut) > 900_000
+    mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
+    # Before: 250 after 48 s and 16 GB. Now: refused as the header is read, before decoding.
+    _refuse_vite(mesure, pic_max=40 * Mo, secondes_max=20)
+    assert entete in mesure.texte
+
+
+def test_encoded_words_under_the_length_bound_are_counted(
+    passerelle, patient, professionnel, tmp_path
+):
+    """Short encoded words fit many per 8 KiB: their number is bounded on its own."""
+    valeur = " ".join(["=?a?q?b?="] * (bornes.ENTETE_MOTS_ENCODES_MAX + 1))
+    assert len(valeur) < bornes.ENTETE_TAILLE_MAX
+    brut = _avec_entete(professionnel, patient.profil, "Subject", valeur)
+    mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
+    _refuse_vite(mesure, pic_max=40 * Mo, secondes_max=20)
+    assert "mots encodes" in mesure.texte
+
+
+def test_too_many_headers_are_refused_in_bounded_memory_and_time(
+    passerelle, patient, professionnel, tmp_path
+):
+    brut = b"X-Relais: a\r\n" * 100_000 + _brut(courriel(professionnel, patient.profil))
+    mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
+    _refuse_vite(mesure, pic_max=40 * Mo, secondes_max=20)
+    assert "en-tetes" in mesure.texte
+
+
+def test_a_header_the_package_parses_token_by_token_is_bounded_tighter(
+    passerelle, patient, professionnel, tmp_path
+):
+    """8 KiB of ";" in a Content-Type took 4 s to parse: a structured header is shorter."""
+    brut = _avec_entete(
+        professionnel, patient.profil, "Content-Type", "text/plain" + "\r\n ".join([";" * 500] * 16)
+    )
+    mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
+    _refuse_vite(mesure, pic_max=40 * Mo, secondes_max=20)
+    assert "Content-Type" in mesure.texte
+
+
+def _html(pro_user, profil, corps_html: str) -> bytes:
+    message = courriel(pro_user, profil)
+    message.set_content(corps_html, subtype="html", cte="8bit")
+    return _brut(message)
+
+
+def test_a_huge_html_body_is_refused_in_bounded_memory_and_time(
+    passerelle, patient, professionnel, tmp_path
+):
+    # 27 MB of HTML (strip_tags took 25 s on it), in lines as a mail carries them.
+    corps = "<html><body>\n" + "<p><b>Resultat</b> <i>normal</i></p>\n" * 700_000
+    brut = _html(professionnel, patient.profil, corps)
+    assert len(brut) > 26_000_000
+    mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
+    # The mail's own size bounds what the gateway holds for it (27 MB: a few copies at most).
+    _refuse_vite(mesure, pic_max=300 * Mo, secondes_max=60)
+    assert "HTML" in mesure.texte
+
+
+def test_html_at_the_bound_converts_in_linear_time(passerelle, patient, professionnel, tmp_path):
+    """The worst shapes for a parser (unclosed comments, tags, quotes) within the bound."""
+    morceau = '<!-- <a title="x> <b>x</b> <p\n'
+    corps = "<p>Bonjour, vos resultats sont normaux.</p>" + morceau * (
+        bornes.HTML_TAILLE_MAX // (len(morceau) + 1) - 100
+    )  # each line ends with CRLF in the mail
+    brut = _html(professionnel, patient.profil, corps)
+    mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
+    assert mesure.code == 250, mesure
+    assert mesure.secondes < 20, f"{mesure.secondes:.1f} s"
+    assert mesure.pic < 60 * Mo, f"{mesure.pic / Mo:.1f} Mo"
+    assert Message.objects.get().corps == "Bonjour, vos resultats sont normaux."
+
+
+def test_sessions_over_the_cap_are_answered_421_at_once(settings, patient, professionnel):
+    settings.MESSAGERIE_SMTP_SESSIONS_MAX = 3
+    with passerelle_lancee() as serveur:
+        ouvertes = [smtplib.SMTP(serveur.hostname, serveur.port, timeout=30) for _ in range(3)]
+        tracemalloc.start()
+        debut = time.monotonic()
+        try:
+            refus = []
+            for _ in range(30):
+                with pytest.raises(smtplib.SMTPConnectError) as erreur:
+                    smtplib.SMTP(serveur.hostname, serveur.port, timeout=30)
+                refus.append(erreur.value.smtp_code)
+            secondes = time.monotonic() - debut
+            pic = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert refus == [421] * 30
+        assert secondes < 15 and pic < 20 * Mo, (secondes, pic)
+
+        # A session that ends frees its place: a relay gets in again.
+        ouvertes.pop().quit()
+        fin = time.monotonic() + 10
+        while True:
+            try:
+                client = smtplib.SMTP(serveur.hostname, serveur.port, timeout=30)
+                break
+            except smtplib.SMTPConnectError:
+                assert time.monotonic() < fin
+        client.ehlo("relais.messagerie.example")
+        client.send_message(courriel(professionnel, patient.profil))
+        client.quit()
+        for autre in ouvertes:
+            autre.quit()
+    assert Conversation.objects.count() == 1
