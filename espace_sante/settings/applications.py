@@ -20,7 +20,7 @@ MESSAGERIE_SMTP_RELAIS = env.list("MESSAGERIE_SMTP_RELAIS", default=["127.0.0.1"
 MESSAGERIE_SMTP_TAILLE_MAX = env.int("MESSAGERIE_SMTP_TAILLE_MAX", default=28 * 1024 * 1024)
 # Sessions open at once (one more is answered 421) and mails parsed and stored at once:
 # the gateway's memory is bounded by these and the size above.
-MESSAGERIE_SMTP_SESSIONS_MAX = env.int("MESSAGERIE_SMTP_SESSIONS_MAX", default=10)
+MESSAGERIE_SMTP_SESSIONS_MAX = env.int("MESSAGERIE_SMTP_SESSIONS_MAX", default=8)
 MESSAGERIE_SMTP_TRAITEMENTS_MAX = env.int("MESSAGERIE_SMTP_TRAITEMENTS_MAX", default=2)
 MESSAGERIE_CONSERVATION_JOURS = env.int("MESSAGERIE_CONSERVATION_JOURS", default=730)
 MESSAGERIE_CONSERVATION = timedelta(days=MESSAGERIE_CONSERVATION_JOURS)
