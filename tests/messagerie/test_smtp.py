@@ -206,3 +206,17 @@ def test_too_many_attachments_are_refused_before_any_is_read(passerelle, patient
     code, texte = envoyer(passerelle, courriel(professionnel, patient.profil, pieces=pieces))
     assert code == 552 and "pieces jointes au plus" in texte
     assert not Conversation.objects.exists()
+
+
+def test_an_html_mail_is_stored_as_its_readable_text(passerelle, patient, professionnel):
+    message = courriel(professionnel, patient.profil)
+    message.set_content(
+        "<html><head><style>p { color: red }</style></head><body>"
+        "<p>Bonjour&nbsp;Camille,</p><!-- signature --><p>vos <b>r&eacute;sultats</b>"
+        " sont normaux (a &lt; b).<script>alert(1)</script></p></body></html>",
+        subtype="html",
+    )
+    assert envoyer(passerelle, message) is None
+    assert (
+        Message.objects.get().corps == "Bonjour\xa0Camille,\n\nvos résultats sont normaux (a < b)."
+    )
