@@ -207,6 +207,32 @@ def schema_charger(serveur: Serveur, modele: str) -> None:
     )
 
 
+def cles_tourner(document: tuple[str, str]) -> None:
+    """docs/operations.md, « Clés » — as an operator changes the environment and restarts."""
+    import base64
+
+    from django.conf import settings
+
+    from espace_sante.journal import signature
+
+    etape("Clés : rotation de la clé maîtresse (cles_rotation)")
+    nouvelle = f"exercice2:{base64.b64encode(os.urandom(32)).decode()}"
+    settings.ENCRYPTION_KEYS = f"{nouvelle},{settings.ENCRYPTION_KEYS}"
+    commande("cles_rotation")
+    settings.ENCRYPTION_KEYS = nouvelle  # the former key withdrawn
+    if document_lire(document[0]) != document[1]:
+        raise RuntimeError("le document ne se relit pas sous la seule nouvelle clé maîtresse")
+    print("document relu sous la seule nouvelle clé maîtresse", flush=True)
+
+    etape("Clés : rotation de la clé de signature du journal")
+    ancienne = signature.cle_publique()
+    settings.JOURNAL_SIGNING_KEY = base64.b64encode(os.urandom(32)).decode()
+    settings.JOURNAL_PREVIOUS_PUBLIC_KEYS = [ancienne]
+    commande("journal_checkpoint")
+    commande("journal_verify")  # the lines signed by the former key still verify
+    print("points de contrôle et restauration signés par l'ancienne clé : acceptés", flush=True)
+
+
 def executer(dossier: Path, serveur: Serveur, modele: str = "") -> None:
     debut = time.monotonic()
     archives = serveur.repertoire(dossier / "sauvegardes" / "wal")
@@ -305,6 +331,7 @@ def executer(dossier: Path, serveur: Serveur, modele: str = "") -> None:
         raise RuntimeError("le document écrit après le point de restauration est encore là")
     print("document écrit après le point de restauration : absent", flush=True)
     commande("journal_verify")
+    cles_tourner(avant)
     connections.close_all()
     etape(f"Exercice réussi en {time.monotonic() - debut:.0f} s")
 

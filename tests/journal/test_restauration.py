@@ -173,5 +173,8 @@ def test_backup_write_destroy_point_in_time_restore_re_anchor_verify_and_read():
         "Journal intègre",
         "document restauré lu et déchiffré",
         "document écrit après le point de restauration : absent",
+        "objet(s) ré-enveloppé(s)",
+        "document relu sous la seule nouvelle clé maîtresse",
+        "signés par l'ancienne clé : acceptés",
     ):
         assert etape in sortie, sortie[-4000:]
