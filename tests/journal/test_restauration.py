@@ -135,6 +135,22 @@ def test_a_forged_restore_record_is_refused(restauree):
         call_command("journal_verify")
 
 
+def test_an_attestation_of_an_entry_a_restore_lost_says_so_not_tampering(patient, parent, mineur):
+    from espace_sante.journal.attestation import attester, verifier_attestation
+
+    _ecrire(patient, mineur, parent)
+    call_command("journal_checkpoint")
+    sauvegarde = timezone.now()
+    _ecrire(patient, mineur, parent)
+    attestation = attester(patient.profil)  # rank 4, kept by the patient
+    restaurer_avant(sauvegarde)
+    call_command("journal_restauration", motif="Restauration de la sauvegarde", operateur="Op")
+    _ecrire(patient, mineur, parent)  # rank 4 holds a new entry now
+    (probleme,) = verifier_attestation(attestation)
+    assert "perdue par la restauration signée n° 2" in probleme
+    assert "Restauration de la sauvegarde" in probleme
+
+
 def test_nothing_to_re_anchor_when_nothing_went_back(capsys, patient, parent, mineur):
     _ecrire(patient, mineur, parent)
     call_command("journal_checkpoint")
