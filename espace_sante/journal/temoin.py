@@ -76,10 +76,13 @@ def noter(chaine: str, rang: int, empreinte: str) -> None:
     """Append one committed head. Never raises: the act it follows is already committed."""
     contenu = {"c": chaine, "r": rang, "h": empreinte, "t": timezone.now().isoformat()}
     ligne = json_canonique({**contenu, "m": _mac(contenu)}) + b"\n"
+    fichier = _dossier() / f"{PREFIXE}{timezone.now():%Y-%m}.jsonl"
     try:
-        _dossier().mkdir(parents=True, exist_ok=True)
-        fichier = _dossier() / f"{PREFIXE}{timezone.now():%Y-%m}.jsonl"
-        fd = os.open(fichier, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            fd = os.open(fichier, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        except FileNotFoundError:  # the directory, the first time only
+            fichier.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(fichier, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
         try:
             os.write(fd, ligne)
         finally:
