@@ -278,6 +278,8 @@ def commande_test(args: list[str]) -> int:
     env = environnement(base_redis=1)
     env["TESTING"] = "true"
     env["DEBUG"] = "false"
+    # Workers started by tests write the journal's witness: never into `make run`'s.
+    env.setdefault("JOURNAL_CHECKPOINT_DIR", str(VAR / "test-journal-checkpoints"))
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=RACINE, env=env, check=True,

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from espace_sante.comptes.models import Profil
-from espace_sante.journal import signature
+from espace_sante.journal import points, signature
 from espace_sante.journal.empreinte import HASH_ORIGINE, json_canonique
 from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_profil
@@ -92,6 +92,17 @@ def _signature_valide(attestation: dict) -> str:
     return ""
 
 
+def _perdue_par_restauration(chaine: str, rang: int, delivree_le: str):
+    """The signed restore record, later than the attestation, that lost this rank of the
+    chain (the rank may since hold a new entry), if one did."""
+    for restauration in points.lire(chaine=chaine).restaurations:
+        if chaine not in restauration.perdus or restauration.horodatage <= delivree_le:
+            continue
+        if int(restauration.tetes[chaine][0]) < rang <= int(restauration.perdus[chaine][0]):
+            return restauration
+    return None
+
+
 def verifier_attestation(attestation: dict) -> list[str]:
     """What is wrong with an attestation against today's journal; [] if it still holds."""
     probleme = _signature_valide(attestation)
@@ -108,7 +119,13 @@ def verifier_attestation(attestation: dict) -> list[str]:
     problemes = []
     if rang:
         entree = Entree.objects.filter(chaine=chaine, rang=rang).first()
-        if entree is None:
+        perte = _perdue_par_restauration(chaine, rang, str(contenu.get("delivree_le")))
+        if perte is not None:
+            problemes.append(
+                f"l'entrée attestée (rang {rang}) a été perdue par la {perte.libelle} "
+                f"(« {perte.motif} ») : le journal a été restauré à un état antérieur"
+            )
+        elif entree is None:
             problemes.append(
                 f"l'entrée attestée (rang {rang}) a disparu du journal : des entrées ont été "
                 "supprimées"

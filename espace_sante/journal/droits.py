@@ -5,8 +5,8 @@ owner, who may disable or drop it. So the web and worker processes connect as a 
 that owns nothing: after each ``migrate``, run as the owner (DATABASE_OWNER_URL), that
 role gets the ordinary rights on every table except the journal's: INSERT and SELECT on
 ``journal_entree``; INSERT, SELECT and UPDATE on the heads (writers move them forward;
-a head moved back is caught by the signed checkpoints). No TRUNCATE, TRIGGER or
-REFERENCES anywhere.
+a trigger of the owner's, ``journal_tetechaine_sans_recul``, refuses any update that moves
+one back). No TRUNCATE, TRIGGER or REFERENCES anywhere.
 """
 
 from __future__ import annotations

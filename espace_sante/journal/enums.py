@@ -14,3 +14,7 @@ class Action(models.TextChoices):
     OTP_CODES_SECOURS = "otp_codes_secours", "Codes de secours générés"
     VERROUILLAGE = "verrouillage", "Compte ou adresse IP temporairement bloqué"
     CLES_ROTATION = "cles_rotation", "Rotation des clés de chiffrement"
+    JOURNAL_RESTAURATION = (
+        "journal_restauration",
+        "Restauration d'une sauvegarde : historique réancré (entrées récentes perdues)",
+    )

@@ -11,9 +11,13 @@ requires every checkpointed (rank, hash) to still be in its chain (selectors.py)
 A line: ``{"numero", "horodatage", "precedent", "cle", "tetes": {chaine: [rang, hash]},
 "signature"}``, the signature covering the canonical JSON of everything else.
 
-What this does not cover, by design: entries written since the last checkpoint are
-protected by the key alone, and removing the newest lines (or whole newest files) is
-only prevented by the storage. Production therefore mounts this directory on WORM /
+Entries written since the last checkpoint are covered by the witness (temoin.py): every
+committed head is appended beside these files, and a line records how far into the witness
+it read, and the heads it saw but could not seal ("planchers"): together they say, per
+chain, the least rank the database must still hold. A restore from a backup is a signed
+line of type "restauration" (journal_restauration), which names each chain it re-anchors
+and what was lost. Removing the newest lines (or whole newest files) is only prevented by
+the storage. Production therefore mounts this directory on WORM /
 object-lock storage, where even this host cannot rewrite or delete what it wrote.
 Every reader walks all lines, so at national scale the files would be sharded by chain.
 """
@@ -30,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from espace_sante.journal import signature
+from espace_sante.journal import signature, temoin
 from espace_sante.journal.empreinte import HASH_ORIGINE, json_canonique
 
 
@@ -50,29 +54,78 @@ class Scelle:
 
 
 @dataclass(frozen=True)
+class Plancher:
+    """The least a chain must still reach: the highest head a checkpoint, the witness or
+    a restore record saw, and when it was seen."""
+
+    rang: int
+    hash: str
+    libelle: str
+    quand: str
+
+
+@dataclass(frozen=True)
+class Restauration:
+    """A signed restore record: the heads it re-anchored and what the restore lost."""
+
+    numero: int
+    horodatage: str
+    motif: str
+    operateur: str
+    tetes: dict[str, list]
+    perdus: dict[str, list]
+
+    @property
+    def libelle(self) -> str:
+        quand = timezone.localtime(datetime.fromisoformat(self.horodatage))
+        return f"restauration signée n° {self.numero} du {quand:%d/%m/%Y à %H:%M}"
+
+    def __str__(self) -> str:
+        perdues = sum(int(ancien) - int(self.tetes[c][0]) for c, (ancien, _) in self.perdus.items())
+        return (
+            f"{self.libelle[0].upper()}{self.libelle[1:]} par {self.operateur} — « {self.motif} » : "
+            f"{len(self.tetes)} chaîne(s) réancrée(s), {perdues} entrée(s) perdue(s) avec la "
+            "sauvegarde"
+        )
+
+
+@dataclass(frozen=True)
 class Anomalie:
-    """A line of the checkpoint files that cannot be trusted."""
+    """A line of the checkpoint (or witness) files that cannot be trusted."""
 
     fichier: str
     ligne: int
     motif: str
+    unite: str = "ligne"
 
     def __str__(self) -> str:
-        return f"Points de contrôle, fichier {self.fichier}, ligne {self.ligne} : {self.motif}"
+        return (
+            f"Points de contrôle, fichier {self.fichier}, {self.unite} {self.ligne} : {self.motif}"
+        )
 
 
 @dataclass
 class Registre:
-    """What the checkpoint files say: per chain, every checkpointed rank and its hash."""
+    """What the checkpoint files say: per chain, every checkpointed rank and its hash, and
+    the least rank each chain must still reach (checkpoints, witness, restores)."""
 
     scelles: dict[str, dict[int, Scelle]] = field(default_factory=dict)
+    planchers: dict[str, Plancher] = field(default_factory=dict)
     anomalies: list[Anomalie] = field(default_factory=list)
+    restaurations: list[Restauration] = field(default_factory=list)
     numero: int = 0
     lien: str = HASH_ORIGINE  # SHA-256 of the last line: the next one must name it
+    temoins: dict[str, int] = field(default_factory=dict)  # witness read up to, per file
+    temoin: temoin.Lecture = field(default_factory=temoin.Lecture)  # the witness tail
 
     def dernier(self, chaine: str) -> Scelle | None:
         scelles = self.scelles.get(chaine)
         return scelles[max(scelles)] if scelles else None
+
+    def relever(self, chaine: str, plancher: Plancher) -> None:
+        actuel = self.planchers.get(chaine)
+        if actuel is None or plancher.rang > actuel.rang:
+            self.planchers[chaine] = plancher
 
 
 def dossier() -> Path:
@@ -88,7 +141,8 @@ def existe() -> bool:
 
 
 def lire(*, chaine: str | None = None) -> Registre:
-    """Read every line in order; ``chaine`` keeps only that chain's heads in memory."""
+    """Read every line in order, then the witness after the last line's offsets;
+    ``chaine`` keeps only that chain's heads in memory."""
     registre = Registre()
     for fichier in _fichiers():
         with fichier.open("rb") as flux:
@@ -96,6 +150,13 @@ def lire(*, chaine: str | None = None) -> Registre:
                 motif = _lire_ligne(registre, brut, chaine)
                 if motif:
                     registre.anomalies.append(Anomalie(fichier.name, numero_ligne, motif))
+    registre.temoin = temoin.lire(depuis=registre.temoins, chaine=chaine)
+    for nom, vus in registre.temoin.vus.items():
+        vu = vus[max(vus)]
+        registre.relever(nom, Plancher(vu.rang, vu.hash, temoin.libelle(vu), vu.quand))
+    for fichier, octet in registre.temoin.invalides:
+        motif = "ligne de témoin invalide (fabriquée ou modifiée sans la clé du journal)"
+        registre.anomalies.append(Anomalie(fichier, octet, motif, unite="octet"))
     return registre
 
 
@@ -105,7 +166,8 @@ def _lire_ligne(registre: Registre, brut: bytes, chaine: str | None) -> str | No
     try:
         donnees = json.loads(ligne)
         contenu = {k: v for k, v in donnees.items() if k != "signature"}
-        numero, tetes = int(donnees["numero"]), dict(donnees["tetes"])
+        numero = int(donnees["numero"])
+        dict(donnees["tetes"])
     except (ValueError, TypeError, KeyError, AttributeError):
         registre.numero += 1
         return "ligne illisible (tronquée ou modifiée)"
@@ -116,10 +178,11 @@ def _lire_ligne(registre: Registre, brut: bytes, chaine: str | None) -> str | No
     if not signee:
         return "signature invalide ou clé inconnue : la ligne a été modifiée ou fabriquée"
     # A signed line is authentic even if one before it went missing: its heads count.
-    for nom, (rang, empreinte) in tetes.items():
-        if chaine is None or nom == chaine:
-            scelle = Scelle(int(rang), str(empreinte), numero, str(donnees.get("horodatage")))
-            registre.scelles.setdefault(nom, {})[scelle.rang] = scelle
+    if donnees.get("type") == "restauration":
+        _restaurer(registre, donnees, chaine)
+    else:
+        _sceller(registre, donnees, chaine)
+    registre.temoins = dict(donnees.get("temoins") or registre.temoins)
     if donnees.get("precedent") != lien:
         return "ne suit pas la ligne précédente (ligne supprimée, insérée ou modifiée)"
     if numero != attendu:
@@ -127,12 +190,60 @@ def _lire_ligne(registre: Registre, brut: bytes, chaine: str | None) -> str | No
     return None
 
 
-def ajouter(registre: Registre, tetes: dict[str, tuple[int, str]], maintenant: datetime) -> Path:
+def _sceller(registre: Registre, donnees: dict, chaine: str | None) -> None:
+    numero, horodatage = int(donnees["numero"]), str(donnees.get("horodatage"))
+    for nom, (rang, empreinte) in dict(donnees["tetes"]).items():
+        if chaine is None or nom == chaine:
+            scelle = Scelle(int(rang), str(empreinte), numero, horodatage)
+            registre.scelles.setdefault(nom, {})[scelle.rang] = scelle
+            registre.relever(nom, Plancher(scelle.rang, scelle.hash, scelle.libelle, horodatage))
+    # Heads the witness saw that this checkpoint could not seal: still owed.
+    for nom, (rang, empreinte) in dict(donnees.get("planchers") or {}).items():
+        if chaine is None or nom == chaine:
+            libelle = f"témoin consigné au point de contrôle signé n° {numero}"
+            registre.relever(nom, Plancher(int(rang), str(empreinte), libelle, horodatage))
+
+
+def _restaurer(registre: Registre, donnees: dict, chaine: str | None) -> None:
+    """A restore record: each chain it names starts again from the head it names."""
+    restauration = Restauration(
+        numero=int(donnees["numero"]),
+        horodatage=str(donnees.get("horodatage")),
+        motif=str(donnees.get("motif", "")),
+        operateur=str(donnees.get("operateur", "")),
+        tetes=dict(donnees["tetes"]),
+        perdus=dict(donnees.get("perdus") or {}),
+    )
+    registre.restaurations.append(restauration)
+    for nom, (rang, empreinte) in restauration.tetes.items():
+        if chaine is not None and nom != chaine:
+            continue
+        rang = int(rang)
+        gardes = {r: s for r, s in registre.scelles.get(nom, {}).items() if r <= rang}
+        if rang:
+            gardes[rang] = Scelle(
+                rang, str(empreinte), restauration.numero, restauration.horodatage
+            )
+        registre.scelles[nom] = gardes
+        registre.planchers[nom] = Plancher(
+            rang, str(empreinte), restauration.libelle, restauration.horodatage
+        )
+
+
+def ajouter(
+    registre: Registre,
+    tetes: dict[str, tuple[int, str]],
+    maintenant: datetime,
+    **autres,
+) -> Path:
     """Append one signed line after the registre's last one; return the file written.
 
-    The caller holds the writers' lock and has just read ``registre``.
+    ``autres``: the line's other fields (the witness offsets read, the heads still owed,
+    or a restore record's). The caller holds the writers' lock and has just read
+    ``registre``.
     """
     contenu = {
+        **autres,
         "numero": registre.numero + 1,
         "horodatage": maintenant.isoformat(),
         "precedent": registre.lien,

@@ -1,9 +1,11 @@
 """Reading the journal: chain verification, against the signed checkpoints.
 
 A chain is intact when every row follows the one before it, its HMAC matches its
-content, the head row names its last entry, and every (rank, hash) that a signed
-checkpoint recorded is still there. The last test is the one that does not trust the
-database at all: the checkpoints live outside it (points.py).
+content, the head row names its last entry, every (rank, hash) that a signed
+checkpoint recorded is still there, and the chain reaches the highest head that a
+checkpoint, the witness or a restore record saw. The last two tests are the ones that do
+not trust the database at all: checkpoints and witness live outside it (points.py,
+temoin.py).
 """
 
 from __future__ import annotations
@@ -75,14 +77,23 @@ def verifier_chaine(chaine: str, *, registre: Registre | None = None) -> Rupture
         return Rupture(
             chaine, None, tete.rang, "des entrées en fin de chaîne manquent (supprimées ?)"
         )
-    dernier = registre.dernier(chaine)
-    if dernier is not None and dernier.rang > rang:
+    plancher = registre.planchers.get(chaine)
+    if plancher is not None and plancher.rang > rang:
         return Rupture(
             chaine,
             None,
             rang,
-            f"la chaîne s'arrête au rang {rang} alors que le {dernier.libelle} atteste le rang "
-            f"{dernier.rang} : des entrées ont été supprimées et la tête de chaîne a reculé",
+            f"la chaîne s'arrête au rang {rang} alors que le {plancher.libelle} atteste le rang "
+            f"{plancher.rang} : des entrées ont été supprimées et la tête de chaîne a reculé "
+            "(ou la base a été restaurée sans réancrage : journal_restauration)",
+        )
+    if plancher is not None and plancher.rang == rang and plancher.hash != precedent:
+        return Rupture(
+            chaine,
+            None,
+            rang,
+            f"la dernière entrée n'a plus l'empreinte attestée par le {plancher.libelle} : "
+            "la fin de la chaîne a été réécrite",
         )
     return None
 
@@ -91,7 +102,7 @@ def chaines(registre: Registre | None = None) -> list[str]:
     """Every chain the database or the checkpoints know (a chain may vanish from one)."""
     noms = set(TeteChaine.objects.values_list("chaine", flat=True))
     noms.update(Entree.objects.values_list("chaine", flat=True).distinct())
-    noms.update(registre.scelles if registre is not None else ())
+    noms.update(registre.planchers if registre is not None else ())
     return sorted(noms)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil, User
-from espace_sante.journal import actions, points
+from espace_sante.journal import actions, points, temoin
 from espace_sante.journal.enums import Action
 from espace_sante.journal.models import HASH_ORIGINE, Entree, TeteChaine
 from espace_sante.journal.selectors import Rupture, parcourir
@@ -77,7 +78,8 @@ def ecrire(
 
     Two round trips: take the chain's next rank (locking its head), then insert the entry
     and move the head. Inside the caller's transaction when there is one (the entry and
-    the act it records commit together), else in its own.
+    the act it records commit together), else in its own. Once it commits, the new head
+    is appended to the witness outside the database (temoin.py).
     """
     actions.valider(action)
     if objet is not None:
@@ -100,6 +102,7 @@ def ecrire(
         entree.hash_precedent = precedent if entree.rang > 1 else HASH_ORIGINE
         entree.hash = entree.calculer_hash()
         entree.pk = _inserer(cur, entree)
+        transaction.on_commit(partial(temoin.noter, entree.chaine, entree.rang, entree.hash))
     entree._state.adding, entree._state.db = False, "default"
     return entree
 
@@ -183,38 +186,85 @@ class PointEcrit:
 def point_de_controle_ecrire() -> PointEcrit:
     """Checkpoint every chain head that moved since the last checkpoint.
 
-    A head is sealed only if its chain still holds the last sealed (rank, hash) and
-    runs on from it intact: sealing a rewritten or rolled-back chain would make the
-    rewrite look legitimate to every later verification. Refused chains are returned
-    (and logged) for the operator; the others are sealed all the same.
+    A head is sealed only if its chain still holds the last sealed (rank, hash), runs on
+    from it intact, and has not gone back behind what the witness outside the database
+    saw committed: sealing a rewritten, truncated or rolled-back chain would make it look
+    legitimate to every later verification. Refused chains are returned (and logged) for
+    the operator, and what the witness saw of them is carried in the line ("planchers"),
+    so it stays owed; the others are sealed all the same.
     """
     resultat = PointEcrit()
     with transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_VERROU_POINTS])
+        verrouiller_points()
+        # The witness is read before the heads: a head it saw was committed before.
         registre = points.lire()
-        tetes = {}
+        tetes, refus, vues = {}, set(), set()
         lignes = TeteChaine.objects.filter(rang__gt=0).order_by("chaine")
         for chaine, rang, empreinte in lignes.values_list("chaine", "rang", "hash").iterator():
-            dernier = registre.dernier(chaine)
-            if dernier is not None and (dernier.rang, dernier.hash) == (rang, empreinte):
+            vues.add(chaine)
+            dernier, plancher = registre.dernier(chaine), registre.planchers.get(chaine)
+            scelle = dernier is not None and (dernier.rang, dernier.hash) == (rang, empreinte)
+            if scelle and not en_retard(plancher, rang, empreinte):
                 continue
-            rupture = _prolongement(chaine, dernier, rang, empreinte)
+            rupture = _prolongement(chaine, dernier, plancher, rang, empreinte)
             if rupture is None:
                 tetes[chaine] = (rang, empreinte)
             else:
+                refus.add(chaine)
                 resultat.refus.append(rupture)
-                logger.error("Point de contrôle refusé — %s", rupture)
+        for chaine in sorted(set(registre.planchers) - vues):  # a head gone, or back to 0
+            if (plancher := registre.planchers[chaine]).rang > 0:
+                refus.add(chaine)
+                resultat.refus.append(_recul(chaine, plancher, 0))
+        for rupture in resultat.refus:
+            logger.error("Point de contrôle refusé — %s", rupture)
         if tetes:
-            resultat.fichier = points.ajouter(registre, tetes, timezone.now())
+            dus = {c: registre.planchers[c] for c in sorted(refus) if c in registre.planchers}
+            resultat.fichier = points.ajouter(
+                registre,
+                tetes,
+                timezone.now(),
+                temoins=registre.temoin.positions,
+                planchers={c: [p.rang, p.hash] for c, p in dus.items()},
+            )
             resultat.numero, resultat.tetes = registre.numero + 1, len(tetes)
     return resultat
 
 
+def verrouiller_points() -> None:
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [_VERROU_POINTS])
+
+
+def en_retard(plancher: points.Plancher | None, rang: int, empreinte: str) -> bool:
+    """Is the head (rang, empreinte) behind the least its chain must reach?"""
+    if plancher is None:
+        return False
+    return rang < plancher.rang or (rang == plancher.rang and empreinte != plancher.hash)
+
+
+def _recul(chaine: str, plancher: points.Plancher, rang: int) -> Rupture:
+    return Rupture(
+        chaine,
+        None,
+        rang,
+        f"la tête de chaîne a reculé : le {plancher.libelle} atteste le rang {plancher.rang}, "
+        f"la base s'arrête au rang {rang} (entrées supprimées, ou base restaurée : voir "
+        "journal_restauration)",
+    )
+
+
 def _prolongement(
-    chaine: str, dernier: points.Scelle | None, rang: int, empreinte: str
+    chaine: str,
+    dernier: points.Scelle | None,
+    plancher: points.Plancher | None,
+    rang: int,
+    empreinte: str,
 ) -> Rupture | None:
-    """Why the head (rang, empreinte) does not extend the last sealed one, if it does not."""
+    """Why the head (rang, empreinte) does not extend the last sealed one, or went back
+    behind what was seen of it outside the database, if so."""
+    if en_retard(plancher, rang, empreinte):
+        return _recul(chaine, plancher, rang)
     depuis = (0, HASH_ORIGINE)
     if dernier is not None:
         scellee = Entree.objects.filter(chaine=chaine, rang=dernier.rang).first()

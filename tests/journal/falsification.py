@@ -104,3 +104,19 @@ def en_role_application():
     finally:
         with connection.cursor() as cur:
             cur.execute("RESET ROLE")
+
+
+def restaurer_avant(moment) -> None:
+    """What restoring a backup taken at ``moment`` does to the journal: every entry written
+    after it is gone and every head is back on its chain's last remaining row."""
+    sql_superutilisateur("DELETE FROM journal_entree WHERE horodatage > %s", [moment])
+    sql_superutilisateur(
+        """UPDATE journal_tetechaine t SET rang = e.rang, hash = e.hash
+           FROM (SELECT DISTINCT ON (chaine) chaine, rang, hash FROM journal_entree
+                 ORDER BY chaine, rang DESC) e
+           WHERE e.chaine = t.chaine AND e.rang < t.rang"""
+    )
+    sql_superutilisateur(
+        "DELETE FROM journal_tetechaine t WHERE NOT EXISTS "
+        "(SELECT 1 FROM journal_entree e WHERE e.chaine = t.chaine)"
+    )

@@ -29,6 +29,15 @@ class Command(BaseCommand):
         for rupture in ruptures:
             self.stderr.write(self.style.ERROR(f"ROMPU — {rupture}"))
         nombre = 1 if chaine else len(chaines())
+        # A restore is said, every time, never mistaken for tampering nor hidden.
+        for restauration in points.lire(chaine=chaine).restaurations:
+            self.stdout.write(self.style.WARNING(f"RESTAURATION — {restauration}"))
+            for nom, (rang, _) in restauration.tetes.items():
+                if chaine is None or nom == chaine:
+                    perdu = restauration.perdus.get(nom, [rang])[0]
+                    self.stdout.write(
+                        f"  {nom} : réancrée au rang {rang}, rangs {rang + 1} à {perdu} perdus"
+                    )
         if ruptures:
             raise CommandError(f"{len(ruptures)} rupture(s) sur {nombre} chaîne(s).")
         if not points.existe():
