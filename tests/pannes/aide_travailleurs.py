@@ -81,3 +81,13 @@ def base_perdue():
             yield
         finally:
             maintenance.execute(f'ALTER DATABASE "{nom}" WITH ALLOW_CONNECTIONS true')
+
+
+def couper_la_connexion_django() -> None:
+    """Cut this process's own Django connection from another one, as a PostgreSQL that
+    dies between a provider's acceptance and the commit that records it."""
+    pid = connection.connection.info.backend_pid
+    parametres = {**connection.get_connection_params()}
+    parametres.pop("cursor_factory", None)
+    with psycopg.connect(**parametres, autocommit=True) as autre:
+        autre.execute("SELECT pg_terminate_backend(%s)", [pid])
