@@ -281,7 +281,10 @@ def en_attente_envoyer() -> int:
     or in a command that does the workers' job in its own process)."""
     total = 0
     connexion = mailers.default  # one mail server connection for the whole run
-    connexion.open()
+    try:
+        connexion.open()
+    except OSError:  # the SMS still leave; each email fails alone and is retried
+        logger.warning("Serveur de courriel injoignable : les courriels partiront plus tard.")
     try:
         while ids := en_attente():
             envoyees = sum(notification_envoyer(pk, connexion=connexion) for pk in ids)

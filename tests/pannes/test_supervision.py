@@ -31,12 +31,12 @@ def _superviseur(journal: Path, commandes: dict, **options) -> subprocess.Popen:
     )
     env = {**os.environ, "DATABASE_URL": embedded.url_base(
         os.environ["DATABASE_URL"], connection.settings_dict["NAME"])}  # fmt: skip
-    sortie = journal.open("w")
-    return subprocess.Popen(
-        [sys.executable, "-c", script, __import__("json").dumps(commandes)],
-        cwd=embedded.RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+    with journal.open("w") as sortie:
+        return subprocess.Popen(
+            [sys.executable, "-c", script, __import__("json").dumps(commandes)],
+            cwd=embedded.RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
 
 
 def _pids(journal: Path, nom: str) -> list[int]:
@@ -103,6 +103,7 @@ def test_without_beat_a_notification_held_by_a_killed_worker_is_sent_by_another(
     travailleurs = Travailleurs({
         "SMS_BACKEND": "tests.pannes.sms_bloquant.SmsBloquantUneFois", "SMS_FICHIER": str(sms),
         "NOTIFICATIONS_BAIL_SECONDES": "2", "NOTIFICATIONS_RELANCE_SECONDES": "1",
+        "EMAIL_FILE_PATH": str(tmp_path / "courriels"),
     })  # fmt: skip
     try:
         premier = travailleurs.demarrer()
