@@ -254,15 +254,18 @@ def lot_lettres_imprimer(lot_id: int) -> int:
         lot = Lot.objects.select_for_update(skip_locked=True).filter(pk=lot_id).first()
         if lot is None or lot.lettres:
             return 0
-        # Locked and read fresh: the emails' run may have handed this row over meanwhile.
-        envois = list(
-            lot.envoiavis_set.select_for_update().filter(nb_courriers__gt=0).order_by("pk")
-        )
-        contenu, n = pdf_courriers(envois)
+        envois = list(lot.envoiavis_set.filter(nb_courriers__gt=0).order_by("pk"))
+        contenu, n = pdf_courriers(envois)  # long for a big batch: no notice row held
         lot.lettres.save("lettres.pdf", ContentFile(contenu), save=False)
         lot.lettres_nombre = n
         lot.save(update_fields=["lettres", "lettres_nombre"])
-        for envoi in envois:
+        # Locked and read afresh to record the printing: the emails' run may have handed
+        # a row over meanwhile, and its date must stay.
+        for envoi in (
+            EnvoiAvis.objects.select_for_update()
+            .filter(pk__in=[e.pk for e in envois])
+            .order_by("pk")
+        ):
             envoi.courriers_imprimes_le = timezone.now()
             _enregistrer(envoi, "courriers_imprimes_le")
     return n
