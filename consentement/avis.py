@@ -192,19 +192,26 @@ def _entrees(envoi: EnvoiAvis, canal: str) -> list[tuple[Profil, str]]:
     ]
 
 
-def _purger_si_livre(envoi: EnvoiAvis) -> None:
+def _enregistrer(envoi: EnvoiAvis, champ: str) -> None:
+    """Save the one date this run owns (and the emptied content once both channels are
+    done) on a row locked and read fresh: never another run's date from a stale copy."""
     emails_faits = not envoi.nb_emails or envoi.emails_envoyes_le
     courriers_faits = not envoi.nb_courriers or envoi.courriers_imprimes_le
+    champs = [champ]
     if emails_faits and courriers_faits:
         envoi.contenu = None
+        champs.append("contenu")
+    envoi.save(update_fields=champs)
 
 
 def courriels_confier(envoi_id: int) -> int:
     """Hand the emails of one notice row to ``notifier`` (one row each, keyed by the notice
     and the profile: a crash or a second worker can never send one twice)."""
     with transaction.atomic():
+        # Waits for a printing run holding the row (rather than skip it): the row is read
+        # fresh once locked, and a second worker then finds it sent.
         envoi = (
-            EnvoiAvis.objects.select_for_update(skip_locked=True)
+            EnvoiAvis.objects.select_for_update()
             .filter(pk=envoi_id, emails_envoyes_le__isnull=True, nb_emails__gt=0)
             .first()
         )
@@ -213,8 +220,7 @@ def courriels_confier(envoi_id: int) -> int:
         lignes = [_courriel(p, code, envoi.motif, envoi) for p, code in _entrees(envoi, EMAIL)]
         notifier_en_masse(motif="avis", gabarit="avis", lignes=lignes, secret=True)
         envoi.emails_envoyes_le = timezone.now()
-        _purger_si_livre(envoi)
-        envoi.save()
+        _enregistrer(envoi, "emails_envoyes_le")
     return len(lignes)
 
 
@@ -238,8 +244,7 @@ def courriers_imprimer(envois: list[EnvoiAvis]) -> bytes:
         contenu, _ = pdf_courriers(envois)
         for envoi in envois:
             envoi.courriers_imprimes_le = timezone.now()
-            _purger_si_livre(envoi)
-            envoi.save()
+            _enregistrer(envoi, "courriers_imprimes_le")
     return contenu
 
 
@@ -250,12 +255,17 @@ def lot_lettres_imprimer(lot_id: int) -> int:
         if lot is None or lot.lettres:
             return 0
         envois = list(lot.envoiavis_set.filter(nb_courriers__gt=0).order_by("pk"))
-        contenu, n = pdf_courriers(envois)
+        contenu, n = pdf_courriers(envois)  # long for a big batch: no notice row held
         lot.lettres.save("lettres.pdf", ContentFile(contenu), save=False)
         lot.lettres_nombre = n
         lot.save(update_fields=["lettres", "lettres_nombre"])
-        for envoi in envois:
+        # Locked and read afresh to record the printing: the emails' run may have handed
+        # a row over meanwhile, and its date must stay.
+        for envoi in (
+            EnvoiAvis.objects.select_for_update()
+            .filter(pk__in=[e.pk for e in envois])
+            .order_by("pk")
+        ):
             envoi.courriers_imprimes_le = timezone.now()
-            _purger_si_livre(envoi)
-            envoi.save()
+            _enregistrer(envoi, "courriers_imprimes_le")
     return n

@@ -15,9 +15,10 @@ from django.utils import timezone
 from consentement import avis, cycle, lots
 from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot, LotMorceau
+from espace_sante.lib import taches
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def lot_demarrer(lot_id: int) -> int:
     restants = lots.lot_decouper(lot_id)
     for morceau_id in restants:
@@ -27,7 +28,7 @@ def lot_demarrer(lot_id: int) -> int:
     return len(restants)
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def lot_morceau(morceau_id: int) -> bool:
     fait = lots.morceau_traiter(morceau_id)
     lot_id = LotMorceau.objects.filter(pk=morceau_id).values_list("lot_id", flat=True).first()
@@ -36,7 +37,7 @@ def lot_morceau(morceau_id: int) -> bool:
     return fait
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def lot_finaliser(lot_id: int) -> bool:
     termine = lots.lot_finaliser(lot_id)
     if termine:
@@ -48,17 +49,17 @@ def lot_finaliser(lot_id: int) -> bool:
     return termine
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def lot_lettres(lot_id: int) -> int:
     return avis.lot_lettres_imprimer(lot_id)
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def avis_envoyer(envoi_id: int) -> int:
     return avis.courriels_confier(envoi_id)
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def lots_reprendre(force: bool = False) -> int:
     """Enqueue whatever a stopped worker left: uncut batches, pending chunks, finalisation.
 
@@ -83,7 +84,7 @@ def lots_reprendre(force: bool = False) -> int:
     return n
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def avis_relancer() -> int:
     """Notices whose enqueueing was lost (broker down): send them now."""
     limite = timezone.now() - timedelta(minutes=5)
@@ -102,17 +103,17 @@ def avis_relancer() -> int:
     return n
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def annonces_echoir() -> int:
     return cycle.annonces_echoir()
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def suppressions_executer() -> int:
     return cycle.suppressions_executer()
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def majorites_traiter() -> int:
     return cycle.majorites_traiter()
 

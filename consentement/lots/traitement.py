@@ -19,15 +19,18 @@ from django.utils import timezone
 from consentement import cycle, journal
 from consentement.enums import StatutLot
 from consentement.lots.decoupage import ErreurCsv, enregistrements
-from consentement.lots.ecriture import Ecriture, Resultat
+from consentement.lots.ecriture import Ecriture, Resultat, motif_doublon
 from consentement.lots.lignes import Rejet, Validation
 from consentement.models import Lot, LotMorceau, LotRejet
+from espace_sante.lib import taches
 
 logger = logging.getLogger(__name__)
 ESSAIS_MAX = 3
 
 
-def _traiter(lot: Lot, segment: bytes, ligne_debut: int, *, definitif: bool, seulement=None):
+def _traiter(
+    lot: Lot, segment: bytes, ligne_debut: int, *, definitif: bool, seulement=None, doublons=None
+):
     maintenant = timezone.now()
     majorite = cycle.date_majorite(lot.date_avis)
     validation = Validation(lot.entete, majorite=majorite, aujourdhui=timezone.localdate())
@@ -39,6 +42,9 @@ def _traiter(lot: Lot, segment: bytes, ligne_debut: int, *, definitif: bool, seu
             if seulement is not None and ligne not in seulement:
                 continue
             res.lignes += 1
+            if originale := (doublons or {}).get(str(ligne)):
+                res.rejeter(lot, ligne, "nir", motif_doublon(originale))
+                continue
             try:
                 candidats.append(validation.candidat(ligne, brute))
             except Rejet as r:
@@ -94,7 +100,9 @@ def _abandonner(morceau: LotMorceau) -> None:
     LotRejet.objects.create(lot=morceau.lot, ligne=morceau.ligne_debut, champ="", motif=motif)
     morceau.fait = morceau.differees_faites = True
     morceau.traite_le = timezone.now()
-    morceau.save(update_fields=["fait", "differees_faites", "traite_le"])
+    # A given-up chunk always carries its reason: that is what marks it given up.
+    morceau.erreur = morceau.erreur or "arrêt du traitement"
+    morceau.save(update_fields=["fait", "differees_faites", "traite_le", "erreur"])
     Lot.objects.filter(pk=morceau.lot_id).update(
         lignes_traitees=F("lignes_traitees") + morceau.nb_lignes,
         rejetes=F("rejetes") + morceau.nb_lignes,
@@ -114,17 +122,25 @@ def morceau_traiter(morceau_id: int) -> bool:
                 # Safe: the chunk and its "done" mark commit together, or are redone together.
                 cur.execute("SET LOCAL synchronous_commit TO OFF")
             lot = morceau.lot
-            res = _traiter(lot, _lire_morceau(morceau), morceau.ligne_debut, definitif=False)
+            res = _traiter(
+                lot, _lire_morceau(morceau), morceau.ligne_debut, definitif=False,
+                doublons=morceau.doublons,
+            )  # fmt: skip
             morceau.fait = True
+            morceau.erreur = ""  # a success clears an earlier attempt's error
             morceau.differees = res.differees
             morceau.differees_faites = not res.differees
             morceau.traite_le = timezone.now()
-            morceau.save(update_fields=["fait", "differees", "differees_faites", "traite_le"])
+            morceau.save(
+                update_fields=["fait", "differees", "differees_faites", "traite_le", "erreur"]
+            )
             Lot.objects.filter(pk=lot.pk).update(
                 lignes_traitees=F("lignes_traitees") + res.lignes,
                 crees=F("crees") + res.crees,
                 rejetes=F("rejetes") + res.rejetes,
             )
+    except taches.BASE_PERDUE:
+        raise  # nothing was written: the task retries with back-off (espace_sante.lib.taches)
     except Exception as erreur:
         logger.exception("Échec du morceau %s", morceau_id)
         LotMorceau.objects.filter(pk=morceau_id).update(erreur=f"{type(erreur).__name__}")
@@ -176,6 +192,7 @@ def lot_finaliser(lot_id: int) -> bool:
             return True
         if LotMorceau.objects.filter(lot_id=lot_id, differees_faites=False).exists():
             return False
+        # Given up: its attempts spent and its last error kept (a success clears the error).
         abandonnes = lot.morceaux.filter(essais__gte=ESSAIS_MAX, erreur__gt="")
         lot.statut = StatutLot.ECHEC if abandonnes.exists() else StatutLot.TERMINE
         if abandonnes.exists():

@@ -182,6 +182,9 @@ class LotMorceau(models.Model):
         models.PositiveIntegerField(), verbose_name="lignes différées", default=list, blank=True
     )
     differees_faites = models.BooleanField("lignes différées traitées", default=False)
+    # In-file duplicates, decided when the file is cut (the earlier line wins): line of the
+    # duplicate -> line it repeats. Chunks never race each other on one NIR.
+    doublons = models.JSONField("doublons dans le fichier", default=dict, blank=True)
     traite_le = models.DateTimeField("traité le", null=True, blank=True)
     essais = models.PositiveSmallIntegerField("essais de traitement", default=0)
     erreur = models.CharField("dernière erreur", max_length=200, blank=True)

@@ -10,7 +10,10 @@ configuration): only the ciphertext ever reaches it.
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import uuid
 
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
@@ -68,6 +71,28 @@ class _EncryptingReader(io.RawIOBase):
         return n
 
 
+class EcritureImpossible(OSError):
+    """The file store refused a write (full, read-only, failing): nothing was kept, and
+    ``str()`` tells the person, in French, that the document was not stored and why."""
+
+    CAUSES = {
+        errno.ENOSPC: "l'espace de stockage du service est plein",
+        errno.EDQUOT: "l'espace de stockage du service est plein",
+        errno.EROFS: "le stockage des documents est momentanément en lecture seule",
+    }
+
+    def __init__(self, erreur: OSError):
+        cause = self.CAUSES.get(erreur.errno, "le stockage des documents ne répond pas")
+        super().__init__(
+            erreur.errno,
+            f"Le document n'a pas été enregistré : {cause}. Rien n'a été conservé ; "
+            "réessayez plus tard, l'équipe technique est prévenue.",
+        )
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
 class EncryptedStorage(FileSystemStorage):
     """Encrypting wrapper; ``backend`` names the storage class underneath."""
 
@@ -81,9 +106,22 @@ class EncryptedStorage(FileSystemStorage):
 
     def _save(self, name, content):
         encrypted = File(io.BufferedReader(_EncryptingReader(content, self.aad(name))), name)
-        if self._inner:
+        if self._inner:  # an object store writes a whole object or nothing
             return self._inner._save(name, encrypted)
-        return super()._save(name, encrypted)
+        # On disk: written under a temporary name, renamed once complete, removed on any
+        # failure (a full or read-only disk): a half-written file never bears a real name,
+        # and none is left behind. The caller deletes the file if its row then fails.
+        provisoire = f"{name}.partiel-{uuid.uuid4().hex}"
+        try:
+            ecrit = super()._save(provisoire, encrypted)
+            os.rename(self.path(ecrit), self.path(name))
+        except OSError as erreur:
+            try:
+                os.remove(self.path(provisoire))
+            except OSError:
+                pass
+            raise EcritureImpossible(erreur) from erreur
+        return name
 
     def _open(self, name, mode="rb"):
         if "w" in mode or "a" in mode:

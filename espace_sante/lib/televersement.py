@@ -5,13 +5,20 @@ A request that announces a body over the cap is answered 413 before anything rea
 past the cap while streaming (a lying Content-Length cannot, but a multipart with several
 files can) has its file skipped by the upload handler, and the view says why.
 Files are held in memory only: a health document never lands in a clear temporary file.
+A write the file store refuses (full, read-only) is answered with a French 503 page.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import render
+
+from espace_sante.lib.storage import EcritureImpossible
+
+logger = logging.getLogger(__name__)
 
 # Room for the form's other fields and the multipart boundaries.
 MARGE = 64 * 1024
@@ -59,3 +66,13 @@ class PlafondMiddleware:
             return render(request, "413.html", {"message": message_trop_gros()}, status=413)
         request.upload_handlers.insert(0, PlafondHandler(request))
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A write the file store refused (full, read-only): the person is told in French
+        that nothing was stored and why (503), never the generic error page."""
+        if isinstance(exception, EcritureImpossible):
+            logger.error("Écriture refusée par le stockage des fichiers : %s", exception.errno)
+            reponse = render(request, "503_stockage.html", {"message": str(exception)}, status=503)
+            reponse["Retry-After"] = "300"
+            return reponse
+        return None

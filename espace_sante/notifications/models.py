@@ -41,6 +41,9 @@ class Notification(models.Model):
     entetes = models.JSONField("en-têtes", default=dict, blank=True)
     pieces = models.JSONField("pièces jointes (stockage chiffré)", default=list, blank=True)
     cree_le = models.DateTimeField("créée le", default=timezone.now, db_index=True)
+    # Handed to the provider at this time, not yet confirmed sent: a worker holds it for
+    # NOTIFICATIONS_BAIL_SECONDES, then the sweep may send it again (same idempotency key).
+    confie_le = models.DateTimeField("confiée au fournisseur le", null=True, blank=True)
     envoye_le = models.DateTimeField("envoyée le", null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)
     erreur = models.CharField("dernière erreur", max_length=200, blank=True)
@@ -55,6 +58,11 @@ class Notification(models.Model):
                 name="notification_a_envoyer",
             )
         ]
+
+    @property
+    def cle_idempotence(self) -> str:
+        """Stable for the row: a provider that received it once ignores a second send."""
+        return str(self.public_id)
 
     def __str__(self) -> str:
         return f"{self.get_canal_display()} « {self.sujet} »"

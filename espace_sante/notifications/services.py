@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -162,16 +164,29 @@ def notifier_en_masse(
     return ecrites
 
 
+def _message_id(notification: Notification) -> str:
+    """The email's Message-ID: the row's own when someone wrote it (messaging), else one
+    derived from the row, so a resent copy is recognisably the same message."""
+    entetes = {k.lower(): v for k, v in (notification.entetes or {}).items()}
+    if entetes.get("message-id"):
+        return entetes["message-id"]
+    domaine = urlsplit(settings.SITE_URL).hostname or "espace-sante.localhost"
+    return f"<{notification.cle_idempotence}@{domaine}>"
+
+
 def _expedier(notification: Notification, connexion=None) -> None:
     if notification.canal == Canal.SMS:
-        sms.backend().envoyer(notification.destinataire, notification.corps)
+        sms.backend().envoyer(
+            notification.destinataire, notification.corps, cle=notification.cle_idempotence
+        )
         return
+    entetes = {k: v for k, v in (notification.entetes or {}).items() if k.lower() != "message-id"}
     message = EmailMessage(
         subject=notification.sujet,
         body=notification.corps,
         from_email=notification.expediteur or None,
         to=[notification.destinataire],
-        headers=notification.entetes or None,
+        headers={**entetes, "Message-ID": _message_id(notification)},
     )
     for stockage_nom, nom, type_mime in notification.pieces:
         with storages["sante"].open(stockage_nom) as flux:
@@ -179,32 +194,68 @@ def _expedier(notification: Notification, connexion=None) -> None:
     (connexion or mailers.default).send_messages([message])
 
 
-def notification_envoyer(notification_id: int, *, connexion=None) -> bool:
-    """Send one notification; a row locked by another worker or already sent is skipped."""
+def bail() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_BAIL_SECONDES)
+
+
+def _libres():
+    """Not sent, and not held: never handed over, or handed over longer than the lease ago
+    (the worker died, or the provider accepted and the commit failed)."""
+    return Notification.objects.filter(envoye_le__isnull=True).filter(
+        Q(confie_le__isnull=True) | Q(confie_le__lt=timezone.now() - bail())
+    )
+
+
+def _reclamer(notification_id: int) -> Notification | None:
+    """Take the row for one send, in its own committed transaction: ``confie_le`` says it
+    is in a provider's hands until the send is recorded."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, envoye_le__isnull=True)
-            .first()
+            _libres().select_for_update(skip_locked=True).filter(pk=notification_id).first()
         )
         if notification is None:
-            return False
+            return None
+        if notification.confie_le is not None:
+            logger.warning(
+                "Notification %s confiée le %s sans confirmation : nouvel envoi avec la même "
+                "clé d'idempotence (un fournisseur qui l'ignore la délivre deux fois).",
+                notification.pk, notification.confie_le.isoformat(),
+            )  # fmt: skip
         notification.tentatives += 1
-        try:
-            _expedier(notification, connexion)
-        except Exception as erreur:
-            logger.exception("Échec d'envoi de la notification %s", notification.pk)
-            Notification.objects.filter(pk=notification.pk).update(
-                tentatives=notification.tentatives, erreur=type(erreur).__name__
-            )
-            return False
-        notification.envoye_le = timezone.now()
-        champs = ["envoye_le", "tentatives"]
-        if notification.secret:
-            notification.corps = None  # a code: nowhere in clear once delivered
-            champs.append("corps")
-        notification.save(update_fields=champs)
+        notification.confie_le = timezone.now()
+        notification.save(update_fields=["tentatives", "confie_le"])
+    return notification
+
+
+def notification_envoyer(notification_id: int, *, connexion=None) -> bool:
+    """Send one notification; a row held by another worker or already sent is skipped.
+
+    Claim (committed), send with the row's idempotency key, record: a crash between the
+    provider's acceptance and the record leaves the row "confiée, non confirmée", counted
+    by ``confiees_non_confirmees`` and sent again after the lease with the same key."""
+    notification = _reclamer(notification_id)
+    if notification is None:
+        return False
+    la_notre = Notification.objects.filter(pk=notification.pk, confie_le=notification.confie_le)
+    try:
+        _expedier(notification, connexion)
+    except Exception as erreur:
+        logger.exception("Échec d'envoi de la notification %s", notification.pk)
+        la_notre.update(confie_le=None, erreur=type(erreur).__name__)  # refused: not handed over
+        return False
+    champs = {"envoye_le": timezone.now()}
+    if notification.secret:
+        champs["corps"] = None  # a code: nowhere in clear once delivered
+    la_notre.update(**champs)
     return True
+
+
+def confiees_non_confirmees() -> int:
+    """Deliveries handed to a provider and never recorded as sent, past the lease: what
+    could still reach a person twice if its provider ignores the idempotency key."""
+    return Notification.objects.filter(
+        envoye_le__isnull=True, confie_le__lt=timezone.now() - bail()
+    ).count()
 
 
 def envoyees_purger(*, avant=None) -> int:
@@ -218,7 +269,8 @@ def envoyees_purger(*, avant=None) -> int:
 
 def en_attente(limite: int = 500, *, age_minimal=None) -> list[int]:
     return list(
-        Notification.objects.filter(envoye_le__isnull=True, tentatives__lt=MAX_TENTATIVES)
+        _libres()
+        .filter(tentatives__lt=MAX_TENTATIVES)
         .order_by("cree_le")
         .values_list("pk", flat=True)[:limite]
     )
@@ -229,7 +281,10 @@ def en_attente_envoyer() -> int:
     or in a command that does the workers' job in its own process)."""
     total = 0
     connexion = mailers.default  # one mail server connection for the whole run
-    connexion.open()
+    try:
+        connexion.open()
+    except OSError:  # the SMS still leave; each email fails alone and is retried
+        logger.warning("Serveur de courriel injoignable : les courriels partiront plus tard.")
     try:
         while ids := en_attente():
             envoyees = sum(notification_envoyer(pk, connexion=connexion) for pk in ids)

@@ -1,9 +1,10 @@
 from celery import shared_task
 
+from espace_sante.lib import taches
 from espace_sante.notifications import services
 
 
-@shared_task
+@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
 def notification_envoyer(notification_id: int) -> bool:
     return services.notification_envoyer(notification_id)
 

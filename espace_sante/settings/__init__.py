@@ -258,6 +258,8 @@ if env.str("EMAIL_HOST", default="") or not DEBUG:
                 "username": env.str("EMAIL_HOST_USER", default=""),
                 "password": env.str("EMAIL_HOST_PASSWORD", default=""),
                 "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+                # Well within the notifications' lease (NOTIFICATIONS_BAIL_SECONDES).
+                "timeout": env.int("EMAIL_TIMEOUT", default=15),
             },
         }
     }

@@ -44,6 +44,12 @@ BEAT_APPLICATIONS = {
 
 # Sent notifications are deleted after this many days (the body never holds health content).
 NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", default=90)
+# A notification handed to a provider is held by its worker this long; then (the worker
+# died, or the send was not recorded) the sweep, every NOTIFICATIONS_RELANCE_SECONDES, sends
+# it again with the same idempotency key: at most about a minute in all. A provider's call
+# must time out well within the lease (EMAIL_TIMEOUT).
+NOTIFICATIONS_BAIL_SECONDES = env.int("NOTIFICATIONS_BAIL_SECONDES", default=30)
+NOTIFICATIONS_RELANCE_SECONDES = env.int("NOTIFICATIONS_RELANCE_SECONDES", default=30)
 
 # Agenda: fetches of one calendar subscription per day (a client polling every 5 minutes
 # makes 288), and fetches with an unknown token per address per day; beyond, 429.
@@ -93,6 +99,11 @@ OAUTH2_PROVIDER = {
 }
 
 
+# Workers also run the due-work sweeps below (periods of 5 minutes or less) on their own
+# timer, one worker at a time by an advisory lock: beat's absence stops no reminder
+# (espace_sante.balayeur).
+BALAYAGE_TRAVAILLEUR = env.bool("BALAYAGE_TRAVAILLEUR", default=True)
+
 # The kernel's and consentement's periodic tasks.
 BEAT_NOYAU = {
     "purger-tentatives": {"task": "espace_sante.comptes.tasks.purger_tentatives", "schedule": 3600},
@@ -107,7 +118,7 @@ BEAT_NOYAU = {
     },
     "notifications-relancer": {
         "task": "espace_sante.notifications.tasks.notifications_relancer",
-        "schedule": 300,
+        "schedule": NOTIFICATIONS_RELANCE_SECONDES,
     },
     # Agenda: reminders are rows swept every minute (no ETA/countdown tasks).
     "rappels-balayer": {"task": "agenda.tasks.rappels_balayer", "schedule": 60},

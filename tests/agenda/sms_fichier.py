@@ -15,7 +15,7 @@ def _livrees(fichier: Path) -> int:
 
 
 class SmsFichier:
-    def envoyer(self, numero: str, texte: str) -> None:
+    def envoyer(self, numero: str, texte: str, *, cle: str = "") -> None:
         fichier = Path(os.environ["SMS_FICHIER"])
         bloquer = os.environ.get("SMS_BLOQUER_APRES")
         if bloquer is not None and _livrees(fichier) >= int(bloquer):
