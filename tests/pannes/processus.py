@@ -90,7 +90,9 @@ class ServeurWeb:
 
     def demarrer(self):
         env = dict(os.environ)
-        env["DATABASE_URL"] = embedded.url_base(env["DATABASE_URL"], connection.settings_dict["NAME"])
+        env["DATABASE_URL"] = embedded.url_base(
+            env["DATABASE_URL"], connection.settings_dict["NAME"]
+        )
         env.update(
             JOURNAL_CHECKPOINT_DIR=str(self.dossier / "points"),
             EMAIL_FILE_PATH=str(self.dossier / "courriels"),

@@ -33,7 +33,9 @@ def _sessions(request) -> dict[str, dict]:
     cookies = {}
     for nom in CONNECTES:
         client = connecter(Client(), request.getfixturevalue(nom))
-        cookies[nom] = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+        cookies[nom] = {
+            settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value
+        }
     return cookies
 
 
