@@ -41,8 +41,15 @@ def id_requete() -> str:
 
 
 class FiltreRequete(logging.Filter):
+    """Adds the request's id; takes the exception's text out of Celery's task failure lines
+    ("Task … raised unexpected: <exc>"), which would otherwise quote it."""
+
     def filter(self, record):
         record.request_id = _requete.get()
+        if record.name.startswith("celery.app.trace") and isinstance(record.args, dict):
+            if "exc" in record.args:
+                type_ = record.exc_info[0].__name__ if record.exc_info else "exception"
+                record.args = {**record.args, "exc": f"{type_} (message omis)"}
         return True
 
 

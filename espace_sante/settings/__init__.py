@@ -381,6 +381,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Workers log through LOGGING too (JSON lines, no exception messages: lib/traces.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A publish never hangs on a frozen Redis (kombu waits forever without a socket timeout);
 # web requests publish through espace_sante.lib.taches, behind the Redis breaker.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_DELAI_SECONDES

@@ -12,6 +12,7 @@ import json
 import logging
 
 import pytest
+from celery import shared_task
 from django.contrib.auth.decorators import login_not_required
 from django.test import Client
 from django.urls import path
@@ -77,3 +78,18 @@ def test_text_logs_leave_out_the_exception_message_too(traces, patient):
     texte = traces.getvalue()
     assert f"[{reponse['X-Request-ID']}]" in texte and "builtins.ValueError" in texte
     assert "VIH" not in texte
+
+
+@shared_task(name="tests.securite.test_traces.echouer")
+def _tache_qui_echoue(texte):
+    raise ValueError(f"valeur refusée : {texte}")
+
+
+@pytest.mark.parametrize("traces", [FormatJson], indirect=True)
+def test_a_failing_task_is_logged_without_its_exception_message(traces):
+    _tache_qui_echoue.apply(args=["identifiant-sans-valeur"], kwargs={}, throw=False)
+    _tache_qui_echoue.apply(args=[1], kwargs={}, throw=False)  # the args are ids in real tasks
+    lignes = [json.loads(ligne) for ligne in traces.getvalue().splitlines()]
+    echec = next(ligne for ligne in lignes if ligne["logger"].startswith("celery.app.trace"))
+    assert "ValueError (message omis)" in echec["message"]
+    assert "valeur refusée" not in traces.getvalue()
