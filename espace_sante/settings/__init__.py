@@ -388,7 +388,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_DELAI_SECONDES
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_DELAI_SECONDES,
-    "socket_timeout": max(REDIS_DELAI_SECONDES, 1.0),
+    # Workers too: their BRPOP is read by the event loop once readable, never blocking.
+    "socket_timeout": REDIS_DELAI_SECONDES,
 }
 # The feature apps' settings (messaging, notifications, agenda, catalogue and its OAuth 2
 # provider) and their periodic tasks.
