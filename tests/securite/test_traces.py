@@ -10,9 +10,13 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.test import Client
 from django.urls import path
@@ -93,3 +97,19 @@ def test_a_failing_task_is_logged_without_its_exception_message(traces):
     echec = next(ligne for ligne in lignes if ligne["logger"].startswith("celery.app.trace"))
     assert "ValueError (message omis)" in echec["message"]
     assert "valeur refusée" not in traces.getvalue()
+
+
+def test_log_format_json_makes_every_line_of_a_process_a_json_object():
+    """What a collector reads from a web or worker process started with LOG_FORMAT=json."""
+    programme = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('espace_sante.essai').warning('bonjour %s', 'exploitant')"
+    )
+    sortie = subprocess.run(
+        [sys.executable, "-c", programme], cwd=settings.BASE_DIR, capture_output=True,
+        text=True, timeout=60, env={**os.environ, "LOG_FORMAT": "json"},
+    )  # fmt: skip
+    assert sortie.returncode == 0, sortie.stderr
+    ligne = json.loads(sortie.stderr.strip().splitlines()[-1])
+    assert ligne["message"] == "bonjour exploitant" and ligne["level"] == "WARNING"
+    assert ligne["logger"] == "espace_sante.essai" and ligne["request_id"] is None
