@@ -44,10 +44,6 @@ class Disjoncteur:
             self._rouvre_a = maintenant + settings.REDIS_DISJONCTEUR_SECONDES
             return True
 
-    @property
-    def ouvert(self) -> bool:
-        return self._ouvert
-
     def echec(self, erreur: BaseException) -> None:
         with self._verrou:
             self._rouvre_a = time.monotonic() + settings.REDIS_DISJONCTEUR_SECONDES

@@ -3,7 +3,8 @@
 A real web server (gunicorn) whose cache and broker are a private redis-server; each
 persona signs in, then Redis is killed and every page of the URL × persona matrix is
 loaded: each answers what the matrix says (never a 500, nobody signed out), the login
-POST works and its code is emailed. Redis comes back: the cache is used again
+POST works and its code is emailed; the API, whose rate limit is counted in Redis, refuses
+(503) rather than serve unmetered. Redis comes back: the cache is used again
 without anyone's help. Redis is then frozen (the kernel still accepts connections, nothing
 answers): the same pages answer in bounded time, a request costing the timeout at most."""
 
@@ -18,7 +19,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.comptes.factories import MOT_DE_PASSE
+from tests.catalogue.factories import lancer, service_et_client
+from tests.catalogue.test_api import LECTURES, TOUT
+from tests.comptes.factories import MOT_DE_PASSE, ProfilFactory
 from tests.conftest import connecter
 from tests.pannes.processus import RedisPrive, ServeurWeb, attendre
 from tests.test_matrice import CONNECTES, MATRICE
@@ -90,23 +93,44 @@ def _cles_non_lus(redis: RedisPrive) -> list:
     return redis_py.Redis(port=redis.port, socket_timeout=2).keys("*non_lus*")
 
 
-def test_signed_in_pages_and_login_answer_while_redis_is_down_then_frozen(request, tmp_path):
+@pytest.fixture
+def jeton_api(client, patient):
+    """A connected service's access token on the patient's record."""
+    connecter(client, patient)
+    _, application = service_et_client(nom="Balance connectée", slug="balance")
+    jeton = lancer(client, application, scope=LECTURES, cocher=TOUT)["access_token"]
+    client.logout()
+    return jeton
+
+
+def _api(serveur: ServeurWeb, jeton: str):
+    return serveur.get("/fhir/Observation", entetes={"Authorization": f"Bearer {jeton}"})
+
+
+def test_signed_in_pages_and_login_answer_while_redis_is_down_then_frozen(
+    request, tmp_path, jeton_api
+):
     redis = RedisPrive(tmp_path)
     redis.demarrer()
     serveur = ServeurWeb(tmp_path, REDIS_URL=redis.url, CELERY_BROKER_URL=redis.url)
     try:
         serveur.demarrer()
-        patient = request.getfixturevalue("patient")
+        # People who sign in with their password (the personas' sessions were opened by
+        # force_login, which sent them a code: another within 30 s would wait).
+        arrivants = [ProfilFactory(active=True).titulaire for _ in range(2)]
         cookies = _sessions(request)
         # Redis up: the portal uses this Redis (the header's unread count is cached there).
         assert serveur.get("/dossier/", cookies=cookies["patient"]).statut == 200
         assert _cles_non_lus(redis)
+        assert _api(serveur, jeton_api).statut == 200
 
         redis.arreter()
         ecarts, durees_arret = _parcourir(serveur, cookies)
         assert not ecarts, "Redis arrêté : " + " ; ".join(ecarts) + serveur.traces()
-        _se_connecter(serveur, patient.email)
+        _se_connecter(serveur, arrivants[0].email)
         assert len(list((tmp_path / "courriels").iterdir())) == 1  # the code went out
+        # The API's rate limit is counted in Redis: it refuses rather than serve unmetered.
+        assert _api(serveur, jeton_api).statut == 503
 
         # Redis comes back, empty: the next requests use it again, with nobody's help.
         redis.demarrer()
@@ -115,6 +139,7 @@ def test_signed_in_pages_and_login_answer_while_redis_is_down_then_frozen(reques
             and bool(_cles_non_lus(redis)),
             delai=30, message="le cache n'est pas revenu après le retour de Redis",
         )  # fmt: skip
+        assert _api(serveur, jeton_api).statut == 200
 
         redis.geler()
         cookies = _sessions(request)
@@ -122,7 +147,10 @@ def test_signed_in_pages_and_login_answer_while_redis_is_down_then_frozen(reques
         assert not ecarts, "Redis figé : " + " ; ".join(ecarts)
         # A frozen Redis costs the timeout now and then, not a wait per request.
         assert sum(durees_gel) <= 3 * sum(durees_arret) + 15, (sum(durees_gel), sum(durees_arret))
-        _se_connecter(serveur, patient.email)
+        _se_connecter(serveur, arrivants[1].email)
+        assert len(list((tmp_path / "courriels").iterdir())) == 2
+        api = _api(serveur, jeton_api)
+        assert api.statut == 503 and api.duree < REQUETE_MAX
     finally:
         redis.degeler()
         serveur.arreter()
