@@ -2,11 +2,20 @@
 
 Django's own handlers render ``templates/400.html``, ``403.html``, ``404.html`` and
 ``500.html`` (the last without a request or a database); a refused CSRF token gets its
-own explanation instead of Django's English page.
+own explanation instead of Django's English page. When the database cannot be reached
+(stopped, restarting, out of connections), wherever in the request it was found out,
+the person gets ``503.html`` with ``Retry-After`` instead of the 500 page: nothing they
+did is wrong, and nothing is lost.
 """
 
+import sys
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import path
 from django.views.decorators.http import require_GET
 
@@ -25,6 +34,31 @@ def _page(gabarit: str):
         return render(request, gabarit)
 
     return vue
+
+
+# SQLSTATE classes of a database that is not there for us: connection exception (08),
+# insufficient resources (53: too many connections), operator intervention (57P01-03:
+# shutdown, crash, starting up). psycopg gives no SQLSTATE when it cannot connect at all.
+_ETATS_INDISPONIBLE = ("08", "53", "57P01", "57P02", "57P03")
+
+
+def base_indisponible(erreur: BaseException | None) -> bool:
+    """Is ``erreur`` the database being unreachable (not a deadlock or a bad query)?"""
+    if isinstance(erreur, InterfaceError):
+        return True
+    if not isinstance(erreur, OperationalError):
+        return False
+    etat = getattr(erreur.__cause__, "sqlstate", None)
+    return etat is None or etat.startswith(_ETATS_INDISPONIBLE)
+
+
+def erreur_serveur(request):
+    """handler500: 503 "momentanément indisponible" when the database is away."""
+    if base_indisponible(sys.exc_info()[1]):
+        reponse = HttpResponse(loader.get_template("503.html").render(), status=503)
+        reponse["Retry-After"] = str(settings.INDISPONIBLE_REESSAYER_SECONDES)
+        return reponse
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def csrf_echec(request, reason=""):

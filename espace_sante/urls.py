@@ -27,8 +27,12 @@ admin.site.site_title = "espace-santé"
 admin.site.index_title = "Administration"
 admin.site.login = _admin_login
 
+handler500 = "espace_sante.pages.erreur_serveur"
+
 urlpatterns = [
     path("", comptes_views.accueil_public, name="accueil_public"),
+    # Health of the process and its dependencies, for load balancers and operators.
+    path("sante/", include("espace_sante.sante.urls")),
     path("", include("espace_sante.pages")),
     path("admin/", admin.site.urls),
     path("compte/", include("espace_sante.comptes.urls_compte")),

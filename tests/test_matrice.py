@@ -51,6 +51,10 @@ MATRICE = {
     "pages:mentions_legales": ({}, _tous(200)),
     "pages:donnees_personnelles": ({}, _tous(200)),
     "pages:aide": ({}, _tous(200)),
+    # Health endpoints: public, no session; the metrics answer loopback (the test client).
+    "sante:vivant": ({}, _tous(200)),
+    "sante:pret": ({}, _tous(200)),
+    "sante:metriques": ({}, _tous(200)),
     "account_login": ({}, _public_deconnecte()),
     "account_logout": ({}, _tous(200, anonyme=302)),
     "account_inactive": ({}, _tous(200)),

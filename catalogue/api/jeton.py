@@ -23,6 +23,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from catalogue import journal, selectors, services
 from catalogue.api.erreurs import ErreurApi, operation_outcome
 from consentement import acces
+from espace_sante.lib.cache import CacheIndisponible
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def _limiter(client_id: str) -> None:
             nombre = 1
         else:
             nombre = cache.incr(cle)
-    except Exception as erreur:
+    except (CacheIndisponible, ValueError) as erreur:  # Redis down or frozen: never unmetered
         logger.warning(
             "Limite de débit indisponible (%s) : requête refusée.", type(erreur).__name__
         )

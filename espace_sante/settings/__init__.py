@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; the request's own line last.
+    "espace_sante.lib.traces.TraceRequeteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -148,6 +150,17 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://localhost/espace_sante")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before its first use in a request: after a PostgreSQL
+# restart each worker reconnects instead of answering one 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL that does not answer a connection holds a request 5 s at most; the person
+# then gets the "service momentanément indisponible" page (503), never a 500.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
+# Seconds a browser or a load balancer is told to wait (Retry-After) while the database
+# cannot be reached (espace_sante.pages.erreur_serveur).
+INDISPONIBLE_REESSAYER_SECONDES = env.int("INDISPONIBLE_REESSAYER_SECONDES", default=30)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # DATABASE_URL is the role the web, worker and beat processes connect as. With
 # DATABASE_OWNER_URL (given to the migrate job only), `migrate` connects as the owner of
@@ -166,9 +179,16 @@ if DATABASE_OWNER and (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Every Redis call of a web request (cache, broker publish, health check): connect and read
+# timeouts, then a breaker that skips the server for REDIS_DISJONCTEUR_SECONDES after a
+# failure (espace_sante.lib.disjoncteur): a dead or frozen Redis costs each process one
+# timeout per period, and pages answer from PostgreSQL meanwhile.
+REDIS_DELAI_SECONDES = env.float("REDIS_DELAI_SECONDES", default=0.3)
+REDIS_DISJONCTEUR_SECONDES = env.float("REDIS_DISJONCTEUR_SECONDES", default=5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache behind the breaker: an unreachable Redis is a miss.
+        "BACKEND": "espace_sante.lib.cache.CacheRedisTolerant",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "espace-sante",
     }
@@ -195,10 +215,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "comptes:accueil"
 LOGOUT_REDIRECT_URL = "account_login"
 
-# Sessions: server-side in PostgreSQL (the truth: a logout or an expiry holds when Redis is
-# down), read through the cache; the idle timeout is pushed forward at most once a minute
+# Sessions: server-side in PostgreSQL only (the truth). Not through the cache: a session
+# written or deleted while Redis is frozen would come back stale when it resumes (a logout,
+# a closed accompagnement undone), and a Redis outage must sign no one out. The idle timeout is pushed forward at most once a minute
 # (espace_sante.comptes.middleware.ActiviteSessionMiddleware), not written on every request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ACTIVITE_PAS = 60  # seconds between two pushes of the idle timeout
@@ -342,6 +363,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe the health endpoints over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -360,6 +383,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Workers log through LOGGING too (JSON lines, no exception messages: lib/traces.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A publish never hangs on a frozen Redis (kombu waits forever without a socket timeout);
+# web requests publish through espace_sante.lib.taches, behind the Redis breaker.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_DELAI_SECONDES
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_DELAI_SECONDES,
+    # Workers too: their BRPOP is read by the event loop once readable, never blocking.
+    "socket_timeout": REDIS_DELAI_SECONDES,
+}
 # The feature apps' settings (messaging, notifications, agenda, catalogue and its OAuth 2
 # provider) and their periodic tasks.
 from espace_sante.settings.applications import *  # noqa: E402, F403
@@ -369,11 +402,35 @@ CELERY_BEAT_SCHEDULE = BEAT_NOYAU | BEAT_APPLICATIONS  # noqa: F405
 # Account-creation batches: rows per chunk (one transaction, one COPY per table).
 LOT_TAILLE_MORCEAU = env.int("LOT_TAILLE_MORCEAU", default=10000)
 
+# Health (espace_sante.sante): /sante/pret says "degrade" beyond these; /sante/metriques
+# answers the networks of METRIQUES_RESEAUX, or anyone with "Authorization: Bearer
+# METRIQUES_JETON" (empty: no token accepted); to anyone else it does not exist (404).
+SANTE_FILE_MAX = env.int("SANTE_FILE_MAX", default=10000)
+SANTE_RETARD_MAX_SECONDES = env.int("SANTE_RETARD_MAX_SECONDES", default=300)
+METRIQUES_RESEAUX = env.list("METRIQUES_RESEAUX", default=["127.0.0.1/32", "::1/128"])
+METRIQUES_JETON = env.str("METRIQUES_JETON", default="")
+
+# Logs: one line per record on stderr, JSON lines with LOG_FORMAT=json (for a collector),
+# each with the request's id. Never health data: exception messages are left out (they
+# may quote what a person typed), SQL parameters are never logged (espace_sante.lib.traces).
+LOG_FORMAT = env.str("LOG_FORMAT", default="texte")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"requete": {"()": "espace_sante.lib.traces.FiltreRequete"}},
+    "formatters": {
+        "texte": {"()": "espace_sante.lib.traces.FormatTexte"},
+        "json": {"()": "espace_sante.lib.traces.FormatJson"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["requete"],
+            "formatter": "json" if LOG_FORMAT == "json" else "texte",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
 DSFR_USE_INTEGRITY_CHECKSUMS = False

@@ -104,6 +104,12 @@ OAUTH2_PROVIDER = {
 # (espace_sante.balayeur).
 BALAYAGE_TRAVAILLEUR = env.bool("BALAYAGE_TRAVAILLEUR", default=True)
 
+# The apps' health checks, read by /sante/pret and /sante/metriques (espace_sante.sante).
+SANTE_CONTROLES = ["agenda.sante.rappels"]
+
+# Seconds between two signed checkpoints of the journal's chain heads.
+JOURNAL_CHECKPOINT_SECONDS = env.int("JOURNAL_CHECKPOINT_SECONDS", default=600)
+
 # The kernel's and consentement's periodic tasks.
 BEAT_NOYAU = {
     "purger-tentatives": {"task": "espace_sante.comptes.tasks.purger_tentatives", "schedule": 3600},
@@ -114,7 +120,7 @@ BEAT_NOYAU = {
     "majorites-traiter": {"task": "consentement.tasks.majorites_traiter", "schedule": 3600},
     "journal-point-de-controle": {
         "task": "espace_sante.journal.tasks.point_de_controle",
-        "schedule": env.int("JOURNAL_CHECKPOINT_SECONDS", default=600),
+        "schedule": JOURNAL_CHECKPOINT_SECONDS,
     },
     "notifications-relancer": {
         "task": "espace_sante.notifications.tasks.notifications_relancer",

