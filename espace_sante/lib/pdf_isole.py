@@ -62,8 +62,11 @@ def verifier(donnees: bytes, *, complexe: str) -> tuple[bytes | None, str | None
         return None, sortie[1:].decode()
     # Killed at its CPU cap, out of memory, or a fault: refused, and said in the log
     # (qpdf's last words, never the file's content).
-    logger.warning("Vérification PDF interrompue (code %s) : %s", fini.returncode,
-                   fini.stderr[-500:].decode(errors="replace"))  # fmt: skip
+    logger.warning(
+        "Vérification PDF interrompue (code %s) : %s",
+        fini.returncode,
+        fini.stderr[-500:].decode(errors="replace"),
+    )
     return None, complexe
 
 

@@ -47,8 +47,14 @@ def objet(numero: int, corps: bytes) -> bytes:
     return b"%d 0 obj\n%s\nendobj\n" % (numero, corps)
 
 
-def cacher(visibles: dict[int, bytes], caches: dict[int, bytes], *, debut: bytes = ENTETE,
-           precedente: int | None = None, xref_cassee: bool = False) -> bytes:  # fmt: skip
+def cacher(
+    visibles: dict[int, bytes],
+    caches: dict[int, bytes],
+    *,
+    debut: bytes = ENTETE,
+    precedente: int | None = None,
+    xref_cassee: bool = False,
+) -> bytes:
     """`visibles` written plainly, then a stream no object references whose body holds
     `caches`: the xref gives the offsets of the hidden copies. With `precedente`, this is
     an incremental update of the file `debut`, whose xref starts there."""
@@ -90,8 +96,11 @@ def flux_d_objets_cache() -> bytes:
     catalogue = CATALOGUE[:-2] + b"/OpenAction 7 0 R >>"
     index = b"1 0 7 %d\n" % (len(catalogue) + 1)
     compresse = zlib.compress(index + catalogue + b"\n" + SCRIPT)
-    dans_le_flux = objet(6, b"<< /Type /ObjStm /N 2 /First %d /Filter /FlateDecode /Length %d >>"
-                         b"\nstream\n" % (len(index), len(compresse)))  # fmt: skip
+    dans_le_flux = objet(
+        6,
+        b"<< /Type /ObjStm /N 2 /First %d /Filter /FlateDecode /Length %d >>"
+        b"\nstream\n" % (len(index), len(compresse)),
+    )
     dans_le_flux = dans_le_flux.replace(b"\nendobj\n", b"") + compresse + b"\nendstream\nendobj\n"
     sortie, positions = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"), {}
     for numero, corps in PROPRES.items():
@@ -106,12 +115,21 @@ def flux_d_objets_cache() -> bytes:
     def entree(genre: int, champ: int, rang: int) -> bytes:
         return bytes([genre]) + champ.to_bytes(4, "big") + rang.to_bytes(2, "big")
 
-    lignes = [entree(0, 0, 65535), entree(2, 6, 0), *(entree(1, positions[n], 0) for n in (2, 3)),
-              entree(1, positions[4], 0), entree(1, positions[5], 0), entree(1, positions[6], 0),
-              entree(2, 6, 1)]  # fmt: skip
+    lignes = [
+        entree(0, 0, 65535),
+        entree(2, 6, 0),
+        *(entree(1, positions[n], 0) for n in (2, 3)),
+        entree(1, positions[4], 0),
+        entree(1, positions[5], 0),
+        entree(1, positions[6], 0),
+        entree(2, 6, 1),
+    ]
     table = b"".join(lignes)
-    sortie += objet(5, b"<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
-                    b"%s\nendstream" % (len(table), table))  # fmt: skip
+    sortie += objet(
+        5,
+        b"<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        b"%s\nendstream" % (len(table), table),
+    )
     sortie += b"startxref\n%d\n%%%%EOF\n" % positions[5]
     return bytes(sortie)
 
@@ -131,7 +149,9 @@ HOSTILES = {
     ),
     "lien_javascript": (lambda: cacher(PROPRES, {3: page_avec(LIEN_JAVASCRIPT)}), "javascript:"),
     "launch": (
-        lambda: cacher(PROPRES, {1: CATALOGUE[:-2] + b"/OpenAction << /S /Launch /F (calc.exe) >> >>"}),
+        lambda: cacher(
+            PROPRES, {1: CATALOGUE[:-2] + b"/OpenAction << /S /Launch /F (calc.exe) >> >>"}
+        ),
         "/Launch",
     ),
     "actions_additionnelles": (
@@ -146,7 +166,7 @@ HOSTILES = {
         ),
         "/JavaScript",
     ),
-}  # fmt: skip
+}
 
 
 def lu_par_pypdf(donnees: bytes, *, strict: bool) -> str:
@@ -164,8 +184,9 @@ def lu_par_pypdf(donnees: bytes, *, strict: bool) -> str:
             lus += valeur.keys()
             pile += [valeur.raw_get(cle) for cle in valeur]
         elif isinstance(valeur, list):
-            pile += [valeur.raw_get(i) if hasattr(valeur, "raw_get") else v
-                     for i, v in enumerate(valeur)]  # fmt: skip
+            pile += [
+                valeur.raw_get(i) if hasattr(valeur, "raw_get") else v for i, v in enumerate(valeur)
+            ]
         else:
             lus.append(str(valeur))
     return " ".join(lus)
@@ -205,16 +226,19 @@ def courriel(pro_user, profil, contenu: bytes) -> bytes:
     message["Subject"] = "Compte rendu"
     message["Message-ID"] = adresses.nouveau_message_id()
     message.set_content("Bonjour, voici le compte rendu.")
-    message.add_attachment(contenu, maintype="application", subtype="pdf",
-                           filename="compte-rendu.pdf")  # fmt: skip
+    message.add_attachment(
+        contenu, maintype="application", subtype="pdf", filename="compte-rendu.pdf"
+    )
     return message.as_bytes()
 
 
 def recevoir(pro_user, profil, contenu: bytes):
     return passerelle.recevoir(
-        expediteur=pro_user.email, destinataire=adresses.adresse_patient(profil),
-        donnees=courriel(pro_user, profil, contenu), ip="127.0.0.1",
-    )  # fmt: skip
+        expediteur=pro_user.email,
+        destinataire=adresses.adresse_patient(profil),
+        donnees=courriel(pro_user, profil, contenu),
+        ip="127.0.0.1",
+    )
 
 
 def pieces_stockees(profil) -> list[Path]:
@@ -241,21 +265,36 @@ def test_the_smtp_gateway_refuses_the_mail_with_a_550_and_stores_nothing(
 def jeton(client, patient):
     connecter(client, patient)
     _, application = service_et_client(nom="Laboratoire connecté", slug="labo")
-    reponse = lancer(client, application, scope="launch/patient patient/DocumentReference.c",
-                     cocher=["patient/DocumentReference.c"])  # fmt: skip
+    reponse = lancer(
+        client,
+        application,
+        scope="launch/patient patient/DocumentReference.c",
+        cocher=["patient/DocumentReference.c"],
+    )
     client.logout()
     return reponse["access_token"]
 
 
 def poster_document(client, jeton, contenu: bytes):
     corps = {
-        "resourceType": "DocumentReference", "status": "current", "description": "Bilan",
-        "content": [{"attachment": {"contentType": "application/pdf",
-                                    "data": base64.b64encode(contenu).decode()}}],
-    }  # fmt: skip
-    return client.post("/fhir/DocumentReference", json.dumps(corps),
-                       content_type="application/fhir+json",
-                       HTTP_AUTHORIZATION=f"Bearer {jeton}")  # fmt: skip
+        "resourceType": "DocumentReference",
+        "status": "current",
+        "description": "Bilan",
+        "content": [
+            {
+                "attachment": {
+                    "contentType": "application/pdf",
+                    "data": base64.b64encode(contenu).decode(),
+                }
+            }
+        ],
+    }
+    return client.post(
+        "/fhir/DocumentReference",
+        json.dumps(corps),
+        content_type="application/fhir+json",
+        HTTP_AUTHORIZATION=f"Bearer {jeton}",
+    )
 
 
 @pytest.mark.parametrize("cas", list(HOSTILES))
