@@ -92,13 +92,24 @@ def _reecrire(donnees: bytes, fichiers_pdf) -> tuple[bytes | None, str | None]:
             deterministic_id=True,  # the same upload, the same stored bytes
         )
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RuntimeError):
-        return None, fichiers_pdf.MSG_PDF_ILLISIBLE
+        # qpdf reads a file it ran out of memory for as damaged: say which it was.
+        return None, (
+            fichiers_pdf.MSG_PDF_COMPLEXE
+            if _memoire_presque_pleine()
+            else fichiers_pdf.MSG_PDF_ILLISIBLE
+        )
     reecrit = sortie.getvalue()
     if len(reecrit) > SORTIE_MAX:
         return None, fichiers_pdf.MSG_PDF_COMPLEXE
     if motif := fichiers_pdf.motif_de_refus(reecrit):
         return None, motif
     return reecrit, None
+
+
+def _memoire_presque_pleine() -> bool:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > MEMOIRE_MAX // 2
 
 
 def _ouvrir(donnees: bytes, pikepdf):

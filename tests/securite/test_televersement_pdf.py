@@ -101,7 +101,15 @@ PIRES_CAS = {
     "marques_de_flux_d_objets": (lambda: remplir(b"/First "), COMPLEXE),
     "noms_interdits": (lambda: remplir(b"/JS "), ACTIF),
     "chiffrement_a_la_fin": (lambda: remplir(b"/a", TAILLE_MAX - 8) + b"/Encrypt", CHIFFRE),
+    # A stream's body read from its first "n g obj" on, as a rebuilding reader does (18.1).
+    "entetes_dans_un_flux": (lambda: dans_un_flux(b"1 0 obj\n"), COMPLEXE),
+    "flux_dans_un_flux_en_cascade": (lambda: dans_un_flux(b"1 0 obj <<>> stream\n"), COMPLEXE),
+    "mots_obj_dans_un_flux": (lambda: dans_un_flux(b" 1 1 1 1 1 1 1 1 1 1 1 obj "), COMPLEXE),
 }
+
+
+def dans_un_flux(motif: bytes) -> bytes:
+    return remplir(motif, TAILLE_MAX - 16, ENTETE + b"<<>>stream\n") + b"\nendstream\n"
 
 
 @pytest.mark.parametrize("cas", list(PIRES_CAS))
