@@ -131,6 +131,9 @@ def _enfant() -> None:
 
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_MAX, CPU_MAX + 1))
     resource.setrlimit(resource.RLIMIT_AS, (MEMOIRE_MAX, MEMOIRE_MAX))
+    # qpdf says a word for each damaged object, through Python's logging: a hostile file
+    # would fill the parent's memory with them.
+    logging.disable(logging.CRITICAL)
     # The check's two modules without the project's package (Django, Celery, settings).
     for nom, chemin in _CHEMINS.items():
         sys.modules[nom] = paquet = types.ModuleType(nom)
