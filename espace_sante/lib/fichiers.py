@@ -1,8 +1,9 @@
 """Checking an uploaded health document by its content, never by its name.
 
-A document is accepted only as a PDF without active content, or as a JPEG or PNG image,
-which is re-encoded so that no metadata (EXIF with GPS, XMP, text chunks) and no data
-appended after the image (polyglot files) are ever stored.
+A document is accepted only as a PDF without active content, rewritten from what a viewer
+reads of it (``pdf_isole``), or as a JPEG or PNG image, which is re-encoded so that no
+metadata (EXIF with GPS, XMP, text chunks) and no data appended after the image (polyglot
+files) are ever stored.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from io import BytesIO
 
 from PIL import Image, ImageOps
 
-from espace_sante.lib import fichiers_pdf
+from espace_sante.lib import fichiers_pdf, pdf_isole
 
 TAILLE_MAX = 20 * 1024 * 1024  # bytes
 PIXELS_MAX = 40_000_000
@@ -43,7 +44,7 @@ class FichierRefuse(Exception):
 
 @dataclass(frozen=True)
 class FichierVerifie:
-    contenu: bytes  # what will be stored: the PDF bytes as uploaded, or the re-encoded image
+    contenu: bytes  # what will be stored: the PDF or the image, rewritten from what was read
     type_mime: str  # "application/pdf" | "image/jpeg" | "image/png"
     extension: str  # "pdf" | "jpg" | "png"
 
@@ -52,9 +53,10 @@ def verifier(flux, taille_max: int = TAILLE_MAX) -> FichierVerifie:
     """Check an upload (a binary file-like) and return what may be stored, or refuse it."""
     donnees = _lire(flux, taille_max)
     if donnees.startswith(b"%PDF-"):
-        if motif := fichiers_pdf.motif_de_refus(donnees):
+        reecrit, motif = pdf_isole.verifier(donnees, complexe=fichiers_pdf.MSG_PDF_COMPLEXE)
+        if motif:
             raise FichierRefuse(motif)
-        return FichierVerifie(donnees, "application/pdf", "pdf")
+        return FichierVerifie(reecrit, "application/pdf", "pdf")
     if donnees.startswith(b"\xff\xd8\xff"):
         return FichierVerifie(_reencoder(donnees, "JPEG"), "image/jpeg", "jpg")
     if donnees.startswith(b"\x89PNG\r\n\x1a\n"):

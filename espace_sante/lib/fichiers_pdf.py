@@ -12,7 +12,12 @@ another file, submit, import or play something, attachments, XFA forms, links to
 but http(s) and mailto. Names are read as a viewer reads them: #xx escapes decoded, names
 inside strings and comments ignored, compressed object streams decoded and read too, and
 every revision of an incrementally updated file is read, objects the xref no longer lists
-included.
+included. Stream bodies are skipped, but a reader that rebuilds a broken xref finds every
+"n 0 obj" wherever it is, inside a stream's body too: from such a header on, a body is read
+as syntax like the rest.
+
+This is the first of two checks: ``pdf_isole`` then has qpdf rewrite the file from the
+objects its xref gives and reads the rewrite with this same pass (see there).
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ def motif_de_refus(donnees: bytes) -> str | None:
     analyse = _Analyse()
     try:
         analyse.lire(donnees, flux_permis=True)
+        analyse.lire_les_objets_caches(donnees)
         analyse.lire_les_flux_d_objets(donnees)
     except _Refus as refus:
         analyse.refus.add(str(refus))
@@ -98,20 +104,25 @@ class _Analyse:
     sautes: int = 0  # bytes of stream bodies skipped
     # (dictionary start, end, body start, end) of each object stream, read after the file
     flux_d_objets: list[tuple[int, int, int, int]] = field(default_factory=list)
+    corps: list[tuple[int, int]] = field(default_factory=list)  # stream bodies skipped
     pages: bool = False  # a page seen in an object stream
 
-    def lire(self, donnees: bytes, *, flux_permis: bool) -> None:
-        """Read every token of `donnees`; object streams are listed, to be read after it."""
-        pos = region = objet = 0  # region: where the bytes since the last stream body start
+    def lire(
+        self, donnees: bytes, *, flux_permis: bool, debut: int = 0, fin: int | None = None
+    ) -> int:
+        """Read every token of `donnees` (from `debut` to `fin`); object streams are listed,
+        to be read after it. Reading a stream's body, i.e. `fin` is given, stops at the
+        first stream inside: its body is returned, the rest is that body's."""
+        dans_un_corps, fin = fin is not None, len(donnees) if fin is None else fin
+        pos = region = objet = debut  # region: where the bytes since the last body start
         marque = False  # the current object is marked as an object stream
         while True:
-            arret = _JETONS.match(donnees, pos).end()
-            if arret == len(donnees):
-                return _imbrication(donnees, region, arret)
-            self.evenements += 1
-            if self.evenements > EVENEMENTS_MAX:
-                raise _Refus(MSG_PDF_COMPLEXE)
-            quoi = lex.ARRET.match(donnees, arret)
+            arret = _JETONS.match(donnees, pos, fin).end()
+            if arret == fin:
+                _imbrication(donnees, region, arret)
+                return fin
+            self._compter()
+            quoi = lex.ARRET.match(donnees, arret, fin)
             if quoi is None:  # a string never closed or nested too deep, a stray character
                 raise _Refus(MSG_PDF_ILLISIBLE)
             if quoi["objet"]:
@@ -124,16 +135,38 @@ class _Analyse:
                     raise _Refus(MSG_PDF_ILLISIBLE)
                 _imbrication(donnees, region, arret)
                 # A body is skipped to the first "endstream", as viewers do when /Length
-                # is wrong: one find per stream.
-                corps, fin = quoi.end(), donnees.find(b"endstream", quoi.end())
-                if fin < 0:
+                # is wrong: one find per stream. Inside a body, that is the body's end.
+                corps = quoi.end()
+                fin_corps = fin if dans_un_corps else donnees.find(b"endstream", corps)
+                if fin_corps < 0:
                     raise _Refus(MSG_PDF_ILLISIBLE)
-                self.sautes += fin - corps
                 if marque:
-                    self.flux_d_objets.append((objet, arret, corps, fin))
-                pos = region = fin + len(b"endstream")
+                    self.flux_d_objets.append((objet, arret, corps, fin_corps))
+                if dans_un_corps:
+                    return corps
+                self.sautes += fin_corps - corps
+                self.corps.append((corps, fin_corps))
+                pos = region = fin_corps + len(b"endstream")
             else:
                 pos, marque = self._nom(donnees, quoi, marque)
+
+    def lire_les_objets_caches(self, donnees: bytes) -> None:
+        """Read each stream body from its first object header on, as a reader rebuilding
+        the xref would find it: a body's bytes are read once, and searched once."""
+        for debut, fin in self.corps:
+            while (mot := lex.MOT_OBJ.search(donnees, debut, fin)) is not None:
+                debut = mot.end()
+                avant = donnees[max(0, mot.start() - 64) : mot.start()][::-1]
+                if not lex.ENTETE_A_L_ENVERS.match(avant):  # not "n g obj": a word
+                    self._compter()
+                    continue
+                debut = self.lire(donnees, flux_permis=True, debut=mot.start(), fin=fin)
+                self.sautes -= debut - mot.start()  # read after all: counts in the budget
+
+    def _compter(self) -> None:
+        self.evenements += 1
+        if self.evenements > EVENEMENTS_MAX:
+            raise _Refus(MSG_PDF_COMPLEXE)
 
     def lire_les_flux_d_objets(self, donnees: bytes) -> None:
         # After the file, when the bytes its stream bodies spared are known.

@@ -116,6 +116,10 @@ ARRET = re.compile(
     rb"|(?P<nom>/" + _REGULIER + rb"*+)"
 )
 FIN_DE_MOT = re.compile(FIN)
+# "n g obj" as a reader rebuilding the xref looks for it: the keyword first (a literal the
+# engine finds at memory speed), then the two numbers before it, read backwards.
+MOT_OBJ = re.compile(rb"obj(?<=[" + BLANC + rb"]obj)" + FIN)
+ENTETE_A_L_ENVERS = re.compile(rb"[" + BLANC + rb"]++[0-9]++[" + BLANC + rb"]++[0-9]")
 ECHAPPEMENT_NOM = re.compile(rb"#([0-9A-Fa-f]{2})")
 REFERENCE = re.compile(BLANCS + rb"[0-9]++" + BLANCS + rb"[0-9]++" + BLANCS + rb"R" + FIN)
 ESPACES = re.compile(BLANCS)

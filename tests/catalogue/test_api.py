@@ -19,7 +19,7 @@ from dossier.models import Document, Mesure
 from tests.catalogue.factories import fhir, lancer, service_et_client
 from tests.conftest import acteur_de, connecter
 from tests.dossier.factories import InformationFactory
-from tests.lib.corpus import pdf
+from tests.lib.corpus import pdf, stocke
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_a_document_goes_through_the_upload_checks_and_its_file_streams_back(
     url = reponse.json()["content"][0]["attachment"]["url"]
     fichier = fhir(client, jeton, f"/fhir/{url}")
     assert fichier.status_code == 200 and fichier.streaming
-    assert b"".join(fichier.streaming_content) == contenu
+    assert b"".join(fichier.streaming_content) == stocke(contenu)
     # Not a PDF: refused by the same checks as the person's uploads.
     corps["content"][0]["attachment"]["data"] = base64.b64encode(b"MZ\x90\x00 binaire").decode()
     assert _poster(client, jeton, "DocumentReference", corps).status_code == 422

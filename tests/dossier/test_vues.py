@@ -32,7 +32,7 @@ from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory, ProfilFactory
 from tests.conftest import PERSONAS, acteur_de, connecter
 from tests.dossier.factories import DocumentFactory
-from tests.lib.corpus import action_js, exif_avec_gps, image, pdf, pdf_avec_flux_d_objets
+from tests.lib.corpus import action_js, exif_avec_gps, image, pdf, pdf_avec_flux_d_objets, stocke
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_patient_uploads_a_pdf_stored_encrypted_and_downloads_it_back(client, pa
     telechargement = client.get(
         reverse("dossier:document_fichier", args=[document.public_id]) + "?telecharger=1"
     )
-    assert b"".join(telechargement.streaming_content) == contenu
+    assert b"".join(telechargement.streaming_content) == stocke(contenu)
     assert telechargement["Content-Type"] == "application/pdf"
     assert telechargement["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in telechargement["Content-Security-Policy"]

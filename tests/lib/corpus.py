@@ -9,6 +9,8 @@ from PIL import ExifTags, Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
+from espace_sante.lib import fichiers
+
 
 def pdf(modifier=None) -> bytes:
     """A one-page PDF; modifier(writer, page) may add hostile content before writing."""
@@ -19,6 +21,11 @@ def pdf(modifier=None) -> bytes:
     sortie = io.BytesIO()
     writer.write(sortie)
     return sortie.getvalue()
+
+
+def stocke(contenu: bytes) -> bytes:
+    """What the upload check keeps of a file: a PDF is stored as qpdf rewrote it."""
+    return fichiers.verifier(io.BytesIO(contenu)).contenu
 
 
 def action_js(code: str = "app.alert('pwned')") -> DictionaryObject:
