@@ -5,8 +5,9 @@ Seeded: the patient's ordinary document, a document they masked, a result held f
 announcement; a minor's ordinary and confidential documents with the confidentiality
 decision; another person's document. Messaging: a conversation with the patient, one the
 blocked professional wrote before being blocked, one with the minor and a confidential one,
-another person's conversation (their subject is the marker). The professional has an open access to the patient and
-the minor; the blocked professional is blocked by the patient.
+another person's conversation (their subject is the marker). The professional has an open
+access to the patient and the minor; the blocked professional is blocked by the patient.
+At the end, a confidential item of every kind (issue 18): the parent sees none of them.
 """
 
 from __future__ import annotations
