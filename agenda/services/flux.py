@@ -29,6 +29,7 @@ from consentement import acces
 from consentement.acces import Acteur
 from consentement.cycle import ActionImpossible
 from espace_sante.lib.crypto import keyed_hash
+from espace_sante.lib.texte import nom_affichable
 
 TITRE_GENERIQUE = "Rendez-vous médical"
 MAX_ABONNEMENTS = 5
@@ -88,7 +89,7 @@ def abonnement_creer(*, acteur: Acteur, nom: str, details: bool) -> tuple[Abonne
         )
     jeton = secrets.token_urlsafe(32)
     abonnement = Abonnement.objects.create(
-        profil=acteur.profil, nom=nom.strip(), details=details, jeton_hash=empreinte(jeton),
+        profil=acteur.profil, nom=nom_affichable(nom), details=details, jeton_hash=empreinte(jeton),
         cree_par=acteur.user,
     )  # fmt: skip
     journal.flux_cree(acteur, abonnement)

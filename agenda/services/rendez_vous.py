@@ -27,6 +27,7 @@ from consentement import services as consentement
 from consentement.acces import Acteur
 from consentement.cycle import ActionImpossible
 from espace_sante.comptes.models import Professionnel
+from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications.models import Canal
 from espace_sante.notifications.services import Destination, notifier
 
@@ -65,7 +66,7 @@ def _verifier_confidentialite(acteur: Acteur, saisie: Saisie) -> None:
 
 
 def _remplir(rdv: RendezVous, saisie: Saisie) -> None:
-    rdv.titre, rdv.debut, rdv.fin = saisie.titre.strip(), saisie.debut, saisie.fin
+    rdv.titre, rdv.debut, rdv.fin = nom_affichable(saisie.titre), saisie.debut, saisie.fin
     rdv.lieu = saisie.lieu.strip() or None
     rdv.notes = saisie.notes.strip() or None
     rdv.professionnel = saisie.professionnel
