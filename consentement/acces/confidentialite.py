@@ -29,14 +29,13 @@ from espace_sante.notifications.services import (
     destinations_avec_representants,
 )
 
-# Who acts for someone else never sees what a minor asked to keep from their parents.
-_JAMAIS = (Role.REPRESENTANT, Role.APPLICATION, Role.MEDIATEUR, Role.ADMIN)
 _DANS_DETAILS = Q(details__contains={"confidentiel": True})
 
 
 def voit_confidentiel(acteur: Acteur) -> bool:
-    """Whether this actor may see a minor's confidential items at all."""
-    return acteur.role not in _JAMAIS
+    """Whether this actor may see a minor's confidential items at all: whoever acts for
+    someone else never does (``pour_autrui``: representative, application, mediator, agent)."""
+    return not acteur.pour_autrui
 
 
 def est_confidentiel(element) -> bool:
