@@ -32,9 +32,10 @@ def pro_proposer(request, profil):
     if not acces.peut_proposer_rdv(acteur):
         raise Http404
     form = forms.RendezVousForm(
-        request.POST if request.method == "POST" else None, pro=True,
+        request.POST if request.method == "POST" else None,
+        pro=True,
         confidentiel_possible=acces.peut_declarer_confidentiel(acteur),
-    )  # fmt: skip
+    )
     if form.is_valid():
         try:
             services.rdv_proposer(acteur=acteur, saisie=form.saisie())

@@ -54,8 +54,17 @@ def _proposer(client, professionnel, mineur, **champs) -> RendezVous:
     connecter(client, professionnel)
     url = reverse("agenda:pro_proposer", args=[mineur.public_id])
     jour = timezone.localdate() + timedelta(days=5)
-    reponse = client.post(url, {"titre": TITRE, "jour": jour.isoformat(), "heure_debut": "16:00",
-                                "heure_fin": "16:30", "lieu": "Centre de santé", **champs})  # fmt: skip
+    reponse = client.post(
+        url,
+        {
+            "titre": TITRE,
+            "jour": jour.isoformat(),
+            "heure_debut": "16:00",
+            "heure_fin": "16:30",
+            "lieu": "Centre de santé",
+            **champs,
+        },
+    )
     assert reponse.status_code == 302
     client.logout()
     return RendezVous.objects.get(profil=mineur)
@@ -81,8 +90,9 @@ def test_a_doctors_confidential_proposal_stays_out_of_the_parents_agenda_feed_an
     client, parent, mineur, professionnel, compte_du_mineur
 ):
     # The mother subscribed her calendar to Yanis's agenda, with titles, before.
-    _, jeton = services.abonnement_creer(acteur=acteur_patient(parent, mineur), nom="Yanis",
-                                         details=True)  # fmt: skip
+    _, jeton = services.abonnement_creer(
+        acteur=acteur_patient(parent, mineur), nom="Yanis", details=True
+    )
     rdv = _proposer(client, professionnel, mineur, confidentiel="on")
 
     envoyes = _avis(rdv)

@@ -67,8 +67,12 @@ def test_a_title_made_only_of_invisible_characters_is_refused(client, patient):
 def test_a_conversation_subject_and_an_attachment_name_are_shown_as_they_really_are(
     client, patient, professionnel
 ):
-    conversation = ecrire(professionnel, patient.profil, sujet=f"Résultats {MENTEUR}",
-                          pieces=[piece(nom=f"{MENTEUR}.pdf")])  # fmt: skip
+    conversation = ecrire(
+        professionnel,
+        patient.profil,
+        sujet=f"Résultats {MENTEUR}",
+        pieces=[piece(nom=f"{MENTEUR}.pdf")],
+    )
     connecter(client, patient)
     boite = texte(client.get(reverse("messagerie:accueil")))
     assert f"Résultats {VRAI}" in boite and _sans_invisibles(boite)
@@ -87,8 +91,13 @@ def _reponse_par_mail(patient, professionnel, nom: str, *, ancienne: bool = Fals
     """A patient's reply goes back to the professional's mail software with its
     attachments, whose names are the mail's Content-Disposition. ``ancienne``: the queued
     row still holds the name as sent (queued before names were cleaned at entry)."""
-    conversation = ecrire(professionnel, patient.profil, sujet="Bilan", canal=CanalMessage.SMTP,
-                          adresse_professionnel=professionnel.email)  # fmt: skip
+    conversation = ecrire(
+        professionnel,
+        patient.profil,
+        sujet="Bilan",
+        canal=CanalMessage.SMTP,
+        adresse_professionnel=professionnel.email,
+    )
     repondre(patient, conversation, pieces=[piece(nom=nom)])
     ligne = Notification.objects.get(motif="reponse_patient_smtp")
     if ancienne:
@@ -113,7 +122,8 @@ def test_a_download_never_carries_a_reordering_character_in_its_file_name(tmp_pa
     fichier = tmp_path / "f.pdf"
     fichier.write_bytes(pdf())
     with fichier.open("rb") as flux:
-        reponse = reponse_fichier(flux, type_mime="application/pdf", taille=10,
-                                  nom=f"{MENTEUR}.pdf", telechargement=True)  # fmt: skip
+        reponse = reponse_fichier(
+            flux, type_mime="application/pdf", taille=10, nom=f"{MENTEUR}.pdf", telechargement=True
+        )
         entete = reponse["Content-Disposition"]
     assert "facturefdp.exe.pdf" in entete and "%E2%80%AE" not in entete.upper()
