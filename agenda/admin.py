@@ -10,9 +10,9 @@ from espace_sante.lib.admin import LectureSeuleAdmin
 @admin.register(RendezVous)
 class RendezVousAdmin(LectureSeuleAdmin):
     list_display = ["public_id", "profil", "debut", "fin", "statut", "cree_par_role", "cree_le"]
-    list_filter = ["statut", "cree_par_role"]
+    list_filter = ["statut", "confidentiel", "cree_par_role"]
     fields = ["public_id", "profil", "statut", "debut", "fin", "delais", "propose_par",
-              "cree_par_libelle", "cree_par_role", "cree_le", "modifie_le", "version",
+              "confidentiel", "cree_par_libelle", "cree_par_role", "cree_le", "modifie_le", "version",
               "repondu_le", "annule_le", "annule_par_libelle", "annule_par_role"]  # fmt: skip
     search_fields = ["=public_id", "=profil__public_id"]
     list_select_related = ["profil"]

@@ -1,7 +1,8 @@
 """The demo agenda (``manage.py demo``, after the kernel's accounts), through the services:
 Camille's past and upcoming appointments with reminders (one due a few minutes after
 ``make run`` starts, so the console shows it), a proposal from her doctor awaiting her
-answer; Yanis's calendar kept by his mother Nadia. Idempotent: an agenda that has
+answer; Yanis's calendar kept by his mother Nadia, and a confidential proposal from his
+doctor she never sees. Idempotent: an agenda that has
 appointments is left as it is, but each run makes sure a reminder leaves within minutes (a
 physiotherapy session about two hours ahead, reminded two hours before), so every
 ``make run`` shows one in the console."""
@@ -43,16 +44,18 @@ def _camille(lecteur: Acteur, comptes) -> None:
     ]  # fmt: skip
     for saisie in entrees:
         services.rdv_ajouter(acteur=lecteur, saisie=saisie)
-    medecin = acces.acteur_de_connexion(comptes["medecin"])
-    camille = lecteur.profil
-    if acces.sur_dossier(medecin, camille) is None:
-        ouverture.acces_ouvrir(
-            acteur=medecin, nir=camille.nir, date_naissance=camille.date_naissance
-        )
     services.rdv_proposer(
-        acteur=acces.sur_dossier(medecin, camille),
+        acteur=_medecin_sur(comptes, lecteur.profil),
         saisie=_saisie("Bilan annuel", _a(45, 17), lieu="Cabinet des Lilas"),
     )
+
+
+def _medecin_sur(comptes, profil) -> Acteur:
+    """The demo's doctor on this patient's record (an access opened by NIR if needed)."""
+    medecin = acces.acteur_de_connexion(comptes["medecin"])
+    if acces.sur_dossier(medecin, profil) is None:
+        ouverture.acces_ouvrir(acteur=medecin, nir=profil.nir, date_naissance=profil.date_naissance)
+    return acces.sur_dossier(medecin, profil)
 
 
 def _bientot(lecteur: Acteur) -> bool:
@@ -81,6 +84,16 @@ def _yanis(parent: Acteur, comptes) -> None:
     ]  # fmt: skip
     for saisie in entrees:
         services.rdv_ajouter(acteur=parent, saisie=saisie)
+    # At Yanis's request, his doctor's proposal is confidential: Nadia never sees it.
+    services.rdv_proposer(
+        acteur=_medecin_sur(comptes, parent.profil),
+        saisie=_saisie(
+            "Consultation (confidentiel)",
+            _a(12, 15, 30),
+            lieu="Cabinet des Lilas",
+            confidentiel=True,
+        ),
+    )
 
 
 def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:

@@ -51,9 +51,17 @@ class RendezVousForm(FormulaireDsfr):
         help_text="Par courriel ou SMS, selon vos préférences de notification. Le rappel ne "
         "dit que le jour et l'heure.",
     )  # fmt: skip
+    confidentiel = forms.BooleanField(
+        label="Confidentiel : à la demande du mineur, ses représentants légaux ne verront ni ce "
+        "rendez-vous, ni son avis, ni ses rappels",
+        required=False,
+        help_text="L'avis et les rappels ne partent qu'au compte du mineur, s'il en a un.",
+    )
 
-    def __init__(self, *args, trouves=(), pro=False, **kwargs):
+    def __init__(self, *args, trouves=(), pro=False, confidentiel_possible=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not (pro and confidentiel_possible):  # a professional, for a minor (the policy's)
+            self.fields.pop("confidentiel")
         choix = [(str(p.public_id), f"{p} — {p.commune or p.structure}") for p in trouves]
         self.fields["professionnel"].widget.choices = choix
         if not choix:
@@ -114,7 +122,7 @@ class RendezVousForm(FormulaireDsfr):
             titre=d["titre"], debut=d["debut"], fin=d["fin"], lieu=d.get("lieu", ""),
             notes=d.get("notes", ""), professionnel=d.get("professionnel"),
             professionnel_texte=d.get("professionnel_texte", ""),
-            delais=tuple(d.get("delais") or ()),
+            delais=tuple(d.get("delais") or ()), confidentiel=bool(d.get("confidentiel")),
         )  # fmt: skip
 
     @classmethod

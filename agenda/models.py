@@ -62,6 +62,13 @@ class RendezVous(models.Model):
         "annulé ou refusé en tant que", max_length=20, choices=Role.choices, blank=True
     )
     motif = EncryptedTextField("motif d'annulation ou de refus", null=True, blank=True)
+    # A minor's request that their legal representatives not see it (the policy's one rule,
+    # ``consentement.acces.confidentialite``: agenda, reminders, notices, feeds, history).
+    confidentiel = models.BooleanField(
+        "confidentiel (mineur)",
+        default=False,
+        help_text="À la demande du mineur : ses représentants légaux ne le voient pas.",
+    )
 
     class Meta:
         verbose_name = "rendez-vous"

@@ -23,6 +23,7 @@ from dossier.erreurs import SaisieRefusee
 from dossier.models import Document, ElementDossier, InformationMedicale, Mesure, Signalement
 from espace_sante.comptes.enums import Role
 from espace_sante.lib.fichiers import FichierVerifie
+from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications.models import Canal
 from espace_sante.notifications.services import Destination, notifier
 
@@ -57,6 +58,13 @@ def _apres_creation(acteur: Acteur, element: ElementDossier) -> None:
         journal.document_ajoute(acteur, element)
     else:
         journal.information_ajoutee(acteur, element)
+
+
+def _nom(texte: str, vide: str) -> str:
+    """A title as others will read it (``texte.nom_affichable``), refused if nothing is left."""
+    if not (nom := nom_affichable(texte)):
+        raise SaisieRefusee(vide)
+    return nom
 
 
 def _exiger_ecriture(acteur: Acteur, categorie: str) -> None:
@@ -120,6 +128,7 @@ def document_ajouter(
     """``provenance``: where the file comes from when it was not uploaded here (a message)."""
     _exiger_ecriture(acteur, categorie)
     _options_pro(acteur, confidentiel=confidentiel, annonce_requise=annonce_requise)
+    titre = _nom(titre, "Donnez un titre au document.")
     if refus := limites_depot(acteur=acteur, taille=len(fichier.contenu)):
         raise SaisieRefusee(refus)
     document = Document(
@@ -190,7 +199,7 @@ def information_ajouter(
     info = InformationMedicale.objects.create(
         **_auteur(acteur),
         rubrique=Rubrique(rubrique),
-        libelle=libelle,
+        libelle=_nom(libelle, "Donnez un intitulé."),
         details=details or None,
         date=date,
         date_fin=date_fin,

@@ -16,14 +16,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
+from consentement import acces
 from espace_sante.notifications.models import Canal
-from espace_sante.notifications.services import (
-    Courrier,
-    Destination,
-    destinations,
-    destinations_avec_representants,
-    notifier,
-)
+from espace_sante.notifications.services import Courrier, Destination, notifier
 from messagerie import adresses
 from messagerie.enums import Cote
 
@@ -33,18 +28,9 @@ def _lien(conversation) -> str:
 
 
 def _cibles(conversation) -> list[Destination]:
-    """The patient; for a minor, the legal representatives too. A confidential exchange
-    is told only to the minor's own account: the profile's contact details are the
-    parents' to edit, so they could not steer the notice to themselves."""
-    profil = conversation.profil
-    if not profil.est_mineur():
-        return destinations(profil)
-    if not conversation.confidentiel:
-        return destinations_avec_representants(profil)
-    compte = profil.titulaire
-    if compte is None or not compte.is_active or not compte.email:
-        return []
-    return [Destination(Canal.EMAIL, compte.email, profil)]
+    """The patient; for a minor, the legal representatives too, but a confidential exchange
+    is told only to the minor's own account (the policy's one rule, ``acces.destinataires``)."""
+    return acces.destinataires(conversation.profil, confidentiel=conversation.confidentiel)
 
 
 def message_annoncer(message, pieces) -> None:

@@ -23,6 +23,7 @@ from dossier.erreurs import SaisieRefusee
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil
 from espace_sante.lib.fichiers import FichierVerifie
+from espace_sante.lib.texte import nom_affichable
 from messagerie import adresses, avis, journal, selectors
 from messagerie.enums import CanalMessage, Cote
 from messagerie.models import Conversation, Message, PieceJointe, Suivi
@@ -106,7 +107,7 @@ def conversation_demarrer(
         raise EnvoiRefuse(AUCUN_PATIENT)
     if confidentiel and not acces.peut_declarer_conversation_confidentielle(acteur, profil):
         raise EnvoiRefuse("Seule une conversation avec un mineur peut être confidentielle.")
-    sujet = sujet.strip()[:SUJET_MAX] or "(sans objet)"
+    sujet = nom_affichable(sujet)[:SUJET_MAX] or "(sans objet)"
     fin = est_fin(sujet)
     _verifier_saisie(corps, pieces)
     _limite_horaire(acteur)
@@ -151,7 +152,7 @@ def _pieces_ecrire(message: Message, pieces) -> list[PieceJointe]:
     for piece in pieces:
         contenu = piece.fichier.contenu
         ligne = PieceJointe(
-            message=message, profil=message.profil, nom=piece.nom.strip()[:200] or "fichier",
+            message=message, profil=message.profil, nom=nom_affichable(piece.nom)[:200] or "fichier",
             type_mime=piece.fichier.type_mime, extension=piece.fichier.extension,
             taille=len(contenu), empreinte=hashlib.sha256(contenu).hexdigest(),
         )  # fmt: skip

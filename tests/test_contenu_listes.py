@@ -5,8 +5,9 @@ Seeded: the patient's ordinary document, a document they masked, a result held f
 announcement; a minor's ordinary and confidential documents with the confidentiality
 decision; another person's document. Messaging: a conversation with the patient, one the
 blocked professional wrote before being blocked, one with the minor and a confidential one,
-another person's conversation (their subject is the marker). The professional has an open access to the patient and
-the minor; the blocked professional is blocked by the patient.
+another person's conversation (their subject is the marker). The professional has an open
+access to the patient and the minor; the blocked professional is blocked by the patient.
+At the end, a confidential item of every kind (issue 18): the parent sees none of them.
 """
 
 from __future__ import annotations
@@ -278,3 +279,110 @@ def test_a_connected_service_lists_what_the_policy_grants_an_application(
     for marque, document in docs.items():
         statut = fhir(client, jeton, f"/fhir/DocumentReference/{document.public_id}").status_code
         assert statut == (200 if marque in vus else 404), (persona, marque, statut)
+
+
+# --- A minor's confidentiality, every kind of item (issue 18, point 6) ----------------------
+# Yanis has his own account. On top of the seeded world (a confidential document, its
+# decision, a confidential conversation), the professional proposes a confidential
+# appointment; Yanis accepts it, so it has reminders, which the sweep sends; his mother had
+# subscribed a calendar feed to his agenda before. The parent sees none of these on any
+# list, detail, feed, export or history line, and is told of none; Yanis and the
+# professional see them. (The API exposes no appointment: its reads of documents are
+# covered above, and an application never reads a confidential item.)
+
+CONFIDENTIELS = {"CONFIDENTIEL-M", "DECISION-CONFIDENTIALITE-M", "MSG-CONF-M", "RDV-CONF-M"}
+VOIT_CONFIDENTIELS = {
+    "mineur": CONFIDENTIELS,
+    "professionnel": CONFIDENTIELS - {"DECISION-CONFIDENTIALITE-M"},
+    "parent": set(),
+}
+
+
+@pytest.fixture
+def compte_du_mineur(mineur):
+    from tests.comptes.factories import UserFactory
+
+    mineur.titulaire = UserFactory(prenom="Yanis", email="yanis@exemple.fr")
+    mineur.statut = "active"
+    mineur.save()
+    return mineur.titulaire
+
+
+@pytest.fixture
+def tout_confidentiel(compte_du_mineur, parent, mineur, professionnel, monde):
+    from agenda import services as agenda_services
+    from tests.agenda.outils import acteur_patient, proposer
+
+    flux = {
+        qui: agenda_services.abonnement_creer(
+            acteur=acteur_patient(user, mineur), nom=qui, details=True
+        )[1]
+        for qui, user in (("parent", parent), ("mineur", compte_du_mineur))
+    }
+    rdv = proposer(professionnel, mineur, titre="RDV-CONF-M", confidentiel=True)
+    agenda_services.rdv_repondre(
+        acteur=acteur_patient(compte_du_mineur, mineur), rdv=rdv, accepte=True
+    )
+    agenda_services.rappels_balayer(maintenant=rdv.debut - timedelta(minutes=30))
+    return rdv, flux
+
+
+def _cles_confidentielles(monde, rdv) -> list[str]:
+    """The ids a notice's key carries for each confidential item."""
+    docs, _, conversations = monde
+    messages = conversations["MSG-CONF-M"].messages.values_list("public_id", flat=True)
+    return [str(rdv.public_id), str(docs["CONFIDENTIEL-M"].public_id), *map(str, messages)]
+
+
+@pytest.mark.parametrize("qui", ["parent", "mineur", "professionnel"])
+def test_the_parent_sees_no_confidential_item_of_any_kind_the_minor_and_professional_do(
+    client, qui, request, tout_confidentiel, monde, mineur, parent, compte_du_mineur
+):
+    from espace_sante.notifications.models import Notification
+
+    rdv, flux = tout_confidentiel
+    user = {"mineur": compte_du_mineur, "parent": parent}.get(qui) or request.getfixturevalue(qui)
+    connecter(client, user)
+    if qui == "parent":
+        session = client.session
+        session[SESSION_PROFIL_ACTIF] = str(mineur.public_id)
+        session.save()
+    persona = "professionnel" if qui == "professionnel" else "patient"
+    vus = _vus(client, persona, monde) | _vus_agenda(client, persona, {"RDV-CONF-M": rdv})
+    attendus = VOIT_CONFIDENTIELS[qui]
+    assert vus & CONFIDENTIELS == attendus, f"{qui} : {vus & CONFIDENTIELS} au lieu de {attendus}"
+
+    # Each detail agrees: the document, conversation, receipt, appointment and its .ics.
+    docs, decisions, conversations = monde
+    details = {
+        "CONFIDENTIEL-M": reverse("dossier:document", args=[docs["CONFIDENTIEL-M"].public_id]),
+        "MSG-CONF-M": reverse(
+            "messagerie:conversation", args=[conversations["MSG-CONF-M"].public_id]
+        ),
+        "DECISION-CONFIDENTIALITE-M": reverse(
+            "consentement:recu", args=[decisions["DECISION-CONFIDENTIALITE-M"].public_id]
+        ),
+    }
+    if qui != "professionnel":
+        details["RDV-CONF-M"] = reverse("agenda:rdv", args=[rdv.public_id])
+        details["RDV-CONF-M-ics"] = reverse("agenda:rdv_ics", args=[rdv.public_id])
+    for marque, url in details.items():
+        attendu = 200 if marque.removesuffix("-ics") in attendus else 404
+        assert client.get(url).status_code == attendu, (qui, marque)
+
+    if qui == "professionnel":
+        return
+    # The person's side: their calendar feed, history lines and notices.
+    contenu = client.get(reverse("agenda:flux", args=[flux[qui]])).content.decode()
+    assert ("RDV-CONF-M" in contenu) == (qui == "mineur")
+    lignes = client.get(reverse("dossier:historique")).context["page"].object_list
+    ids = _cles_confidentielles(monde, rdv)
+    sur_confidentiels = [e for e in lignes if e.objet_id in ids or e.details.get("confidentiel")]
+    assert bool(sur_confidentiels) == (qui == "mineur"), qui
+    adresses = {user.email} | ({user.profil.telephone} if qui == "parent" else set())
+    avis = Notification.objects.filter(destinataire__in=adresses)
+    sur_confidentiels = {n.motif for n in avis if any(i in n.cle for i in ids)}
+    if qui == "parent":
+        assert sur_confidentiels == set(), "un avis sur un élément confidentiel au parent"
+    else:
+        assert {"rdv_propose", "rappel", "nouveau_message"} <= sur_confidentiels

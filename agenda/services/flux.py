@@ -5,6 +5,7 @@ which only a keyed hash is stored: shown once, revocable (the next fetch gets 40
 feed is built with the ``icalendar`` library; times are UTC, each event keeps its UID and
 a SEQUENCE that grows when it moves, so calendar applications update it in place.
 Titles say "Rendez-vous médical" unless the person chose details for that subscription.
+A feed carries what its creator sees: a parent's never holds a minor's confidential one.
 
 Fetches are counted per subscription and per day in PostgreSQL (the limit holds when Redis
 is down: a failure to count refuses), and the first fetch of each day is journaled.
@@ -28,6 +29,7 @@ from consentement import acces
 from consentement.acces import Acteur
 from consentement.cycle import ActionImpossible
 from espace_sante.lib.crypto import keyed_hash
+from espace_sante.lib.texte import nom_affichable
 
 TITRE_GENERIQUE = "Rendez-vous médical"
 MAX_ABONNEMENTS = 5
@@ -87,7 +89,7 @@ def abonnement_creer(*, acteur: Acteur, nom: str, details: bool) -> tuple[Abonne
         )
     jeton = secrets.token_urlsafe(32)
     abonnement = Abonnement.objects.create(
-        profil=acteur.profil, nom=nom.strip(), details=details, jeton_hash=empreinte(jeton),
+        profil=acteur.profil, nom=nom_affichable(nom), details=details, jeton_hash=empreinte(jeton),
         cree_par=acteur.user,
     )  # fmt: skip
     journal.flux_cree(acteur, abonnement)
@@ -146,10 +148,12 @@ def flux_lire(*, jeton: str, ip: str) -> bytes:
             raise Limite("Ce calendrier a été lu trop souvent aujourd'hui.")
         if lectures == 1:
             journal.flux_consulte(abonnement, ip=ip)
+    # The feed shows what its creator sees of the profile: a parent's, never what the minor
+    # made confidential (the agenda's own rule, read through the policy).
+    lecteur = acces.acteur_personne(abonnement.cree_par, abonnement.profil)
     rdvs = (
-        RendezVous.objects.filter(
-            profil=abonnement.profil, debut__gte=timezone.now() - HISTORIQUE_FLUX
-        )
+        RendezVous.objects.filter(acces.q_rdv_visibles(lecteur))
+        .filter(debut__gte=timezone.now() - HISTORIQUE_FLUX)
         .exclude(statut=StatutRdv.REFUSE)
         .select_related("professionnel__user")
         .order_by("debut")

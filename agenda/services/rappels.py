@@ -24,25 +24,20 @@ from agenda.enums import CanalRappel, StatutRappel, StatutRdv
 from agenda.heures import quand_fr
 from agenda.models import Rappel, RendezVous, SuiviPrevention
 from agenda.selectors import prevention_refusee
+from consentement import acces
 from espace_sante.comptes.models import Profil
-from espace_sante.notifications.services import (
-    Destination,
-    destinations,
-    destinations_avec_representants,
-    notifier,
-)
+from espace_sante.notifications.services import Destination, notifier
 
 LOT = 200  # rows claimed per transaction
 REPORT = timedelta(minutes=5)  # a reminder whose hand-over failed is tried again this much later
 logger = logging.getLogger(__name__)
 
 
-def destinations_du_profil(profil: Profil) -> list[Destination]:
+def destinations_du_profil(profil: Profil, *, rdv: RendezVous | None = None) -> list[Destination]:
     """Where this person's agenda messages go: their preferences, and for a minor each legal
-    representative's."""
-    if profil.est_mineur():
-        return destinations_avec_representants(profil)
-    return destinations(profil)
+    representative's; about a minor's confidential appointment, the minor's own account only
+    (the policy's one rule, ``acces.destinataires``)."""
+    return acces.destinataires(profil, confidentiel=rdv is not None and rdv.confidentiel)
 
 
 def cle_rappel(reference: str, delai: int, canal: str) -> str:
@@ -57,7 +52,7 @@ def rappels_synchroniser(*, rdv: RendezVous) -> None:
     existants = {(r.delai, r.canal): r for r in rdv.rappels.select_for_update()}
     voulus = {}
     if rdv.statut == StatutRdv.CONFIRME:
-        canaux = {d.canal for d in destinations_du_profil(rdv.profil)}
+        canaux = {d.canal for d in destinations_du_profil(rdv.profil, rdv=rdv)}
         for delai in rdv.delais:
             echeance = rdv.debut - timedelta(minutes=delai)
             if echeance > maintenant:
@@ -170,7 +165,8 @@ def _remettre_ou_reporter(rappel: Rappel) -> str | None:
 
 def _remettre(rappel: Rappel) -> str:
     """Hand one reminder to ``notifier`` on its channel, to whoever wants that channel now."""
-    cibles = [d for d in destinations_du_profil(rappel.profil) if d.canal == rappel.canal]
+    rdv = rappel.rendez_vous
+    cibles = [d for d in destinations_du_profil(rappel.profil, rdv=rdv) if d.canal == rappel.canal]
     if not cibles:
         return StatutRappel.ANNULE  # the person no longer wants this channel
     lien = settings.SITE_URL + reverse("agenda:accueil")
@@ -178,12 +174,20 @@ def _remettre(rappel: Rappel) -> str:
         gabarit, contexte = "rappel_rdv", {"quand": quand_fr(rappel.rendez_vous.debut)}
     else:
         gabarit, contexte = "rappel_prevention", {}
-    prenom = rappel.profil.prenoms.split()[0] if rappel.profil.est_mineur() else ""
+    prenom = prenom_pour(rappel.profil, rdv)
     notifier(
         profil=rappel.profil, motif="rappel", cle=f"{rappel.cle}:v{rappel.version}",
         gabarit=gabarit, a=cibles, contexte={**contexte, "pour": prenom, "lien": lien},
     )  # fmt: skip
     return StatutRappel.ENVOYE
+
+
+def prenom_pour(profil: Profil, rdv: RendezVous | None) -> str:
+    """A child's first name, in a message to the parents (a confidential appointment's goes
+    to the minor: "vous")."""
+    if not profil.est_mineur() or (rdv is not None and rdv.confidentiel):
+        return ""
+    return profil.prenoms.split()[0]
 
 
 def canaux_de(profil: Profil) -> set[str]:

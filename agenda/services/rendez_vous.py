@@ -21,11 +21,13 @@ from agenda import journal
 from agenda.enums import DELAIS_PAR_DEFAUT, StatutRdv
 from agenda.heures import quand_fr
 from agenda.models import RendezVous
-from agenda.services.rappels import destinations_du_profil, rappels_synchroniser
+from agenda.services.rappels import destinations_du_profil, prenom_pour, rappels_synchroniser
 from consentement import acces
+from consentement import services as consentement
 from consentement.acces import Acteur
 from consentement.cycle import ActionImpossible
 from espace_sante.comptes.models import Professionnel
+from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications.models import Canal
 from espace_sante.notifications.services import Destination, notifier
 
@@ -42,6 +44,7 @@ class Saisie:
     professionnel: Professionnel | None = None
     professionnel_texte: str = ""
     delais: tuple[int, ...] = tuple(DELAIS_PAR_DEFAUT)
+    confidentiel: bool = False  # a professional records a minor's request (a proposal only)
 
 
 def _exiger(condition: bool) -> None:
@@ -57,8 +60,13 @@ def _verifier(saisie: Saisie, *, a_venir: bool) -> None:
         raise ActionImpossible("Ce moment est déjà passé : choisissez une date à venir.")
 
 
+def _verifier_confidentialite(acteur: Acteur, saisie: Saisie) -> None:
+    if saisie.confidentiel and not acces.peut_declarer_confidentiel(acteur):
+        raise ActionImpossible("Seul un professionnel peut rendre confidentiel l'acte d'un mineur.")
+
+
 def _remplir(rdv: RendezVous, saisie: Saisie) -> None:
-    rdv.titre, rdv.debut, rdv.fin = saisie.titre.strip(), saisie.debut, saisie.fin
+    rdv.titre, rdv.debut, rdv.fin = nom_affichable(saisie.titre), saisie.debut, saisie.fin
     rdv.lieu = saisie.lieu.strip() or None
     rdv.notes = saisie.notes.strip() or None
     rdv.professionnel = saisie.professionnel
@@ -73,6 +81,7 @@ def rdv_ajouter(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
     """The person (or a parent for a child) adds an appointment to the agenda."""
     _exiger(acces.peut_gerer_agenda(acteur))
     _verifier(saisie, a_venir=False)
+    _verifier_confidentialite(acteur, saisie)
     rdv = RendezVous(profil=acteur.profil, statut=StatutRdv.CONFIRME, cree_par=acteur.user,
                      cree_par_libelle=acteur.libelle, cree_par_role=acteur.role)  # fmt: skip
     _remplir(rdv, saisie)
@@ -88,12 +97,15 @@ def rdv_proposer(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
     ``acces.sur_dossier``): from the patient's page, or later from a conversation."""
     _exiger(acces.peut_proposer_rdv(acteur))
     _verifier(saisie, a_venir=True)
+    _verifier_confidentialite(acteur, saisie)
     pro = acteur.professionnel
     rdv = RendezVous(profil=acteur.profil, statut=StatutRdv.PROPOSE, propose_par=pro,
                      cree_par=acteur.user, cree_par_libelle=acteur.libelle,
-                     cree_par_role=acteur.role)  # fmt: skip
+                     cree_par_role=acteur.role, confidentiel=saisie.confidentiel)  # fmt: skip
     _remplir(rdv, Saisie(**{**saisie.__dict__, "professionnel": pro}))
     rdv.save()
+    if rdv.confidentiel:  # the minor's request is a decision of the ledger, like a document's
+        consentement.confidentialite_enregistrer(acteur=acteur, element=rdv)
     journal.rdv_cree(acteur, rdv)
     _prevenir_patient(rdv, gabarit="rdv_propose", motif="rdv_propose")
     return rdv
@@ -163,18 +175,14 @@ def rdv_annuler(*, acteur: Acteur, rdv: RendezVous, motif: str) -> RendezVous:
 
 
 def _prevenir_patient(rdv: RendezVous, *, gabarit: str, motif: str) -> None:
-    """The person, or a child's representatives, by their preferences (no health content)."""
+    """The person, or a child's representatives, by their preferences (no health content);
+    a minor's confidential appointment, the minor's own account only."""
     notifier(
         profil=rdv.profil, motif=motif, cle=f"{motif}:{rdv.public_id}:{rdv.version}",
-        gabarit=gabarit, a=destinations_du_profil(rdv.profil),
-        contexte={"quand": quand_fr(rdv.debut), "pour": _pour(rdv),
+        gabarit=gabarit, a=destinations_du_profil(rdv.profil, rdv=rdv),
+        contexte={"quand": quand_fr(rdv.debut), "pour": prenom_pour(rdv.profil, rdv),
                   "lien": settings.SITE_URL + reverse("agenda:accueil")},
     )  # fmt: skip
-
-
-def _pour(rdv: RendezVous) -> str:
-    """A child's first name, in the message to the parents."""
-    return rdv.profil.prenoms.split()[0] if rdv.profil.est_mineur() else ""
 
 
 def _prevenir_professionnel(rdv: RendezVous, reponse: str) -> None:

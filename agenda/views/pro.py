@@ -31,7 +31,11 @@ def pro_proposer(request, profil):
     acteur = dossier.acteur_sur_dossier(acteur=request.acteur, public_id=profil)
     if not acces.peut_proposer_rdv(acteur):
         raise Http404
-    form = forms.RendezVousForm(request.POST if request.method == "POST" else None, pro=True)
+    form = forms.RendezVousForm(
+        request.POST if request.method == "POST" else None,
+        pro=True,
+        confidentiel_possible=acces.peut_declarer_confidentiel(acteur),
+    )
     if form.is_valid():
         try:
             services.rdv_proposer(acteur=acteur, saisie=form.saisie())

@@ -8,7 +8,8 @@ none re-implements a rule. ``from consentement import acces`` gives all of them.
 - ``acteur``: the Acteur value (who acts, in which role, for whom, through which channel);
 - ``requete``: resolving it once per request; ``espaces``: which space a role may use;
 - ``profils``: which profiles a user acts on, the age of majority;
-- ``dossier``: the record (reading, writing, announcement, confidentiality, emergency);
+- ``confidentialite``: a minor's confidentiality, one rule for every kind of item;
+- ``dossier``: the record (reading, writing, announcement, emergency);
 - ``decisions``: the ledger and the history as the person's side sees them;
 - ``mediation``: what a mediator may do in an accompagnement;
 - ``applications``: what a connected service reads and writes with its consented scopes;
@@ -47,6 +48,15 @@ from consentement.acces.applications import (
     peut_ecrire_categorie,
     peut_lire,
 )
+from consentement.acces.confidentialite import (
+    destinataires,
+    est_confidentiel,
+    peut_declarer_confidentiel,
+    peut_voir_confidentiel,
+    q_confidentialite,
+    q_non_confidentiel,
+    voit_confidentiel,
+)
 from consentement.acces.decisions import (
     peut_attester_historique,
     peut_voir_decision,
@@ -60,7 +70,6 @@ from consentement.acces.dossier import (
     categories_refusees,
     est_bloque,
     parametres_de,
-    peut_declarer_confidentiel,
     peut_ecrire,
     peut_exporter,
     peut_gerer_visibilite,
@@ -124,6 +133,9 @@ __all__ = [
     "q_decisions_visibles", "q_en_attente_annonce", "q_historique", "q_mineur", "q_visibles",
     "profils_ouverts", "refus_urgence", "role_sur_profil", "rubrique_lisible", "sur_dossier",
     "sur_dossier_par", "sur_professionnel",
+    # a minor's confidentiality
+    "destinataires", "est_confidentiel", "peut_voir_confidentiel", "q_confidentialite",
+    "q_non_confidentiel", "voit_confidentiel",
     # messagerie
     "peut_declarer_conversation_confidentielle", "peut_ecrire_a", "peut_enregistrer_piece",
     "peut_fermer", "peut_repondre", "peut_voir_conversation", "q_conversations",

@@ -2,10 +2,12 @@
 prevention calendar and the calendar feeds.
 
 The person's side (titulaire, or a legal representative acting for a minor) sees every
-appointment of the profile. A professional sees only the appointments they proposed, and
-only while the patient's profile is open to professionals and has not blocked them (the
-same rules as the record's, ``profils.profil_ouvert_aux_pros`` and the block). Each
-predicate has its queryset twin where a list exists; pages answer 404 when refused.
+appointment of the profile, but a representative never one the minor made confidential
+(``confidentialite``: the same rule as documents and conversations). A professional sees
+only the appointments they proposed, and only while the patient's profile is open to
+professionals and has not blocked them (the same rules as the record's,
+``profils.profil_ouvert_aux_pros`` and the block). Each predicate has its queryset twin
+where a list exists; pages answer 404 when refused.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from consentement.acces.acteur import Acteur
+from consentement.acces.confidentialite import peut_voir_confidentiel, q_confidentialite
 from consentement.acces.profils import STATUTS_UTILISABLES, profil_ouvert_aux_pros
 from consentement.models import Blocage
 from espace_sante.comptes.enums import Role
@@ -37,7 +40,11 @@ def _pro_sur_patient(acteur: Acteur, rdv) -> bool:
 
 def peut_voir_rdv(acteur: Acteur, rdv) -> bool:
     if acteur.cote_patient:
-        return acteur.profil is not None and rdv.profil_id == acteur.profil.pk
+        return (
+            acteur.profil is not None
+            and rdv.profil_id == acteur.profil.pk
+            and peut_voir_confidentiel(acteur, rdv)
+        )
     if not _pro_sur_patient(acteur, rdv):
         return False
     profil = rdv.profil
@@ -50,7 +57,7 @@ def q_rdv_visibles(acteur: Acteur) -> Q:
     if acteur.cote_patient:
         if acteur.profil is None:
             return Q(pk__in=[])
-        return Q(profil_id=acteur.profil.pk)
+        return Q(profil_id=acteur.profil.pk) & q_confidentialite(acteur)
     if acteur.role != Role.PROFESSIONNEL or acteur.professionnel is None:
         return Q(pk__in=[])
     bloque = Blocage.objects.actifs().filter(

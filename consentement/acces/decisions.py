@@ -1,10 +1,9 @@
 """What the person's side sees of the ledger (Mes choix, receipts) and of the journal.
 
 Rows about a minor's confidential act carry ``{"confidentiel": true}``: the minor's legal
-representatives see neither the decision, its receipt, nor the history entries. The
-filter is JSON containment, so a row without the key is kept (``exclude(details__
-confidentiel=True)`` would drop it: SQL NULL). History entries about an item the person
-may not know of yet (a result held for an announcement) are left out too.
+representatives see neither the decision, its receipt, nor the history entries (the one
+rule of ``confidentialite``). History entries about an item the person may not know of yet
+(a result held for an announcement) are left out too.
 """
 
 from __future__ import annotations
@@ -12,25 +11,21 @@ from __future__ import annotations
 from django.db.models import Q
 
 from consentement.acces.acteur import Acteur
+from consentement.acces.confidentialite import peut_voir_confidentiel, q_confidentialite
 from espace_sante.comptes.enums import Role
-
-_CONFIDENTIEL = Q(details__contains={"confidentiel": True})
 
 
 def peut_voir_decision(acteur: Acteur, decision) -> bool:
     if not acteur.cote_patient or decision.profil_id != acteur.profil.pk:
         return False
-    return not (acteur.role == Role.REPRESENTANT and decision.details.get("confidentiel"))
+    return peut_voir_confidentiel(acteur, decision)
 
 
 def q_decisions_visibles(acteur: Acteur) -> Q:
     """``peut_voir_decision`` as a filter on Decision."""
     if not acteur.cote_patient or acteur.profil is None:
         return Q(pk__in=[])
-    q = Q(profil_id=acteur.profil.pk)
-    if acteur.role == Role.REPRESENTANT:
-        q &= ~_CONFIDENTIEL
-    return q
+    return Q(profil_id=acteur.profil.pk) & q_confidentialite(acteur, champ="details")
 
 
 def q_historique(acteur: Acteur, *, objets_caches: dict[str, list[str]] | None = None) -> Q:
@@ -41,9 +36,7 @@ def q_historique(acteur: Acteur, *, objets_caches: dict[str, list[str]] | None =
     """
     if not acteur.cote_patient or acteur.profil is None:
         return Q(pk__in=[])
-    q = Q(profil_id=acteur.profil.pk)
-    if acteur.role == Role.REPRESENTANT:
-        q &= ~_CONFIDENTIEL
+    q = Q(profil_id=acteur.profil.pk) & q_confidentialite(acteur, champ="details")
     for objet_type, ids in (objets_caches or {}).items():
         if ids:
             q &= ~Q(objet_type=objet_type, objet_id__in=ids)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from consentement.acces import applications
 from consentement.acces.acteur import Acteur
+from consentement.acces.confidentialite import peut_voir_confidentiel, q_confidentialite
 from consentement.acces.profils import profil_ouvert_aux_pros
 from consentement.acces.requete import en_patient_de
 from consentement.enums import Categorie, TypeAcces
@@ -145,12 +146,12 @@ def peut_voir(acteur: Acteur, element, maintenant=None) -> bool:
         # what the scopes consented cover.
         return (
             element.categorie in applications.categories_lisibles(acteur, element.GENRE)
-            and not element.confidentiel
+            and peut_voir_confidentiel(acteur, element)
             and not element.masque
             and (not element.AVEC_ANNONCE or _annonce_faite(element, maintenant))
         )
     if acteur.cote_patient:
-        if acteur.role == Role.REPRESENTANT and element.confidentiel:
+        if not peut_voir_confidentiel(acteur, element):
             return False
         return not element.AVEC_ANNONCE or _annonce_faite(element, maintenant)
     if acteur.professionnel is None:
@@ -169,15 +170,14 @@ def q_visibles(acteur: Acteur, modele, maintenant=None) -> Q:
     maintenant = maintenant or timezone.now()
     if acteur.profil is not None and acteur.role == Role.APPLICATION:
         categories = applications.categories_lisibles(acteur, modele.GENRE)
-        q = Q(profil_id=acteur.profil.pk, confidentiel=False, masque=False,
-              categorie__in=sorted(categories))  # fmt: skip
+        q = Q(profil_id=acteur.profil.pk, masque=False, categorie__in=sorted(categories))
+        q &= q_confidentialite(acteur)
         return q & q_annonce_faite(maintenant) if modele.AVEC_ANNONCE else q
     if acteur.profil is None or not (acteur.cote_patient or acteur.professionnel):
         return Q(pk__in=[])
     q = Q(profil_id=acteur.profil.pk)
     if acteur.cote_patient:
-        if acteur.role == Role.REPRESENTANT:
-            q &= Q(confidentiel=False)
+        q &= q_confidentialite(acteur)
         if modele.AVEC_ANNONCE:
             q &= q_annonce_faite(maintenant)
         return q
@@ -211,9 +211,7 @@ def q_en_attente_annonce(acteur: Acteur, maintenant=None) -> Q:
         ajoute_le__lte=maintenant - ANNONCE_AVIS,
         ajoute_le__gt=maintenant - ANNONCE_VISIBLE,
     )
-    if acteur.role == Role.REPRESENTANT:
-        q &= Q(confidentiel=False)
-    return q
+    return q & q_confidentialite(acteur)
 
 
 def rubrique_lisible(acteur: Acteur, categorie: str) -> bool:
@@ -274,11 +272,6 @@ def peut_liberer(acteur: Acteur, document) -> bool:
         and document.annonce_requise
         and document.annonce_le is None
     )
-
-
-def peut_declarer_confidentiel(acteur: Acteur) -> bool:
-    """A professional records a minor's request that their parents not see an act."""
-    return acteur.role == Role.PROFESSIONNEL and acteur.profil.est_mineur()
 
 
 def peut_exporter(acteur: Acteur) -> bool:

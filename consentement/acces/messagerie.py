@@ -14,6 +14,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from consentement.acces.acteur import Acteur
+from consentement.acces.confidentialite import (
+    peut_declarer_confidentiel,
+    peut_voir_confidentiel,
+    q_confidentialite,
+    q_non_confidentiel,
+)
 from consentement.acces.dossier import est_bloque
 from consentement.acces.profils import STATUTS_UTILISABLES, profil_ouvert_aux_pros
 from consentement.models import Blocage
@@ -25,7 +31,7 @@ def _cote_patient(acteur: Acteur, conversation) -> bool:
         return False
     if conversation.profil_id != acteur.profil.pk:
         return False
-    return not (acteur.role == Role.REPRESENTANT and conversation.confidentiel)
+    return peut_voir_confidentiel(acteur, conversation)
 
 
 def _cote_pro(acteur: Acteur, conversation) -> bool:
@@ -42,10 +48,7 @@ def peut_voir_conversation(acteur: Acteur, conversation) -> bool:
 def q_conversations(acteur: Acteur) -> Q:
     """``peut_voir_conversation`` as a filter on Conversation."""
     if acteur.cote_patient and acteur.profil is not None:
-        q = Q(profil_id=acteur.profil.pk)
-        if acteur.role == Role.REPRESENTANT:
-            q &= Q(confidentiel=False)
-        return q
+        return Q(profil_id=acteur.profil.pk) & q_confidentialite(acteur)
     pro = acteur.professionnel
     if pro is None or acteur.role in (Role.MEDIATEUR, Role.ADMIN):
         return Q(pk__in=[])
@@ -61,7 +64,7 @@ def q_conversations_des_profils(acteur: Acteur) -> Q:
         return Q(pk__in=[])
     propres = [p.pk for p in acteur.profils if p.titulaire_id == acteur.user.pk]
     representes = [p.pk for p in acteur.profils if p.titulaire_id != acteur.user.pk]
-    return Q(profil_id__in=propres) | Q(profil_id__in=representes, confidentiel=False)
+    return Q(profil_id__in=propres) | (Q(profil_id__in=representes) & q_non_confidentiel())
 
 
 def peut_ecrire_a(acteur: Acteur, profil) -> bool:
@@ -88,8 +91,9 @@ def peut_fermer(acteur: Acteur, conversation) -> bool:
 
 
 def peut_declarer_conversation_confidentielle(acteur: Acteur, profil) -> bool:
-    """A professional records a minor's request that their parents not see the exchange."""
-    return acteur.professionnel is not None and not acteur.cote_patient and profil.est_mineur()
+    """A professional records a minor's request that their parents not see the exchange
+    (the one rule of ``confidentialite``, for the gateway's actor too)."""
+    return peut_declarer_confidentiel(acteur, profil)
 
 
 def peut_enregistrer_piece(acteur: Acteur, conversation) -> bool:

@@ -1,7 +1,34 @@
-"""Small French text helpers."""
+"""Small French text helpers, and the one cleaning of a name someone else will read."""
+
+import unicodedata
+
+# Joiners some scripts need (Persian, Indic, emoji sequences): kept. Every other format
+# character goes: bidi embeddings, overrides and isolates (U+202A–E, U+2066–9), the
+# direction marks (U+200E, U+200F, U+061C), zero-width spaces, the BOM.
+_JOINTURES = frozenset("\u200c\u200d")
+# Characters that break a line or a field, turned into a space.
+_ESPACES = frozenset("\t\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 
 
 def nombre(n: int, singulier: str, pluriel: str | None = None) -> str:
     """ "1 page", "0 page", "2 pages": in French, 0 and 1 take the singular."""
     mot = singulier if abs(n) < 2 else (pluriel or f"{singulier}s")
     return f"{n} {mot}"
+
+
+def _garde(caractere: str) -> str:
+    if caractere in _ESPACES:
+        return " "
+    categorie = unicodedata.category(caractere)
+    if categorie in ("Cc", "Cs") or (categorie == "Cf" and caractere not in _JOINTURES):
+        return ""  # Cs: a lone surrogate, which no database or mail could carry anyway
+    return caractere
+
+
+def nom_affichable(texte: str) -> str:
+    """A name as sent (a document's title, a conversation's subject, a file name), shown to
+    someone else as it really is: no control character, no invisible character that
+    reorders or hides what follows ("facture\\u202efdp.exe" would read "factureexe.pdf";
+    it becomes "facturefdp.exe"), line breaks as spaces, no space at either end.
+    Applied where names enter (every channel's service) and to every file name we send."""
+    return "".join(_garde(c) for c in texte or "").strip()

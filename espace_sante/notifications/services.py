@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from espace_sante.comptes.models import Profil, Representation
 from espace_sante.lib.taches import planifier
+from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications import sms
 from espace_sante.notifications.models import Canal, Notification
 
@@ -190,7 +191,7 @@ def _expedier(notification: Notification, connexion=None) -> None:
     )
     for stockage_nom, nom, type_mime in notification.pieces:
         with storages["sante"].open(stockage_nom) as flux:
-            message.attach(nom, flux.read(), type_mime)
+            message.attach(nom_affichable(nom) or "piece-jointe", flux.read(), type_mime)
     (connexion or mailers.default).send_messages([message])
 
 

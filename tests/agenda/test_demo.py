@@ -63,5 +63,6 @@ def test_the_demo_parent_sees_the_childs_agenda_and_prevention_calendar(client, 
     session.save()
     page = client.get(reverse("agenda:accueil")).content.decode()
     assert "Agenda de Yanis" in page and "Rappel de vaccin" in page
+    assert "Consultation (confidentiel)" not in page  # his doctor's, at his request
     prevention = client.get(reverse("agenda:prevention")).content.decode()
     assert "Calendrier de prévention de Yanis" in prevention
