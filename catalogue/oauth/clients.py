@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import JsonResponse
@@ -28,9 +29,6 @@ from espace_sante.lib.requetes import HorsBornes, lire_json
 
 USAGE_JETON = "catalogue-enregistrement"
 METHODES = ("none", "client_secret_basic")
-# Registrations counted in PostgreSQL (fail closed): per service and per source address.
-PAR_SERVICE = (10, timedelta(hours=24))
-PAR_ADRESSE = (20, timedelta(hours=1))
 
 
 class EnregistrementRefuse(ValueError):
@@ -145,8 +143,18 @@ def _metadonnees(corps) -> tuple[str, list[str], bool]:
 
 def _trop_d_enregistrements(request, service: Service) -> bool:
     limites = [
-        verrouillage.Limite(f"service:{service.pk}", *PAR_SERVICE, ""),
-        verrouillage.Limite(f"ip:{verrouillage.ip_de(request)}", *PAR_ADRESSE, ""),
+        verrouillage.Limite(
+            f"service:{service.pk}",
+            settings.CATALOGUE_ENREGISTREMENTS_PAR_JOUR,
+            timedelta(hours=24),
+            "",
+        ),
+        verrouillage.Limite(
+            f"ip:{verrouillage.ip_de(request)}",
+            settings.CATALOGUE_ENREGISTREMENTS_PAR_HEURE_ET_ADRESSE,
+            timedelta(hours=1),
+            "",
+        ),
     ]
     refus = verrouillage.limite_envoi(portee=PorteeTentative.ENREGISTREMENT_CLIENT, limites=limites)
     return refus is not None
