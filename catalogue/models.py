@@ -244,8 +244,9 @@ class Jeton(models.Model):
     connexion = models.ForeignKey(Connexion, on_delete=models.PROTECT, related_name="jetons")
     # A keyed hash of the authorization code the token descends from (refreshed tokens
     # inherit it): a replayed code revokes every token it gave (RFC 6749 §4.1.2).
-    code = models.CharField("empreinte du code d'autorisation", max_length=64, blank=True,
-                            db_index=True)  # fmt: skip
+    code = models.CharField(
+        "empreinte du code d'autorisation", max_length=64, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = "jeton d'accès"

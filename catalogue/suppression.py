@@ -99,8 +99,9 @@ def _envoyer(demande: DemandeSuppression) -> str | None:
         "User-Agent": "espace-sante/suppressions",
     }
     try:
-        statut = sortant.poster(service.url_suppression, contenu=contenu, en_tetes=en_tetes,
-                                timeout=TIMEOUT_SECONDES)  # fmt: skip
+        statut = sortant.poster(
+            service.url_suppression, contenu=contenu, en_tetes=en_tetes, timeout=TIMEOUT_SECONDES
+        )
     except sortant.AdresseRefusee:
         return ADRESSE_REFUSEE
     except (urllib3.exceptions.HTTPError, OSError):

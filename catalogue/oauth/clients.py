@@ -89,12 +89,20 @@ def client_creer(*, service: Service, nom: str, redirections: list[str],
 TAILLE_CORPS_MAX = 16 * 1024
 LISTES_MAX = 10
 CHAMPS = {  # name → (type, maximum length of the text or of each item)
-    "client_name": (str, 120), "redirect_uris": (list, 2000),
-    "token_endpoint_auth_method": (str, 40), "grant_types": (list, 40),
-    "response_types": (list, 40), "scope": (str, 2000), "contacts": (list, 200),
-    "client_uri": (str, 2000), "logo_uri": (str, 2000), "tos_uri": (str, 2000),
-    "policy_uri": (str, 2000), "software_id": (str, 200), "software_version": (str, 200),
-}  # fmt: skip
+    "client_name": (str, 120),
+    "redirect_uris": (list, 2000),
+    "token_endpoint_auth_method": (str, 40),
+    "grant_types": (list, 40),
+    "response_types": (list, 40),
+    "scope": (str, 2000),
+    "contacts": (list, 200),
+    "client_uri": (str, 2000),
+    "logo_uri": (str, 2000),
+    "tos_uri": (str, 2000),
+    "policy_uri": (str, 2000),
+    "software_id": (str, 200),
+    "software_version": (str, 200),
+}
 
 
 def _champ(donnees: dict, nom: str, defaut):
@@ -174,9 +182,13 @@ def enregistrement(request):
         reponse["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return reponse
     if _trop_d_enregistrements(request, service):
-        reponse = JsonResponse({"error": "too_many_requests",
-                                "error_description": "Trop d'enregistrements de clients : "
-                                "réessayez plus tard."}, status=429)  # fmt: skip
+        reponse = JsonResponse(
+            {
+                "error": "too_many_requests",
+                "error_description": "Trop d'enregistrements de clients : réessayez plus tard.",
+            },
+            status=429,
+        )
         reponse["Retry-After"] = "3600"
         return reponse
     try:

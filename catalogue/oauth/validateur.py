@@ -137,8 +137,11 @@ class Validateur(OAuth2Validator):
 
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
         jeton = super()._create_access_token(expires, request, token, source_refresh_token)
-        Jeton.objects.create(access_token=jeton, connexion=request.catalogue_connexion,
-                             code=getattr(request, "catalogue_code", ""))  # fmt: skip
+        Jeton.objects.create(
+            access_token=jeton,
+            connexion=request.catalogue_connexion,
+            code=getattr(request, "catalogue_code", ""),
+        )
         return jeton
 
     def save_bearer_token(self, token, request, *args, **kwargs):

@@ -29,8 +29,19 @@ import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-NOMS_LOCAUX = ("localhost", ".localhost", ".local", ".localdomain", ".internal", ".intranet",
-               ".lan", ".home", ".home.arpa", ".corp", ".private")  # fmt: skip
+NOMS_LOCAUX = (
+    "localhost",
+    ".localhost",
+    ".local",
+    ".localdomain",
+    ".internal",
+    ".intranet",
+    ".lan",
+    ".home",
+    ".home.arpa",
+    ".corp",
+    ".private",
+)
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 MESSAGE = "Seule une adresse https d'un serveur public est acceptée (ex. : https://service.fr/…)."
 
@@ -63,9 +74,13 @@ def adresse_publique(valeur: str) -> bool:
     if ip.version == 6 and (dedans := _ipv4_dedans(ip)) is not None:
         ip = dedans
     return ip.is_global and not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-        or ip.is_reserved or ip.is_unspecified
-    )  # fmt: skip
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
 
 
 def _decouper(url: str):
@@ -118,14 +133,24 @@ def poster(url: str, *, contenu: bytes, en_tetes: dict, timeout: float) -> int:
     morceaux, hote, port = _decouper(url)
     adresse = _resoudre(hote, port)
     pool = urllib3.HTTPSConnectionPool(
-        adresse, port=port, server_hostname=hote, assert_hostname=hote,
-        cert_reqs="CERT_REQUIRED", ca_certs=settings.SORTANT_CA or certifi.where(),
-        timeout=urllib3.Timeout(total=timeout), retries=False, maxsize=1,
-    )  # fmt: skip
+        adresse,
+        port=port,
+        server_hostname=hote,
+        assert_hostname=hote,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=settings.SORTANT_CA or certifi.where(),
+        timeout=urllib3.Timeout(total=timeout),
+        retries=False,
+        maxsize=1,
+    )
     chemin = (morceaux.path or "/") + (f"?{morceaux.query}" if morceaux.query else "")
     with pool:
         reponse = pool.urlopen(
-            "POST", chemin, body=contenu, redirect=False, retries=False,
+            "POST",
+            chemin,
+            body=contenu,
+            redirect=False,
+            retries=False,
             headers={**en_tetes, "Host": morceaux.netloc.rsplit("@", 1)[-1]},
-        )  # fmt: skip
+        )
         return reponse.status

@@ -26,23 +26,43 @@ pytestmark = pytest.mark.django_db
 
 SCOPE = "launch/patient patient/Observation.rs patient/Observation.c patient/Patient.rs"
 COCHER = ["patient/Observation.rs", "patient/Observation.c", "patient/Patient.rs"]
-HYPOTHESE = settings(max_examples=30, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])  # fmt: skip
+HYPOTHESE = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Years, offsets and seconds at the edges: year 1 and 9999 with ±14 h, a leap second.
 ANNEES = st.sampled_from([1, 2, 999, 1899, 1900, 2038, 2100, 9998, 9999]) | st.integers(1, 9999)
 DECALAGES = st.sampled_from(["Z", "+14:00", "-14:00", "+00:00", "-12:00", "+05:45", ""])
 INSTANTS = st.builds(
     lambda a, m, j, s, o: f"{a:04d}-{m:02d}-{j:02d}T00:01:{s}{o}",
-    ANNEES, st.integers(1, 12), st.sampled_from([1, 28, 29, 31]),
-    st.sampled_from(["00", "59", "60"]), DECALAGES,
-)  # fmt: skip
-AUTRES = st.sampled_from(
-    ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0000-01-01", "2024",
-     "2024-02", "2024-02-29", "10000-01-01T00:00:00Z", "", "2016-12-31T23:59:60Z",
-     "1900-01-01T00:00:00+14:00"]
-) | st.integers(-(10**30), 10**30) | st.none() | st.text(max_size=30) | st.lists(st.integers())  # fmt: skip
+    ANNEES,
+    st.integers(1, 12),
+    st.sampled_from([1, 28, 29, 31]),
+    st.sampled_from(["00", "59", "60"]),
+    DECALAGES,
+)
+AUTRES = (
+    st.sampled_from(
+        [
+            "0001-01-01T00:00:00+14:00",
+            "9999-12-31T23:59:59-14:00",
+            "0000-01-01",
+            "2024",
+            "2024-02",
+            "2024-02-29",
+            "10000-01-01T00:00:00Z",
+            "",
+            "2016-12-31T23:59:60Z",
+            "1900-01-01T00:00:00+14:00",
+        ]
+    )
+    | st.integers(-(10**30), 10**30)
+    | st.none()
+    | st.text(max_size=30)
+    | st.lists(st.integers())
+)
 
 
 @pytest.fixture
@@ -56,18 +76,26 @@ def jeton(client, patient, settings):
 
 def _mesure(quand) -> dict:
     return {
-        "resourceType": "Observation", "status": "final",
+        "resourceType": "Observation",
+        "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
         "effectiveDateTime": quand,
-        "valueQuantity": {"value": 70, "unit": "kg", "system": "http://unitsofmeasure.org",
-                          "code": "kg"},
-    }  # fmt: skip
+        "valueQuantity": {
+            "value": 70,
+            "unit": "kg",
+            "system": "http://unitsofmeasure.org",
+            "code": "kg",
+        },
+    }
 
 
 def _poster(client, jeton, corps):
-    return client.post("/fhir/Observation", json.dumps(corps),
-                       content_type="application/fhir+json",
-                       HTTP_AUTHORIZATION=f"Bearer {jeton}")  # fmt: skip
+    return client.post(
+        "/fhir/Observation",
+        json.dumps(corps),
+        content_type="application/fhir+json",
+        HTTP_AUTHORIZATION=f"Bearer {jeton}",
+    )
 
 
 def _refus_fhir(reponse, statuts=(400, 422)) -> str:
@@ -85,8 +113,9 @@ def _le_dossier_se_lit(client, patient, jeton) -> None:
     assert client.get(reverse("dossier:historique")).status_code == 200
     assert client.get(reverse("dossier:historique"), {"verifier": "1"}).status_code == 200
     assert client.get("/dossier/profil-medical/mesures/poids/", {"page": 2}).status_code in (
-        200, 404,
-    )  # fmt: skip
+        200,
+        404,
+    )
 
 
 def test_a_measure_dated_in_year_1_is_refused_and_the_record_stays_readable(client, patient, jeton):
@@ -96,8 +125,17 @@ def test_a_measure_dated_in_year_1_is_refused_and_the_record_stays_readable(clie
     _le_dossier_se_lit(client, patient, jeton)
 
 
-@pytest.mark.parametrize("valeur", ["9999-12-31", "ge9999-12-31", "lt0001-01-01", "0001",
-                                    "le9999-12-31T23:59:59+14:00", "eq0001-01-01T00:00:00-14:00"])  # fmt: skip
+@pytest.mark.parametrize(
+    "valeur",
+    [
+        "9999-12-31",
+        "ge9999-12-31",
+        "lt0001-01-01",
+        "0001",
+        "le9999-12-31T23:59:59+14:00",
+        "eq0001-01-01T00:00:00-14:00",
+    ],
+)
 def test_a_search_date_out_of_range_is_a_400_outcome(client, jeton, valeur):
     reponse = fhir(client, jeton, "/fhir/Observation", data={"date": valeur})
     assert "Paramètre date" in _refus_fhir(reponse, (400,))
@@ -116,8 +154,13 @@ def test_no_effective_date_answers_500_nor_stores_an_unreadable_measure(
     assert fhir(client, jeton, "/fhir/Observation").status_code == 200
 
 
-@given(valeur=st.builds(lambda p, d: p + d, st.sampled_from(["", "eq", "ge", "gt", "le", "lt"]),
-                        INSTANTS | AUTRES.filter(lambda v: isinstance(v, str))))  # fmt: skip
+@given(
+    valeur=st.builds(
+        lambda p, d: p + d,
+        st.sampled_from(["", "eq", "ge", "gt", "le", "lt"]),
+        INSTANTS | AUTRES.filter(lambda v: isinstance(v, str)),
+    )
+)
 @HYPOTHESE
 def test_no_search_date_answers_500(client, jeton, valeur):
     reponse = fhir(client, jeton, "/fhir/Observation", data={"date": valeur})
@@ -126,8 +169,13 @@ def test_no_search_date_answers_500(client, jeton, valeur):
 
 
 def _rendez_vous(jour: str, heure: str = "00:01") -> dict:
-    return {"titre": "Consultation", "jour": jour, "heure_debut": heure, "heure_fin": "23:59",
-            "delais": ["1440", "120"]}  # fmt: skip
+    return {
+        "titre": "Consultation",
+        "jour": jour,
+        "heure_debut": heure,
+        "heure_fin": "23:59",
+        "delais": ["1440", "120"],
+    }
 
 
 def test_an_appointment_on_year_1_and_its_reminder_the_day_before_get_a_french_message(
@@ -142,9 +190,13 @@ def test_an_appointment_on_year_1_and_its_reminder_the_day_before_get_a_french_m
     assert client.get(reverse("agenda:mois_de", args=[9999, 12])).status_code == 404
 
 
-@given(jour=st.builds(lambda a, m, j: f"{a:04d}-{m:02d}-{j:02d}", ANNEES, st.integers(1, 12),
-                      st.integers(1, 31)) | st.text(max_size=12),
-       heure=st.sampled_from(["00:00", "00:01", "23:59", "24:00", "02:30", "x"]))  # fmt: skip
+@given(
+    jour=st.builds(
+        lambda a, m, j: f"{a:04d}-{m:02d}-{j:02d}", ANNEES, st.integers(1, 12), st.integers(1, 31)
+    )
+    | st.text(max_size=12),
+    heure=st.sampled_from(["00:00", "00:01", "23:59", "24:00", "02:30", "x"]),
+)
 @HYPOTHESE
 def test_no_appointment_date_answers_500(client, patient, jour, heure):
     connecter(client, patient)
@@ -157,8 +209,10 @@ def test_no_appointment_date_answers_500(client, patient, jour, heure):
 @pytest.mark.parametrize("jour", ["0001-01-01", "1899-12-31", "9999-12-31"])
 def test_a_measure_typed_in_year_1_or_9999_gets_a_french_message(client, patient, jour):
     connecter(client, patient)
-    reponse = client.post(reverse("dossier:mesure_ajouter", args=[patient.profil.public_id]),
-                          {"type_mesure": "poids", "valeur": "70", "date": jour})  # fmt: skip
+    reponse = client.post(
+        reverse("dossier:mesure_ajouter", args=[patient.profil.public_id]),
+        {"type_mesure": "poids", "valeur": "70", "date": jour},
+    )
     assert reponse.status_code == 400
     assert "Date improbable" in reponse.text
     assert not Mesure.objects.exists()

@@ -21,9 +21,11 @@ from tests.conftest import connecter
 
 pytestmark = pytest.mark.django_db
 
-HYPOTHESE = settings(max_examples=40, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])  # fmt: skip
+HYPOTHESE = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 PROFOND = ("[" * 5000 + "]" * 5000, '{"a":' * 5000 + "1" + "}" * 5000, "[" * 100_000)
 
 
@@ -32,8 +34,12 @@ def jeton(client, patient, settings):
     settings.API_REQUETES_PAR_MINUTE = 10_000
     _, application = service_et_client(nom="Balance connectée", slug="balance")
     connecter(client, patient)
-    return lancer(client, application, scope="launch/patient patient/Observation.c",
-                  cocher=["patient/Observation.c"])["access_token"]  # fmt: skip
+    return lancer(
+        client,
+        application,
+        scope="launch/patient patient/Observation.c",
+        cocher=["patient/Observation.c"],
+    )["access_token"]
 
 
 @pytest.fixture
@@ -42,8 +48,12 @@ def enregistrer(client):
     jeton = clients.jeton_enregistrement_renouveler(service=service)
 
     def _poster(corps: str | bytes):
-        return client.post("/oauth/enregistrement/", corps, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {jeton}")  # fmt: skip
+        return client.post(
+            "/oauth/enregistrement/",
+            corps,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {jeton}",
+        )
 
     _poster.service = service
     return _poster
@@ -59,8 +69,12 @@ def _profond_dans_une_observation(profond: str) -> str:
 @pytest.mark.parametrize("profond", PROFOND, ids=["listes", "objets", "ouvert"])
 def test_json_nested_5000_deep_is_a_400_outcome_on_the_fhir_api(client, patient, jeton, profond):
     for corps in (profond, _profond_dans_une_observation(profond)):
-        reponse = client.post("/fhir/Observation", corps, content_type="application/fhir+json",
-                              HTTP_AUTHORIZATION=f"Bearer {jeton}")  # fmt: skip
+        reponse = client.post(
+            "/fhir/Observation",
+            corps,
+            content_type="application/fhir+json",
+            HTTP_AUTHORIZATION=f"Bearer {jeton}",
+        )
         assert reponse.status_code == 400, reponse.content[:200]
         issue = reponse.json()["issue"][0]
         assert reponse.json()["resourceType"] == "OperationOutcome"
@@ -70,9 +84,12 @@ def test_json_nested_5000_deep_is_a_400_outcome_on_the_fhir_api(client, patient,
 
 def test_a_body_larger_than_the_bound_is_a_413_outcome(client, jeton, settings):
     settings.TELEVERSEMENT_TAILLE_MAX = 1024
-    reponse = client.post("/fhir/Observation", json.dumps({"a": "x" * 5000}),
-                          content_type="application/fhir+json",
-                          HTTP_AUTHORIZATION=f"Bearer {jeton}")  # fmt: skip
+    reponse = client.post(
+        "/fhir/Observation",
+        json.dumps({"a": "x" * 5000}),
+        content_type="application/fhir+json",
+        HTTP_AUTHORIZATION=f"Bearer {jeton}",
+    )
     assert reponse.status_code == 413 and reponse.json()["resourceType"] == "OperationOutcome"
 
 
@@ -87,13 +104,24 @@ def test_json_nested_5000_deep_is_a_400_at_client_registration(enregistrer, prof
 
 @pytest.mark.parametrize(
     "champs",
-    [{"grant_types": 5}, {"response_types": None}, {"grant_types": None},
-     {"client_name": {"nom": "Mon appli"}}, {"client_name": ["a"]}, {"client_name": 12},
-     {"client_name": "x" * 5000}, {"client_name": "Appli\u202eexe"},
-     {"token_endpoint_auth_method": ["none"]}, {"redirect_uris": REDIRECTION},
-     {"redirect_uris": [REDIRECTION, {"a": 1}]}, {"redirect_uris": [REDIRECTION] * 50},
-     {"scope": {"a": 1}}, {"contacts": "a@b.fr"}, {"logo_uri": 10**400}],
-)  # fmt: skip
+    [
+        {"grant_types": 5},
+        {"response_types": None},
+        {"grant_types": None},
+        {"client_name": {"nom": "Mon appli"}},
+        {"client_name": ["a"]},
+        {"client_name": 12},
+        {"client_name": "x" * 5000},
+        {"client_name": "Appli\u202eexe"},
+        {"token_endpoint_auth_method": ["none"]},
+        {"redirect_uris": REDIRECTION},
+        {"redirect_uris": [REDIRECTION, {"a": 1}]},
+        {"redirect_uris": [REDIRECTION] * 50},
+        {"scope": {"a": 1}},
+        {"contacts": "a@b.fr"},
+        {"logo_uri": 10**400},
+    ],
+)
 def test_a_registration_field_of_the_wrong_type_or_size_is_refused_never_stored(
     enregistrer, champs
 ):
@@ -106,20 +134,32 @@ def test_a_registration_field_of_the_wrong_type_or_size_is_refused_never_stored(
 
 
 def test_a_well_formed_registration_still_works(enregistrer):
-    reponse = enregistrer(json.dumps({"redirect_uris": [REDIRECTION], "client_name": "Appli",
-                                      "grant_types": ["authorization_code"],
-                                      "response_types": ["code"], "inconnu": {"a": 1}}))  # fmt: skip
+    reponse = enregistrer(
+        json.dumps(
+            {
+                "redirect_uris": [REDIRECTION],
+                "client_name": "Appli",
+                "grant_types": ["authorization_code"],
+                "response_types": ["code"],
+                "inconnu": {"a": 1},
+            }
+        )
+    )
     assert reponse.status_code == 201, reponse.content
     assert get_application_model().objects.get().name == "Appli"
 
 
 FORMES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False)
     | st.text(max_size=30),
-    lambda enfants: st.lists(enfants, max_size=4) | st.dictionaries(st.text(max_size=8), enfants,
-                                                                    max_size=4),
+    lambda enfants: (
+        st.lists(enfants, max_size=4) | st.dictionaries(st.text(max_size=8), enfants, max_size=4)
+    ),
     max_leaves=20,
-)  # fmt: skip
+)
 CHAMPS = st.fixed_dictionaries(
     {}, optional={nom: FORMES | st.just([REDIRECTION]) for nom in clients.CHAMPS}
 )
@@ -138,5 +178,7 @@ def test_no_registration_shape_answers_500_nor_stores_anything_but_text(
         assert reponse.json()["error_description"]
     for application in get_application_model().objects.all():
         nom = champs.get("client_name")
-        assert application.name in (nom.strip() if isinstance(nom, str) else "",
-                                    enregistrer.service.nom)  # fmt: skip
+        assert application.name in (
+            nom.strip() if isinstance(nom, str) else "",
+            enregistrer.service.nom,
+        )

@@ -31,15 +31,21 @@ COCHER = ["patient/Observation.rs", "offline_access"]
 
 
 def _rafraichir(client, application, refresh_token):
-    return client.post("/oauth/jeton/", {"grant_type": "refresh_token",
-                                         "refresh_token": refresh_token,
-                                         "client_id": application.client_id})  # fmt: skip
+    return client.post(
+        "/oauth/jeton/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": application.client_id,
+        },
+    )
 
 
 def _code(client, application):
     verifier, challenge = pkce()
-    location = consentir(client, url_autorisation(application, scope=SCOPE, challenge=challenge),
-                         cocher=COCHER)  # fmt: skip
+    location = consentir(
+        client, url_autorisation(application, scope=SCOPE, challenge=challenge), cocher=COCHER
+    )
     return code_de(location), verifier
 
 
@@ -70,10 +76,13 @@ def test_a_replayed_code_leaves_the_tokens_of_other_codes_alone(client, patient)
 
 
 def _enregistrer(client, jeton, adresse="203.0.113.7"):
-    return client.post("/oauth/enregistrement/",
-                       json.dumps({"redirect_uris": [REDIRECTION], "client_name": "Appli"}),
-                       content_type="application/json", REMOTE_ADDR=adresse,
-                       HTTP_AUTHORIZATION=f"Bearer {jeton}")  # fmt: skip
+    return client.post(
+        "/oauth/enregistrement/",
+        json.dumps({"redirect_uris": [REDIRECTION], "client_name": "Appli"}),
+        content_type="application/json",
+        REMOTE_ADDR=adresse,
+        HTTP_AUTHORIZATION=f"Bearer {jeton}",
+    )
 
 
 def test_client_registration_is_rate_limited_per_service_and_per_address(client, settings):

@@ -27,16 +27,33 @@ from tests.conftest import connecter
 pytestmark = pytest.mark.django_db
 
 INTERNES = [
-    "http://127.0.0.1:6379/", "https://127.0.0.1:6379/", "https://127.1/", "https://2130706433/",
-    "https://localhost/s", "https://api.localhost/s", "https://[::1]/s",
-    "https://[::ffff:127.0.0.1]/s", "https://[::ffff:7f00:1]/s", "https://[64:ff9b::7f00:1]/s",
-    "https://[2002:7f00:1::]/s", "https://10.0.0.5/s", "https://172.16.0.1/s",
-    "https://192.168.1.1/s", "https://169.254.169.254/latest/meta-data/",
-    "https://[fe80::1]/s", "https://[fd00::1]/s", "https://224.0.0.1/s", "https://0.0.0.0/s",
-    "https://100.64.0.1/s", "https://240.0.0.1/s", "https://redis/s", "https://db.internal/s",
-    "https://user:pw@appli.exemple.fr/s", "ftp://appli.exemple.fr/s",
+    "http://127.0.0.1:6379/",
+    "https://127.0.0.1:6379/",
+    "https://127.1/",
+    "https://2130706433/",
+    "https://localhost/s",
+    "https://api.localhost/s",
+    "https://[::1]/s",
+    "https://[::ffff:127.0.0.1]/s",
+    "https://[::ffff:7f00:1]/s",
+    "https://[64:ff9b::7f00:1]/s",
+    "https://[2002:7f00:1::]/s",
+    "https://10.0.0.5/s",
+    "https://172.16.0.1/s",
+    "https://192.168.1.1/s",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://[fe80::1]/s",
+    "https://[fd00::1]/s",
+    "https://224.0.0.1/s",
+    "https://0.0.0.0/s",
+    "https://100.64.0.1/s",
+    "https://240.0.0.1/s",
+    "https://redis/s",
+    "https://db.internal/s",
+    "https://user:pw@appli.exemple.fr/s",
+    "ftp://appli.exemple.fr/s",
     "http://appli.exemple.fr/suppression",
-]  # fmt: skip
+]
 
 
 class Ecoute:
@@ -76,12 +93,21 @@ def ecoute():
 @pytest.mark.parametrize("url", INTERNES)
 def test_the_admin_refuses_a_deletion_address_that_is_not_https_to_a_public_server(client_de, url):
     admin = client_de("admin_user")
-    reponse = admin.post("/admin/catalogue/service/add/", {
-        "nom": "Podo", "slug": "podo", "editeur": "Podo SAS", "description": "Suivi.",
-        "categorie": "mesures", "site_web": "https://podo.example/",
-        "redirect_uris": "https://podo.example/retour", "url_suppression": url,
-        "portees-TOTAL_FORMS": "0", "portees-INITIAL_FORMS": "0",
-    })  # fmt: skip
+    reponse = admin.post(
+        "/admin/catalogue/service/add/",
+        {
+            "nom": "Podo",
+            "slug": "podo",
+            "editeur": "Podo SAS",
+            "description": "Suivi.",
+            "categorie": "mesures",
+            "site_web": "https://podo.example/",
+            "redirect_uris": "https://podo.example/retour",
+            "url_suppression": url,
+            "portees-TOTAL_FORMS": "0",
+            "portees-INITIAL_FORMS": "0",
+        },
+    )
     assert reponse.status_code == 200, reponse.status_code
     erreurs = reponse.context["adminform"].form.errors["url_suppression"]
     # Ours, or (for a form no browser would send, such as 127.1) Django's own URL check.
@@ -108,8 +134,12 @@ def _deconnecter(client, patient, url):
         nom="Suivi", url_suppression="https://appli.exemple.fr/s"
     )
     connecter(client, patient)
-    lancer(client, application, scope="launch/patient patient/Observation.rs",
-           cocher=["patient/Observation.rs"])  # fmt: skip
+    lancer(
+        client,
+        application,
+        scope="launch/patient patient/Observation.rs",
+        cocher=["patient/Observation.rs"],
+    )
     Service.objects.update(url_suppression=url)  # the name now points elsewhere (DNS rebinding)
     client.post(f"/catalogue/mes-services/{Connexion.objects.get().public_id}/deconnecter/")
     return DemandeSuppression.objects.get()
