@@ -4,7 +4,8 @@ https only, to public addresses only, checked twice.
 - **At save** (``verifier_url``, a model validator, so forms and admin say it in French):
   the scheme is https, there are no credentials in the address, an address written as
   an IP must be public, and a name that only ever means this machine or its network
-  (``localhost``, ``*.local``, ``*.internal``, a name without a dot…) is refused.
+  (``localhost``, ``*.local``, ``*.internal``, a name without a dot, a short-hand IP
+  such as ``127.1``…) is refused.
 - **At send** (``poster``): the name is resolved, every address it resolves to must be
   public, and the connection goes to the address that was checked (TLS still verifies
   the certificate against the name), so a DNS answer changed between the check and the
@@ -110,7 +111,12 @@ def verifier_url(url: str) -> None:
         if _ip_ecrite(hote):
             if not adresse_publique(hote):
                 raise AdresseRefusee(MESSAGE)
-        elif "." not in hote or hote.endswith(NOMS_LOCAUX) or hote in NOMS_LOCAUX:
+        elif (
+            "." not in hote
+            or hote.endswith(NOMS_LOCAUX)
+            or hote in NOMS_LOCAUX
+            or hote.rsplit(".", 1)[-1].isdigit()  # "127.1": an address in disguise
+        ):
             raise AdresseRefusee(MESSAGE)
     except AdresseRefusee as erreur:
         raise ValidationError(str(erreur), code="adresse_refusee") from None
