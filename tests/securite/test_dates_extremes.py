@@ -8,7 +8,7 @@ never a row the record cannot read back."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 SCOPE = "launch/patient patient/Observation.rs patient/Observation.c patient/Patient.rs"
 COCHER = ["patient/Observation.rs", "patient/Observation.c", "patient/Patient.rs"]
+PLUS_TOT = datetime(1899, 12, 31, 10, tzinfo=UTC)
 HYPOTHESE = settings(
     max_examples=30,
     deadline=None,
@@ -150,7 +151,8 @@ def test_no_effective_date_answers_500_nor_stores_an_unreadable_measure(
     if reponse.status_code != 201:
         _refus_fhir(reponse)
     for mesure in Mesure.objects.filter(profil=patient.profil):
-        assert mesure.date.year >= 1900 and mesure.date <= timezone.now() + timedelta(days=1)
+        # 1900-01-01 at +14:00 is the earliest instant: 1899-12-31 10:00 in UTC, still AD.
+        assert PLUS_TOT <= mesure.date <= timezone.now() + timedelta(days=1)
     assert fhir(client, jeton, "/fhir/Observation").status_code == 200
 
 
