@@ -7,7 +7,8 @@ from agenda import heures
 from agenda.enums import DELAIS_PAR_DEFAUT, Delai
 from agenda.services import Saisie
 from espace_sante.comptes.models import Professionnel
-from espace_sante.lib.forms import FormulaireDsfr
+from espace_sante.lib.forms import DateBornee, FormulaireDsfr
+from espace_sante.lib.requetes import AGENDA
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         "error_messages": {"invalid": "Date invalide : utilisez le format JJ/MM/AAAA.",
@@ -32,7 +33,7 @@ class RendezVousForm(FormulaireDsfr):
     titre = forms.CharField(label="Intitulé", max_length=200,
                             help_text="Par exemple : consultation, prise de sang, vaccin.",
                             error_messages={"required": "Donnez un intitulé au rendez-vous."})  # fmt: skip
-    jour = forms.DateField(label="Date", **DATE)
+    jour = DateBornee(label="Date", horizon=AGENDA, **DATE)
     heure_debut = _heure("Heure de début")
     heure_fin = _heure("Heure de fin")
     professionnel = forms.UUIDField(required=False, label="Professionnel trouvé dans l'annuaire",

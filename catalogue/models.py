@@ -24,6 +24,7 @@ from oauth2_provider.settings import oauth2_settings
 from catalogue.enums import CategorieService, EtatSuppression, StatutService
 from consentement.models import Decision
 from espace_sante.comptes.models import Profil
+from espace_sante.lib import sortant
 from espace_sante.lib.fields import EncryptedTextField
 
 
@@ -77,7 +78,9 @@ class Service(models.Model):
     )
     url_suppression = models.URLField(
         "adresse des demandes de suppression",
-        help_text="Reçoit un POST signé quand une personne retire son autorisation.",
+        help_text="Reçoit un POST signé quand une personne retire son autorisation "
+        "(https, serveur public).",
+        validators=[sortant.verifier_url],
     )
     secret_suppression = EncryptedTextField(
         "secret de signature des demandes de suppression", default=_secret
@@ -239,6 +242,11 @@ class Jeton(models.Model):
         oauth2_settings.ACCESS_TOKEN_MODEL, on_delete=models.CASCADE, related_name="catalogue"
     )
     connexion = models.ForeignKey(Connexion, on_delete=models.PROTECT, related_name="jetons")
+    # A keyed hash of the authorization code the token descends from (refreshed tokens
+    # inherit it): a replayed code revokes every token it gave (RFC 6749 §4.1.2).
+    code = models.CharField(
+        "empreinte du code d'autorisation", max_length=64, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = "jeton d'accès"

@@ -5,7 +5,11 @@ most a day) and without ever giving up: the person sees its state until it is re
 
 The request is a JSON POST to the service's declared address, signed with the service's
 own secret (HMAC-SHA256 over ``<timestamp>.<body>``, header ``X-Espace-Sante-Signature:
-t=<timestamp>,v1=<hex>``), never following a redirect. Any 2xx means received.
+t=<timestamp>,v1=<hex>``), through ``lib.sortant``: https to a public address only,
+checked again on the resolved address at each send, never following a redirect. Any 2xx
+means received. What the admin sees of a failure is one of two words (address refused,
+not received): never the error or the status, which would tell a publisher which ports
+answer behind the address they typed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import logging
 import time
 from datetime import timedelta
 
-import requests
+import urllib3
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +29,7 @@ from catalogue import journal
 from catalogue.enums import EtatSuppression
 from catalogue.models import DemandeSuppression
 from consentement.acces import Acteur
+from espace_sante.lib import sortant
 from espace_sante.lib.taches import planifier
 
 logger = logging.getLogger(__name__)
@@ -32,6 +37,8 @@ logger = logging.getLogger(__name__)
 DELAI_MAX = timedelta(days=1)
 TIMEOUT_SECONDES = 10
 EN_TETE = "X-Espace-Sante-Signature"
+ADRESSE_REFUSEE = "Adresse refusée (https, serveur public)"
+NON_RECUE = "Non reçue par le service"
 
 
 def demande_creer(*, acteur: Acteur, connexion, portees: list[str]) -> DemandeSuppression:
@@ -92,15 +99,14 @@ def _envoyer(demande: DemandeSuppression) -> str | None:
         "User-Agent": "espace-sante/suppressions",
     }
     try:
-        reponse = requests.post(
-            service.url_suppression, data=contenu, headers=en_tetes,
-            timeout=TIMEOUT_SECONDES, allow_redirects=False,
-        )  # fmt: skip
-    except requests.RequestException as erreur:
-        return f"{type(erreur).__name__}"
-    if 200 <= reponse.status_code < 300:
-        return None
-    return f"HTTP {reponse.status_code}"
+        statut = sortant.poster(
+            service.url_suppression, contenu=contenu, en_tetes=en_tetes, timeout=TIMEOUT_SECONDES
+        )
+    except sortant.AdresseRefusee:
+        return ADRESSE_REFUSEE
+    except (urllib3.exceptions.HTTPError, OSError):
+        return NON_RECUE
+    return None if 200 <= statut < 300 else NON_RECUE
 
 
 def livrer(demande_id: int) -> bool:

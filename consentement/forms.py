@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from consentement.enums import ModeCloture
 from espace_sante.comptes.models import User
 from espace_sante.lib import nir as nir_lib
-from espace_sante.lib.forms import FormulaireDsfr
+from espace_sante.lib.forms import DateBornee, FormulaireDsfr
 
 
 class IdentificationForm(FormulaireDsfr):
@@ -17,7 +17,7 @@ class IdentificationForm(FormulaireDsfr):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": "Saisissez le numéro de sécurité sociale."},
     )
-    date_naissance = forms.DateField(
+    date_naissance = DateBornee(
         label="Date de naissance",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={

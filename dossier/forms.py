@@ -12,7 +12,7 @@ from dossier.services import limites_depot
 from espace_sante.comptes.enums import Profession, Role
 from espace_sante.comptes.models import Professionnel, valider_rpps
 from espace_sante.lib import fichiers, televersement
-from espace_sante.lib.forms import FormulaireDsfr
+from espace_sante.lib.forms import DateBornee, FormulaireDsfr
 
 CHAMP_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 DATE_INVALIDE = {"invalid": "Date invalide : utilisez le format JJ/MM/AAAA."}
@@ -60,7 +60,7 @@ class DocumentForm(OptionsProfessionnel, FormulaireDsfr):
         choices=[("", "Choisissez une catégorie")] + CategorieDocument.choices,
         error_messages={"required": "Choisissez la catégorie du document."},
     )
-    date_acte = forms.DateField(
+    date_acte = DateBornee(
         label="Date de l'acte", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE
     )
     annonce_requise = forms.BooleanField(
@@ -112,8 +112,8 @@ class InformationForm(OptionsProfessionnel, FormulaireDsfr):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    date = forms.DateField(label="Date", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
-    date_fin = forms.DateField(
+    date = DateBornee(label="Date", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
+    date_fin = DateBornee(
         label="Date de fin", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE
     )
     confidentiel = CONFIDENTIEL
@@ -164,7 +164,7 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
         "glycémie en g/L (0,95), température en °C, fréquence en battements/min.",
         error_messages={"required": "Saisissez la valeur mesurée."},
     )
-    date = forms.DateField(
+    date = DateBornee(
         label="Date de la mesure", error_messages=DATE_INVALIDE, **CHAMP_DATE,
     )  # fmt: skip
     confidentiel = CONFIDENTIEL
@@ -273,8 +273,8 @@ class HistoriqueForm(FormulaireDsfr):
 
     role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous")] + Role.choices)
     action = forms.ChoiceField(label="Action", required=False)
-    depuis = forms.DateField(label="Du", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
-    jusqua = forms.DateField(label="Au", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
+    depuis = DateBornee(label="Du", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
+    jusqua = DateBornee(label="Au", required=False, error_messages=DATE_INVALIDE, **CHAMP_DATE)
     moi = forms.BooleanField(label="Inclure mes propres actions", required=False)
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from consentement.cycle import ActionImpossible
 from consentement.decorators import espace_patient, exige
 from dossier import forms as forms_dossier
 from dossier import selectors as annuaire
+from espace_sante.lib.requetes import RECHERCHE, date_bornee
 
 gere = exige(acces.peut_gerer_agenda)
 
@@ -37,9 +38,10 @@ def accueil(request):
 
 
 def _mois_valide(annee: int, numero: int) -> date:
-    if not (1 <= numero <= 12 and 1900 <= annee <= 2200):
-        raise Http404
-    return date(annee, numero, 1)
+    try:  # the kernel's bound for dates (its widest kind: a month one may browse to)
+        return date_bornee(date(annee, numero, 1), horizon=RECHERCHE)
+    except ValueError:
+        raise Http404 from None
 
 
 @require_GET

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from dossier import services
 from dossier.erreurs import SaisieRefusee
 from dossier.fhir.modeles import DIASTOLIQUE, MESURES, SYSTEME_CATEGORIE_DOCUMENT, SYSTEME_LOINC
 from espace_sante.lib import fichiers
+from espace_sante.lib.requetes import CorpsTropGrand, HorsBornes, date_bornee, lire_json
 
 STATUTS = {"final", "amended", "corrected", "preliminary"}
 
@@ -38,9 +38,11 @@ def _lire(request, modele):
     if request.content_type not in ("application/fhir+json", "application/json"):
         raise ErreurApi(415, "Envoyez la ressource en JSON FHIR (application/fhir+json).")
     try:
-        donnees = json.loads(request.read(settings.TELEVERSEMENT_TAILLE_MAX * 2))
-    except (ValueError, UnicodeDecodeError):
-        raise ErreurApi(400, "Le corps n'est pas du JSON valide.") from None
+        donnees = lire_json(request, taille_max=settings.TELEVERSEMENT_TAILLE_MAX * 2)
+    except CorpsTropGrand as erreur:
+        raise ErreurApi(413, str(erreur)) from None
+    except HorsBornes as erreur:
+        raise ErreurApi(400, str(erreur)) from None
     if not isinstance(donnees, dict) or donnees.get("resourceType") != modele.__name__:
         raise ErreurApi(400, f"Une ressource {modele.__name__} est attendue.")
     try:
@@ -95,8 +97,10 @@ def observation_creer(request, acteur) -> object:
         raise ErreurApi(422, f"status : l'une des valeurs {sorted(STATUTS)}.")
     type_mesure = _type_mesure(observation)
     quand = observation.effectiveDateTime or timezone.now()
-    if timezone.is_naive(quand):
-        raise ErreurApi(422, "effectiveDateTime : indiquez le fuseau horaire.")
+    try:
+        date_bornee(quand, instant=True)
+    except HorsBornes as erreur:
+        raise ErreurApi(422, f"effectiveDateTime : {erreur}") from None
     if quand > timezone.now() + timedelta(minutes=5):
         raise ErreurApi(422, "effectiveDateTime : une mesure ne peut pas être dans le futur.")
     try:
@@ -141,7 +145,7 @@ def document_creer(request, acteur) -> object:
     try:
         document = services.document_ajouter(
             acteur=acteur, fichier=fichier, titre=titre[:200], categorie=_categorie(reference),
-            date_acte=_jour(piece.creation),
+            date_acte=_jour(piece.creation) if piece.creation else None,
         )  # fmt: skip
     except SaisieRefusee as erreur:
         raise ErreurApi(422, str(erreur)) from None
@@ -149,6 +153,12 @@ def document_creer(request, acteur) -> object:
 
 
 def _jour(valeur):
+    """attachment.creation as the act's date: a full date (with its time and offset, or
+    without a time) within the record's bounds."""
+    try:
+        date_bornee(valeur, instant=isinstance(valeur, datetime))
+    except HorsBornes as erreur:
+        raise ErreurApi(422, f"attachment.creation : {erreur}") from None
     return valeur.date() if isinstance(valeur, datetime) else valeur
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from catalogue.api.erreurs import ErreurApi
 from catalogue.api.ressources import TYPE_DU_CODE
 from dossier.fhir.modeles import SYSTEME_CATEGORIE_DOCUMENT, SYSTEME_CATEGORIE_OBSERVATION
+from espace_sante.lib.requetes import RECHERCHE, HorsBornes, date_bornee
 
 COMMUNS = {"_count", "_page", "patient", "subject", "_id"}
 PARAMETRES = {
@@ -57,16 +58,19 @@ def _intervalle(valeur: str) -> tuple[str, datetime, datetime]:
     try:
         if heure:
             debut = datetime.fromisoformat(f"{annee}-{mois}-{jour}{heure.replace('Z', '+00:00')}")
+            date_bornee(debut, horizon=RECHERCHE)
             if timezone.is_naive(debut):
                 debut = timezone.make_aware(debut)
             return prefixe or "eq", debut, debut + timedelta(seconds=1)
-        premier = date(int(annee), int(mois or 1), int(jour or 1))
+        premier = date_bornee(date(int(annee), int(mois or 1), int(jour or 1)), horizon=RECHERCHE)
         if jour:
             suivant = premier + timedelta(days=1)
         elif mois:
             suivant = (premier + timedelta(days=32)).replace(day=1)
         else:
             suivant = premier.replace(year=premier.year + 1)
+    except HorsBornes as erreur:
+        raise ErreurApi(400, f"Paramètre date : {erreur}") from None
     except ValueError:
         raise ErreurApi(400, f"Paramètre date : {valeur!r} n'est pas une date.") from None
     debut = timezone.make_aware(datetime.combine(premier, time.min))

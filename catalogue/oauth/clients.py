@@ -9,9 +9,10 @@ shown once and stored hashed).
 
 from __future__ import annotations
 
-import json
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import JsonResponse
@@ -21,7 +22,10 @@ from oauth2_provider.models import get_application_model
 
 from catalogue import journal
 from catalogue.models import Client, Service
+from espace_sante.comptes import verrouillage
+from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.lib import crypto
+from espace_sante.lib.requetes import HorsBornes, lire_json
 
 USAGE_JETON = "catalogue-enregistrement"
 METHODES = ("none", "client_secret_basic")
@@ -79,26 +83,89 @@ def client_creer(*, service: Service, nom: str, redirections: list[str],
     return client, secret
 
 
-def _metadonnees(corps: bytes) -> tuple[str, list[str], bool]:
+# RFC 7591 metadata this server reads: each field's type and bound. A field not listed
+# is ignored (the RFC asks it) and never stored; a listed one of the wrong type or size is
+# refused, never turned into text.
+TAILLE_CORPS_MAX = 16 * 1024
+LISTES_MAX = 10
+CHAMPS = {  # name → (type, maximum length of the text or of each item)
+    "client_name": (str, 120),
+    "redirect_uris": (list, 2000),
+    "token_endpoint_auth_method": (str, 40),
+    "grant_types": (list, 40),
+    "response_types": (list, 40),
+    "scope": (str, 2000),
+    "contacts": (list, 200),
+    "client_uri": (str, 2000),
+    "logo_uri": (str, 2000),
+    "tos_uri": (str, 2000),
+    "policy_uri": (str, 2000),
+    "software_id": (str, 200),
+    "software_version": (str, 200),
+}
+
+
+def _champ(donnees: dict, nom: str, defaut):
+    if nom not in donnees:
+        return defaut
+    type_, longueur = CHAMPS[nom]
+    valeur = donnees[nom]
+    refus = EnregistrementRefuse(
+        "invalid_redirect_uri" if nom == "redirect_uris" else "invalid_client_metadata",
+        f"{nom} : {'une liste de textes' if type_ is list else 'un texte'} "
+        f"de {longueur} caractères au plus"
+        + (f", {LISTES_MAX} éléments au plus." if type_ is list else "."),
+    )
+    elements = valeur if type_ is list and isinstance(valeur, list) else [valeur]
+    if not isinstance(valeur, type_) or len(elements) > LISTES_MAX:
+        raise refus
+    if not all(isinstance(e, str) and len(e) <= longueur and e.isprintable() for e in elements):
+        raise refus
+    return valeur
+
+
+def _metadonnees(corps) -> tuple[str, list[str], bool]:
     try:
-        donnees = json.loads(corps or b"{}")
-    except ValueError:
-        raise EnregistrementRefuse("invalid_client_metadata", "JSON attendu.") from None
+        donnees = lire_json(corps, taille_max=TAILLE_CORPS_MAX)
+    except HorsBornes as erreur:
+        raise EnregistrementRefuse("invalid_client_metadata", str(erreur)) from None
     if not isinstance(donnees, dict):
         raise EnregistrementRefuse("invalid_client_metadata", "Un objet JSON est attendu.")
-    redirections = donnees.get("redirect_uris")
-    if not isinstance(redirections, list) or not all(isinstance(u, str) for u in redirections):
+    for nom in CHAMPS.keys() & donnees.keys():
+        _champ(donnees, nom, None)
+    redirections = _champ(donnees, "redirect_uris", None)
+    if not redirections:
         raise EnregistrementRefuse("invalid_redirect_uri", "redirect_uris : une liste d'adresses.")
-    methode = donnees.get("token_endpoint_auth_method", "none")
+    methode = _champ(donnees, "token_endpoint_auth_method", "none")
     if methode not in METHODES:
         raise EnregistrementRefuse("invalid_client_metadata", f"Méthodes acceptées : {METHODES}.")
-    if not set(donnees.get("grant_types", ["authorization_code"])) <= {
+    if not set(_champ(donnees, "grant_types", ["authorization_code"])) <= {
         "authorization_code", "refresh_token"
     }:  # fmt: skip
         raise EnregistrementRefuse("invalid_client_metadata", "Code d'autorisation seulement.")
-    if set(donnees.get("response_types", ["code"])) != {"code"}:
+    if set(_champ(donnees, "response_types", ["code"])) != {"code"}:
         raise EnregistrementRefuse("invalid_client_metadata", "response_types : code seulement.")
-    return str(donnees.get("client_name", "")), redirections, methode == "client_secret_basic"
+    nom = _champ(donnees, "client_name", "").strip()
+    return nom, redirections, methode == "client_secret_basic"
+
+
+def _trop_d_enregistrements(request, service: Service) -> bool:
+    limites = [
+        verrouillage.Limite(
+            f"service:{service.pk}",
+            settings.CATALOGUE_ENREGISTREMENTS_PAR_JOUR,
+            timedelta(hours=24),
+            "",
+        ),
+        verrouillage.Limite(
+            f"ip:{verrouillage.ip_de(request)}",
+            settings.CATALOGUE_ENREGISTREMENTS_PAR_HEURE_ET_ADRESSE,
+            timedelta(hours=1),
+            "",
+        ),
+    ]
+    refus = verrouillage.limite_envoi(portee=PorteeTentative.ENREGISTREMENT_CLIENT, limites=limites)
+    return refus is not None
 
 
 @csrf_exempt
@@ -114,8 +181,18 @@ def enregistrement(request):
                                status=401)  # fmt: skip
         reponse["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return reponse
+    if _trop_d_enregistrements(request, service):
+        reponse = JsonResponse(
+            {
+                "error": "too_many_requests",
+                "error_description": "Trop d'enregistrements de clients : réessayez plus tard.",
+            },
+            status=429,
+        )
+        reponse["Retry-After"] = "3600"
+        return reponse
     try:
-        nom, redirections, confidentiel = _metadonnees(request.body)
+        nom, redirections, confidentiel = _metadonnees(request)
         client, secret = client_creer(service=service, nom=nom, redirections=redirections,
                                       confidentiel=confidentiel)  # fmt: skip
     except EnregistrementRefuse as erreur:

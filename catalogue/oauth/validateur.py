@@ -6,17 +6,26 @@
 - each token knows its connection (``Jeton``); the token response carries ``patient``;
 - a refresh token is issued only when ``offline_access`` was consented, and a refresh is
   refused once the connection or that consent ended; a refreshed token keeps only the
-  scopes still consented.
+  scopes still consented;
+- an authorization code presented a second time revokes every access and refresh token
+  issued from it, refreshed ones included (RFC 6749 §4.1.2): each token's ``Jeton`` keeps
+  a keyed hash of its code.
 """
 
 from __future__ import annotations
 
+import logging
+
+from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
 
 from catalogue import journal, portees, selectors
 from catalogue.models import Connexion, Jeton
 from consentement import acces
+from espace_sante.lib.crypto import keyed_hash
+
+logger = logging.getLogger(__name__)
 
 
 class Portees(BaseScopes):
@@ -42,6 +51,25 @@ def _connexion_du_code(request) -> Connexion | None:
         .filter(public_id=public_id)
         .first()
     )
+
+
+def empreinte_code(code: str) -> str:
+    return keyed_hash("catalogue-code-autorisation", code)
+
+
+def revoquer_issus_du_code(client, code: str) -> int:
+    """Revoke every token issued from this code (and their refresh tokens' families)."""
+    acces_ = get_access_token_model().objects.filter(
+        application=client, catalogue__code=empreinte_code(code)
+    )
+    familles = set(
+        get_refresh_token_model()
+        .objects.filter(access_token__in=acces_)
+        .values_list("token_family", flat=True)
+    )
+    for famille in familles:
+        get_refresh_token_model().revoke_family(famille)
+    return acces_.delete()[0] + len(familles)
 
 
 class Validateur(OAuth2Validator):
@@ -82,7 +110,10 @@ class Validateur(OAuth2Validator):
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            if revoquer_issus_du_code(client, code):
+                logger.warning("Code d'autorisation rejoué : jetons qui en sont issus révoqués.")
             return False
+        request.catalogue_code = empreinte_code(code)
         connexion = _connexion_du_code(request)
         if connexion is None or not acces.connexion_utilisable(connexion.user, connexion.profil):
             return False
@@ -101,11 +132,16 @@ class Validateur(OAuth2Validator):
         if not acces.connexion_utilisable(connexion.user, connexion.profil):
             return False
         request.catalogue_connexion = connexion
+        request.catalogue_code = ancien.catalogue.code
         return True
 
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
         jeton = super()._create_access_token(expires, request, token, source_refresh_token)
-        Jeton.objects.create(access_token=jeton, connexion=request.catalogue_connexion)
+        Jeton.objects.create(
+            access_token=jeton,
+            connexion=request.catalogue_connexion,
+            code=getattr(request, "catalogue_code", ""),
+        )
         return jeton
 
     def save_bearer_token(self, token, request, *args, **kwargs):

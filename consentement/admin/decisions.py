@@ -17,11 +17,12 @@ from consentement.models import (
 from espace_sante.comptes.models import Profil
 from espace_sante.lib import nir as nir_lib
 from espace_sante.lib.admin import LectureSeuleAdmin
+from espace_sante.lib.forms import DateBornee
 
 
 class OppositionRecueForm(forms.Form):
     nir = forms.CharField(label="NIR de la personne", max_length=25)
-    date_naissance = forms.DateField(
+    date_naissance = DateBornee(
         label="Date de naissance", widget=forms.DateInput(attrs={"type": "date"})
     )
     canal = forms.ChoiceField(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from espace_sante.lib import crypto
 from espace_sante.lib import nir as nir_lib
+from espace_sante.lib.requetes import HorsBornes, date_bornee
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TELEPHONE = re.compile(r"^(?:0|\+33|0033)[1-9]\d{8}$")
@@ -60,9 +61,11 @@ def valider_nir(valeur: str, champ: str, libelle: str) -> str:
 def valider_date(valeur: str) -> date:
     try:
         if len(valeur) == 10 and valeur[4] == "-":
-            return date.fromisoformat(valeur)
+            return date_bornee(date.fromisoformat(valeur))
         if len(valeur) == 10 and valeur[2] == "/" and valeur[5] == "/":
-            return date(int(valeur[6:]), int(valeur[3:5]), int(valeur[:2]))
+            return date_bornee(date(int(valeur[6:]), int(valeur[3:5]), int(valeur[:2])))
+    except HorsBornes as erreur:
+        raise Rejet("date_naissance", f"Date de naissance : {erreur}") from None
     except ValueError:
         raise Rejet("date_naissance", f"Date de naissance impossible : « {valeur} ».") from None
     raise Rejet(

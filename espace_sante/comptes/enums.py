@@ -46,6 +46,7 @@ class PorteeTentative(models.TextChoices):
     ENVOI_CODE_OTP = "envoi_code_otp", "Envoi : code de connexion"
     ENVOI_NOUVEAU_CODE = "envoi_nouveau_code", "Envoi : nouveau code d'activation"
     ENVOI_PRESENCE = "envoi_presence", "Envoi : code de présence France services"
+    ENREGISTREMENT_CLIENT = "enreg_client", "Enregistrement d'un client OAuth (RFC 7591)"
 
 
 PORTEES_ENVOI = (
@@ -53,4 +54,5 @@ PORTEES_ENVOI = (
     PorteeTentative.ENVOI_CODE_OTP,
     PorteeTentative.ENVOI_NOUVEAU_CODE,
     PorteeTentative.ENVOI_PRESENCE,
+    PorteeTentative.ENREGISTREMENT_CLIENT,  # counted like a send: at most N in a window
 )

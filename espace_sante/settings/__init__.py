@@ -341,6 +341,11 @@ TELEVERSEMENTS_PAR_HEURE = env.int("TELEVERSEMENTS_PAR_HEURE", default=60)
 TELEVERSEMENT_TAILLE_MAX = env.int("TELEVERSEMENT_TAILLE_MAX", default=20 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = TELEVERSEMENT_TAILLE_MAX + 64 * 1024
+# Requests sent to addresses others chose (lib.sortant): https to public addresses only.
+# The networks exempted from "public" exist for the test suite's loopback receiver: leave
+# empty in production. SORTANT_CA: a CA bundle file (default: certifi's).
+SORTANT_RESEAUX_PERMIS = env.list("SORTANT_RESEAUX_PERMIS", default=[])
+SORTANT_CA = env.str("SORTANT_CA", default="")
 
 # Content Security Policy: nonces for scripts, nothing inline, nothing remote.
 SECURE_CSP = {

@@ -31,6 +31,12 @@ MESSAGERIE_MESSAGES_PAR_HEURE = env.int("MESSAGERIE_MESSAGES_PAR_HEURE", default
 API_REQUETES_PAR_MINUTE = env.int("API_REQUETES_PAR_MINUTE", default=120)
 # How long a consent to a service lasts before the person is asked again.
 CATALOGUE_DUREE_AUTORISATION_JOURS = env.int("CATALOGUE_DUREE_AUTORISATION_JOURS", default=365)
+# Client registrations (RFC 7591) counted in PostgreSQL (fail closed): per service and
+# day, per source address and hour.
+CATALOGUE_ENREGISTREMENTS_PAR_JOUR = env.int("CATALOGUE_ENREGISTREMENTS_PAR_JOUR", default=10)
+CATALOGUE_ENREGISTREMENTS_PAR_HEURE_ET_ADRESSE = env.int(
+    "CATALOGUE_ENREGISTREMENTS_PAR_HEURE_ET_ADRESSE", default=20
+)
 
 # The apps' periodic tasks, added to CELERY_BEAT_SCHEDULE.
 BEAT_APPLICATIONS = {
