@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comptes', '0008_tentative_passerelle_smtp'),
+        ("comptes", "0008_tentative_passerelle_smtp"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='tentative',
-            name='portee',
-            field=models.CharField(choices=[('connexion', 'Connexion (mot de passe)'), ('code_otp', 'Code de connexion (second facteur)'), ('activation', "Code d'activation"), ('recherche_nir', 'Recherche par NIR'), ('passerelle_smtp', 'Passerelle SMTP : destinataire refusé'), ('envoi_reinit', 'Envoi : réinitialisation du mot de passe'), ('envoi_code_otp', 'Envoi : code de connexion'), ('envoi_nouveau_code', "Envoi : nouveau code d'activation"), ('envoi_presence', 'Envoi : code de présence France services'), ('enreg_client', "Enregistrement d'un client OAuth (RFC 7591)")], max_length=20, verbose_name='portée'),
+            model_name="tentative",
+            name="portee",
+            field=models.CharField(
+                choices=[
+                    ("connexion", "Connexion (mot de passe)"),
+                    ("code_otp", "Code de connexion (second facteur)"),
+                    ("activation", "Code d'activation"),
+                    ("recherche_nir", "Recherche par NIR"),
+                    ("passerelle_smtp", "Passerelle SMTP : destinataire refusé"),
+                    ("envoi_reinit", "Envoi : réinitialisation du mot de passe"),
+                    ("envoi_code_otp", "Envoi : code de connexion"),
+                    ("envoi_nouveau_code", "Envoi : nouveau code d'activation"),
+                    ("envoi_presence", "Envoi : code de présence France services"),
+                    ("enreg_client", "Enregistrement d'un client OAuth (RFC 7591)"),
+                ],
+                max_length=20,
+                verbose_name="portée",
+            ),
         ),
     ]
