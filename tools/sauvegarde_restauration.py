@@ -153,15 +153,15 @@ def document_ajouter(titre: str) -> tuple[str, str]:
     from tests.lib.corpus import pdf
 
     profil = ProfilFactory(active=True)
-    contenu = pdf()
+    fichier = fichiers.verifier(io.BytesIO(pdf()))  # what is stored: the checked rewrite
     document = services.document_ajouter(
         acteur=acces.acteur_de_connexion(profil.titulaire),
-        fichier=fichiers.verifier(io.BytesIO(contenu)),
+        fichier=fichier,
         titre=titre,
         categorie="compte_rendu",
         date_acte=None,
     )
-    return str(document.public_id), hashlib.sha256(contenu).hexdigest()
+    return str(document.public_id), hashlib.sha256(fichier.contenu).hexdigest()
 
 
 def document_lire(public_id: str) -> str | None:
