@@ -16,6 +16,7 @@ from espace_sante.notifications import sms
 from espace_sante.notifications.models import Notification
 from tests.agenda.outils import acteur_patient, proposer, rdv_de, saisie
 from tests.conftest import acteur_de
+from tests.horloge import matin_a_paris
 
 pytestmark = pytest.mark.django_db
 
@@ -244,9 +245,10 @@ def test_a_late_reminder_is_sent_but_one_whose_appointment_began_is_marked_not_s
     assert Notification.objects.filter(motif="rappel").count() == 1
 
 
-def test_sms_reminder_goes_through_the_sms_backend(patient):
+def test_sms_reminder_goes_through_the_sms_backend(patient, time_machine):
     from tests.conftest import courriels
 
+    time_machine.move_to(matin_a_paris(), tick=False)  # "in 3 hours" is still today
     profil = patient.profil
     profil.telephone, profil.notifier_par_sms, profil.notifier_par_email = "0612345678", True, False
     profil.save()
