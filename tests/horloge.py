@@ -19,3 +19,9 @@ def matin_a_paris(heure: int = 9) -> datetime:
     real clock that what the fixtures created just before is neither old nor in the future."""
     demain = timezone.now().astimezone(PARIS).date() + timedelta(days=1)
     return datetime.combine(demain, time(heure)).replace(tzinfo=PARIS)
+
+
+def figer(time_machine) -> None:
+    """Stop the clock where it is (``time_machine``: the pytest fixture): a wait of N seconds
+    lasts until the test moves the clock on, however slowly the machine runs the requests."""
+    time_machine.move_to(timezone.now(), tick=False)

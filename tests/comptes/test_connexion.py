@@ -13,7 +13,7 @@ from espace_sante.journal.models import Entree
 from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE
 from tests.conftest import connecter
-from tests.horloge import matin_a_paris
+from tests.horloge import figer
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_password_failures_lock_their_source_and_only_slow_the_account_elsewhere
     """A stranger's wrong passwords cannot lock the owner out: from the stranger's address
     everything is refused; from anywhere else the account only waits a few seconds. (The
     clock stands still until the test moves it: a slow machine cannot use up the wait.)"""
-    time_machine.move_to(matin_a_paris(), tick=False)
+    figer(time_machine)
     settings.LOCKOUT_MAX_DELAY_SECONDS = 1
     for _ in range(settings.LOCKOUT_MAX_FAILURES):
         reponse = _mot_de_passe(client, patient.email, "mauvais-mot-de-passe", ip="10.0.0.1")
@@ -119,7 +119,7 @@ def test_password_failures_lock_their_source_and_only_slow_the_account_elsewhere
 def test_strangers_from_many_addresses_never_lock_the_owner_out(
     client, patient, settings, time_machine
 ):
-    time_machine.move_to(matin_a_paris(), tick=False)
+    figer(time_machine)
     settings.LOCKOUT_MAX_DELAY_SECONDS = 1
     for n in range(3 * settings.LOCKOUT_MAX_FAILURES):
         _mot_de_passe(client, patient.email, "devine", ip=f"10.1.{n}.1")
@@ -254,7 +254,7 @@ def test_idle_sessions_expire_and_activity_keeps_them_alive(client, patient, tim
     from django.conf import settings
 
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_ACTIVITE_PAS == 60
-    time_machine.move_to(matin_a_paris(), tick=False)
+    figer(time_machine)
     connecter(client, patient)
     for _ in range(3):  # an hour of activity: twice the idle timeout
         assert client.get("/dossier/").status_code == 200
