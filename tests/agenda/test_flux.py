@@ -16,6 +16,7 @@ from agenda.services.flux import empreinte
 from espace_sante.journal.models import Entree
 from tests.agenda.outils import acteur_patient, proposer, rdv_de
 from tests.conftest import connecter
+from tests.horloge import figer
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,10 @@ def test_revoking_takes_effect_on_the_next_fetch_and_is_journaled(client, patien
     assert {"flux_cree", "flux_revoque", "flux_consulte"} <= actions
 
 
-def test_feed_fetches_are_journaled_once_a_day_and_rate_limited(client, patient, settings):
+def test_feed_fetches_are_journaled_once_a_day_and_rate_limited(
+    client, patient, settings, time_machine
+):
+    figer(time_machine)  # the counters are per Paris day: all seven fetches on the same one
     settings.AGENDA_FLUX_LECTURES_PAR_JOUR = 5
     _, jeton = services.abonnement_creer(acteur=acteur_patient(patient), nom="Ordi", details=False)
     url = reverse("agenda:flux", args=[jeton])
@@ -128,7 +132,8 @@ def test_feed_fetches_are_journaled_once_a_day_and_rate_limited(client, patient,
     assert Entree.objects.filter(action="flux_consulte").count() == 1
 
 
-def test_unknown_tokens_are_404_then_limited_per_address(client, settings):
+def test_unknown_tokens_are_404_then_limited_per_address(client, settings, time_machine):
+    figer(time_machine)  # the counters are per Paris day: all five tries on the same one
     settings.AGENDA_FLUX_REFUS_PAR_JOUR = 3
     statuts = [
         client.get(reverse("agenda:flux", args=[f"jeton-inconnu-{n:030d}"])).status_code

@@ -16,6 +16,7 @@ from espace_sante.notifications import sms
 from espace_sante.notifications.models import Notification
 from tests.agenda.outils import acteur_patient, proposer, rdv_de, saisie
 from tests.conftest import acteur_de
+from tests.horloge import matin_a_paris
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +193,8 @@ def test_a_childs_reminders_go_to_the_parent(parent, mineur):
 # --- The sweep ------------------------------------------------------------------------------
 
 
-def test_sweep_sends_due_reminders_once_with_no_health_content(patient):
+def test_sweep_sends_due_reminders_once_with_no_health_content(patient, time_machine):
+    time_machine.move_to(matin_a_paris(), tick=False)  # 9:00 in Paris: noon is still today
     debut = timezone.now() + timedelta(hours=3)
     rdv = rdv_de(patient, debut=debut, titre="Coloscopie de contrôle", lieu="Hôpital Saint-Louis")
     assert _cles(rdv) == [f"rappel:{rdv.public_id}:120:email"]  # 1 day before is already past
@@ -203,7 +205,7 @@ def test_sweep_sends_due_reminders_once_with_no_health_content(patient):
     rappel = Rappel.objects.get(rendez_vous=rdv)
     assert rappel.statut == StatutRappel.ENVOYE and rappel.traite_le
     notif = Notification.objects.get(motif="rappel")
-    assert notif.sujet.startswith("Rappel : rendez-vous aujourd'hui à") or "demain à" in notif.sujet
+    assert notif.sujet.startswith("Rappel : rendez-vous aujourd'hui à 12 h")
     for texte in (notif.sujet, notif.corps):
         assert "Coloscopie" not in texte and "Saint-Louis" not in texte
     # Sweeping again sends nothing more.
@@ -244,9 +246,10 @@ def test_a_late_reminder_is_sent_but_one_whose_appointment_began_is_marked_not_s
     assert Notification.objects.filter(motif="rappel").count() == 1
 
 
-def test_sms_reminder_goes_through_the_sms_backend(patient):
+def test_sms_reminder_goes_through_the_sms_backend(patient, time_machine):
     from tests.conftest import courriels
 
+    time_machine.move_to(matin_a_paris(), tick=False)  # "in 3 hours" is still today
     profil = patient.profil
     profil.telephone, profil.notifier_par_sms, profil.notifier_par_email = "0612345678", True, False
     profil.save()
@@ -256,7 +259,9 @@ def test_sms_reminder_goes_through_the_sms_backend(patient):
     courriels()
     assert len(sms.boite) == 1
     numero, texte = sms.boite[0]
-    assert numero == "0612345678" and texte.startswith("espace-santé : rendez-vous aujourd'hui")
+    assert numero == "0612345678" and texte.startswith(
+        "espace-santé : rendez-vous aujourd'hui à 12 h"
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,5 @@
 import html
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -14,6 +13,7 @@ from espace_sante.journal.models import Entree
 from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE
 from tests.conftest import connecter
+from tests.horloge import figer
 
 pytestmark = pytest.mark.django_db
 
@@ -93,10 +93,12 @@ def test_login_and_otp_are_journaled(client, patient):
 
 
 def test_password_failures_lock_their_source_and_only_slow_the_account_elsewhere(
-    client, patient, settings
+    client, patient, settings, time_machine
 ):
     """A stranger's wrong passwords cannot lock the owner out: from the stranger's address
-    everything is refused; from anywhere else the account only waits a few seconds."""
+    everything is refused; from anywhere else the account only waits a few seconds. (The
+    clock stands still until the test moves it: a slow machine cannot use up the wait.)"""
+    figer(time_machine)
     settings.LOCKOUT_MAX_DELAY_SECONDS = 1
     for _ in range(settings.LOCKOUT_MAX_FAILURES):
         reponse = _mot_de_passe(client, patient.email, "mauvais-mot-de-passe", ip="10.0.0.1")
@@ -107,19 +109,22 @@ def test_password_failures_lock_their_source_and_only_slow_the_account_elsewhere
     assert Entree.objects.filter(acteur=patient, action=Action.VERROUILLAGE).exists()
     attente = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.9.9.9")
     assert "patientez 1 seconde" in html.unescape(attente.text)  # refused unchecked
-    time.sleep(1.1)
+    time_machine.shift(1.1)
     owner = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.9.9.9")
     assert owner.status_code == 302 and client.get(owner.url).url.startswith(
         "/compte/verification/"
     )
 
 
-def test_strangers_from_many_addresses_never_lock_the_owner_out(client, patient, settings):
+def test_strangers_from_many_addresses_never_lock_the_owner_out(
+    client, patient, settings, time_machine
+):
+    figer(time_machine)
     settings.LOCKOUT_MAX_DELAY_SECONDS = 1
     for n in range(3 * settings.LOCKOUT_MAX_FAILURES):
         _mot_de_passe(client, patient.email, "devine", ip=f"10.1.{n}.1")
-        time.sleep(0.05)
-    time.sleep(1.1)
+        time_machine.shift(0.05)
+    time_machine.shift(1.1)
     owner = _mot_de_passe(client, patient.email, MOT_DE_PASSE, ip="10.2.0.1")
     assert owner.status_code == 302 and client.get(owner.url).url.startswith(
         "/compte/verification/"
@@ -240,18 +245,24 @@ def test_public_signup_is_closed(client):
     assert not User.objects.filter(email="nouveau@exemple.fr").exists()
 
 
-def test_idle_sessions_expire_and_activity_keeps_them_alive(client, patient, settings):
-    """30 idle minutes in production; here 2 s, the expiry pushed at most once a second."""
-    import time
+def test_idle_sessions_expire_and_activity_keeps_them_alive(client, patient, time_machine):
+    """30 idle minutes (the production setting), the expiry pushed at most once a minute: the
+    clock is moved, not waited for, so both the session's expiry date (checked by the
+    database session engine) and the activity middleware's ``time.time()`` see it move."""
+    from datetime import timedelta
 
-    assert settings.SESSION_COOKIE_AGE == 30 * 60  # the production default
-    settings.SESSION_COOKIE_AGE, settings.SESSION_ACTIVITE_PAS = 2, 1
+    from django.conf import settings
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_ACTIVITE_PAS == 60
+    figer(time_machine)
     connecter(client, patient)
-    for _ in range(3):  # 3.6 s of activity: longer than the idle timeout
+    for _ in range(3):  # an hour of activity: twice the idle timeout
         assert client.get("/dossier/").status_code == 200
-        time.sleep(1.2)
+        time_machine.shift(timedelta(minutes=20))
     assert client.get("/dossier/").status_code == 200
-    time.sleep(2.5)  # idle longer than the timeout
+    time_machine.shift(timedelta(minutes=29))  # idle, but not for long enough
+    assert client.get("/dossier/").status_code == 200
+    time_machine.shift(timedelta(minutes=31))  # idle longer than the timeout
     reponse = client.get("/dossier/")
     assert reponse.status_code == 302 and "/compte/connexion/" in reponse["Location"]
 

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from espace_sante.comptes.enums import Role
 from espace_sante.journal.models import Entree
@@ -48,7 +49,7 @@ def test_access_to_the_child_stops_on_the_request_after_the_18th_birthday(
     client = client_de("parent")
     client.post(reverse("consentement:changer_profil"), {"profil": mineur.public_id})
     assert mineur.nom_affiche in client.get("/dossier/").text
-    aujourdhui = date.today()
+    aujourdhui = timezone.localdate()  # the birthday in Paris, as the policy counts it
     mineur.date_naissance = aujourdhui.replace(year=aujourdhui.year - 18)
     mineur.save()
     page = client.get("/dossier/")

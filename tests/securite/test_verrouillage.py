@@ -19,6 +19,7 @@ from espace_sante.journal.models import Entree
 from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
 from tests.conftest import connecter, courriels
+from tests.horloge import figer
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,8 @@ def test_strangers_at_six_addresses_do_not_stop_the_person_activating(client, an
     assert reponse.url == reverse("consentement:activation_compte")
 
 
-def test_strangers_only_slow_a_new_code_request_down_never_lock_it(client, annonce):
+def test_strangers_only_slow_a_new_code_request_down_never_lock_it(client, annonce, time_machine):
+    figer(time_machine)  # the 4 s wait cannot run out while a loaded machine posts
     attaquer(client, annonce, ETRANGERS)
     sans_code = identite(annonce, avec_code=False)
     page = poster(client, NOUVEAU_CODE, sans_code, PERSONNE)
@@ -88,7 +90,10 @@ def test_strangers_only_slow_a_new_code_request_down_never_lock_it(client, annon
     assert EnvoiAvis.objects.get().motif == "renouvellement"
 
 
-def test_the_wait_grows_with_the_failures_but_stays_under_the_cap(client, annonce, settings):
+def test_the_wait_grows_with_the_failures_but_stays_under_the_cap(
+    client, annonce, settings, time_machine
+):
+    figer(time_machine)  # each wait is read as asked, not shortened by a slow request
     settings.LOCKOUT_IP_MAX_FAILURES = 1000
     adresses = (f"192.0.2.{n}" for n in range(1, 200))
     attentes = []
