@@ -22,6 +22,10 @@ MESSAGERIE_SMTP_TAILLE_MAX = env.int("MESSAGERIE_SMTP_TAILLE_MAX", default=28 * 
 # the gateway's memory is bounded by these and the size above.
 MESSAGERIE_SMTP_SESSIONS_MAX = env.int("MESSAGERIE_SMTP_SESSIONS_MAX", default=8)
 MESSAGERIE_SMTP_TRAITEMENTS_MAX = env.int("MESSAGERIE_SMTP_TRAITEMENTS_MAX", default=2)
+# Sessions one relay may hold at once (the others keep at least one place), and seconds a
+# session may stay silent before it is closed (NOOP and RSET count, within a bound).
+MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = env.int("MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS", default=6)
+MESSAGERIE_SMTP_INACTIVITE = env.int("MESSAGERIE_SMTP_INACTIVITE", default=30)
 MESSAGERIE_CONSERVATION_JOURS = env.int("MESSAGERIE_CONSERVATION_JOURS", default=730)
 MESSAGERIE_CONSERVATION = timedelta(days=MESSAGERIE_CONSERVATION_JOURS)
 # Messages one person (or professional address) may send per hour, counted in PostgreSQL.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import socket
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from typing import NamedTuple
 import pytest
 
 from espace_sante.lib import courriel as bornes
-from messagerie import adresses
+from messagerie import adresses, smtp
 from messagerie.models import Conversation, Message
 from tests.messagerie.outils import courriel, passerelle_lancee
 
@@ -175,7 +176,7 @@ def test_html_at_the_bound_converts_in_linear_time(passerelle, patient, professi
 
 
 def test_sessions_over_the_cap_are_answered_421_at_once(settings, patient, professionnel):
-    settings.MESSAGERIE_SMTP_SESSIONS_MAX = 3
+    settings.MESSAGERIE_SMTP_SESSIONS_MAX = settings.MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = 3
     with passerelle_lancee() as serveur:
         ouvertes = [smtplib.SMTP(serveur.hostname, serveur.port, timeout=30) for _ in range(3)]
         tracemalloc.start()
@@ -208,3 +209,75 @@ def test_sessions_over_the_cap_are_answered_421_at_once(settings, patient, profe
         for autre in ouvertes:
             autre.quit()
     assert Conversation.objects.count() == 1
+
+
+def _premiere_ligne(source: str, serveur) -> tuple[socket.socket, bytes]:
+    """A raw connection from ``source`` (any 127.0.0.0/8 address is this machine) and the
+    first line the gateway sends it; the connection stays open."""
+    connexion = socket.create_connection((serveur.hostname, serveur.port), timeout=10,
+                                         source_address=(source, 0))  # fmt: skip
+    return connexion, connexion.makefile("rb").readline()
+
+
+def _relais_depuis(source: str, serveur) -> smtplib.SMTP:
+    return smtplib.SMTP(serveur.hostname, serveur.port, timeout=30, source_address=(source, 0))
+
+
+def test_a_client_that_is_not_a_relay_is_refused_at_connection_and_holds_no_place(
+    settings, patient, professionnel
+):
+    """Sessions were counted before the relay check (at MAIL FROM): any host that could
+    reach the port held every place, and the real relays got 421 for as long as it liked."""
+    settings.MESSAGERIE_SMTP_RELAIS = ["127.0.0.2"]
+    settings.MESSAGERIE_SMTP_SESSIONS_MAX = settings.MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = 3
+    with passerelle_lancee() as serveur:
+        intrus = [_premiere_ligne("127.0.0.1", serveur) for _ in range(10)]
+        try:
+            assert {ligne[:9] for _, ligne in intrus} == {b"554 5.7.1"}
+            relais = _relais_depuis("127.0.0.2", serveur)  # greeted: SMTPConnectError if not
+            relais.ehlo("relais.messagerie.example")
+            relais.sendmail(professionnel.email, [adresses.adresse_patient(patient.profil)],
+                            _brut(courriel(professionnel, patient.profil)))  # fmt: skip
+            relais.quit()
+        finally:
+            for connexion, _ in intrus:
+                connexion.close()
+    assert Conversation.objects.count() == 1
+
+
+def test_one_relay_cannot_hold_every_place(settings):
+    settings.MESSAGERIE_SMTP_RELAIS = ["127.0.0.1", "127.0.0.2"]
+    settings.MESSAGERIE_SMTP_SESSIONS_MAX, settings.MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = 3, 2
+    with passerelle_lancee() as serveur:
+        tenues = [_premiere_ligne("127.0.0.1", serveur) for _ in range(3)]
+        try:
+            assert [ligne[:3] for _, ligne in tenues] == [b"220", b"220", b"421"]
+            autre = _relais_depuis("127.0.0.2", serveur)  # the other relay keeps its place
+            assert autre.noop()[0] == 250
+            autre.quit()
+        finally:
+            for connexion, _ in tenues:
+                connexion.close()
+
+
+def test_a_silent_session_is_closed_after_the_idle_timeout(settings):
+    settings.MESSAGERIE_SMTP_INACTIVITE = 1
+    with passerelle_lancee() as serveur:
+        connexion, accueil = _premiere_ligne("127.0.0.1", serveur)
+        with connexion:
+            assert accueil[:3] == b"220"
+            debut = time.monotonic()
+            reste = connexion.recv(1024)  # blocks until the gateway closes (10 s at most)
+            assert reste == b"" and time.monotonic() - debut < 10
+
+
+def test_noop_keeps_a_session_open_only_a_bounded_number_of_times():
+    with passerelle_lancee() as serveur:
+        client = smtplib.SMTP(serveur.hostname, serveur.port, timeout=30)
+        client.ehlo("relais.messagerie.example")
+        assert {client.noop()[0] for _ in range(smtp.VIDES_MAX)} == {250}
+        assert {client.rset()[0] for _ in range(smtp.VIDES_MAX)} == {250}
+        assert client.noop()[0] == 421
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            client.noop()
+        client.close()
