@@ -13,7 +13,8 @@ MESSAGERIE_SMTP_HOTE = env.str("MESSAGERIE_SMTP_HOTE", default="127.0.0.1")
 MESSAGERIE_SMTP_PORT = env.int("MESSAGERIE_SMTP_PORT", default=2525)
 # Who may hand mail to the gateway: the health messaging operator's relays, which
 # authenticate the professionals (addresses or networks). Any other client is refused at
-# MAIL FROM, so nobody can claim a professional's address by connecting directly.
+# connection (554, holding no session place), so nobody can claim a professional's address
+# by connecting directly.
 MESSAGERIE_SMTP_RELAIS = env.list("MESSAGERIE_SMTP_RELAIS", default=["127.0.0.1", "::1"])
 # Largest mail the gateway accepts: one file at the upload bound (20 MiB, lib.fichiers),
 # base64-encoded in lines of 76 (27.4 MiB), and its headers and text.
