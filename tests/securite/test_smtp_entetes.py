@@ -200,20 +200,22 @@ def test_html_converts_in_linear_time_up_to_the_bound(forme):
     assert grand < 3 * petit + 0.02, (forme, petit, grand)  # 20 ms: the clock's noise
 
 
-def test_html_at_the_bound_is_received_whole(passerelle, patient, professionnel, tmp_path):
-    """Tags, quotes and "<" that opens no tag are really read at the bound, not dropped."""
-    morceau = """<p><b>x</b> <a title="x>" alt='y'>y</a> a &lt; b < c</p>\n"""
-    corps = "<p>Bonjour, vos resultats sont normaux.</p>" + morceau * (
-        bornes.HTML_TAILLE_MAX // (len(morceau) + 1) - 100
+def test_html_at_the_bound_is_read_to_its_end(passerelle, patient, professionnel, tmp_path):
+    """Tags, quoted attributes holding "<" and ">", comments and declarations, 1 MiB of
+    them, are really read to the end (the text after them is kept), not dropped."""
+    morceau = """<b></b><a title="x>" alt='<y'></a><!-- c --><!x><i\n class="c"></i>\n"""
+    corps = (
+        "<p>Bonjour, vos resultats sont normaux.</p>"
+        + morceau * (bornes.HTML_TAILLE_MAX // (len(morceau) + 1) - 100)
+        + "<p>Fin du compte rendu.</p>"
     )  # each line ends with CRLF in the mail
     brut = _html(professionnel, patient.profil, corps)
     mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
     assert mesure.code == 250, mesure
     assert mesure.secondes < 60, f"{mesure.secondes:.1f} s"
     assert mesure.pic < 80 * Mo, f"{mesure.pic / Mo:.1f} Mo"
-    lignes = Message.objects.get().corps.split("\n")
-    assert lignes[:3] == ["Bonjour, vos resultats sont normaux.", "", "x y a < b < c"]
-    assert len(lignes) > 2 * 10_000
+    corps_recu = Message.objects.get().corps
+    assert corps_recu == "Bonjour, vos resultats sont normaux.\n\nFin du compte rendu."
 
 
 def test_sessions_over_the_cap_are_answered_421_at_once(settings, patient, professionnel):
