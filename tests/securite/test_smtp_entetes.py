@@ -206,7 +206,7 @@ def test_html_at_the_bound_is_read_to_its_end(passerelle, patient, professionnel
     morceau = """<b></b><a title="x>" alt='<y'></a><!-- c --><!x><i\n class="c"></i>\n"""
     corps = (
         "<p>Bonjour, vos resultats sont normaux.</p>"
-        + morceau * (bornes.HTML_TAILLE_MAX // (len(morceau) + 1) - 100)
+        + morceau * (bornes.HTML_TAILLE_MAX // (len(morceau) + morceau.count("\n")) - 100)
         + "<p>Fin du compte rendu.</p>"
     )  # each line ends with CRLF in the mail
     brut = _html(professionnel, patient.profil, corps)
