@@ -17,6 +17,7 @@ import re
 import unicodedata
 from email import errors as erreurs_mime
 from email.utils import getaddresses
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +26,7 @@ from consentement import acces
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative, Role
 from espace_sante.comptes.models import Professionnel, Profil
-from espace_sante.lib import courriel, fichiers
+from espace_sante.lib import courriel, fichiers, texte
 from messagerie import adresses, journal, services
 from messagerie.enums import CanalMessage
 from messagerie.models import Conversation, Message
@@ -112,57 +113,97 @@ def _trop_grand(refus: courriel.CourrielRefuse) -> Refus:
     return Refus(552, "5.3.4", str(refus))
 
 
-def _lire(donnees: bytes):
-    """The parsed mail, its headers bounded before any is decoded (``lib.courriel``)."""
+class _Lu(NamedTuple):
+    """What the gateway reads of a mail, every header decoded in one guarded step."""
+
+    sujet: str
+    auteurs: list[str]
+    message_id: str
+    fil: list[str]
+    corps: object  # the text or HTML part, or None
+    pieces: list[tuple[str, object]]  # (file name, part), not decoded yet
+
+
+ILLISIBLE = "Message MIME illisible : en-tete ou partie mal formee."
+NOM_MAX = 80  # characters of a file name quoted back in a refusal
+
+
+def _lire(donnees: bytes) -> _Lu:
+    """The parsed mail, its headers bounded before any is decoded (``lib.courriel``). Every
+    header the gateway uses (``Subject``, ``From``, ``Message-ID``, ``In-Reply-To``,
+    ``References``, each part's ``Content-Type``, ``Content-Disposition`` and file name) is
+    read here: the email package raises on some values (``Message-ID: <<<<`` is an
+    ``IndexError`` on Python 3.12.1), and a mail it cannot read is refused for good
+    (``550 5.6.0``), never answered "try again later"."""
     try:
         message = courriel.lire(donnees)
         defauts = [d for partie in message.walk() for d in partie.defects]
-        sujet = str(message.get("Subject", ""))
+        if any(isinstance(d, _DEFAUTS_GRAVES) for d in defauts):
+            raise Refus(550, "5.6.0", "Message MIME mal forme : structure ou encodage incorrect.")
+        parties = list(message.iter_attachments())
+        if len(parties) > services.PIECES_MAX:  # before decoding any of them
+            raise Refus(552, "5.3.4", f"{services.PIECES_MAX} pieces jointes au plus par message.")
+        corps = message.get_body(preferencelist=("plain", "html"))
+        if corps is not None:
+            corps.get_content_type()
+        return _Lu(
+            sujet=str(message.get("Subject", "")),
+            auteurs=[a for _, a in getaddresses([str(v) for v in message.get_all("From", [])])],
+            message_id=(_ID.findall(str(message.get("Message-ID", ""))) or [""])[0],
+            fil=_ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}"),
+            corps=corps,
+            pieces=[(str(p.get_filename() or "piece-jointe"), p) for p in parties],
+        )
+    except Refus:
+        raise
     except courriel.CourrielRefuse as refus:
         raise _trop_grand(refus) from None
     except Exception:  # the parser gave up on a header or a part
-        raise Refus(550, "5.6.0", "Message MIME illisible.") from None
-    if any(isinstance(d, _DEFAUTS_GRAVES) for d in defauts):
-        raise Refus(550, "5.6.0", "Message MIME mal forme : structure ou encodage incorrect.")
-    return message, sujet
+        raise Refus(550, "5.6.0", ILLISIBLE) from None
 
 
-def _texte(message) -> str:
-    corps = message.get_body(preferencelist=("plain", "html"))
+def _texte(corps) -> str:
     if corps is None:
         return ""
     try:
-        texte = corps.get_content()
-    except (LookupError, ValueError):
+        contenu = corps.get_content()
+    except Exception:  # an unknown charset, a payload the package cannot decode
         raise Refus(550, "5.6.0", "Texte du message illisible (jeu de caracteres).") from None
     if corps.get_content_type() != "text/html":
-        return texte
+        return contenu
     try:
-        return courriel.texte_de_html(texte)
+        return courriel.texte_de_html(contenu)
     except courriel.CourrielRefuse as refus:
         raise _trop_grand(refus) from None
 
 
-def _pieces(message) -> list[services.PieceRecue]:
-    parties = list(message.iter_attachments())
-    if len(parties) > services.PIECES_MAX:  # before decoding any of them
-        raise Refus(552, "5.3.4", f"{services.PIECES_MAX} pieces jointes au plus par message.")
+def _piece_refusee(nom: str, raison: str) -> Refus:
+    """The refusal names the file as the patient would see it (``nom_affichable``: no
+    control character, no line break that would end the SMTP reply), bounded."""
+    nom = texte.nom_affichable(nom)
+    if len(nom) > NOM_MAX:
+        nom = nom[: NOM_MAX - 3] + "..."
+    return Refus(550, "5.7.1", f"Piece jointe refusee ({nom}) : {raison}")
+
+
+def _pieces(lu: _Lu) -> list[services.PieceRecue]:
     pieces = []
-    for partie in parties:
-        nom = partie.get_filename() or "piece-jointe"
-        contenu = partie.get_payload(decode=True)
+    for nom, partie in lu.pieces:
+        try:
+            contenu = partie.get_payload(decode=True)
+        except Exception:
+            raise Refus(550, "5.6.0", ILLISIBLE) from None
         if not isinstance(contenu, bytes):
-            raise Refus(550, "5.7.1", f"Piece jointe refusee ({nom}) : type non accepte.")
+            raise _piece_refusee(nom, "type non accepte.")
         try:
             pieces.append(services.PieceRecue(nom, fichiers.verifier(io.BytesIO(contenu))))
         except fichiers.FichierRefuse as refus:
-            raise Refus(550, "5.7.1", f"Piece jointe refusee ({nom}) : {refus}") from None
+            raise _piece_refusee(nom, str(refus)) from None
     return pieces
 
 
-def _expediteur_entete(message, pro: Professionnel) -> None:
-    auteurs = [a for _, a in getaddresses(message.get_all("From", []))]
-    if len(auteurs) != 1 or auteurs[0].lower() != pro.user.email.lower():
+def _expediteur_entete(lu: _Lu, pro: Professionnel) -> None:
+    if len(lu.auteurs) != 1 or lu.auteurs[0].lower() != pro.user.email.lower():
         raise Refus(550, "5.7.1", "L'expediteur (From) differe de l'enveloppe (MAIL FROM).")
 
 
@@ -181,14 +222,14 @@ def recevoir(*, expediteur: str, destinataire: str, donnees: bytes) -> Message |
     without a copy; the same mail to another patient is theirs."""
     pro = professionnel_de(expediteur)
     profil = patient_de(pro, destinataire)
-    message, sujet = _lire(donnees)
-    _expediteur_entete(message, pro)
-    message_id = (_ID.findall(str(message.get("Message-ID", ""))) or [""])[0]
+    lu = _lire(donnees)
+    _expediteur_entete(lu, pro)
+    message_id, sujet = lu.message_id, lu.sujet
     if message_id and Message.objects.filter(message_id=message_id, profil=profil).exists():
         return None
-    corps, pieces = _texte(message), _pieces(message)
+    corps, pieces = _texte(lu.corps), _pieces(lu)
     acteur = acces.acteur_professionnel(pro, profil)
-    fil = _ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
+    fil = lu.fil
     suite = (
         Message.objects.filter(message_id__in=fil, conversation__profil=profil,
                                conversation__professionnel=pro, conversation__fermee_le__isnull=True)

@@ -2,14 +2,19 @@
 unknown patient at RCPT TO), parses and stores at DATA; each step runs the gateway's rules
 (``messagerie.passerelle``) in a worker thread with its own database connection.
 
-Its memory is bounded: at most ``MESSAGERIE_SMTP_SESSIONS_MAX`` sessions at once (one
-more is answered 421 at once), each receiving at most ``MESSAGERIE_SMTP_TAILLE_MAX``
-bytes, and at most ``MESSAGERIE_SMTP_TRAITEMENTS_MAX`` mails parsed and stored at once
-(the others wait their turn holding only their raw bytes)."""
+A client that is not one of the relays (``MESSAGERIE_SMTP_RELAIS``) is answered 554 when
+it connects and never holds a place. Its memory is bounded: at most
+``MESSAGERIE_SMTP_SESSIONS_MAX`` sessions at once, at most
+``MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS`` of them from one relay (one more is answered 421
+at once), each closed after ``MESSAGERIE_SMTP_INACTIVITE`` seconds of silence (NOOP and
+RSET keep it open ``VIDES_MAX`` times at most), each receiving at most
+``MESSAGERIE_SMTP_TAILLE_MAX`` bytes, and at most ``MESSAGERIE_SMTP_TRAITEMENTS_MAX`` mails
+parsed and stored at once (the others wait their turn holding only their raw bytes)."""
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 
 from aiosmtpd.controller import Controller
@@ -22,6 +27,9 @@ from messagerie import passerelle
 
 logger = logging.getLogger(__name__)
 ERREUR = "451 4.3.0 Erreur temporaire de la passerelle : reessayez plus tard."
+# NOOP and RSET reset the idle timer: a session may send each this many times (421 and
+# closed beyond), any other command at most COMMANDES_MAX times.
+VIDES_MAX, COMMANDES_MAX = 20, 1000
 OCCUPEE = "421 4.3.2 Passerelle occupee : trop de sessions simultanees, reessayez plus tard."
 
 
@@ -87,10 +95,25 @@ class Passerelle:
 
 
 class _Sessions:
-    """Sessions open now (counted in the event loop's thread: no lock needed)."""
+    """Sessions open now, in all and per relay (counted in the event loop's thread: no
+    lock needed)."""
 
-    def __init__(self, maximum: int):
-        self.maximum, self.ouvertes = maximum, 0
+    def __init__(self, maximum: int, par_relais: int):
+        self.maximum, self.par_relais = maximum, par_relais
+        self.ouvertes, self.par_pair = 0, collections.Counter()
+
+    def prendre(self, pair: str) -> bool:
+        if self.ouvertes >= self.maximum or self.par_pair[pair] >= self.par_relais:
+            return False
+        self.ouvertes += 1
+        self.par_pair[pair] += 1
+        return True
+
+    def rendre(self, pair: str) -> None:
+        self.ouvertes -= 1
+        self.par_pair[pair] -= 1
+        if not self.par_pair[pair]:
+            del self.par_pair[pair]
 
 
 class _Session(SMTP):
@@ -99,21 +122,27 @@ class _Session(SMTP):
         self._sessions = sessions
 
     async def _handle_client(self):
-        if self._sessions.ouvertes >= self._sessions.maximum:
-            await self.push(OCCUPEE)  # instead of the greeting
+        pair = self.session.peer[0] if self.session.peer else ""
+        try:  # before it holds a place: a client that may not send mail takes none
+            passerelle.relais_autorise(pair)
+        except passerelle.Refus as refus:
+            await self.push(str(refus))  # instead of the greeting
             self.transport.close()
             return
-        self._sessions.ouvertes += 1
+        if not self._sessions.prendre(pair):
+            await self.push(OCCUPEE)
+            self.transport.close()
+            return
         try:
             await super()._handle_client()
         finally:
-            self._sessions.ouvertes -= 1
+            self._sessions.rendre(pair)
 
 
 class _Controleur(Controller):
-    def __init__(self, *args, sessions: int, **kwargs):
+    def __init__(self, *args, sessions: int, par_relais: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self._sessions = _Sessions(sessions)
+        self._sessions = _Sessions(sessions, par_relais)
 
     def factory(self):
         return _Session(self.handler, sessions=self._sessions, **self.SMTP_kwargs)
@@ -127,4 +156,7 @@ def controleur(*, hote: str | None = None, port: int | None = None) -> Controlle
         server_hostname=settings.MESSAGERIE_DOMAINE,
         data_size_limit=settings.MESSAGERIE_SMTP_TAILLE_MAX,
         sessions=settings.MESSAGERIE_SMTP_SESSIONS_MAX,
+        par_relais=settings.MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS,
+        timeout=settings.MESSAGERIE_SMTP_INACTIVITE,
+        command_call_limit={"NOOP": VIDES_MAX, "RSET": VIDES_MAX, "*": COMMANDES_MAX},
     )

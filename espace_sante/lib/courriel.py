@@ -118,8 +118,10 @@ _DEBUT = re.compile(r"<(?:[a-zA-Z!?]|/[a-zA-Z])")
 _BALISE = re.compile(
     r"""<(/?)([a-zA-Z][a-zA-Z0-9]*+)[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>"""
 )
+# Where the text of a script, a style... ends: the first "</script" and the ">" after it
+# (searched apart: "</script" a million times with no ">" made one pattern quadratic).
 _FIN_MUETTE = {
-    nom: re.compile(rf"</{nom}\b[^>]*+>", re.IGNORECASE)
+    nom: re.compile(rf"</{nom}\b", re.IGNORECASE)
     for nom in ("script", "style", "head", "title", "template")
 }
 _BLOCS = frozenset(
@@ -161,7 +163,8 @@ def texte_de_html(source: str) -> str:
             morceaux.append("\n")
         if not balise.group(1) and nom in _FIN_MUETTE:
             fin = _FIN_MUETTE[nom].search(source, i)
-            i = n if fin is None else fin.end()
+            fin = -1 if fin is None else source.find(">", fin.end())
+            i = n if fin < 0 else fin + 1
     texte = html.unescape("".join(morceaux))
     lignes = "\n".join(ligne.strip(" \xa0") for ligne in texte.split("\n"))
     return _LIGNES_VIDES.sub("\n\n", lignes).strip()

@@ -13,7 +13,8 @@ MESSAGERIE_SMTP_HOTE = env.str("MESSAGERIE_SMTP_HOTE", default="127.0.0.1")
 MESSAGERIE_SMTP_PORT = env.int("MESSAGERIE_SMTP_PORT", default=2525)
 # Who may hand mail to the gateway: the health messaging operator's relays, which
 # authenticate the professionals (addresses or networks). Any other client is refused at
-# MAIL FROM, so nobody can claim a professional's address by connecting directly.
+# connection (554, holding no session place), so nobody can claim a professional's address
+# by connecting directly.
 MESSAGERIE_SMTP_RELAIS = env.list("MESSAGERIE_SMTP_RELAIS", default=["127.0.0.1", "::1"])
 # Largest mail the gateway accepts: one file at the upload bound (20 MiB, lib.fichiers),
 # base64-encoded in lines of 76 (27.4 MiB), and its headers and text.
@@ -22,6 +23,10 @@ MESSAGERIE_SMTP_TAILLE_MAX = env.int("MESSAGERIE_SMTP_TAILLE_MAX", default=28 * 
 # the gateway's memory is bounded by these and the size above.
 MESSAGERIE_SMTP_SESSIONS_MAX = env.int("MESSAGERIE_SMTP_SESSIONS_MAX", default=8)
 MESSAGERIE_SMTP_TRAITEMENTS_MAX = env.int("MESSAGERIE_SMTP_TRAITEMENTS_MAX", default=2)
+# Sessions one relay may hold at once (the others keep at least one place), and seconds a
+# session may stay silent before it is closed (NOOP and RSET count, within a bound).
+MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = env.int("MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS", default=6)
+MESSAGERIE_SMTP_INACTIVITE = env.int("MESSAGERIE_SMTP_INACTIVITE", default=30)
 MESSAGERIE_CONSERVATION_JOURS = env.int("MESSAGERIE_CONSERVATION_JOURS", default=730)
 MESSAGERIE_CONSERVATION = timedelta(days=MESSAGERIE_CONSERVATION_JOURS)
 # Messages one person (or professional address) may send per hour, counted in PostgreSQL.

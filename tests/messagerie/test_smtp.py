@@ -159,8 +159,9 @@ def test_the_from_header_must_match_the_envelope(passerelle, patient, profession
 def test_only_the_operators_relays_may_hand_mail_over(passerelle, patient, professionnel, settings):
     """Connecting directly, nobody can claim a professional's address."""
     settings.MESSAGERIE_SMTP_RELAIS = ["10.20.0.0/16"]
-    code, texte = envoyer(passerelle, courriel(professionnel, patient.profil))
-    assert code == 554 and "relais" in texte
+    with pytest.raises(smtplib.SMTPConnectError) as refus:  # at connection, before any place
+        envoyer(passerelle, courriel(professionnel, patient.profil))
+    assert refus.value.smtp_code == 554 and b"relais" in refus.value.smtp_error
     assert not Conversation.objects.exists()
     settings.MESSAGERIE_SMTP_RELAIS = ["127.0.0.0/8"]
     assert envoyer(passerelle, courriel(professionnel, patient.profil)) is None

@@ -237,7 +237,6 @@ def recevoir(pro_user, profil, contenu: bytes):
         expediteur=pro_user.email,
         destinataire=adresses.adresse_patient(profil),
         donnees=courriel(pro_user, profil, contenu),
-        ip="127.0.0.1",
     )
 
 

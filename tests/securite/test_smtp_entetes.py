@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import socket
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from typing import NamedTuple
 import pytest
 
 from espace_sante.lib import courriel as bornes
-from messagerie import adresses
+from messagerie import adresses, smtp
 from messagerie.models import Conversation, Message
 from tests.messagerie.outils import courriel, passerelle_lancee
 
@@ -160,22 +161,65 @@ def test_a_huge_html_body_is_refused_in_bounded_memory_and_time(
     assert "HTML" in mesure.texte
 
 
-def test_html_at_the_bound_converts_in_linear_time(passerelle, patient, professionnel, tmp_path):
-    """The worst shapes for a parser (unclosed comments, tags, quotes) within the bound."""
-    morceau = '<!-- <a title="x> <b>x</b> <p\n'
-    corps = "<p>Bonjour, vos resultats sont normaux.</p>" + morceau * (
-        bornes.HTML_TAILLE_MAX // (len(morceau) + 1) - 100
+# The shapes a one-pass converter could be slow on, each repeated to fill the bound.
+FORMES_HTML = {
+    "balises": "<b>x</b>",
+    "attributs entre guillemets": """<a title="x>" alt='y<' href="z" data-a='1'>y</a> """,
+    "< sans balise": "a < b <1 <",
+    "fins de script sans >": "</script ",
+    "declarations": "<!x><?y>",
+    "entites": "&amp;&#x41;&lt;x",
+    "blocs": "<p>\n",
+}
+DEBUT_HTML = {"fins de script sans >": "<script>"}
+
+
+def _cpu(fonction, *args) -> float:
+    """The best of three CPU times (the machine's load does not count)."""
+    temps = []
+    for _ in range(3):
+        debut = time.process_time()
+        fonction(*args)
+        temps.append(time.process_time() - debut)
+    return min(temps)
+
+
+@pytest.mark.parametrize("forme", FORMES_HTML)
+def test_html_converts_in_linear_time_up_to_the_bound(forme):
+    """Doubling the HTML (up to the 1 MiB bound) at most doubles the time: a quadratic
+    shape quadruples it. ("</script " a million times took 4.7 s at half the bound and
+    over 9 s at the bound: each "</script" was followed to the end looking for ">".)"""
+    debut, motif = DEBUT_HTML.get(forme, ""), FORMES_HTML[forme]
+
+    def corps(taille: int) -> str:
+        return debut + motif * ((taille - len(debut)) // len(motif))
+
+    moitie, borne = corps(bornes.HTML_TAILLE_MAX // 2), corps(bornes.HTML_TAILLE_MAX)
+    assert len(borne) <= bornes.HTML_TAILLE_MAX
+    petit, grand = _cpu(bornes.texte_de_html, moitie), _cpu(bornes.texte_de_html, borne)
+    assert grand < 3 * petit + 0.02, (forme, petit, grand)  # 20 ms: the clock's noise
+
+
+def test_html_at_the_bound_is_read_to_its_end(passerelle, patient, professionnel, tmp_path):
+    """Tags, quoted attributes holding "<" and ">", comments and declarations, 1 MiB of
+    them, are really read to the end (the text after them is kept), not dropped."""
+    morceau = """<b></b><a title="x>" alt='<y'></a><!-- c --><!x><i\n class="c"></i>\n"""
+    corps = (
+        "<p>Bonjour, vos resultats sont normaux.</p>"
+        + morceau * (bornes.HTML_TAILLE_MAX // (len(morceau) + morceau.count("\n")) - 100)
+        + "<p>Fin du compte rendu.</p>"
     )  # each line ends with CRLF in the mail
     brut = _html(professionnel, patient.profil, corps)
     mesure = mesurer(passerelle, brut, professionnel, patient.profil, tmp_path)
     assert mesure.code == 250, mesure
     assert mesure.secondes < 60, f"{mesure.secondes:.1f} s"
     assert mesure.pic < 80 * Mo, f"{mesure.pic / Mo:.1f} Mo"
-    assert Message.objects.get().corps == "Bonjour, vos resultats sont normaux."
+    corps_recu = Message.objects.get().corps
+    assert corps_recu == "Bonjour, vos resultats sont normaux.\n\nFin du compte rendu."
 
 
 def test_sessions_over_the_cap_are_answered_421_at_once(settings, patient, professionnel):
-    settings.MESSAGERIE_SMTP_SESSIONS_MAX = 3
+    settings.MESSAGERIE_SMTP_SESSIONS_MAX = settings.MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = 3
     with passerelle_lancee() as serveur:
         ouvertes = [smtplib.SMTP(serveur.hostname, serveur.port, timeout=30) for _ in range(3)]
         tracemalloc.start()
@@ -208,3 +252,75 @@ def test_sessions_over_the_cap_are_answered_421_at_once(settings, patient, profe
         for autre in ouvertes:
             autre.quit()
     assert Conversation.objects.count() == 1
+
+
+def _premiere_ligne(source: str, serveur) -> tuple[socket.socket, bytes]:
+    """A raw connection from ``source`` (any 127.0.0.0/8 address is this machine) and the
+    first line the gateway sends it; the connection stays open."""
+    connexion = socket.create_connection((serveur.hostname, serveur.port), timeout=10,
+                                         source_address=(source, 0))  # fmt: skip
+    return connexion, connexion.makefile("rb").readline()
+
+
+def _relais_depuis(source: str, serveur) -> smtplib.SMTP:
+    return smtplib.SMTP(serveur.hostname, serveur.port, timeout=30, source_address=(source, 0))
+
+
+def test_a_client_that_is_not_a_relay_is_refused_at_connection_and_holds_no_place(
+    settings, patient, professionnel
+):
+    """Sessions were counted before the relay check (at MAIL FROM): any host that could
+    reach the port held every place, and the real relays got 421 for as long as it liked."""
+    settings.MESSAGERIE_SMTP_RELAIS = ["127.0.0.2"]
+    settings.MESSAGERIE_SMTP_SESSIONS_MAX = settings.MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = 3
+    with passerelle_lancee() as serveur:
+        intrus = [_premiere_ligne("127.0.0.1", serveur) for _ in range(10)]
+        try:
+            assert {ligne[:9] for _, ligne in intrus} == {b"554 5.7.1"}
+            relais = _relais_depuis("127.0.0.2", serveur)  # greeted: SMTPConnectError if not
+            relais.ehlo("relais.messagerie.example")
+            relais.sendmail(professionnel.email, [adresses.adresse_patient(patient.profil)],
+                            _brut(courriel(professionnel, patient.profil)))  # fmt: skip
+            relais.quit()
+        finally:
+            for connexion, _ in intrus:
+                connexion.close()
+    assert Conversation.objects.count() == 1
+
+
+def test_one_relay_cannot_hold_every_place(settings):
+    settings.MESSAGERIE_SMTP_RELAIS = ["127.0.0.1", "127.0.0.2"]
+    settings.MESSAGERIE_SMTP_SESSIONS_MAX, settings.MESSAGERIE_SMTP_SESSIONS_PAR_RELAIS = 3, 2
+    with passerelle_lancee() as serveur:
+        tenues = [_premiere_ligne("127.0.0.1", serveur) for _ in range(3)]
+        try:
+            assert [ligne[:3] for _, ligne in tenues] == [b"220", b"220", b"421"]
+            autre = _relais_depuis("127.0.0.2", serveur)  # the other relay keeps its place
+            assert autre.noop()[0] == 250
+            autre.quit()
+        finally:
+            for connexion, _ in tenues:
+                connexion.close()
+
+
+def test_a_silent_session_is_closed_after_the_idle_timeout(settings):
+    settings.MESSAGERIE_SMTP_INACTIVITE = 1
+    with passerelle_lancee() as serveur:
+        connexion, accueil = _premiere_ligne("127.0.0.1", serveur)
+        with connexion:
+            assert accueil[:3] == b"220"
+            debut = time.monotonic()
+            reste = connexion.recv(1024)  # blocks until the gateway closes (10 s at most)
+            assert reste == b"" and time.monotonic() - debut < 10
+
+
+def test_noop_keeps_a_session_open_only_a_bounded_number_of_times():
+    with passerelle_lancee() as serveur:
+        client = smtplib.SMTP(serveur.hostname, serveur.port, timeout=30)
+        client.ehlo("relais.messagerie.example")
+        assert {client.noop()[0] for _ in range(smtp.VIDES_MAX)} == {250}
+        assert {client.rset()[0] for _ in range(smtp.VIDES_MAX)} == {250}
+        assert client.noop()[0] == 421
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            client.noop()
+        client.close()
