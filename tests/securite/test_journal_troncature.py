@@ -227,3 +227,19 @@ def test_an_unwritable_witness_never_fails_the_act_but_shows_in_health_and_logs(
     assert corps["controles"]["temoin"]["journal_temoin_echec_age_secondes"] >= 0
     metriques = client.get("/sante/metriques").content.decode()
     assert 'espace_sante_controle_ok{controle="temoin"} 0' in metriques
+
+
+def test_a_forged_witness_line_is_tampering_of_the_chain_it_names_only(patient, parent, mineur):
+    """One patient's "Vérifier" reads only their chain's lines (and computes only their
+    MACs): a line forged for another chain is that chain's tampering, not theirs."""
+    bascule(user=patient, role=Role.TITULAIRE, profil=patient.profil)
+    bascule(user=parent, role=Role.REPRESENTANT, profil=mineur)
+    (fichier,) = sorted(points.dossier().glob("temoins-*.jsonl"))
+    vraie = json.loads(fichier.read_bytes().splitlines()[-1])
+    fausse = {**vraie, "r": vraie["r"] + 5, "m": "0" * 32}  # no key: the MAC cannot be made
+    with fichier.open("ab") as flux:
+        flux.write(json.dumps(fausse, sort_keys=True, separators=(",", ":")).encode() + b"\n")
+    assert "fabriquée ou modifiée" in str(verifier_profil(mineur))
+    assert verifier_profil(patient.profil) is None
+    with pytest.raises(CommandError, match="rupture"):
+        call_command("journal_verify")
