@@ -13,13 +13,19 @@ A line: ``{"numero", "horodatage", "precedent", "cle", "tetes": {chaine: [rang, 
 
 Entries written since the last checkpoint are covered by the witness (temoin.py): every
 committed head is appended beside these files, and a line records how far into the witness
-it read, and the heads it saw but could not seal ("planchers"): together they say, per
-chain, the least rank the database must still hold. A restore from a backup is a signed
-line of type "restauration" (journal_restauration), which names each chain it re-anchors
-and what was lost. Removing the newest lines (or whole newest files) is only prevented by
-the storage. Production therefore mounts this directory on WORM /
-object-lock storage, where even this host cannot rewrite or delete what it wrote.
-Every reader walks all lines, so at national scale the files would be sharded by chain.
+it read, and what it saw but could not seal: the highest head ("planchers") and every
+witnessed (rank, hash) of each refused chain ("temoins_dus"). Together they say, per chain,
+the least rank the database must still reach and the hashes it must still hold at each
+witnessed rank. A restore from a backup is a signed line of type "restauration"
+(journal_restauration), which names each chain it re-anchors and what was lost.
+
+Removing the newest lines (or whole newest files) is only prevented by the storage. The
+files are appended line by line, so WORM / object-lock storage (which takes whole objects)
+cannot hold them: production mounts this directory on an append-only filesystem
+(``chattr +a`` on each file, an append-only NFS export, or equivalent) shared by every web
+and worker host, writable by the application only through O_APPEND; a month's files, once
+closed, may be copied to WORM storage as sealed archives. Every reader walks all lines, so
+at national scale the files would be sharded by chain.
 """
 
 from __future__ import annotations
@@ -97,6 +103,8 @@ class Anomalie:
     ligne: int
     motif: str
     unite: str = "ligne"
+    # True: the files cannot be read (an operator's problem), not evidence of tampering.
+    exploitation: bool = False
 
     def __str__(self) -> str:
         return (
@@ -116,11 +124,27 @@ class Registre:
     numero: int = 0
     lien: str = HASH_ORIGINE  # SHA-256 of the last line: the next one must name it
     temoins: dict[str, int] = field(default_factory=dict)  # witness read up to, per file
+    # Every witnessed (rank, hash) still owed: carried by checkpoint lines, then the tail.
+    vus: temoin.Lecture = field(default_factory=temoin.Lecture)
     temoin: temoin.Lecture = field(default_factory=temoin.Lecture)  # the witness tail
 
     def dernier(self, chaine: str) -> Scelle | None:
         scelles = self.scelles.get(chaine)
         return scelles[max(scelles)] if scelles else None
+
+    def sceaux(self, chaine: str) -> dict:
+        """What the chain must still hold, rank by rank: what checkpoints sealed, and what
+        the witness saw committed (a rank both saw differently is a fork, reported apart)."""
+        return {**self.vus.vus.get(chaine, {}), **self.scelles.get(chaine, {})}
+
+    def fourches(self, chaine: str) -> list[tuple]:
+        """(rank, first seen, then seen) for each rank seen with two different hashes."""
+        fourches = [(a.rang, a, b) for a, b in self.vus.fourches.get(chaine, [])]
+        for rang, vu in self.vus.vus.get(chaine, {}).items():
+            scelle = self.scelles.get(chaine, {}).get(rang)
+            if scelle is not None and scelle.hash != vu.hash:
+                fourches.append((rang, scelle, vu))
+        return sorted(fourches, key=lambda f: f[0])
 
     def relever(self, chaine: str, plancher: Plancher) -> None:
         actuel = self.planchers.get(chaine)
@@ -151,12 +175,26 @@ def lire(*, chaine: str | None = None) -> Registre:
                 if motif:
                     registre.anomalies.append(Anomalie(fichier.name, numero_ligne, motif))
     registre.temoin = temoin.lire(depuis=registre.temoins, chaine=chaine)
-    for nom, vus in registre.temoin.vus.items():
-        vu = vus[max(vus)]
-        registre.relever(nom, Plancher(vu.rang, vu.hash, temoin.libelle(vu), vu.quand))
-    for fichier, octet in registre.temoin.invalides:
-        motif = "ligne de témoin invalide (fabriquée ou modifiée sans la clé du journal)"
+    for nom in sorted(set(registre.temoin.vus) | set(registre.temoin.fourches)):
+        for vu in registre.temoin.vus.get(nom, {}).values():
+            registre.vus.voir(nom, vu)
+        for premier, ensuite in registre.temoin.fourches.get(nom, []):
+            registre.vus.voir(nom, premier)
+            registre.vus.voir(nom, ensuite)
+        if vu := registre.temoin.dernier(nom):
+            registre.relever(nom, Plancher(vu.rang, vu.hash, temoin.libelle(vu), vu.quand))
+    for fichier, octet, nom in registre.temoin.invalides:
+        motif = (
+            f"ligne de témoin de la chaîne « {nom} » fabriquée ou modifiée sans la clé du journal"
+        )
         registre.anomalies.append(Anomalie(fichier, octet, motif, unite="octet"))
+    for fichier, octet in registre.temoin.illisibles:
+        motif = (
+            "témoin illisible (ligne tronquée : disque plein ou écriture interrompue) : "
+            "la tête qu'elle portait n'est plus attestée hors base — à traiter par "
+            "l'exploitant, ce n'est pas une falsification"
+        )
+        registre.anomalies.append(Anomalie(fichier, octet, motif, unite="octet", exploitation=True))
     return registre
 
 
@@ -202,6 +240,10 @@ def _sceller(registre: Registre, donnees: dict, chaine: str | None) -> None:
         if chaine is None or nom == chaine:
             libelle = f"témoin consigné au point de contrôle signé n° {numero}"
             registre.relever(nom, Plancher(int(rang), str(empreinte), libelle, horodatage))
+    for nom, vus in dict(donnees.get("temoins_dus") or {}).items():
+        if chaine is None or nom == chaine:
+            for rang, empreinte, quand in vus:
+                registre.vus.voir(nom, temoin.Vu(int(rang), str(empreinte), str(quand)))
 
 
 def _restaurer(registre: Registre, donnees: dict, chaine: str | None) -> None:
@@ -225,6 +267,12 @@ def _restaurer(registre: Registre, donnees: dict, chaine: str | None) -> None:
                 rang, str(empreinte), restauration.numero, restauration.horodatage
             )
         registre.scelles[nom] = gardes
+        # What the witness saw above the restored head was lost with the backup.
+        vus = {r: v for r, v in registre.vus.vus.get(nom, {}).items() if r <= rang}
+        registre.vus.vus[nom] = vus
+        registre.vus.fourches[nom] = [
+            (a, b) for a, b in registre.vus.fourches.get(nom, []) if a.rang <= rang
+        ]
         registre.planchers[nom] = Plancher(
             rang, str(empreinte), restauration.libelle, restauration.horodatage
         )

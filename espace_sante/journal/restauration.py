@@ -50,7 +50,7 @@ def _perte_inexpliquee(
     """Why losing this chain's ranks above ``rang`` is not what a restore does, if so."""
     preuves = [
         (r, vu.quand, "le témoin hors base l'a vue écrite")
-        for r, vu in registre.temoin.vus.get(chaine, {}).items()
+        for r, vu in registre.vus.vus.get(chaine, {}).items()
         if r > rang
     ]
     preuves += [
@@ -84,7 +84,7 @@ def _examiner(
             rang,
             "la dernière entrée a été réécrite : une restauration ne réécrit rien",
         )
-    rupture, atteint, precedent = parcourir(chaine, scelles=registre.scelles.get(chaine))
+    rupture, atteint, precedent = parcourir(chaine, scelles=registre.sceaux(chaine))
     if rupture is not None:
         return rupture
     if (atteint, precedent) != (rang, empreinte):

@@ -2,8 +2,9 @@
 
 A chain is intact when every row follows the one before it, its HMAC matches its
 content, the head row names its last entry, every (rank, hash) that a signed
-checkpoint recorded is still there, and the chain reaches the highest head that a
-checkpoint, the witness or a restore record saw. The last two tests are the ones that do
+checkpoint recorded or the witness saw committed is still there, no rank was seen with
+two hashes (a fork: the tail erased and written again), and the chain reaches the
+highest head that a checkpoint, the witness or a restore record saw. The last two tests are the ones that do
 not trust the database at all: checkpoints and witness live outside it (points.py,
 temoin.py).
 """
@@ -69,7 +70,9 @@ def parcourir(
 def verifier_chaine(chaine: str, *, registre: Registre | None = None) -> Rupture | None:
     """The first broken row of one chain, or None if intact (checkpoints included)."""
     registre = points.lire(chaine=chaine) if registre is None else registre
-    rupture, rang, precedent = parcourir(chaine, scelles=registre.scelles.get(chaine))
+    if fourche := rupture_fourche(chaine, registre):
+        return fourche
+    rupture, rang, precedent = parcourir(chaine, scelles=registre.sceaux(chaine))
     if rupture is not None:
         return rupture
     tete = TeteChaine.objects.filter(chaine=chaine).first()
@@ -98,11 +101,27 @@ def verifier_chaine(chaine: str, *, registre: Registre | None = None) -> Rupture
     return None
 
 
+def rupture_fourche(chaine: str, registre: Registre) -> Rupture | None:
+    """Two different hashes seen committed at one rank, with no restore between them."""
+    for rang, premier, ensuite in registre.fourches(chaine)[:1]:
+        return Rupture(
+            chaine,
+            None,
+            rang,
+            f"deux entrées différentes ont été vues au rang {rang} : d'abord par le "
+            f"{premier.libelle}, puis par le {ensuite.libelle} — la fin de la chaîne a été "
+            "effacée puis réécrite (ou la base restaurée sans réancrage : journal_restauration)",
+        )
+    return None
+
+
 def chaines(registre: Registre | None = None) -> list[str]:
     """Every chain the database or the checkpoints know (a chain may vanish from one)."""
     noms = set(TeteChaine.objects.values_list("chaine", flat=True))
     noms.update(Entree.objects.values_list("chaine", flat=True).distinct())
-    noms.update(registre.planchers if registre is not None else ())
+    if registre is not None:
+        noms.update(registre.planchers)
+        noms.update(registre.vus.fourches)
     return sorted(noms)
 
 
@@ -121,6 +140,9 @@ def verifier_tout() -> list[Rupture | Anomalie]:
 def verifier_profil(profil) -> Rupture | Anomalie | None:
     """What the patient's "Vérifier" shows: their chain, and checkpoints one can trust.
 
-    A damaged checkpoint file means the chain can no longer be vouched for: say so.
+    A damaged checkpoint file means the chain can no longer be vouched for: say so. An
+    unreadable witness line names no chain: it is the operator's (journal_verify, the
+    health check), never shown as tampering of this patient's record.
     """
-    return next(iter(verifier([f"profil:{profil.pk}"])), None)
+    resultats = verifier([f"profil:{profil.pk}"])
+    return next((r for r in resultats if not getattr(r, "exploitation", False)), None)

@@ -21,7 +21,7 @@ from espace_sante.comptes.models import Profil, User
 from espace_sante.journal import actions, points, temoin
 from espace_sante.journal.enums import Action
 from espace_sante.journal.models import HASH_ORIGINE, Entree, TeteChaine
-from espace_sante.journal.selectors import Rupture, parcourir
+from espace_sante.journal.selectors import Rupture, parcourir, rupture_fourche
 
 logger = logging.getLogger(__name__)
 
@@ -186,11 +186,12 @@ class PointEcrit:
 def point_de_controle_ecrire() -> PointEcrit:
     """Checkpoint every chain head that moved since the last checkpoint.
 
-    A head is sealed only if its chain still holds the last sealed (rank, hash), runs on
-    from it intact, and has not gone back behind what the witness outside the database
-    saw committed: sealing a rewritten, truncated or rolled-back chain would make it look
-    legitimate to every later verification. Refused chains are returned (and logged) for
-    the operator, and what the witness saw of them is carried in the line ("planchers"),
+    A head is sealed only if its chain still holds the last sealed (rank, hash) and every
+    (rank, hash) the witness outside the database saw committed, saw no rank with two
+    hashes (a fork), runs on intact, and has not gone back behind what the witness saw:
+    sealing a rewritten, truncated or rolled-back chain would make it look legitimate to
+    every later verification. Refused chains are returned (and logged) for the operator,
+    and what the witness saw of them is carried in the line ("planchers", "temoins_dus"),
     so it stays owed; the others are sealed all the same.
     """
     resultat = PointEcrit()
@@ -204,20 +205,25 @@ def point_de_controle_ecrire() -> PointEcrit:
             vues.add(chaine)
             dernier, plancher = registre.dernier(chaine), registre.planchers.get(chaine)
             scelle = dernier is not None and (dernier.rang, dernier.hash) == (rang, empreinte)
-            if scelle and not en_retard(plancher, rang, empreinte):
+            temoigne = chaine in registre.vus.vus
+            if scelle and not temoigne and not en_retard(plancher, rang, empreinte):
                 continue
-            rupture = _prolongement(chaine, dernier, plancher, rang, empreinte)
-            if rupture is None:
-                tetes[chaine] = (rang, empreinte)
-            else:
+            rupture = _prolongement(chaine, registre, rang, empreinte)
+            if rupture is not None:
                 refus.add(chaine)
                 resultat.refus.append(rupture)
+            elif not scelle:
+                tetes[chaine] = (rang, empreinte)
         for chaine in sorted(set(registre.planchers) - vues):  # a head gone, or back to 0
             if (plancher := registre.planchers[chaine]).rang > 0:
                 refus.add(chaine)
                 resultat.refus.append(_recul(chaine, plancher, 0))
         for rupture in resultat.refus:
             logger.error("Point de contrôle refusé — %s", rupture)
+        for anomalie in registre.anomalies:
+            if anomalie.exploitation:
+                logger.error("Point de contrôle — %s", anomalie)
+                temoin.signaler_illisible()
         if tetes:
             dus = {c: registre.planchers[c] for c in sorted(refus) if c in registre.planchers}
             resultat.fichier = points.ajouter(
@@ -226,9 +232,17 @@ def point_de_controle_ecrire() -> PointEcrit:
                 timezone.now(),
                 temoins=registre.temoin.positions,
                 planchers={c: [p.rang, p.hash] for c, p in dus.items()},
+                temoins_dus={c: _temoins_dus(registre, c) for c in sorted(refus)},
             )
             resultat.numero, resultat.tetes = registre.numero + 1, len(tetes)
     return resultat
+
+
+def _temoins_dus(registre: points.Registre, chaine: str) -> list[list]:
+    """Every (rank, hash, when) the witness saw of a refused chain, forks' both sides."""
+    vus = list(registre.vus.vus.get(chaine, {}).values())
+    vus += [ensuite for _, ensuite in registre.vus.fourches.get(chaine, [])]
+    return [[v.rang, v.hash, v.quand] for v in sorted(vus, key=lambda v: (v.rang, v.quand))]
 
 
 def verrouiller_points() -> None:
@@ -255,14 +269,13 @@ def _recul(chaine: str, plancher: points.Plancher, rang: int) -> Rupture:
 
 
 def _prolongement(
-    chaine: str,
-    dernier: points.Scelle | None,
-    plancher: points.Plancher | None,
-    rang: int,
-    empreinte: str,
+    chaine: str, registre: points.Registre, rang: int, empreinte: str
 ) -> Rupture | None:
-    """Why the head (rang, empreinte) does not extend the last sealed one, or went back
-    behind what was seen of it outside the database, if so."""
+    """Why the head (rang, empreinte) does not extend the last sealed one, lost a
+    witnessed (rank, hash), or went back behind what was seen outside the database."""
+    dernier, plancher = registre.dernier(chaine), registre.planchers.get(chaine)
+    if fourche := rupture_fourche(chaine, registre):
+        return fourche
     if en_retard(plancher, rang, empreinte):
         return _recul(chaine, plancher, rang)
     depuis = (0, HASH_ORIGINE)
@@ -276,8 +289,12 @@ def _prolongement(
                 f"ne correspond plus au {dernier.libelle} : la chaîne a été réécrite ou "
                 "sa tête a reculé",
             )
-        depuis = (dernier.rang, dernier.hash)
-    rupture, atteint, precedent = parcourir(chaine, depuis=depuis, jusqua=rang)
+        # Walk from the seal, unless the witness saw a rank at or below it (rare).
+        if min(registre.vus.vus.get(chaine, {}), default=rang + 1) > dernier.rang:
+            depuis = (dernier.rang, dernier.hash)
+    rupture, atteint, precedent = parcourir(
+        chaine, depuis=depuis, jusqua=rang, scelles=registre.sceaux(chaine)
+    )
     if rupture is None and (atteint, precedent) != (rang, empreinte):
         rupture = Rupture(chaine, None, rang, "la tête de chaîne ne désigne pas sa dernière entrée")
     return rupture

@@ -108,6 +108,31 @@ def journal() -> Controle:
     return Controle("journal", statut, mesures)  # fmt: skip
 
 
+def temoin() -> Controle:
+    """The journal's witness outside the database: can this host append to it, and did an
+    append fail (or a line turn out unreadable) lately, on any host."""
+    import os
+
+    from espace_sante.journal import points
+    from espace_sante.journal import temoin as journal_temoin
+
+    dossier = points.dossier()
+    # Missing is fine when its parent lets the first append create it.
+    accessible = dossier if dossier.exists() else dossier.parent
+    inscriptible = accessible.is_dir() and os.access(accessible, os.W_OK | os.X_OK)
+    echec = journal_temoin.dernier_echec()
+    statut = OK if inscriptible and echec is None else DEGRADE
+    mesures = {
+        "journal_temoin_inscriptible": (int(inscriptible), "le témoin hors base peut être écrit")
+    }
+    if echec is not None:
+        mesures["journal_temoin_echec_age_secondes"] = (
+            round(age(echec)),
+            "âge du dernier échec d'écriture (ou ligne illisible) du témoin hors base",
+        )
+    return Controle("temoin", statut, mesures)
+
+
 def _dernier_point() -> datetime | None:
     """Time of the last checkpoint line: the end of the newest file (never the whole set)."""
     from espace_sante.journal import points
@@ -143,7 +168,12 @@ def tous() -> list[Controle]:
     """Every check; those that read the database are skipped when it is down."""
     resultat = [base(), redis(), file()]
     if resultat[0].statut == OK:
-        for fonction in [journal, notifications, *map(import_string, settings.SANTE_CONTROLES)]:
+        for fonction in [
+            journal,
+            temoin,
+            notifications,
+            *map(import_string, settings.SANTE_CONTROLES),
+        ]:
             try:
                 resultat.append(fonction())
             except DatabaseError:

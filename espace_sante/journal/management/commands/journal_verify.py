@@ -25,9 +25,13 @@ class Command(BaseCommand):
         if attestation:
             return self._attestation(attestation)
         a_verifier = [chaine] if chaine else None
-        ruptures = verifier(a_verifier)
+        resultats = verifier(a_verifier)
+        ruptures = [r for r in resultats if not getattr(r, "exploitation", False)]
+        illisibles = [r for r in resultats if getattr(r, "exploitation", False)]
         for rupture in ruptures:
             self.stderr.write(self.style.ERROR(f"ROMPU — {rupture}"))
+        for illisible in illisibles:  # the operator's problem, never called tampering
+            self.stderr.write(self.style.WARNING(f"TÉMOIN ILLISIBLE — {illisible}"))
         nombre = 1 if chaine else len(chaines())
         # A restore is said, every time, never mistaken for tampering nor hidden.
         for restauration in points.lire(chaine=chaine).restaurations:
@@ -40,6 +44,12 @@ class Command(BaseCommand):
                     )
         if ruptures:
             raise CommandError(f"{len(ruptures)} rupture(s) sur {nombre} chaîne(s).")
+        if illisibles:
+            raise CommandError(
+                f"Aucune rupture, mais {len(illisibles)} ligne(s) du témoin hors base "
+                "illisible(s) : vérification incomplète, à traiter par l'exploitant "
+                "(voir docs/operations.md)."
+            )
         if not points.existe():
             self.stdout.write(
                 self.style.WARNING(
