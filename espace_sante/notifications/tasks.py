@@ -4,7 +4,7 @@ from espace_sante.lib import taches
 from espace_sante.notifications import services
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def notification_envoyer(notification_id: int) -> bool:
     return services.notification_envoyer(notification_id)
 
