@@ -122,6 +122,10 @@ JOURNAL_CHECKPOINT_SECONDS = env.int("JOURNAL_CHECKPOINT_SECONDS", default=600)
 # The kernel's and consentement's periodic tasks.
 BEAT_NOYAU = {
     "purger-tentatives": {"task": "espace_sante.comptes.tasks.purger_tentatives", "schedule": 3600},
+    "stockage-partiels-purger": {
+        "task": "espace_sante.lib.tasks.stockage_partiels_purger",
+        "schedule": 3600,
+    },
     "lots-reprendre": {"task": "consentement.tasks.lots_reprendre", "schedule": 120},
     "avis-relancer": {"task": "consentement.tasks.avis_relancer", "schedule": 300},
     "annonces-echoir": {"task": "consentement.tasks.annonces_echoir", "schedule": 3600},
