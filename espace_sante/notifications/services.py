@@ -204,6 +204,9 @@ def _expedier(notification: Notification, connexion=None) -> None:
     ouvrir(connexion)
     try:
         connexion.send_messages([message])
+    except OSError:  # the next email reconnects (or finds the server unreachable)
+        connexion.close()
+        raise
     finally:
         if la_sienne:
             connexion.close()

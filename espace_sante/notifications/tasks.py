@@ -6,7 +6,10 @@ from espace_sante.notifications import services
 
 @taches.tache_reprise
 def notification_envoyer(notification_id: int) -> bool:
-    return services.notification_envoyer(notification_id)
+    try:
+        return services.notification_envoyer(notification_id)
+    except services.ServeurInjoignable:
+        return False  # no attempt spent: the sweep sends it once the mail server answers
 
 
 @shared_task
