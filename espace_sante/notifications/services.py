@@ -7,6 +7,7 @@ commit; a periodic sweep sends what the broker lost. No SMTP inside a web reques
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -205,7 +206,8 @@ def _expedier(notification: Notification, connexion=None) -> None:
     try:
         connexion.send_messages([message])
     except OSError:  # the next email reconnects (or finds the server unreachable)
-        connexion.close()
+        with contextlib.suppress(OSError):
+            connexion.close()
         raise
     finally:
         if la_sienne:
