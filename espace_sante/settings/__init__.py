@@ -282,7 +282,7 @@ if env.str("EMAIL_HOST", default="") or not DEBUG:
                 # Per socket operation; a whole send stops after EMAIL_DELAI_ENVOI, well
                 # within the notifications' lease (NOTIFICATIONS_BAIL_SECONDES).
                 "timeout": env.int("EMAIL_TIMEOUT", default=15),
-                "delai_envoi": env.int("EMAIL_DELAI_ENVOI", default=60),
+                "delai_envoi": env.int("EMAIL_DELAI_ENVOI", default=40),
             },
         }
     }

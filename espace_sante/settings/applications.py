@@ -53,8 +53,9 @@ NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", d
 # A notification handed to a provider is held by its worker this long; then (the worker
 # died, or the send was not recorded) the sweep, every NOTIFICATIONS_RELANCE_SECONDES, sends
 # it again with the same idempotency key: at most 2 min 30 s in all (120 + 30). The lease
-# must exceed a send's total deadline (EMAIL_DELAI_ENVOI, 60 s, enforced by
-# notifications.courriel), or a slow send would be claimed again and sent twice.
+# must exceed a send's total duration (at most 2 × EMAIL_TIMEOUT for the connect and the
+# greeting + 2 × EMAIL_DELAI_ENVOI for login and send = 110 s, enforced by notifications.courriel), or a
+# slow send would be claimed again and sent twice.
 NOTIFICATIONS_BAIL_SECONDES = env.int("NOTIFICATIONS_BAIL_SECONDES", default=120)
 # One sweep stops starting sends after this many seconds (the next sweep goes on).
 NOTIFICATIONS_BUDGET_SECONDES = env.int("NOTIFICATIONS_BUDGET_SECONDES", default=120)
