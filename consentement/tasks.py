@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from celery import shared_task
 from celery.signals import worker_ready
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from consentement.models import EnvoiAvis, Lot, LotMorceau
 from espace_sante.lib import taches
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def lot_demarrer(lot_id: int) -> int:
     restants = lots.lot_decouper(lot_id)
     for morceau_id in restants:
@@ -28,7 +27,7 @@ def lot_demarrer(lot_id: int) -> int:
     return len(restants)
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def lot_morceau(morceau_id: int) -> bool:
     fait = lots.morceau_traiter(morceau_id)
     lot_id = LotMorceau.objects.filter(pk=morceau_id).values_list("lot_id", flat=True).first()
@@ -37,7 +36,7 @@ def lot_morceau(morceau_id: int) -> bool:
     return fait
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def lot_finaliser(lot_id: int) -> bool:
     termine = lots.lot_finaliser(lot_id)
     if termine:
@@ -49,17 +48,17 @@ def lot_finaliser(lot_id: int) -> bool:
     return termine
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def lot_lettres(lot_id: int) -> int:
     return avis.lot_lettres_imprimer(lot_id)
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def avis_envoyer(envoi_id: int) -> int:
     return avis.courriels_confier(envoi_id)
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def lots_reprendre(force: bool = False) -> int:
     """Enqueue whatever a stopped worker left: uncut batches, pending chunks, finalisation.
 
@@ -84,7 +83,7 @@ def lots_reprendre(force: bool = False) -> int:
     return n
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def avis_relancer() -> int:
     """Notices whose enqueueing was lost (broker down): send them now."""
     limite = timezone.now() - timedelta(minutes=5)
@@ -103,17 +102,17 @@ def avis_relancer() -> int:
     return n
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def annonces_echoir() -> int:
     return cycle.annonces_echoir()
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def suppressions_executer() -> int:
     return cycle.suppressions_executer()
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def majorites_traiter() -> int:
     return cycle.majorites_traiter()
 

@@ -4,10 +4,12 @@ Beat only enqueues the periodic tasks; if it dies, no reminder or notification w
 leave until it came back. So every worker also runs, in a thread of its main process,
 the sweeps of the beat schedule that carry due work (those every 5 minutes or more
 often: reminders, notifications, batches, notices, deletions), each at its own period.
-A PostgreSQL advisory lock (``pg_try_advisory_lock``, one per sweep) lets one worker at a
-time run a sweep; the others skip that turn. The sweeps are idempotent (rows claimed with
-``SKIP LOCKED``), so a sweep run by beat's task and by a worker in the same minute sends
-nothing twice. ``BALAYAGE_TRAVAILLEUR=false`` turns the thread off.
+Every sweep task takes a PostgreSQL advisory lock (``pg_try_advisory_lock``, one per
+task) in the task itself (``Tache``, the Celery app's task class): whoever runs it, beat's
+enqueued task or a worker's thread, one sweep of a kind runs at a time; the others skip
+that turn. The sweeps are idempotent all the same (rows claimed with ``SKIP LOCKED``).
+Each sweep is bounded (the notifications' by NOTIFICATIONS_BUDGET_SECONDES, the others by
+the size of their batch). ``BALAYAGE_TRAVAILLEUR=false`` turns the thread off.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import threading
 import time
 import zlib
 
+from celery import Task
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -34,21 +37,39 @@ def balayages() -> list[tuple[str, str, float]]:
     ]
 
 
-def _verrou(nom: str) -> int:
-    return zlib.crc32(f"balayage:{nom}".encode())
+def _verrou(tache: str) -> int:
+    return zlib.crc32(f"balayage:{tache}".encode())
 
 
-def balayer(nom: str, tache: str) -> bool:
-    """Run one sweep here unless another worker is running it; False if skipped."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_lock(%s)", [_verrou(nom)])
-        if not cur.fetchone()[0]:
-            return False
+def _taches_balayees() -> frozenset[str]:
+    return frozenset(tache for _, tache, _ in balayages())
+
+
+class Tache(Task):
+    """The app's task class: a sweep (a task of ``balayages``) runs under its advisory
+    lock, or not at all (None) when another process is running it; other tasks as is."""
+
+    def __call__(self, *args, **kwargs):
+        if self.name not in _taches_balayees():
+            return super().__call__(*args, **kwargs)
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", [_verrou(self.name)])
+            if not cur.fetchone()[0]:
+                logger.info("Balayage %s déjà en cours ailleurs : ce tour est passé.", self.name)
+                return None
         try:
-            import_string(tache)()
+            return super().__call__(*args, **kwargs)
         finally:
-            cur.execute("SELECT pg_advisory_unlock(%s)", [_verrou(nom)])
-    return True
+            try:
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_unlock(%s)", [_verrou(self.name)])
+            except DatabaseError:  # the connection was lost: the lock went with it
+                pass
+
+
+def balayer(tache: str):
+    """Run one sweep here (skipped, None, if another process is running it)."""
+    return import_string(tache)()
 
 
 class Balayeur(threading.Thread):
@@ -66,7 +87,7 @@ class Balayeur(threading.Thread):
                     continue
                 prochain[nom] = time.monotonic() + periode
                 try:
-                    balayer(nom, tache)
+                    balayer(tache)
                 except Exception:
                     logger.exception(
                         "Balayage « %s » en échec : nouvel essai au prochain tour.", nom

@@ -5,7 +5,8 @@ from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "espace_sante.settings")
 
-app = Celery("espace_sante")
+# Sweeps take their advisory lock in the task itself (espace_sante.balayeur.Tache).
+app = Celery("espace_sante", task_cls="espace_sante.balayeur:Tache")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

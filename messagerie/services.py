@@ -148,17 +148,29 @@ def message_repondre(
 
 
 def _pieces_ecrire(message: Message, pieces) -> list[PieceJointe]:
+    """Each attachment's file; if one cannot be written (a full disk), those already
+    written are deleted: no file is left without its row."""
     ecrites = []
-    for piece in pieces:
-        contenu = piece.fichier.contenu
-        ligne = PieceJointe(
-            message=message, profil=message.profil, nom=nom_affichable(piece.nom)[:200] or "fichier",
-            type_mime=piece.fichier.type_mime, extension=piece.fichier.extension,
-            taille=len(contenu), empreinte=hashlib.sha256(contenu).hexdigest(),
-        )  # fmt: skip
-        ligne.fichier.save("piece", ContentFile(contenu), save=False)
-        ecrites.append(ligne)
+    try:
+        for piece in pieces:
+            contenu = piece.fichier.contenu
+            ligne = PieceJointe(
+                message=message, profil=message.profil,
+                nom=nom_affichable(piece.nom)[:200] or "fichier",
+                type_mime=piece.fichier.type_mime, extension=piece.fichier.extension,
+                taille=len(contenu), empreinte=hashlib.sha256(contenu).hexdigest(),
+            )  # fmt: skip
+            ligne.fichier.save("piece", ContentFile(contenu), save=False)
+            ecrites.append(ligne)
+    except BaseException:
+        _pieces_effacer(ecrites)
+        raise
     return ecrites
+
+
+def _pieces_effacer(ecrites: list[PieceJointe]) -> None:
+    for ligne in ecrites:
+        ligne.fichier.storage.delete(ligne.fichier.name)
 
 
 def _message_ajouter(acteur, conversation, *, corps, pieces, canal, message_id, fin, nouvelle):
@@ -185,8 +197,7 @@ def _message_ajouter(acteur, conversation, *, corps, pieces, canal, message_id, 
             avis.message_annoncer(message, ecrites)
             selectors.non_lus_oublier(selectors.participants(conversation))
     except BaseException:
-        for ligne in ecrites:
-            ligne.fichier.storage.delete(ligne.fichier.name)
+        _pieces_effacer(ecrites)
         raise
     return message
 

@@ -139,9 +139,9 @@ def morceau_traiter(morceau_id: int) -> bool:
                 crees=F("crees") + res.crees,
                 rejetes=F("rejetes") + res.rejetes,
             )
-    except taches.BASE_PERDUE:
-        raise  # nothing was written: the task retries with back-off (espace_sante.lib.taches)
     except Exception as erreur:
+        if taches.base_perdue(erreur):
+            raise  # nothing was written: the task retries with back-off (espace_sante.lib.taches)
         logger.exception("Échec du morceau %s", morceau_id)
         LotMorceau.objects.filter(pk=morceau_id).update(erreur=f"{type(erreur).__name__}")
         if LotMorceau.objects.filter(pk=morceau_id, essais__gte=ESSAIS_MAX).exists():

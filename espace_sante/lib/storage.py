@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import time
 import uuid
 
 from django.core.files.base import File
@@ -71,6 +72,15 @@ class _EncryptingReader(io.RawIOBase):
         return n
 
 
+def _synchroniser(chemin: str) -> None:
+    """fsync a file or a folder: what was written survives a power cut."""
+    fd = os.open(chemin, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class EcritureImpossible(OSError):
     """The file store refused a write (full, read-only, failing): nothing was kept, and
     ``str()`` tells the person, in French, that the document was not stored and why."""
@@ -108,13 +118,19 @@ class EncryptedStorage(FileSystemStorage):
         encrypted = File(io.BufferedReader(_EncryptingReader(content, self.aad(name))), name)
         if self._inner:  # an object store writes a whole object or nothing
             return self._inner._save(name, encrypted)
-        # On disk: written under a temporary name, renamed once complete, removed on any
-        # failure (a full or read-only disk): a half-written file never bears a real name,
-        # and none is left behind. The caller deletes the file if its row then fails.
+        # On disk: written under a temporary name, flushed to the disk (file, then folder),
+        # then linked under its real name (``os.link`` never replaces an existing file, as
+        # ``os.rename`` would) and the temporary name removed; removed on any failure (a
+        # full or read-only disk): a half-written file never bears a real name, and none is
+        # left behind (a crash's leftovers: ``partiels_purger``). The caller deletes the
+        # file if its row then fails.
         provisoire = f"{name}.partiel-{uuid.uuid4().hex}"
         try:
             ecrit = super()._save(provisoire, encrypted)
-            os.rename(self.path(ecrit), self.path(name))
+            _synchroniser(self.path(ecrit))
+            os.link(self.path(ecrit), self.path(name))
+            os.unlink(self.path(ecrit))
+            _synchroniser(os.path.dirname(self.path(name)))
         except OSError as erreur:
             try:
                 os.remove(self.path(provisoire))
@@ -122,6 +138,23 @@ class EncryptedStorage(FileSystemStorage):
                 pass
             raise EcritureImpossible(erreur) from erreur
         return name
+
+    def partiels_purger(self, *, age: float = 3600) -> int:
+        """Delete the temporary files (``*.partiel-*``) older than ``age`` seconds: what a
+        process killed mid-write left. Returns how many were deleted."""
+        if self._inner:
+            return 0
+        limite, supprimes = time.time() - age, 0
+        for dossier, _, fichiers in os.walk(self.location):
+            for nom in fichiers:
+                chemin = os.path.join(dossier, nom)
+                try:
+                    if ".partiel-" in nom and os.stat(chemin).st_mtime < limite:
+                        os.unlink(chemin)
+                        supprimes += 1
+                except FileNotFoundError:
+                    continue
+        return supprimes
 
     def _open(self, name, mode="rb"):
         if "w" in mode or "a" in mode:

@@ -47,6 +47,8 @@ class Notification(models.Model):
     envoye_le = models.DateTimeField("envoyée le", null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)
     erreur = models.CharField("dernière erreur", max_length=200, blank=True)
+    # After a refused send, not before this time (exponential back-off, at most an hour).
+    prochain_essai_le = models.DateTimeField("prochain essai le", null=True, blank=True)
 
     class Meta:
         verbose_name = "notification"

@@ -7,7 +7,9 @@ commit; a periodic sweep sends what the broker lost. No SMTP inside a web reques
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -28,6 +30,12 @@ from espace_sante.notifications.models import Canal, Notification
 
 logger = logging.getLogger(__name__)
 MAX_TENTATIVES = 10
+DELAI_MAX = timedelta(hours=1)  # the back-off between two attempts stops growing here
+
+
+class ServeurInjoignable(Exception):
+    """The mail server could not be reached (``open()`` failed): nothing was handed over,
+    the attempt is not counted against MAX_TENTATIVES."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,27 @@ def _expedier(notification: Notification, connexion=None) -> None:
     for stockage_nom, nom, type_mime in notification.pieces:
         with storages["sante"].open(stockage_nom) as flux:
             message.attach(nom_affichable(nom) or "piece-jointe", flux.read(), type_mime)
-    (connexion or mailers.default).send_messages([message])
+    la_sienne = connexion is None
+    connexion = connexion or mailers.default
+    ouvrir(connexion)
+    try:
+        connexion.send_messages([message])
+    except OSError:  # the next email reconnects (or finds the server unreachable)
+        with contextlib.suppress(OSError):
+            connexion.close()
+        raise
+    finally:
+        if la_sienne:
+            connexion.close()
+
+
+def ouvrir(connexion) -> None:
+    """Connect to the mail server (nothing if already connected); ServeurInjoignable when
+    it cannot be reached (refused, no route, no answer within EMAIL_TIMEOUT)."""
+    try:
+        connexion.open()
+    except OSError as erreur:  # smtplib.SMTPException is an OSError
+        raise ServeurInjoignable(type(erreur).__name__) from erreur
 
 
 def bail() -> timedelta:
@@ -202,9 +230,19 @@ def bail() -> timedelta:
 def _libres():
     """Not sent, and not held: never handed over, or handed over longer than the lease ago
     (the worker died, or the provider accepted and the commit failed)."""
-    return Notification.objects.filter(envoye_le__isnull=True).filter(
-        Q(confie_le__isnull=True) | Q(confie_le__lt=timezone.now() - bail())
+    maintenant = timezone.now()
+    return (
+        Notification.objects.filter(envoye_le__isnull=True)
+        .filter(Q(confie_le__isnull=True) | Q(confie_le__lt=maintenant - bail()))
+        .filter(Q(prochain_essai_le__isnull=True) | Q(prochain_essai_le__lte=maintenant))
     )
+
+
+def delai_avant_reprise(tentatives: int) -> timedelta:
+    """After a failed attempt: the sweep's period, doubled at each attempt, at most an
+    hour (MAX_TENTATIVES=10 attempts span about 4 hours)."""
+    base = timedelta(seconds=settings.NOTIFICATIONS_RELANCE_SECONDES)
+    return min(base * 2 ** max(tentatives - 1, 0), DELAI_MAX)
 
 
 def _reclamer(notification_id: int) -> Notification | None:
@@ -233,16 +271,27 @@ def notification_envoyer(notification_id: int, *, connexion=None) -> bool:
 
     Claim (committed), send with the row's idempotency key, record: a crash between the
     provider's acceptance and the record leaves the row "confiée, non confirmée", counted
-    by ``confiees_non_confirmees`` and sent again after the lease with the same key."""
+    by ``confiees_non_confirmees`` and sent again after the lease with the same key.
+    A refused send is retried after ``delai_avant_reprise``; an unreachable mail server
+    spends no attempt (ServeurInjoignable is raised for the sweep to stop its emails)."""
     notification = _reclamer(notification_id)
     if notification is None:
         return False
     la_notre = Notification.objects.filter(pk=notification.pk, confie_le=notification.confie_le)
     try:
         _expedier(notification, connexion)
+    except ServeurInjoignable as erreur:
+        logger.warning("Serveur de courriel injoignable (%s) : la notification %s attend.",
+                       erreur, notification.pk)  # fmt: skip
+        la_notre.update(confie_le=None, tentatives=F("tentatives") - 1,
+                        erreur=f"Serveur injoignable ({erreur})"[:200])  # fmt: skip
+        raise
     except Exception as erreur:
         logger.exception("Échec d'envoi de la notification %s", notification.pk)
-        la_notre.update(confie_le=None, erreur=type(erreur).__name__)  # refused: not handed over
+        la_notre.update(  # refused: not handed over; tried again later, less and less often
+            confie_le=None, erreur=type(erreur).__name__,
+            prochain_essai_le=timezone.now() + delai_avant_reprise(notification.tentatives),
+        )  # fmt: skip
         return False
     champs = {"envoye_le": timezone.now()}
     if notification.secret:
@@ -268,29 +317,42 @@ def envoyees_purger(*, avant=None) -> int:
     return supprimees
 
 
-def en_attente(limite: int = 500, *, age_minimal=None) -> list[int]:
-    return list(
-        _libres()
-        .filter(tentatives__lt=MAX_TENTATIVES)
-        .order_by("cree_le")
-        .values_list("pk", flat=True)[:limite]
-    )
+def en_attente(limite: int = 500, *, canaux=None) -> list[int]:
+    lignes = _libres().filter(tentatives__lt=MAX_TENTATIVES)
+    if canaux is not None:
+        lignes = lignes.filter(canal__in=canaux)
+    return list(lignes.order_by("cree_le").values_list("pk", flat=True)[:limite])
 
 
-def en_attente_envoyer() -> int:
+def en_attente_envoyer(*, budget: float | None = None) -> int:
     """Send everything pending, 500 at a time, until nothing is left (after a bulk insert,
-    or in a command that does the workers' job in its own process)."""
-    total = 0
-    connexion = mailers.default  # one mail server connection for the whole run
+    or in a command that does the workers' job in its own process), or ``budget`` seconds
+    (default NOTIFICATIONS_BUDGET_SECONDES) have passed: the next sweep goes on.
+
+    One mail server connection for the run: if it cannot be opened, or fails to open
+    again, the run's remaining emails wait for the next sweep (one wait of EMAIL_TIMEOUT
+    per sweep, not one per email) and the SMS still leave."""
+    fin = time.monotonic() + (settings.NOTIFICATIONS_BUDGET_SECONDES if budget is None else budget)
+    total, canaux = 0, None
+    connexion = mailers.default
     try:
-        connexion.open()
-    except OSError:  # the SMS still leave; each email fails alone and is retried
-        logger.warning("Serveur de courriel injoignable : les courriels partiront plus tard.")
+        ouvrir(connexion)
+    except ServeurInjoignable as erreur:
+        logger.warning("Serveur de courriel injoignable (%s) : les courriels attendent.", erreur)
+        canaux = [Canal.SMS]
     try:
-        while ids := en_attente():
-            envoyees = sum(notification_envoyer(pk, connexion=connexion) for pk in ids)
+        while time.monotonic() < fin and (ids := en_attente(canaux=canaux)):
+            envoyees, avant = 0, canaux
+            for pk in ids:
+                if time.monotonic() >= fin:
+                    break
+                try:
+                    envoyees += notification_envoyer(pk, connexion=connexion)
+                except ServeurInjoignable:
+                    canaux = [Canal.SMS]
+                    break
             total += envoyees
-            if not envoyees:
+            if not envoyees and canaux == avant:
                 break  # the rest is held by other workers or keeps failing: the sweep retries
     finally:
         connexion.close()

@@ -4,9 +4,12 @@ from espace_sante.lib import taches
 from espace_sante.notifications import services
 
 
-@shared_task(**taches.REPRISE_SI_BASE_PERDUE)
+@taches.tache_reprise
 def notification_envoyer(notification_id: int) -> bool:
-    return services.notification_envoyer(notification_id)
+    try:
+        return services.notification_envoyer(notification_id)
+    except services.ServeurInjoignable:
+        return False  # no attempt spent: the sweep sends it once the mail server answers
 
 
 @shared_task

@@ -272,15 +272,17 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if env.str("EMAIL_HOST", default="") or not DEBUG:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "espace_sante.notifications.courriel.EmailBackend",
             "OPTIONS": {
                 "host": env.str("EMAIL_HOST", default="localhost"),
                 "port": env.int("EMAIL_PORT", default=25),
                 "username": env.str("EMAIL_HOST_USER", default=""),
                 "password": env.str("EMAIL_HOST_PASSWORD", default=""),
                 "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-                # Well within the notifications' lease (NOTIFICATIONS_BAIL_SECONDES).
+                # Per socket operation; a whole send stops after EMAIL_DELAI_ENVOI, well
+                # within the notifications' lease (NOTIFICATIONS_BAIL_SECONDES).
                 "timeout": env.int("EMAIL_TIMEOUT", default=15),
+                "delai_envoi": env.int("EMAIL_DELAI_ENVOI", default=40),
             },
         }
     }

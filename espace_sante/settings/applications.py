@@ -57,9 +57,13 @@ BEAT_APPLICATIONS = {
 NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", default=90)
 # A notification handed to a provider is held by its worker this long; then (the worker
 # died, or the send was not recorded) the sweep, every NOTIFICATIONS_RELANCE_SECONDES, sends
-# it again with the same idempotency key: at most about a minute in all. A provider's call
-# must time out well within the lease (EMAIL_TIMEOUT).
-NOTIFICATIONS_BAIL_SECONDES = env.int("NOTIFICATIONS_BAIL_SECONDES", default=30)
+# it again with the same idempotency key: at most 2 min 30 s in all (120 + 30). The lease
+# must exceed a send's total duration (at most 2 × EMAIL_TIMEOUT for the connect and the
+# greeting + 2 × EMAIL_DELAI_ENVOI for login and send = 110 s, enforced by notifications.courriel), or a
+# slow send would be claimed again and sent twice.
+NOTIFICATIONS_BAIL_SECONDES = env.int("NOTIFICATIONS_BAIL_SECONDES", default=120)
+# One sweep stops starting sends after this many seconds (the next sweep goes on).
+NOTIFICATIONS_BUDGET_SECONDES = env.int("NOTIFICATIONS_BUDGET_SECONDES", default=120)
 NOTIFICATIONS_RELANCE_SECONDES = env.int("NOTIFICATIONS_RELANCE_SECONDES", default=30)
 
 # Agenda: fetches of one calendar subscription per day (a client polling every 5 minutes
@@ -124,6 +128,10 @@ JOURNAL_CHECKPOINT_SECONDS = env.int("JOURNAL_CHECKPOINT_SECONDS", default=600)
 # The kernel's and consentement's periodic tasks.
 BEAT_NOYAU = {
     "purger-tentatives": {"task": "espace_sante.comptes.tasks.purger_tentatives", "schedule": 3600},
+    "stockage-partiels-purger": {
+        "task": "espace_sante.lib.tasks.stockage_partiels_purger",
+        "schedule": 3600,
+    },
     "lots-reprendre": {"task": "consentement.tasks.lots_reprendre", "schedule": 120},
     "avis-relancer": {"task": "consentement.tasks.avis_relancer", "schedule": 300},
     "annonces-echoir": {"task": "consentement.tasks.annonces_echoir", "schedule": 3600},

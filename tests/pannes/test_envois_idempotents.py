@@ -72,10 +72,3 @@ def test_an_email_resent_after_a_lost_commit_has_the_same_message_id():
     assert services.notification_envoyer(notification.pk, connexion=EmailBackend())
     premier, second = (m.message()["Message-ID"] for m in mail.outbox)
     assert premier == second and premier.startswith(f"<{notification.public_id}@")
-
-
-def test_a_notification_held_by_a_dead_worker_leaves_within_a_minute():
-    from django.conf import settings
-
-    balayage = settings.CELERY_BEAT_SCHEDULE["notifications-relancer"]["schedule"]
-    assert settings.NOTIFICATIONS_BAIL_SECONDES + balayage <= 60

@@ -82,3 +82,47 @@ def test_a_read_only_store_stores_nothing_and_says_why_in_french(client, patient
     assert "Le document n'a pas été enregistré" in page and "lecture seule" in page
     assert not Document.objects.exists()
     assert _fichiers(disque) == []
+
+
+def _png(cote: int) -> bytes:
+    sortie = io.BytesIO()
+    Image.frombytes("RGB", (cote, cote), os.urandom(cote * cote * 3)).save(sortie, "PNG")
+    return sortie.getvalue()
+
+
+def test_a_full_disk_at_the_second_attachment_leaves_not_even_the_first(patient, professionnel,
+                                                                      disque):  # fmt: skip
+    from messagerie.models import Message
+    from tests.messagerie.outils import ecrire, piece
+
+    remplissage = disque / "remplissage"
+    with open(remplissage, "wb") as f:  # about 600 KB free: room for one attachment of two
+        f.write(b"\0" * (1024 * 1024 - 600 * 1024))
+    premiere, seconde = piece("scan-1.png", _png(370)), piece("scan-2.png", _png(370))
+    with pytest.raises(OSError, match="Le document n'a pas été enregistré"):
+        ecrire(professionnel, patient.profil, pieces=[premiere, seconde])
+    assert not Message.objects.exists()
+    assert _fichiers(disque) == [remplissage]  # the first attachment's file is gone too
+
+
+def test_a_stored_file_never_replaces_an_existing_one_and_leftovers_are_swept(disque):
+    import time
+
+    from django.core.files.base import ContentFile
+
+    from espace_sante.lib.tasks import stockage_partiels_purger
+
+    stockage = Document._meta.get_field("fichier").storage
+    nom = stockage._save("dossier/a.bin", ContentFile(b"premier"))
+    with pytest.raises(OSError):  # the name is taken (a race): refused, not overwritten
+        stockage._save(nom, ContentFile(b"second"))
+    assert stockage.open(nom).read() == b"premier"
+    assert [p.name for p in _fichiers(disque)] == ["a.bin"]
+
+    vieux, recent = disque / "dossier/b.bin.partiel-1", disque / "dossier/c.bin.partiel-2"
+    vieux.write_bytes(b"x")  # a process killed mid-write, two hours ago
+    recent.write_bytes(b"y")  # a write in progress
+    deux_heures = time.time() - 7200
+    os.utime(vieux, (deux_heures, deux_heures))
+    assert stockage_partiels_purger() == 1
+    assert sorted(p.name for p in _fichiers(disque)) == ["a.bin", recent.name]
