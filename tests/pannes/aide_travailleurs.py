@@ -13,15 +13,6 @@ from django.db import connection
 from espace_sante import embedded
 
 
-def attendre(condition, *, delai=60.0, message=""):
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Délai dépassé : {message}")
-
-
 def attendre_progres(mesure, cible, *, calme=40.0, message=""):
     """Wait until ``mesure()`` equals ``cible`` as long as it keeps moving: a loaded machine
     only slows the workers down; ``calme`` seconds without change is a failure."""
