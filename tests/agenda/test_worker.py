@@ -93,10 +93,15 @@ def test_worker_sigkilled_mid_send_then_restarted_delivers_each_reminder_exactly
     assert Rappel.objects.filter(statut=StatutRappel.ENVOYE).count() == 12  # handed over
     assert Notification.objects.filter(motif="rappel", envoye_le__isnull=True).count() == 8
 
-    banc.travailleur()  # a fresh worker; beat publishes its sweeps again
+    # A fresh worker; the send held by the dead one is taken back once its lease (2 s
+    # here, NOTIFICATIONS_BAIL_SECONDES) has run out, as beat's sweeps come round again.
+    banc.travailleur(NOTIFICATIONS_BAIL_SECONDES="2")
     banc.envoyer("agenda.tasks.rappels_balayer")
-    banc.envoyer("espace_sante.notifications.tasks.notifications_relancer")
-    attendre(lambda: sum(banc.livraisons().values()) >= 12, message="reprise")
+    fin = time.monotonic() + 90
+    while sum(banc.livraisons().values()) < 12:
+        assert time.monotonic() < fin, "Délai dépassé : reprise"
+        banc.envoyer("espace_sante.notifications.tasks.notifications_relancer")
+        time.sleep(1.5)
     # Another round of every sweep sends nothing more.
     banc.envoyer("agenda.tasks.rappels_balayer")
     banc.envoyer("espace_sante.notifications.tasks.notifications_relancer")

@@ -15,12 +15,8 @@ from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot, LotMorceau
 from espace_sante.comptes.models import Profil
 from tests.consentement.test_lots import adulte, importer, rejets
-from tests.pannes.aide_travailleurs import (
-    Travailleurs,
-    attendre,
-    attendre_progres,
-    base_perdue,
-)
+from tests.pannes.aide_travailleurs import Travailleurs, attendre_progres, base_perdue
+from tests.pannes.processus import attendre
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

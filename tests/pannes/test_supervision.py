@@ -18,7 +18,8 @@ from django.db import connection
 from espace_sante import embedded
 from espace_sante.notifications import tasks
 from espace_sante.notifications.models import Canal, Notification
-from tests.pannes.aide_travailleurs import Travailleurs, attendre
+from tests.pannes.aide_travailleurs import Travailleurs
+from tests.pannes.processus import attendre
 
 DORMIR = [sys.executable, "-c", "import time; time.sleep(300)"]
 
