@@ -16,7 +16,11 @@ def rappels() -> Controle:
     dus = Rappel.objects.filter(statut=StatutRappel.A_ENVOYER, echeance__lte=timezone.now())
     retard = age(dus.aggregate(m=Min("echeance"))["m"])
     statut = OK if retard <= settings.SANTE_RETARD_MAX_SECONDES else DEGRADE
-    return Controle("rappels", statut, {
-        "rappels_dus": (dus.count(), "rappels échus pas encore confiés aux notifications"),
-        "rappel_retard_secondes": (round(retard), "retard du plus ancien rappel échu"),
-    })  # fmt: skip
+    return Controle(
+        "rappels",
+        statut,
+        {
+            "rappels_dus": (dus.count(), "rappels échus pas encore confiés aux notifications"),
+            "rappel_retard_secondes": (round(retard), "retard du plus ancien rappel échu"),
+        },
+    )

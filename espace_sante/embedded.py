@@ -182,9 +182,21 @@ def url_base(url: str, nom: str) -> str:
 
 def commande_travailleur(*, file: str | None = None, concurrence: int = 1, niveau="warning"):
     """The command line of a Celery worker (on queue ``file``, else the default one)."""
-    commande = [sys.executable, "-m", "celery", "-A", "espace_sante", "worker", "-l", niveau,
-                "--concurrency", str(concurrence), "--without-gossip", "--without-mingle",
-                "--without-heartbeat"]  # fmt: skip
+    commande = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "espace_sante",
+        "worker",
+        "-l",
+        niveau,
+        "--concurrency",
+        str(concurrence),
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     return commande + (["-Q", file, "-n", f"{file}@%h"] if file else [])
 
 
@@ -267,8 +279,16 @@ class Superviseur:
     and again soon after each start (``abandon`` times within ``fenetre`` seconds, each
     having lived less than ``vie_minimale``) is broken, not unlucky: then everything stops."""
 
-    def __init__(self, commandes: dict[str, list[str]], env: dict, *, abandon: int = 5,
-                 fenetre: float = 120.0, vie_minimale: float = 10.0, delai_max: float = 30.0):  # fmt: skip
+    def __init__(
+        self,
+        commandes: dict[str, list[str]],
+        env: dict,
+        *,
+        abandon: int = 5,
+        fenetre: float = 120.0,
+        vie_minimale: float = 10.0,
+        delai_max: float = 30.0,
+    ):
         self.commandes, self.env = commandes, env
         self.abandon, self.fenetre = abandon, fenetre
         self.vie_minimale, self.delai_max = vie_minimale, delai_max
@@ -290,8 +310,10 @@ class Superviseur:
             rapides.append(maintenant)
         self.arrets_rapides[nom] = rapides
         if len(rapides) >= self.abandon:
-            _log(f"le processus « {nom} » s'est arrêté {len(rapides)} fois juste après son "
-                 f"démarrage (code {code}) : abandon, arrêt de tous les processus.")  # fmt: skip
+            _log(
+                f"le processus « {nom} » s'est arrêté {len(rapides)} fois juste après son "
+                f"démarrage (code {code}) : abandon, arrêt de tous les processus."
+            )
             return False
         delai = min(self.delai_max, 2.0 ** len(rapides))
         _log(f"le processus « {nom} » s'est arrêté (code {code}) : relance dans {delai:g} s.")

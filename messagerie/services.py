@@ -155,11 +155,14 @@ def _pieces_ecrire(message: Message, pieces) -> list[PieceJointe]:
         for piece in pieces:
             contenu = piece.fichier.contenu
             ligne = PieceJointe(
-                message=message, profil=message.profil,
+                message=message,
+                profil=message.profil,
                 nom=nom_affichable(piece.nom)[:200] or "fichier",
-                type_mime=piece.fichier.type_mime, extension=piece.fichier.extension,
-                taille=len(contenu), empreinte=hashlib.sha256(contenu).hexdigest(),
-            )  # fmt: skip
+                type_mime=piece.fichier.type_mime,
+                extension=piece.fichier.extension,
+                taille=len(contenu),
+                empreinte=hashlib.sha256(contenu).hexdigest(),
+            )
             ligne.fichier.save("piece", ContentFile(contenu), save=False)
             ecrites.append(ligne)
     except BaseException:

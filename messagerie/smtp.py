@@ -82,9 +82,11 @@ class Passerelle:
         try:
             async with self.traitements:
                 await _executer(
-                    passerelle.recevoir, expediteur=envelope.mail_from,
-                    destinataire=envelope.rcpt_tos[0], donnees=envelope.content,
-                )  # fmt: skip
+                    passerelle.recevoir,
+                    expediteur=envelope.mail_from,
+                    destinataire=envelope.rcpt_tos[0],
+                    donnees=envelope.content,
+                )
         except passerelle.Refus as refus:
             logger.info("Passerelle SMTP : message refuse (%s)", str(refus)[:9])  # no file name
             return str(refus)

@@ -71,13 +71,23 @@ def test_metrics_are_prometheus_text_with_counts_and_ages_and_nothing_personal(c
     texte = reponse.content.decode()
     for ligne in texte.splitlines():
         assert ligne.startswith(("# HELP ", "# TYPE ")) or LIGNE.match(ligne), ligne
-    for attendu in ["espace_sante_pret 1", "espace_sante_base_disponible 1",
-                    "espace_sante_redis_disponible 1", "espace_sante_rappels_dus 0",
-                    'espace_sante_controle_ok{controle="base"} 1', "espace_sante_taches_en_file "]:  # fmt: skip
+    for attendu in [
+        "espace_sante_pret 1",
+        "espace_sante_base_disponible 1",
+        "espace_sante_redis_disponible 1",
+        "espace_sante_rappels_dus 0",
+        'espace_sante_controle_ok{controle="base"} 1',
+        "espace_sante_taches_en_file ",
+    ]:
         assert attendu in texte
     profil = patient.profil
-    for personnel in [patient.email, patient.prenom, patient.nom, str(profil.public_id),
-                      str(patient.public_id)]:  # fmt: skip
+    for personnel in [
+        patient.email,
+        patient.prenom,
+        patient.nom,
+        str(profil.public_id),
+        str(patient.public_id),
+    ]:
         assert personnel not in texte
 
 

@@ -99,9 +99,15 @@ def rdv_proposer(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
     _verifier(saisie, a_venir=True)
     _verifier_confidentialite(acteur, saisie)
     pro = acteur.professionnel
-    rdv = RendezVous(profil=acteur.profil, statut=StatutRdv.PROPOSE, propose_par=pro,
-                     cree_par=acteur.user, cree_par_libelle=acteur.libelle,
-                     cree_par_role=acteur.role, confidentiel=saisie.confidentiel)  # fmt: skip
+    rdv = RendezVous(
+        profil=acteur.profil,
+        statut=StatutRdv.PROPOSE,
+        propose_par=pro,
+        cree_par=acteur.user,
+        cree_par_libelle=acteur.libelle,
+        cree_par_role=acteur.role,
+        confidentiel=saisie.confidentiel,
+    )
     _remplir(rdv, Saisie(**{**saisie.__dict__, "professionnel": pro}))
     rdv.save()
     if rdv.confidentiel:  # the minor's request is a decision of the ledger, like a document's

@@ -155,7 +155,7 @@ def lot_decouper(lot_id: int) -> list[int]:
                             for d, o in repetees.items()
                             if d >= ligne and (suivant is None or d < suivant)
                         },
-                    )  # fmt: skip
+                    )
                 )
             LotMorceau.objects.bulk_create(morceaux)
             lot.statut = StatutLot.EN_COURS

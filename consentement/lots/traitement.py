@@ -123,9 +123,12 @@ def morceau_traiter(morceau_id: int) -> bool:
                 cur.execute("SET LOCAL synchronous_commit TO OFF")
             lot = morceau.lot
             res = _traiter(
-                lot, _lire_morceau(morceau), morceau.ligne_debut, definitif=False,
+                lot,
+                _lire_morceau(morceau),
+                morceau.ligne_debut,
+                definitif=False,
                 doublons=morceau.doublons,
-            )  # fmt: skip
+            )
             morceau.fait = True
             morceau.erreur = ""  # a success clears an earlier attempt's error
             morceau.differees = res.differees

@@ -53,8 +53,10 @@ class Disjoncteur:
             logger.warning(
                 "Redis %s injoignable (%s) : appels suspendus %s s, les pages répondent "
                 "depuis PostgreSQL.",
-                self.nom, type(erreur).__name__, settings.REDIS_DISJONCTEUR_SECONDES,
-            )  # fmt: skip
+                self.nom,
+                type(erreur).__name__,
+                settings.REDIS_DISJONCTEUR_SECONDES,
+            )
 
     def succes(self) -> None:
         if self._ouvert:

@@ -108,7 +108,8 @@ def planifier(tache: str, *args) -> None:
         try:
             publier(tache, *args)
         except Exception:
-            logger.exception("Publication de %s impossible : elle partira au prochain passage.",
-                             tache)  # fmt: skip
+            logger.exception(
+                "Publication de %s impossible : elle partira au prochain passage.", tache
+            )
 
     transaction.on_commit(envoyer)

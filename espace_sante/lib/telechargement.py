@@ -13,8 +13,9 @@ from espace_sante.lib.texte import nom_affichable
 
 
 def reponse_fichier(flux, *, type_mime: str, taille: int, nom: str, telechargement: bool):
-    reponse = FileResponse(flux, content_type=type_mime, as_attachment=telechargement,
-                           filename=nom_affichable(nom))  # fmt: skip
+    reponse = FileResponse(
+        flux, content_type=type_mime, as_attachment=telechargement, filename=nom_affichable(nom)
+    )
     reponse["Content-Length"] = str(taille)
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"

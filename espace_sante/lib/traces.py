@@ -30,8 +30,13 @@ from django.db import InterfaceError, OperationalError
 _requete = contextvars.ContextVar("requete", default="")
 _ID_VALIDE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Exceptions whose message names a server and a cause, never a person's data.
-_MESSAGE_SUR = (OSError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
-                OperationalError, InterfaceError)  # fmt: skip
+_MESSAGE_SUR = (
+    OSError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OperationalError,
+    InterfaceError,
+)
 
 logger = logging.getLogger("espace_sante.requetes")
 
@@ -121,10 +126,17 @@ class TraceRequeteMiddleware:
             match = getattr(request, "resolver_match", None)
             route = match.route if match else ""
             logger.info(
-                "%s %s %s", request.method, route or "?", reponse.status_code,
-                extra={"method": request.method, "route": route, "status": reponse.status_code,
-                       "duration_ms": round((time.monotonic() - debut) * 1000, 1)},
-            )  # fmt: skip
+                "%s %s %s",
+                request.method,
+                route or "?",
+                reponse.status_code,
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "status": reponse.status_code,
+                    "duration_ms": round((time.monotonic() - debut) * 1000, 1),
+                },
+            )
             return reponse
         finally:
             _requete.reset(jeton)

@@ -258,8 +258,9 @@ def _reclamer(notification_id: int) -> Notification | None:
             logger.warning(
                 "Notification %s confiée le %s sans confirmation : nouvel envoi avec la même "
                 "clé d'idempotence (un fournisseur qui l'ignore la délivre deux fois).",
-                notification.pk, notification.confie_le.isoformat(),
-            )  # fmt: skip
+                notification.pk,
+                notification.confie_le.isoformat(),
+            )
         notification.tentatives += 1
         notification.confie_le = timezone.now()
         notification.save(update_fields=["tentatives", "confie_le"])
@@ -281,17 +282,24 @@ def notification_envoyer(notification_id: int, *, connexion=None) -> bool:
     try:
         _expedier(notification, connexion)
     except ServeurInjoignable as erreur:
-        logger.warning("Serveur de courriel injoignable (%s) : la notification %s attend.",
-                       erreur, notification.pk)  # fmt: skip
-        la_notre.update(confie_le=None, tentatives=F("tentatives") - 1,
-                        erreur=f"Serveur injoignable ({erreur})"[:200])  # fmt: skip
+        logger.warning(
+            "Serveur de courriel injoignable (%s) : la notification %s attend.",
+            erreur,
+            notification.pk,
+        )
+        la_notre.update(
+            confie_le=None,
+            tentatives=F("tentatives") - 1,
+            erreur=f"Serveur injoignable ({erreur})"[:200],
+        )
         raise
     except Exception as erreur:
         logger.exception("Échec d'envoi de la notification %s", notification.pk)
         la_notre.update(  # refused: not handed over; tried again later, less and less often
-            confie_le=None, erreur=type(erreur).__name__,
+            confie_le=None,
+            erreur=type(erreur).__name__,
             prochain_essai_le=timezone.now() + delai_avant_reprise(notification.tentatives),
-        )  # fmt: skip
+        )
         return False
     champs = {"envoye_le": timezone.now()}
     if notification.secret:

@@ -50,10 +50,14 @@ def base() -> Controle:
         connection.close()  # the next request connects afresh
         return Controle("base", INDISPONIBLE, {"base_disponible": (0, "PostgreSQL répond")})
     duree = time.monotonic() - debut
-    return Controle("base", OK, {
-        "base_disponible": (1, "PostgreSQL répond"),
-        "base_latence_secondes": (round(duree, 4), "durée d'un SELECT 1"),
-    })  # fmt: skip
+    return Controle(
+        "base",
+        OK,
+        {
+            "base_disponible": (1, "PostgreSQL répond"),
+            "base_latence_secondes": (round(duree, 4), "durée d'un SELECT 1"),
+        },
+    )
 
 
 def redis() -> Controle:
@@ -73,9 +77,10 @@ def file() -> Controle:
     cles = _cles_file(settings.CELERY_TASK_DEFAULT_QUEUE)
     try:
         profondeur = sum(
-            disjoncteur.appeler(settings.CELERY_BROKER_URL,
-                                lambda client: [client.llen(c) for c in cles])
-        )  # fmt: skip
+            disjoncteur.appeler(
+                settings.CELERY_BROKER_URL, lambda client: [client.llen(c) for c in cles]
+            )
+        )
     except disjoncteur.Indisponible:
         return Controle("file", INCONNU)
     statut = DEGRADE if profondeur > settings.SANTE_FILE_MAX else OK
@@ -105,7 +110,7 @@ def journal() -> Controle:
             round(age(dernier)),
             "âge du dernier point de contrôle signé",
         )
-    return Controle("journal", statut, mesures)  # fmt: skip
+    return Controle("journal", statut, mesures)
 
 
 def temoin() -> Controle:
@@ -157,11 +162,17 @@ def notifications() -> Controle:
     attente = Notification.objects.filter(envoye_le__isnull=True)
     plus_ancienne = age(attente.aggregate(m=Min("cree_le"))["m"])
     statut = OK if plus_ancienne <= settings.SANTE_RETARD_MAX_SECONDES else DEGRADE
-    return Controle("notifications", statut, {
-        "notifications_en_attente": (attente.count(), "notifications pas encore envoyées"),
-        "notification_attente_secondes": (round(plus_ancienne),
-                                          "âge de la plus ancienne notification en attente"),
-    })  # fmt: skip
+    return Controle(
+        "notifications",
+        statut,
+        {
+            "notifications_en_attente": (attente.count(), "notifications pas encore envoyées"),
+            "notification_attente_secondes": (
+                round(plus_ancienne),
+                "âge de la plus ancienne notification en attente",
+            ),
+        },
+    )
 
 
 def tous() -> list[Controle]:

@@ -68,13 +68,18 @@ def metriques(request):
         f"espace_sante_pret {int(controles.statut_global(resultats) != controles.INDISPONIBLE)}",
         "# HELP espace_sante_controle_ok 1 si le contrôle est au statut ok",
         "# TYPE espace_sante_controle_ok gauge",
-        *(f'espace_sante_controle_ok{{controle="{c.nom}"}} {int(c.statut == controles.OK)}'
-          for c in resultats),
-    ]  # fmt: skip
+        *(
+            f'espace_sante_controle_ok{{controle="{c.nom}"}} {int(c.statut == controles.OK)}'
+            for c in resultats
+        ),
+    ]
     for c in resultats:
         for nom, (valeur, aide) in c.mesures.items():
-            lignes += [f"# HELP espace_sante_{nom} {aide}", f"# TYPE espace_sante_{nom} gauge",
-                       f"espace_sante_{nom} {valeur}"]  # fmt: skip
+            lignes += [
+                f"# HELP espace_sante_{nom} {aide}",
+                f"# TYPE espace_sante_{nom} gauge",
+                f"espace_sante_{nom} {valeur}",
+            ]
     return HttpResponse(
         "\n".join(lignes) + "\n", content_type="text/plain; version=0.0.4; charset=utf-8"
     )

@@ -102,8 +102,15 @@ def passerelle_lancee():
         serveur.stop()
 
 
-def courriel(pro_user, profil, *, sujet="Résultats", corps="Bonjour, voici vos résultats.",
-             pieces=(), **entetes) -> EmailMessage:  # fmt: skip
+def courriel(
+    pro_user,
+    profil,
+    *,
+    sujet="Résultats",
+    corps="Bonjour, voici vos résultats.",
+    pieces=(),
+    **entetes,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = f"Dr Lefèvre <{pro_user.email}>"
     message["To"] = adresses.adresse_patient(profil)

@@ -36,9 +36,11 @@ class Travailleurs:
 
     def demarrer(self, *, concurrence: int = 1, **env):
         p = embedded.demarrer_travailleur(
-            base=connection.settings_dict["NAME"], file=self.file, concurrence=concurrence,
+            base=connection.settings_dict["NAME"],
+            file=self.file,
+            concurrence=concurrence,
             env_extra={**self.env_extra, **{k: str(v) for k, v in env.items()}},
-        )  # fmt: skip
+        )
         self.processus.append(p)
         return p
 

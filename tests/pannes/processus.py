@@ -49,10 +49,22 @@ class RedisPrive:
 
     def demarrer(self):
         self.processus = subprocess.Popen(
-            [str(embedded._redis_server()), "--bind", "127.0.0.1", "--port", str(self.port),
-             "--save", "", "--appendonly", "no", "--dir", str(self.dossier)],
-            stdout=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+            [
+                str(embedded._redis_server()),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dossier),
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         attendre(lambda: embedded._redis_repond(self.port), delai=20, message="Redis")
 
     def arreter(self):
@@ -101,12 +113,26 @@ class ServeurWeb:
         env.update(self.env_extra)
         self.journal = (self.dossier / f"web-{self.port}.log").open("wb")
         self.processus = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "espace_sante.wsgi:application",
-             "-b", f"127.0.0.1:{self.port}", "-w", "1", "--timeout", "120",
-             "--graceful-timeout", "2"],
-            cwd=settings.BASE_DIR, env=env, stdout=self.journal, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "espace_sante.wsgi:application",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                "1",
+                "--timeout",
+                "120",
+                "--graceful-timeout",
+                "2",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.journal,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
 
         def pret():
             assert self.processus.poll() is None, self.traces()
@@ -140,8 +166,7 @@ class ServeurWeb:
             connexion.request(methode, chemin, body=corps, headers=entetes)
             brute = connexion.getresponse()
             texte = brute.read().decode("utf-8", errors="replace")
-            return Reponse(brute.status, dict(brute.getheaders()), texte,
-                           time.monotonic() - debut)  # fmt: skip
+            return Reponse(brute.status, dict(brute.getheaders()), texte, time.monotonic() - debut)
         finally:
             connexion.close()
 

@@ -17,9 +17,13 @@ TACHE = "espace_sante.notifications.tasks.notifications_relancer"
 def test_beats_sweep_is_skipped_while_another_process_runs_the_same_sweep():
     mail.outbox = []
     Notification.objects.create(
-        cle="test:balayage", motif="test", canal=Canal.EMAIL, destinataire="a@example.fr",
-        sujet="Un document a été ajouté", corps="Connectez-vous pour le consulter.",
-    )  # fmt: skip
+        cle="test:balayage",
+        motif="test",
+        canal=Canal.EMAIL,
+        destinataire="a@example.fr",
+        sujet="Un document a été ajouté",
+        corps="Connectez-vous pour le consulter.",
+    )
     assert TACHE in {tache for _, tache, _ in balayeur.balayages()}
     parametres = {**connection.get_connection_params()}
     parametres.pop("cursor_factory", None)

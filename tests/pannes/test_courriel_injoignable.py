@@ -32,10 +32,14 @@ def _courriel(port: int, *, timeout=2, delai_envoi=30):
     return {
         "default": {
             "BACKEND": "espace_sante.notifications.courriel.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": timeout,
-                        "delai_envoi": delai_envoi},
+            "OPTIONS": {
+                "host": "127.0.0.1",
+                "port": port,
+                "timeout": timeout,
+                "delai_envoi": delai_envoi,
+            },
         }
-    }  # fmt: skip
+    }
 
 
 def _notifications(n: int, canal=Canal.EMAIL) -> list[Notification]:
@@ -47,7 +51,7 @@ def _notifications(n: int, canal=Canal.EMAIL) -> list[Notification]:
             destinataire=f"personne{i}@example.fr" if canal == Canal.EMAIL else "0612345678",
             sujet="Un document a été ajouté",
             corps="Connectez-vous pour le consulter.",
-        )  # fmt: skip
+        )
         for i in range(n)
     ]
 

@@ -80,9 +80,13 @@ def _publier(redis: RedisPrive, fois: int, **env_extra) -> list:
     """What a web process does when it hands work over, in a process whose broker is ours."""
     env = {**os.environ, "CELERY_BROKER_URL": redis.url, "REDIS_URL": redis.url, **env_extra}
     sortie = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(fois)], cwd=settings.BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-c", SCRIPT, str(fois)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert sortie.returncode == 0, sortie.stderr[-3000:]
     return json.loads(sortie.stdout.strip().splitlines()[-1])
 

@@ -35,9 +35,13 @@ class CourrielQuiCoupe(EmailBackend):
 
 def _notification(canal, destinataire) -> Notification:
     return Notification.objects.create(
-        cle=f"test:{canal}", motif="test", canal=canal, destinataire=destinataire,
-        sujet="Un document a été ajouté", corps="Connectez-vous pour le consulter.",
-    )  # fmt: skip
+        cle=f"test:{canal}",
+        motif="test",
+        canal=canal,
+        destinataire=destinataire,
+        sujet="Un document a été ajouté",
+        corps="Connectez-vous pour le consulter.",
+    )
 
 
 def _accepte_puis_base_perdue(envoyer) -> None:

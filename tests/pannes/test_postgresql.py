@@ -50,9 +50,14 @@ def test_with_the_database_unreachable_people_get_the_french_503_page(tmp_path):
         for reponse in [
             serveur.get("/dossier/", cookies=cookie),
             serveur.get("/compte/connexion/"),
-            serveur.requete("POST", "/compte/connexion/", cookies=cookie, corps="login=x",
-                            entetes={"Content-Type": "application/x-www-form-urlencoded"}),
-        ]:  # fmt: skip
+            serveur.requete(
+                "POST",
+                "/compte/connexion/",
+                cookies=cookie,
+                corps="login=x",
+                entetes={"Content-Type": "application/x-www-form-urlencoded"},
+            ),
+        ]:
             assert reponse.statut == 503, reponse.texte[:500]
             assert int(reponse.entetes["Retry-After"]) > 0
             assert "Service momentanément indisponible" in reponse.texte

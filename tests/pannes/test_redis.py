@@ -71,10 +71,12 @@ def _connexion(serveur: ServeurWeb, email: str):
     jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.texte).group(1)
     cookie = re.search(r"csrftoken=([^;]+)", page.entetes.get("Set-Cookie", "")).group(1)
     return serveur.requete(
-        "POST", "/compte/connexion/", cookies={"csrftoken": cookie},
+        "POST",
+        "/compte/connexion/",
+        cookies={"csrftoken": cookie},
         corps=urlencode({"csrfmiddlewaretoken": jeton, "login": email, "password": MOT_DE_PASSE}),
         entetes={"Content-Type": "application/x-www-form-urlencoded"},
-    )  # fmt: skip
+    )
 
 
 def _se_connecter(serveur: ServeurWeb, email: str) -> None:
@@ -135,10 +137,13 @@ def test_signed_in_pages_and_login_answer_while_redis_is_down_then_frozen(
         # Redis comes back, empty: the next requests use it again, with nobody's help.
         redis.demarrer()
         attendre(
-            lambda: serveur.get("/dossier/", cookies=cookies["patient"]).statut == 200
-            and bool(_cles_non_lus(redis)),
-            delai=30, message="le cache n'est pas revenu après le retour de Redis",
-        )  # fmt: skip
+            lambda: (
+                serveur.get("/dossier/", cookies=cookies["patient"]).statut == 200
+                and bool(_cles_non_lus(redis))
+            ),
+            delai=30,
+            message="le cache n'est pas revenu après le retour de Redis",
+        )
         assert _api(serveur, jeton_api).statut == 200
 
         redis.geler()

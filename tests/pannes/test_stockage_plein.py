@@ -22,8 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _monter(point: Path, *options: str) -> None:
-    subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(point)],
-                   check=True, timeout=30)  # fmt: skip
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(point)],
+        check=True,
+        timeout=30,
+    )
 
 
 @pytest.fixture
@@ -51,8 +54,10 @@ def _image_d_un_mo() -> bytes:
 def _televerser(client, profil, contenu: bytes):
     donnees = {
         "fichier": SimpleUploadedFile("scan.png", contenu, content_type="image/png"),
-        "titre": "Radiographie", "categorie": "compte_rendu", "date_acte": "2026-10-02",
-    }  # fmt: skip
+        "titre": "Radiographie",
+        "categorie": "compte_rendu",
+        "date_acte": "2026-10-02",
+    }
     return client.post(reverse("dossier:document_ajouter", args=[profil.public_id]), donnees)
 
 
@@ -90,8 +95,9 @@ def _png(cote: int) -> bytes:
     return sortie.getvalue()
 
 
-def test_a_full_disk_at_the_second_attachment_leaves_not_even_the_first(patient, professionnel,
-                                                                      disque):  # fmt: skip
+def test_a_full_disk_at_the_second_attachment_leaves_not_even_the_first(
+    patient, professionnel, disque
+):
     from messagerie.models import Message
     from tests.messagerie.outils import ecrire, piece
 

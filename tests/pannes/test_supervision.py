@@ -30,19 +30,28 @@ def _superviseur(journal: Path, commandes: dict, **options) -> subprocess.Popen:
         "sys.exit(embedded.Superviseur(json.loads(sys.argv[1]), dict(__import__('os').environ),"
         f" **{options!r}).superviser(lambda: False))"
     )
-    env = {**os.environ, "DATABASE_URL": embedded.url_base(
-        os.environ["DATABASE_URL"], connection.settings_dict["NAME"])}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": embedded.url_base(
+            os.environ["DATABASE_URL"], connection.settings_dict["NAME"]
+        ),
+    }
     with journal.open("w") as sortie:
         return subprocess.Popen(
             [sys.executable, "-c", script, __import__("json").dumps(commandes)],
-            cwd=embedded.RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,
+            cwd=embedded.RACINE,
+            env=env,
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
 
 
 def _pids(journal: Path, nom: str) -> list[int]:
-    return [int(p) for p in re.findall(rf"« {nom} » (?:démarré|relancé) \(pid (\d+)\)",
-                                       journal.read_text())]  # fmt: skip
+    return [
+        int(p)
+        for p in re.findall(rf"« {nom} » (?:démarré|relancé) \(pid (\d+)\)", journal.read_text())
+    ]
 
 
 def _vivant(pid: int) -> bool:
@@ -65,12 +74,14 @@ def _tout_arreter(superviseur: subprocess.Popen, journal: Path) -> None:
 @pytest.mark.django_db
 def test_a_sigkilled_worker_is_restarted_and_the_other_processes_keep_running(tmp_path):
     journal = tmp_path / "run.log"
-    commandes = {"worker": embedded.commande_travailleur(file=f"sup-{os.getpid()}"),
-                 "web": DORMIR}  # fmt: skip
+    commandes = {"worker": embedded.commande_travailleur(file=f"sup-{os.getpid()}"), "web": DORMIR}
     superviseur = _superviseur(journal, commandes)
     try:
-        attendre(lambda: _pids(journal, "worker") and _pids(journal, "web"), delai=30,
-                 message="démarrage")  # fmt: skip
+        attendre(
+            lambda: _pids(journal, "worker") and _pids(journal, "web"),
+            delai=30,
+            message="démarrage",
+        )
         (travailleur,), (web,) = _pids(journal, "worker"), _pids(journal, "web")
         time.sleep(1)
         os.killpg(travailleur, signal.SIGKILL)
@@ -101,17 +112,25 @@ def test_a_process_that_dies_at_every_start_is_given_up_and_everything_stops(tmp
 @pytest.mark.django_db(transaction=True)
 def test_without_beat_a_notification_held_by_a_killed_worker_is_sent_by_another(tmp_path):
     sms = tmp_path / "sms.txt"
-    travailleurs = Travailleurs({
-        "SMS_BACKEND": "tests.pannes.sms_bloquant.SmsBloquantUneFois", "SMS_FICHIER": str(sms),
-        "NOTIFICATIONS_BAIL_SECONDES": "2", "NOTIFICATIONS_RELANCE_SECONDES": "1",
-        "EMAIL_FILE_PATH": str(tmp_path / "courriels"),
-    })  # fmt: skip
+    travailleurs = Travailleurs(
+        {
+            "SMS_BACKEND": "tests.pannes.sms_bloquant.SmsBloquantUneFois",
+            "SMS_FICHIER": str(sms),
+            "NOTIFICATIONS_BAIL_SECONDES": "2",
+            "NOTIFICATIONS_RELANCE_SECONDES": "1",
+            "EMAIL_FILE_PATH": str(tmp_path / "courriels"),
+        }
+    )
     try:
         premier = travailleurs.demarrer()
         notification = Notification.objects.create(
-            cle="test:sms", motif="test", canal=Canal.SMS, destinataire="0612345678",
-            sujet="Rappel", corps="Rendez-vous demain à 9 h.",
-        )  # fmt: skip
+            cle="test:sms",
+            motif="test",
+            canal=Canal.SMS,
+            destinataire="0612345678",
+            sujet="Rappel",
+            corps="Rendez-vous demain à 9 h.",
+        )
         tasks.notification_envoyer.apply_async([notification.pk], queue=travailleurs.file)
         attendre(lambda: Path(f"{sms}.bloque").exists(), delai=60, message="envoi en cours")
         embedded.arreter_travailleur(premier, brutal=True)  # SIGKILL, mid-send
@@ -120,7 +139,8 @@ def test_without_beat_a_notification_held_by_a_killed_worker_is_sent_by_another(
         assert sms.read_text() == f"0612345678\t{notification.public_id}\n"
         attendre(
             lambda: Notification.objects.filter(pk=notification.pk, envoye_le__isnull=False),
-            delai=30, message="envoi enregistré",
-        )  # fmt: skip
+            delai=30,
+            message="envoi enregistré",
+        )
     finally:
         travailleurs.arreter_tous()

@@ -61,8 +61,16 @@ def mesurer(passerelle, brut: bytes, pro_user, profil, tmp_path) -> Mesure:
     chemin = tmp_path / "courriel.eml"
     chemin.write_bytes(brut)
     del brut
-    arguments = [sys.executable, "-c", _CLIENT, passerelle.hostname, str(passerelle.port),
-                 str(chemin), pro_user.email, adresses.adresse_patient(profil)]  # fmt: skip
+    arguments = [
+        sys.executable,
+        "-c",
+        _CLIENT,
+        passerelle.hostname,
+        str(passerelle.port),
+        str(chemin),
+        pro_user.email,
+        adresses.adresse_patient(profil),
+    ]
     tracemalloc.start()
     debut = time.monotonic()
     try:
@@ -257,8 +265,9 @@ def test_sessions_over_the_cap_are_answered_421_at_once(settings, patient, profe
 def _premiere_ligne(source: str, serveur) -> tuple[socket.socket, bytes]:
     """A raw connection from ``source`` (any 127.0.0.0/8 address is this machine) and the
     first line the gateway sends it; the connection stays open."""
-    connexion = socket.create_connection((serveur.hostname, serveur.port), timeout=10,
-                                         source_address=(source, 0))  # fmt: skip
+    connexion = socket.create_connection(
+        (serveur.hostname, serveur.port), timeout=10, source_address=(source, 0)
+    )
     return connexion, connexion.makefile("rb").readline()
 
 
@@ -279,8 +288,11 @@ def test_a_client_that_is_not_a_relay_is_refused_at_connection_and_holds_no_plac
             assert {ligne[:9] for _, ligne in intrus} == {b"554 5.7.1"}
             relais = _relais_depuis("127.0.0.2", serveur)  # greeted: SMTPConnectError if not
             relais.ehlo("relais.messagerie.example")
-            relais.sendmail(professionnel.email, [adresses.adresse_patient(patient.profil)],
-                            _brut(courriel(professionnel, patient.profil)))  # fmt: skip
+            relais.sendmail(
+                professionnel.email,
+                [adresses.adresse_patient(patient.profil)],
+                _brut(courriel(professionnel, patient.profil)),
+            )
             relais.quit()
         finally:
             for connexion, _ in intrus:

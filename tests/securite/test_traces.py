@@ -106,9 +106,13 @@ def test_log_format_json_makes_every_line_of_a_process_a_json_object():
         "logging.getLogger('espace_sante.essai').warning('bonjour %s', 'exploitant')"
     )
     sortie = subprocess.run(
-        [sys.executable, "-c", programme], cwd=settings.BASE_DIR, capture_output=True,
-        text=True, timeout=60, env={**os.environ, "LOG_FORMAT": "json"},
-    )  # fmt: skip
+        [sys.executable, "-c", programme],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LOG_FORMAT": "json"},
+    )
     assert sortie.returncode == 0, sortie.stderr
     ligne = json.loads(sortie.stderr.strip().splitlines()[-1])
     assert ligne["message"] == "bonjour exploitant" and ligne["level"] == "WARNING"
