@@ -11,9 +11,25 @@ from espace_sante.lib.admin import LectureSeuleAdmin
 class RendezVousAdmin(LectureSeuleAdmin):
     list_display = ["public_id", "profil", "debut", "fin", "statut", "cree_par_role", "cree_le"]
     list_filter = ["statut", "confidentiel", "cree_par_role"]
-    fields = ["public_id", "profil", "statut", "debut", "fin", "delais", "propose_par",
-              "confidentiel", "cree_par_libelle", "cree_par_role", "cree_le", "modifie_le", "version",
-              "repondu_le", "annule_le", "annule_par_libelle", "annule_par_role"]  # fmt: skip
+    fields = [
+        "public_id",
+        "profil",
+        "statut",
+        "debut",
+        "fin",
+        "delais",
+        "propose_par",
+        "confidentiel",
+        "cree_par_libelle",
+        "cree_par_role",
+        "cree_le",
+        "modifie_le",
+        "version",
+        "repondu_le",
+        "annule_le",
+        "annule_par_libelle",
+        "annule_par_role",
+    ]
     search_fields = ["=public_id", "=profil__public_id"]
     list_select_related = ["profil"]
 
@@ -22,8 +38,18 @@ class RendezVousAdmin(LectureSeuleAdmin):
 class RappelAdmin(LectureSeuleAdmin):
     list_display = ["cle", "profil", "canal", "echeance", "statut", "version", "traite_le"]
     list_filter = ["statut", "canal"]
-    fields = ["cle", "profil", "rendez_vous", "etape", "delai", "canal", "echeance", "statut",
-              "version", "traite_le"]  # fmt: skip
+    fields = [
+        "cle",
+        "profil",
+        "rendez_vous",
+        "etape",
+        "delai",
+        "canal",
+        "echeance",
+        "statut",
+        "version",
+        "traite_le",
+    ]
     search_fields = ["cle"]
     list_select_related = ["profil"]
 

@@ -32,16 +32,34 @@ def _saisie(titre, debut, *, duree=30, **champs) -> services.Saisie:
 def _camille(lecteur: Acteur, comptes) -> None:
     pros = {cle: comptes[cle].professionnel for cle in ("medecin", "cardiologue", "dentiste")}
     entrees = [
-        _saisie("Échographie cardiaque", _a(-60, 10), professionnel=pros["cardiologue"],
-                lieu="Hôpital Saint-Antoine, Paris 12e", duree=45),
+        _saisie(
+            "Échographie cardiaque",
+            _a(-60, 10),
+            professionnel=pros["cardiologue"],
+            lieu="Hôpital Saint-Antoine, Paris 12e",
+            duree=45,
+        ),
         _saisie("Détartrage", _a(-150, 14, 30), professionnel=pros["dentiste"]),
-        _saisie("Prise de sang", _a(-20, 8), professionnel_texte="Laboratoire des Lilas",
-                lieu="12 rue des Lilas, Paris 19e", duree=15),
-        _saisie("Consultation de suivi de la tension", _a(3, 9, 30), professionnel=pros["medecin"],
-                lieu="Cabinet des Lilas"),
-        _saisie("Consultation de cardiologie", _a(24, 11), professionnel=pros["cardiologue"],
-                lieu="Hôpital Saint-Antoine, Paris 12e"),
-    ]  # fmt: skip
+        _saisie(
+            "Prise de sang",
+            _a(-20, 8),
+            professionnel_texte="Laboratoire des Lilas",
+            lieu="12 rue des Lilas, Paris 19e",
+            duree=15,
+        ),
+        _saisie(
+            "Consultation de suivi de la tension",
+            _a(3, 9, 30),
+            professionnel=pros["medecin"],
+            lieu="Cabinet des Lilas",
+        ),
+        _saisie(
+            "Consultation de cardiologie",
+            _a(24, 11),
+            professionnel=pros["cardiologue"],
+            lieu="Hôpital Saint-Antoine, Paris 12e",
+        ),
+    ]
     for saisie in entrees:
         services.rdv_ajouter(acteur=lecteur, saisie=saisie)
     services.rdv_proposer(
@@ -63,25 +81,44 @@ def _bientot(lecteur: Acteur) -> bool:
     the reminder about five minutes after ``make run`` starts (console backend)."""
     maintenant = timezone.now()
     proches = RendezVous.objects.filter(
-        profil=lecteur.profil, debut__gt=maintenant + timedelta(hours=2),
+        profil=lecteur.profil,
+        debut__gt=maintenant + timedelta(hours=2),
         debut__lt=maintenant + timedelta(hours=3),
-    )  # fmt: skip
+    )
     if proches.exists():
         return False
     bientot = maintenant.astimezone(PARIS).replace(second=0, microsecond=0)
     bientot += timedelta(hours=2, minutes=5)
-    services.rdv_ajouter(acteur=lecteur, saisie=_saisie(
-        "Séance de kinésithérapie", bientot, professionnel_texte="Cabinet de kinésithérapie",
-        delais=(120,)))  # fmt: skip
+    services.rdv_ajouter(
+        acteur=lecteur,
+        saisie=_saisie(
+            "Séance de kinésithérapie",
+            bientot,
+            professionnel_texte="Cabinet de kinésithérapie",
+            delais=(120,),
+        ),
+    )
     return True
 
 
 def _yanis(parent: Acteur, comptes) -> None:
     entrees = [
-        _saisie("Examen médical des 11-13 ans", _a(-90, 17), professionnel=comptes["medecin"].professionnel),
-        _saisie("Rappel de vaccin (11-13 ans)", _a(10, 17, 30), professionnel=comptes["medecin"].professionnel),
-        _saisie("Examen bucco-dentaire M'T dents", _a(40, 16), professionnel_texte="Centre dentaire municipal"),
-    ]  # fmt: skip
+        _saisie(
+            "Examen médical des 11-13 ans",
+            _a(-90, 17),
+            professionnel=comptes["medecin"].professionnel,
+        ),
+        _saisie(
+            "Rappel de vaccin (11-13 ans)",
+            _a(10, 17, 30),
+            professionnel=comptes["medecin"].professionnel,
+        ),
+        _saisie(
+            "Examen bucco-dentaire M'T dents",
+            _a(40, 16),
+            professionnel_texte="Centre dentaire municipal",
+        ),
+    ]
     for saisie in entrees:
         services.rdv_ajouter(acteur=parent, saisie=saisie)
     # At Yanis's request, his doctor's proposal is confidential: Nadia never sees it.
@@ -105,5 +142,7 @@ def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
         return
     _camille(lecteur, comptes)
     _yanis(acces.en_patient_de(acces.acteur_de_connexion(comptes["parent"]), yanis), comptes)
-    ecrire("Agendas de démonstration : Camille (rendez-vous passés et à venir, rappels, une "
-           "proposition de son médecin), Yanis (tenu par Nadia).")  # fmt: skip
+    ecrire(
+        "Agendas de démonstration : Camille (rendez-vous passés et à venir, rappels, une "
+        "proposition de son médecin), Yanis (tenu par Nadia)."
+    )

@@ -10,9 +10,13 @@ from espace_sante.comptes.models import Professionnel
 from espace_sante.lib.forms import DateBornee, FormulaireDsfr
 from espace_sante.lib.requetes import AGENDA
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        "error_messages": {"invalid": "Date invalide : utilisez le format JJ/MM/AAAA.",
-                           "required": "Indiquez la date du rendez-vous."}}  # fmt: skip
+DATE = {
+    "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "error_messages": {
+        "invalid": "Date invalide : utilisez le format JJ/MM/AAAA.",
+        "required": "Indiquez la date du rendez-vous.",
+    },
+}
 HEURE_INVALIDE = "Heure invalide : utilisez le format HH:MM, par exemple 09:30."
 OCCURRENCES = [
     (heures.ETE, "La première (encore à l'heure d'été, UTC+2)"),
@@ -22,36 +26,49 @@ OCCURRENCES = [
 
 def _heure(label: str) -> forms.TimeField:
     return forms.TimeField(
-        label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label=label,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": HEURE_INVALIDE, "required": f"Indiquez l'{label.lower()}."},
-    )  # fmt: skip
+    )
 
 
 class RendezVousForm(FormulaireDsfr):
     """An appointment; times typed in Paris time, turned into UTC by ``agenda.heures``."""
 
-    titre = forms.CharField(label="Intitulé", max_length=200,
-                            help_text="Par exemple : consultation, prise de sang, vaccin.",
-                            error_messages={"required": "Donnez un intitulé au rendez-vous."})  # fmt: skip
+    titre = forms.CharField(
+        label="Intitulé",
+        max_length=200,
+        help_text="Par exemple : consultation, prise de sang, vaccin.",
+        error_messages={"required": "Donnez un intitulé au rendez-vous."},
+    )
     jour = DateBornee(label="Date", horizon=AGENDA, **DATE)
     heure_debut = _heure("Heure de début")
     heure_fin = _heure("Heure de fin")
-    professionnel = forms.UUIDField(required=False, label="Professionnel trouvé dans l'annuaire",
-                                    widget=forms.RadioSelect)  # fmt: skip
+    professionnel = forms.UUIDField(
+        required=False, label="Professionnel trouvé dans l'annuaire", widget=forms.RadioSelect
+    )
     professionnel_texte = forms.CharField(
         label="Professionnel (s'il n'est pas dans l'annuaire)", required=False, max_length=200
     )
     lieu = forms.CharField(label="Lieu", required=False, max_length=300)
-    notes = forms.CharField(label="Notes", required=False, max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="Pour vous seulement : elles ne partent jamais dans un "
-                            "rappel ni dans un calendrier abonné.")  # fmt: skip
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pour vous seulement : elles ne partent jamais dans un "
+        "rappel ni dans un calendrier abonné.",
+    )
     delais = forms.TypedMultipleChoiceField(
-        label="Me le rappeler", choices=Delai.choices, coerce=int, required=False,
-        widget=forms.CheckboxSelectMultiple, initial=[int(d) for d in DELAIS_PAR_DEFAUT],
+        label="Me le rappeler",
+        choices=Delai.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[int(d) for d in DELAIS_PAR_DEFAUT],
         help_text="Par courriel ou SMS, selon vos préférences de notification. Le rappel ne "
         "dit que le jour et l'heure.",
-    )  # fmt: skip
+    )
     confidentiel = forms.BooleanField(
         label="Confidentiel : à la demande du mineur, ses représentants légaux ne verront ni ce "
         "rendez-vous, ni son avis, ni ses rappels",
@@ -76,8 +93,10 @@ class RendezVousForm(FormulaireDsfr):
     def _ajouter_occurrence(self):
         self.fields["occurrence"] = forms.ChoiceField(
             label="Cette heure a lieu deux fois ce jour-là : laquelle ?",
-            choices=OCCURRENCES, widget=forms.RadioSelect, required=False,
-        )  # fmt: skip
+            choices=OCCURRENCES,
+            widget=forms.RadioSelect,
+            required=False,
+        )
         self._bound_fields_cache.clear()
 
     def _instant(self, champ: str):
@@ -120,39 +139,53 @@ class RendezVousForm(FormulaireDsfr):
     def saisie(self) -> Saisie:
         d = self.cleaned_data
         return Saisie(
-            titre=d["titre"], debut=d["debut"], fin=d["fin"], lieu=d.get("lieu", ""),
-            notes=d.get("notes", ""), professionnel=d.get("professionnel"),
+            titre=d["titre"],
+            debut=d["debut"],
+            fin=d["fin"],
+            lieu=d.get("lieu", ""),
+            notes=d.get("notes", ""),
+            professionnel=d.get("professionnel"),
             professionnel_texte=d.get("professionnel_texte", ""),
-            delais=tuple(d.get("delais") or ()), confidentiel=bool(d.get("confidentiel")),
-        )  # fmt: skip
+            delais=tuple(d.get("delais") or ()),
+            confidentiel=bool(d.get("confidentiel")),
+        )
 
     @classmethod
     def initial_de(cls, rdv) -> dict:
         debut, fin = heures.local(rdv.debut), heures.local(rdv.fin)
-        return {"titre": rdv.titre, "jour": debut.date(), "heure_debut": debut.time(),
-                "heure_fin": fin.time(), "lieu": rdv.lieu or "", "notes": rdv.notes or "",
-                "professionnel": rdv.professionnel.public_id if rdv.professionnel else None,
-                "professionnel_texte": rdv.professionnel_texte or "",
-                "delais": list(rdv.delais)}  # fmt: skip
+        return {
+            "titre": rdv.titre,
+            "jour": debut.date(),
+            "heure_debut": debut.time(),
+            "heure_fin": fin.time(),
+            "lieu": rdv.lieu or "",
+            "notes": rdv.notes or "",
+            "professionnel": rdv.professionnel.public_id if rdv.professionnel else None,
+            "professionnel_texte": rdv.professionnel_texte or "",
+            "delais": list(rdv.delais),
+        }
 
 
 class MotifForm(FormulaireDsfr):
     motif = forms.CharField(
-        label="Motif", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Motif",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="L'autre partie le lira dans son agenda.",
         error_messages={"required": "Indiquez le motif : l'autre partie le lira."},
-    )  # fmt: skip
+    )
 
 
 class AbonnementForm(FormulaireDsfr):
     nom = forms.CharField(
-        label="Nom de l'abonnement", max_length=60,
+        label="Nom de l'abonnement",
+        max_length=60,
         help_text="Pour le reconnaître et le révoquer plus tard, par exemple « Téléphone ».",
         error_messages={"required": "Donnez un nom à l'abonnement."},
-    )  # fmt: skip
+    )
     details = forms.BooleanField(
         label="Montrer l'intitulé, le lieu et le professionnel dans mon calendrier",
         required=False,
         help_text="Sans cette case, chaque rendez-vous s'appelle « Rendez-vous médical » : "
         "utile si d'autres voient votre calendrier, ou s'il est synchronisé chez un tiers.",
-    )  # fmt: skip
+    )

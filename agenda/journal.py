@@ -62,8 +62,12 @@ def rdv_annule(acteur: Acteur, rdv) -> None:
 
 
 def flux_cree(acteur: Acteur, abonnement) -> None:
-    ecrire(acteur, Action.FLUX_CREE, objet=abonnement,
-           details={"nom": abonnement.nom, "details": abonnement.details})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.FLUX_CREE,
+        objet=abonnement,
+        details={"nom": abonnement.nom, "details": abonnement.details},
+    )
 
 
 def flux_revoque(acteur: Acteur, abonnement) -> None:
@@ -72,7 +76,8 @@ def flux_revoque(acteur: Acteur, abonnement) -> None:
 
 def flux_consulte(abonnement, *, ip: str) -> None:
     lecteur = Acteur(
-        Role.ANONYME, libelle=f"Application de calendrier (abonnement « {abonnement.nom} »)",
+        Role.ANONYME,
+        libelle=f"Application de calendrier (abonnement « {abonnement.nom} »)",
         profil=abonnement.profil,
-    )  # fmt: skip
+    )
     ecrire(lecteur, Action.FLUX_CONSULTE, objet=abonnement, details={"ip": ip})

@@ -34,22 +34,36 @@ class RendezVous(models.Model):
     lieu = EncryptedTextField("lieu", null=True, blank=True)
     notes = EncryptedTextField("notes", null=True, blank=True)
     professionnel = models.ForeignKey(
-        Professionnel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Professionnel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="professionnel de l'annuaire",
-    )  # fmt: skip
+    )
     professionnel_texte = EncryptedTextField("professionnel (saisi)", null=True, blank=True)
     debut = models.DateTimeField("début")
     fin = models.DateTimeField("fin")
-    delais = ArrayField(models.PositiveIntegerField(), default=list, blank=True,
-                        verbose_name="rappels (minutes avant)")  # fmt: skip
+    delais = ArrayField(
+        models.PositiveIntegerField(),
+        default=list,
+        blank=True,
+        verbose_name="rappels (minutes avant)",
+    )
     propose_par = models.ForeignKey(
-        Professionnel, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Professionnel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="proposé par",
-    )  # fmt: skip
+    )
     cree_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="créé par",
-    )  # fmt: skip
+    )
     cree_par_libelle = models.CharField("créé par (nom)", max_length=250)
     cree_par_role = models.CharField("créé en tant que", max_length=20, choices=Role.choices)
     cree_le = models.DateTimeField("créé le", default=timezone.now)
@@ -191,9 +205,11 @@ class Abonnement(models.Model):
     jeton_hash = models.CharField("empreinte du jeton", max_length=64, unique=True, editable=False)
     details = models.BooleanField("intitulés détaillés", default=False)
     cree_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="créé par",
-    )  # fmt: skip
+    )
     cree_le = models.DateTimeField("créé le", default=timezone.now)
     revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
 

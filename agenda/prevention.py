@@ -98,7 +98,7 @@ def etapes() -> tuple[Etape, ...]:
                     raison=ligne["raison"],
                     source=ligne["source"],
                     mots_cles=tuple(m for m in ligne["mots_cles"].split("|") if m),
-                )  # fmt: skip
+                )
             )
     return tuple(lues)
 
@@ -162,9 +162,13 @@ def _vaccine(occurrence: Occurrence, vaccinations: list[tuple[str, date | None]]
 
 
 def calendrier(
-    *, naissance: date | None, sexe: str, aujourdhui: date,
-    vaccinations: list[tuple[str, date | None]], suivis: dict[str, str],
-) -> list[Occurrence]:  # fmt: skip
+    *,
+    naissance: date | None,
+    sexe: str,
+    aujourdhui: date,
+    vaccinations: list[tuple[str, date | None]],
+    suivis: dict[str, str],
+) -> list[Occurrence]:
     """The occurrences worth showing today, each with its state."""
     if naissance is None:
         return []

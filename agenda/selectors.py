@@ -74,11 +74,13 @@ def mois(*, acteur: Acteur, annee: int, numero: int) -> list[list[Jour]]:
     fin = suivant + timedelta(days=(7 - suivant.weekday()) % 7)
     aujourdhui = timezone.localdate()
     jours = {
-        debut + timedelta(days=n): Jour(debut + timedelta(days=n),
-                                        (debut + timedelta(days=n)).month == numero,
-                                        debut + timedelta(days=n) == aujourdhui)
+        debut + timedelta(days=n): Jour(
+            debut + timedelta(days=n),
+            (debut + timedelta(days=n)).month == numero,
+            debut + timedelta(days=n) == aujourdhui,
+        )
         for n in range((fin - debut).days)
-    }  # fmt: skip
+    }
     rdvs = (
         rdv_visibles(acteur=acteur)
         .filter(debut__gte=debut_du_jour(debut), debut__lt=debut_du_jour(fin))
@@ -126,9 +128,12 @@ def calendrier_prevention(*, acteur: Acteur, vaccinations) -> list[prevention.Oc
     profil = acteur.profil
     suivis = dict(SuiviPrevention.objects.filter(profil=profil).values_list("etape", "etat"))
     return prevention.calendrier(
-        naissance=profil.date_naissance, sexe=profil.sexe, aujourdhui=timezone.localdate(),
-        vaccinations=[(v.libelle, v.date) for v in vaccinations], suivis=suivis,
-    )  # fmt: skip
+        naissance=profil.date_naissance,
+        sexe=profil.sexe,
+        aujourdhui=timezone.localdate(),
+        vaccinations=[(v.libelle, v.date) for v in vaccinations],
+        suivis=suivis,
+    )
 
 
 def occurrence_de(*, acteur: Acteur, code: str) -> prevention.Occurrence:

@@ -7,8 +7,12 @@ from agenda import services
 def rappels_balayer() -> dict:
     """Every minute (beat): send the due reminders; nothing is queued with an ETA."""
     bilan = services.rappels_balayer()
-    return {"envoyes": bilan.envoyes, "perimes": bilan.perimes, "annules": bilan.annules,
-            "reportes": bilan.reportes}  # fmt: skip
+    return {
+        "envoyes": bilan.envoyes,
+        "perimes": bilan.perimes,
+        "annules": bilan.annules,
+        "reportes": bilan.reportes,
+    }
 
 
 @shared_task

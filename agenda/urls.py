@@ -24,4 +24,4 @@ urlpatterns = [
     path("pro/rendez-vous/", pro.pro_rendez_vous, name="pro_rendez_vous"),
     path("pro/patients/<uuid:profil>/rendez-vous/", pro.pro_proposer, name="pro_proposer"),
     path("pro/rendez-vous/<uuid:public_id>/annuler/", pro.pro_annuler, name="pro_annuler"),
-]  # fmt: skip
+]

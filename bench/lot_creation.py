@@ -85,17 +85,21 @@ def main() -> None:
         )
         duree_copy = _copy_seul(connection, contenu)
         travailleur = embedded.demarrer_travailleur(
-            base=base, file="bench-lot", concurrence=args.workers,
+            base=base,
+            file="bench-lot",
+            concurrence=args.workers,
             env_extra={"EMAIL_FILE_PATH": "/tmp/bench-lot-emails"},
-        )  # fmt: skip
+        )
         time.sleep(4)  # let the worker boot before the clock starts
         lot, duree = _import(contenu, travailleur)
         crees = Profil.objects.filter(lot_numero=lot.pk).count()
         assert crees == lot.crees == n, (crees, lot.crees, lot.rejetes)
         profils_par_s, copy_par_s = crees / duree, n / duree_copy
         print(f"copy_s={duree_copy:.2f} import_s={duree:.2f} rejected={lot.rejetes}")
-        print(f"profiles_per_s={profils_par_s:.0f} copy_rows_per_s={copy_par_s:.0f} "
-              f"ratio={profils_par_s / copy_par_s:.3f}")  # fmt: skip
+        print(
+            f"profiles_per_s={profils_par_s:.0f} copy_rows_per_s={copy_par_s:.0f} "
+            f"ratio={profils_par_s / copy_par_s:.3f}"
+        )
     finally:
         if travailleur is not None:
             embedded.arreter_travailleur(travailleur, brutal=True)

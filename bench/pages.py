@@ -65,11 +65,19 @@ def peupler() -> dict[str, object]:
     maintenant = timezone.now()
     for i in range(50):
         doc = Document(
-            profil=profil, categorie="compte_rendu", titre=f"Compte rendu n° {i}",
-            auteur=pro.user, auteur_role=Role.PROFESSIONNEL, auteur_professionnel=pro,
-            auteur_libelle=str(pro), type_mime="application/pdf", extension="pdf",
-            taille=len(contenu), empreinte="0" * 64, date_acte=(maintenant - timedelta(days=7 * i)).date(),
-        )  # fmt: skip
+            profil=profil,
+            categorie="compte_rendu",
+            titre=f"Compte rendu n° {i}",
+            auteur=pro.user,
+            auteur_role=Role.PROFESSIONNEL,
+            auteur_professionnel=pro,
+            auteur_libelle=str(pro),
+            type_mime="application/pdf",
+            extension="pdf",
+            taille=len(contenu),
+            empreinte="0" * 64,
+            date_acte=(maintenant - timedelta(days=7 * i)).date(),
+        )
         doc.fichier.save("document", ContentFile(contenu), save=True)
     mesures = []
     for jour in range(365):
@@ -85,7 +93,7 @@ def peupler() -> dict[str, object]:
                     auteur=patient,
                     auteur_role=Role.TITULAIRE,
                     auteur_libelle="Camille Martin",
-                )  # fmt: skip
+                )
             )
     Mesure.objects.bulk_create(mesures)
     for _ in range(1000):
@@ -126,13 +134,17 @@ def jeton_de(patient, profil) -> str:
 
     service, application = service_et_client(nom="Banc d'essai")
     acteur = acces.en_patient_de(acces.acteur_de_connexion(patient), profil)
-    connexion = catalogue_services.connexion_autoriser(acteur=acteur, service=service,
-                                                       choisies=TOUTES)  # fmt: skip
+    connexion = catalogue_services.connexion_autoriser(
+        acteur=acteur, service=service, choisies=TOUTES
+    )
     valeur = "banc-" + "0" * 40
     jeton = get_access_token_model().objects.create(
-        user=patient, application=application, token=valeur, scope=" ".join(TOUTES),
+        user=patient,
+        application=application,
+        token=valeur,
+        scope=" ".join(TOUTES),
         expires=timezone.now() + timedelta(hours=2),
-    )  # fmt: skip
+    )
     Jeton.objects.create(access_token=jeton, connexion=connexion)
     return f"Authorization: Bearer {valeur}"
 
@@ -150,8 +162,10 @@ def charger_wrk(url: str, en_tete: str, duree: int, connexions: int) -> dict[str
     entetes = ["-H", en_tete] if en_tete else []
     sortie = subprocess.run(
         ["wrk", "-t2", f"-c{connexions}", f"-d{duree}s", "-s", str(SCRIPT_WRK), *entetes, url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     ligne = next(ligne for ligne in sortie.splitlines() if ligne.startswith("RESULTAT "))
     return {k: float(v) for k, v in (p.split("=") for p in ligne.split()[1:])}
 
@@ -193,8 +207,13 @@ async def _charger_python(url, en_tete, duree, connexions):
     def centile(p):
         return latences[min(len(latences) - 1, int(len(latences) * p))] * 1000
 
-    return {"rps": len(latences) / duree, "p50": centile(0.5), "p95": centile(0.95),
-            "p99": centile(0.99), "erreurs": len(erreurs)}  # fmt: skip
+    return {
+        "rps": len(latences) / duree,
+        "p50": centile(0.5),
+        "p95": centile(0.95),
+        "p99": centile(0.99),
+        "erreurs": len(erreurs),
+    }
 
 
 def charger(url, en_tete, duree, connexions):
@@ -211,15 +230,42 @@ def charger(url, en_tete, duree, connexions):
 def demarrer_gunicorn(base_url_db: str, port: int) -> subprocess.Popen:
     # The API's per-client limit (120 a minute) would answer 429 to a load test: the bench
     # measures what a call costs, so the limit is lifted here (and only here).
-    env = dict(os.environ, DATABASE_URL=base_url_db, DEBUG="false", TESTING="true",
-               CONN_MAX_AGE="600", LOG_LEVEL="WARNING", API_REQUETES_PAR_MINUTE="100000000")  # fmt: skip
+    env = dict(
+        os.environ,
+        DATABASE_URL=base_url_db,
+        DEBUG="false",
+        TESTING="true",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="WARNING",
+        API_REQUETES_PAR_MINUTE="100000000",
+    )
     processus = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "espace_sante.wsgi", "-w", "2", "-k", "gthread",
-         "--threads", os.environ.get("BENCH_THREADS", "1"), "-b",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "-",
-         "--access-logformat", "", "--disable-redirect-access-to-syslog"],
-        cwd=RACINE, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "espace_sante.wsgi",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            os.environ.get("BENCH_THREADS", "1"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "",
+            "--disable-redirect-access-to-syslog",
+        ],
+        cwd=RACINE,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -282,8 +328,10 @@ def main() -> None:
         port = port_libre()
         gunicorn = demarrer_gunicorn(url_base(os.environ["DATABASE_URL"], base), port)
         outil = "wrk" if shutil.which("wrk") else "client asyncio (wrk absent)"
-        print(f"gunicorn 2 workers × {os.environ.get('BENCH_THREADS', '1')} thread(s), DEBUG off, {args.connexions} connexions, {args.duree} s "
-              f"par page, charge : {outil}")  # fmt: skip
+        print(
+            f"gunicorn 2 workers × {os.environ.get('BENCH_THREADS', '1')} thread(s), DEBUG off, {args.connexions} connexions, {args.duree} s "
+            f"par page, charge : {outil}"
+        )
         resultats = []
         liste = pages(donnees, sessions)
         for _, chemin, en_tete in liste:  # warm-up: workers, connections, caches, every page
@@ -292,8 +340,10 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}{chemin}"
             r = charger(url, en_tete, args.duree, args.connexions)
             resultats.append((nom, r))
-            print(f"{nom:<42} req/s={r['rps']:8.1f} p50={r['p50']:6.1f} p95={r['p95']:6.1f} "
-                  f"p99={r['p99']:6.1f} ms erreurs={int(r['erreurs'])}")  # fmt: skip
+            print(
+                f"{nom:<42} req/s={r['rps']:8.1f} p50={r['p50']:6.1f} p95={r['p95']:6.1f} "
+                f"p99={r['p99']:6.1f} ms erreurs={int(r['erreurs'])}"
+            )
         # The baseline is measured first and last: its mean absorbs a machine that drifts.
         base_rps = (resultats[0][1]["rps"] + resultats[-1][1]["rps"]) / 2
         plus_lente = min(r["rps"] for _, r in resultats[1:-1])

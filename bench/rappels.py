@@ -79,18 +79,34 @@ def main() -> None:
 
         def rdv_pour(profil, debut):
             s = saisie(debut, delais=(120,))
-            return RendezVous(profil=profil, titre=s.titre, lieu=s.lieu, debut=s.debut,
-                              fin=s.fin, delais=[120], cree_par=profil.titulaire,
-                              cree_par_libelle="bench", cree_par_role="titulaire")  # fmt: skip
+            return RendezVous(
+                profil=profil,
+                titre=s.titre,
+                lieu=s.lieu,
+                debut=s.debut,
+                fin=s.fin,
+                delais=[120],
+                cree_par=profil.titulaire,
+                cree_par_libelle="bench",
+                cree_par_role="titulaire",
+            )
 
         debut = timezone.now() + timedelta(days=2)
         profils = [ProfilFactory(active=True) for _ in range(args.dus)]
         rdvs = RendezVous.objects.bulk_create([rdv_pour(p, debut) for p in profils])
-        dus = Rappel.objects.bulk_create([
-            Rappel(cle=f"rappel:{r.public_id}:120:email", profil_id=r.profil_id, rendez_vous=r,
-                   delai=120, canal="email", echeance=timezone.now() - timedelta(minutes=5))
-            for r in rdvs
-        ])  # fmt: skip
+        dus = Rappel.objects.bulk_create(
+            [
+                Rappel(
+                    cle=f"rappel:{r.public_id}:120:email",
+                    profil_id=r.profil_id,
+                    rendez_vous=r,
+                    delai=120,
+                    canal="email",
+                    echeance=timezone.now() - timedelta(minutes=5),
+                )
+                for r in rdvs
+            ]
+        )
         ids = [r.pk for r in dus]
         ancre = RendezVous.objects.bulk_create([rdv_pour(profils[0], debut + timedelta(days=400))])[
             0
@@ -99,9 +115,10 @@ def main() -> None:
         def remettre():
             Notification.objects.filter(motif="rappel").delete()
             Rappel.objects.filter(pk__in=ids).update(
-                statut=StatutRappel.A_ENVOYER, traite_le=None,
+                statut=StatutRappel.A_ENVOYER,
+                traite_le=None,
                 echeance=timezone.now() - timedelta(minutes=5),
-            )  # fmt: skip
+            )
             with connection.cursor() as c:
                 c.execute("VACUUM ANALYZE agenda_rappel")
 
@@ -117,23 +134,29 @@ def main() -> None:
 
         def plan() -> str:
             with connection.cursor() as c:
-                c.execute("EXPLAIN SELECT id FROM agenda_rappel WHERE statut = 'a_envoyer' "
-                          "AND echeance <= now() ORDER BY echeance LIMIT 200")  # fmt: skip
+                c.execute(
+                    "EXPLAIN SELECT id FROM agenda_rappel WHERE statut = 'a_envoyer' "
+                    "AND echeance <= now() ORDER BY echeance LIMIT 200"
+                )
                 return c.fetchone()[0] + " / " + c.fetchone()[0].strip()
 
         with connection.cursor() as c:
-            _remplir(c, debut=0, fin=args.petit - args.dus, rdv_id=ancre.pk,
-                     profil_id=profils[0].pk)  # fmt: skip
+            _remplir(
+                c, debut=0, fin=args.petit - args.dus, rdv_id=ancre.pk, profil_id=profils[0].pk
+            )
         balayer()  # warm-up: templates, connections, caches
         petit, mediane = balayer()
-        print(f"rows={Rappel.objects.count()} due={args.dus} sweep_ms={petit:.0f} "
-              f"median_ms={mediane:.0f} plan: {plan()}")  # fmt: skip
+        print(
+            f"rows={Rappel.objects.count()} due={args.dus} sweep_ms={petit:.0f} "
+            f"median_ms={mediane:.0f} plan: {plan()}"
+        )
         with connection.cursor() as c:
-            _remplir(c, debut=args.petit, fin=args.grand, rdv_id=ancre.pk,
-                     profil_id=profils[0].pk)  # fmt: skip
+            _remplir(c, debut=args.petit, fin=args.grand, rdv_id=ancre.pk, profil_id=profils[0].pk)
         grand, mediane = balayer()
-        print(f"rows={Rappel.objects.count()} due={args.dus} sweep_ms={grand:.0f} "
-              f"median_ms={mediane:.0f} plan: {plan()}")  # fmt: skip
+        print(
+            f"rows={Rappel.objects.count()} due={args.dus} sweep_ms={grand:.0f} "
+            f"median_ms={mediane:.0f} plan: {plan()}"
+        )
         print(f"sweep_ms_100k={petit:.0f} sweep_ms_1m={grand:.0f} ratio={petit / grand:.2f}")
     finally:
         connection.close()

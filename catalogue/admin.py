@@ -33,16 +33,22 @@ from consentement.enums import Canal
 from espace_sante.comptes.enums import Role
 from espace_sante.lib.admin import LectureSeuleAdmin
 
-for _modele in (oauth_models.get_application_model(), oauth_models.get_access_token_model(),
-                oauth_models.get_refresh_token_model(), oauth_models.get_grant_model(),
-                oauth_models.get_id_token_model(), oauth_models.DeviceGrant):  # fmt: skip
+for _modele in (
+    oauth_models.get_application_model(),
+    oauth_models.get_access_token_model(),
+    oauth_models.get_refresh_token_model(),
+    oauth_models.get_grant_model(),
+    oauth_models.get_id_token_model(),
+    oauth_models.DeviceGrant,
+):
     if admin.site.is_registered(_modele):
         admin.site.unregister(_modele)
 
 
 class PorteeForm(forms.ModelForm):
-    portee = forms.ChoiceField(label="donnée", choices=[(p, f"{p} — {portees.libelle(p)}")
-                                                       for p in portees.DONNEES])  # fmt: skip
+    portee = forms.ChoiceField(
+        label="donnée", choices=[(p, f"{p} — {portees.libelle(p)}") for p in portees.DONNEES]
+    )
 
     class Meta:
         model = PorteeDemandee
@@ -60,8 +66,18 @@ class ServiceForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["nom", "slug", "editeur", "description", "categorie", "site_web",
-                  "url_lancement", "criteres", "redirect_uris", "url_suppression"]  # fmt: skip
+        fields = [
+            "nom",
+            "slug",
+            "editeur",
+            "description",
+            "categorie",
+            "site_web",
+            "url_lancement",
+            "criteres",
+            "redirect_uris",
+            "url_suppression",
+        ]
 
     def clean_redirect_uris(self):
         lignes = [ligne.strip() for ligne in self.cleaned_data["redirect_uris"].splitlines()]
@@ -112,22 +128,30 @@ class ServiceAdmin(admin.ModelAdmin):
         return False  # a service is withdrawn, never deleted (connections refer to it)
 
     def _changer(self, request, queryset, statut, titre):
-        form = MotifForm(request.POST if "motif" in request.POST else None,
-                         initial={"statut": statut})  # fmt: skip
+        form = MotifForm(
+            request.POST if "motif" in request.POST else None, initial={"statut": statut}
+        )
         if form.is_valid():
-            acteur = acces.Acteur(Role.ADMIN, Canal.WEB, request.user,
-                                  f"{request.user} (administration du catalogue)")  # fmt: skip
+            acteur = acces.Acteur(
+                Role.ADMIN, Canal.WEB, request.user, f"{request.user} (administration du catalogue)"
+            )
             prevenus = sum(
                 services.service_statut_changer(
                     acteur=acteur, service=s, statut=statut, motif=form.cleaned_data["motif"]
-                )  # fmt: skip
+                )
                 for s in queryset
             )
             messages.success(request, f"Statut changé ; personnes prévenues : {prevenus}.")
             return None
-        contexte = {**self.admin_site.each_context(request), "form": form, "title": titre,
-                    "services": queryset, "action": request.POST.get("action"),
-                    "opts": self.model._meta, "subtitle": None}  # fmt: skip
+        contexte = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": titre,
+            "services": queryset,
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "subtitle": None,
+        }
         return render(request, "admin/catalogue/service/motif.html", contexte)
 
     @admin.action(description="Suspendre (plus aucun accès, les personnes sont prévenues)")
@@ -146,8 +170,11 @@ class ServiceAdmin(admin.ModelAdmin):
     def jeton_enregistrement(self, request, queryset):
         for service in queryset:
             jeton = clients.jeton_enregistrement_renouveler(service=service)
-            messages.warning(request, f"{service.nom} : jeton d'enregistrement {jeton} "
-                             "(à transmettre à l'éditeur ; il ne sera plus affiché).")  # fmt: skip
+            messages.warning(
+                request,
+                f"{service.nom} : jeton d'enregistrement {jeton} "
+                "(à transmettre à l'éditeur ; il ne sera plus affiché).",
+            )
 
 
 @admin.register(Critere)
@@ -186,7 +213,14 @@ class ConnexionAdmin(LectureSeuleAdmin):
 
 @admin.register(DemandeSuppression)
 class DemandeSuppressionAdmin(LectureSeuleAdmin):
-    list_display = ["__str__", "etat", "cree_le", "essais", "prochain_essai", "derniere_erreur",
-                    "livree_le"]  # fmt: skip
+    list_display = [
+        "__str__",
+        "etat",
+        "cree_le",
+        "essais",
+        "prochain_essai",
+        "derniere_erreur",
+        "livree_le",
+    ]
     list_filter = ["etat"]
     exclude = ["profil", "connexion"]

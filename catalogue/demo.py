@@ -21,37 +21,49 @@ RETOUR_EXEMPLE = "http://127.0.0.1:8139/retour"
 
 SERVICES = [
     {
-        "nom": "Tensio", "slug": "tensio", "editeur": "Tensio SAS", "categorie": "suivi",
+        "nom": "Tensio",
+        "slug": "tensio",
+        "editeur": "Tensio SAS",
+        "categorie": "suivi",
         "description": "Suivez votre tension artérielle avec votre tensiomètre connecté : "
         "les mesures arrivent dans votre dossier, et l'application vous montre leur évolution.",
-        "site_web": "https://tensio.example.fr/", "redirect_uris": "https://tensio.example.fr/retour",
+        "site_web": "https://tensio.example.fr/",
+        "redirect_uris": "https://tensio.example.fr/retour",
         "portees": {
             "patient/Observation.rs": "Afficher l'évolution de vos mesures.",
             "patient/Observation.c": "Ajouter les mesures de votre tensiomètre à votre dossier.",
         },
     },
     {
-        "nom": "Carnet Vaccins", "slug": "carnet-vaccins", "editeur": "Vaccinum",
+        "nom": "Carnet Vaccins",
+        "slug": "carnet-vaccins",
+        "editeur": "Vaccinum",
         "categorie": "vaccination",
         "description": "Vos vaccinations et les rappels à venir, pour vous et vos enfants.",
-        "site_web": "https://vaccins.example.fr/", "redirect_uris": "https://vaccins.example.fr/retour",
+        "site_web": "https://vaccins.example.fr/",
+        "redirect_uris": "https://vaccins.example.fr/retour",
         "portees": {
             "patient/Patient.rs": "Calculer les rappels selon votre âge.",
             "patient/Immunization.rs": "Afficher vos vaccinations et vos rappels.",
         },
     },
     {
-        "nom": "Classeur Santé", "slug": "classeur-sante", "editeur": "Classeur SAS",
+        "nom": "Classeur Santé",
+        "slug": "classeur-sante",
+        "editeur": "Classeur SAS",
         "categorie": "documents",
         "description": "Classez vos comptes rendus et ordonnances, et numérisez vos papiers.",
-        "site_web": "https://classeur.example.fr/", "redirect_uris": "https://classeur.example.fr/retour",
+        "site_web": "https://classeur.example.fr/",
+        "redirect_uris": "https://classeur.example.fr/retour",
         "portees": {
             "patient/DocumentReference.rs": "Classer vos documents par thème.",
             "patient/DocumentReference.c": "Ajouter les papiers que vous numérisez.",
         },
     },
     {
-        "nom": "Balance Exemple", "slug": "balance-exemple", "editeur": "Exemple (développeurs)",
+        "nom": "Balance Exemple",
+        "slug": "balance-exemple",
+        "editeur": "Exemple (développeurs)",
         "categorie": "mesures",
         "description": "Le service de démonstration du client d'exemple (examples/) : il lit "
         "votre identité et vos mesures, et ajoute votre poids.",
@@ -63,14 +75,13 @@ SERVICES = [
             "patient/Observation.c": "Ajouter votre poids.",
         },
     },
-]  # fmt: skip
+]
 
 
 def _service(donnees: dict, criteres) -> Service:
     donnees = dict(donnees)
     raisons = donnees.pop("portees")
-    service = Service.objects.create(url_suppression=donnees["site_web"] + "suppression",
-                                     **donnees)  # fmt: skip
+    service = Service.objects.create(url_suppression=donnees["site_web"] + "suppression", **donnees)
     service.criteres.set(criteres)
     for portee, pourquoi in raisons.items():
         PorteeDemandee.objects.create(service=service, portee=portee, pourquoi=pourquoi)
@@ -94,12 +105,15 @@ def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
         acteur=acteur, service=tensio, choisies=["patient/Observation.rs", "patient/Observation.c"]
     )
     application = acces.acteur_application(
-        user=comptes["patient"], profil=camille, application=tensio,
+        user=comptes["patient"],
+        profil=camille,
+        application=tensio,
         scopes={"patient/Observation.rs", "patient/Observation.c"},
-    )  # fmt: skip
+    )
     lues = dossier_selectors.mesures_visibles(acteur=application).count()
-    journal.api_lecture(application, operation="search Observation",
-                        ressources={"Observation": lues})  # fmt: skip
+    journal.api_lecture(
+        application, operation="search Observation", ressources={"Observation": lues}
+    )
     services.derniere_utilisation(connexion)  # « Mes services connectés » shows that read
     ecrire(
         f"Catalogue : {len(crees)} services référencés ; Tensio connecté au dossier de Camille. "

@@ -51,8 +51,11 @@ class MotifForm(forms.Form):
     """The reason of a status change (admin action)."""
 
     statut = forms.ChoiceField(choices=StatutService.choices, widget=forms.HiddenInput)
-    motif = forms.CharField(label="Motif (affiché aux personnes connectées)", max_length=500,
-                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    motif = forms.CharField(
+        label="Motif (affiché aux personnes connectées)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class LogoField(forms.FileField):

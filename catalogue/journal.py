@@ -33,45 +33,87 @@ def resume(ressources: dict[str, int]) -> str:
 
 
 def api_lecture(acteur: Acteur, *, operation: str, ressources: dict[str, int]) -> None:
-    ecrire(acteur, Action.API_LECTURE, objet=acteur.application,
-           details={"operation": operation, "ressources": ressources,
-                    "resume": resume(ressources)})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.API_LECTURE,
+        objet=acteur.application,
+        details={"operation": operation, "ressources": ressources, "resume": resume(ressources)},
+    )
 
 
 def api_refus(acteur: Acteur, *, operation: str, statut: int, motif: str) -> None:
-    ecrire(acteur, Action.API_REFUS, objet=acteur.application,
-           details={"operation": operation, "statut": statut,
-                    "resume": f"{operation} — {motif}"})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.API_REFUS,
+        objet=acteur.application,
+        details={"operation": operation, "statut": statut, "resume": f"{operation} — {motif}"},
+    )
 
 
 def jeton_delivre(acteur: Acteur, *, portees: list[str], renouvellement: bool) -> None:
-    ecrire(acteur, Action.JETON_DELIVRE, objet=acteur.application,
-           details={"portees": portees, "renouvellement": renouvellement,
-                    "resume": "renouvellement" if renouvellement else "première connexion"})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.JETON_DELIVRE,
+        objet=acteur.application,
+        details={
+            "portees": portees,
+            "renouvellement": renouvellement,
+            "resume": "renouvellement" if renouvellement else "première connexion",
+        },
+    )
 
 
 def service_deconnecte(acteur: Acteur, connexion, *, motif: str) -> None:
-    ecrire(acteur, Action.SERVICE_DECONNECTE, profil=connexion.profil, objet=connexion,
-           details={"service": str(connexion.service), "resume": f"{connexion.service} ({motif})"})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.SERVICE_DECONNECTE,
+        profil=connexion.profil,
+        objet=connexion,
+        details={"service": str(connexion.service), "resume": f"{connexion.service} ({motif})"},
+    )
 
 
 def suppression_demandee(acteur: Acteur, demande) -> None:
-    ecrire(acteur, Action.SUPPRESSION_DEMANDEE, profil=demande.profil, objet=demande,
-           details={"service": str(demande.connexion.service), "portees": demande.portees,
-                    "resume": str(demande.connexion.service)})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.SUPPRESSION_DEMANDEE,
+        profil=demande.profil,
+        objet=demande,
+        details={
+            "service": str(demande.connexion.service),
+            "portees": demande.portees,
+            "resume": str(demande.connexion.service),
+        },
+    )
 
 
 def suppression_livree(demande) -> None:
-    ecrire(ACTEUR_SYSTEME, Action.SUPPRESSION_LIVREE, profil=demande.profil, objet=demande,
-           details={"service": str(demande.connexion.service), "essais": demande.essais,
-                    "resume": str(demande.connexion.service)})  # fmt: skip
+    ecrire(
+        ACTEUR_SYSTEME,
+        Action.SUPPRESSION_LIVREE,
+        profil=demande.profil,
+        objet=demande,
+        details={
+            "service": str(demande.connexion.service),
+            "essais": demande.essais,
+            "resume": str(demande.connexion.service),
+        },
+    )
 
 
 def service_statut(acteur: Acteur, service, *, statut: str, motif: str) -> None:
-    ecrire(acteur, Action.SERVICE_STATUT, objet=service,
-           details={"service": str(service), "statut": statut, "motif": motif})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.SERVICE_STATUT,
+        objet=service,
+        details={"service": str(service), "statut": statut, "motif": motif},
+    )
 
 
 def client_enregistre(service, *, client_id: str) -> None:
-    ecrire(ACTEUR_SYSTEME, Action.CLIENT_ENREGISTRE, objet=service,
-           details={"service": str(service), "client_id": client_id})  # fmt: skip
+    ecrire(
+        ACTEUR_SYSTEME,
+        Action.CLIENT_ENREGISTRE,
+        objet=service,
+        details={"service": str(service), "client_id": client_id},
+    )

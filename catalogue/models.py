@@ -66,9 +66,10 @@ class Service(models.Model):
     categorie = models.CharField("catégorie", max_length=20, choices=CategorieService.choices)
     site_web = models.URLField("site web")
     url_lancement = models.URLField(
-        "adresse de connexion", blank=True,
+        "adresse de connexion",
+        blank=True,
         help_text="La page du service où la personne commence la connexion à espace-santé.",
-    )  # fmt: skip
+    )
     criteres = models.ManyToManyField(
         Critere, verbose_name="critères de référencement respectés", blank=True
     )
@@ -86,13 +87,17 @@ class Service(models.Model):
         "secret de signature des demandes de suppression", default=_secret
     )
     jeton_enregistrement = models.CharField(
-        "empreinte du jeton d'enregistrement des clients", max_length=64, blank=True,
+        "empreinte du jeton d'enregistrement des clients",
+        max_length=64,
+        blank=True,
         editable=False,
-    )  # fmt: skip
+    )
     statut = models.CharField(
-        max_length=10, choices=StatutService.choices, default=StatutService.REFERENCE,
+        max_length=10,
+        choices=StatutService.choices,
+        default=StatutService.REFERENCE,
         editable=False,
-    )  # fmt: skip
+    )
     statut_depuis = models.DateTimeField("statut depuis le", default=timezone.now, editable=False)
     statut_motif = models.TextField("motif du statut", blank=True, editable=False)
     cree_le = models.DateTimeField("créé le", default=timezone.now, editable=False)
@@ -165,9 +170,11 @@ class Connexion(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="connexions")
     profil = models.ForeignKey(Profil, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="connecté par", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="connecté par",
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     cree_le = models.DateTimeField("connecté le", default=timezone.now)
     revoquee_le = models.DateTimeField("déconnecté le", null=True, blank=True)
     dernier_acces = models.DateTimeField("dernier accès", null=True, blank=True)
@@ -180,10 +187,11 @@ class Connexion(models.Model):
         ordering = ["-cree_le"]
         constraints = [
             models.UniqueConstraint(
-                fields=["service", "profil"], condition=Q(revoquee_le__isnull=True),
+                fields=["service", "profil"],
+                condition=Q(revoquee_le__isnull=True),
                 name="une_connexion_active_par_service_et_profil",
             )
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.service} — connexion {str(self.public_id)[:8]}"
@@ -223,13 +231,14 @@ class Autorisation(models.Model):
         ordering = ["connexion", "portee"]
         constraints = [
             models.UniqueConstraint(
-                fields=["connexion", "portee"], condition=Q(revoque_le__isnull=True),
+                fields=["connexion", "portee"],
+                condition=Q(revoque_le__isnull=True),
                 name="une_autorisation_en_cours_par_portee",
             ),
             models.CheckConstraint(
                 condition=Q(expire_le__gt=models.F("cree_le")), name="autorisation_expire_apres"
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.portee

@@ -54,8 +54,9 @@ def connexion_autoriser(*, acteur: Acteur, service: Service, choisies) -> Connex
         raise ConsentementRefuse("Cochez au moins une donnée, en plus de l'accès hors ligne.")
     connexion = selectors.connexion_active(service=service, profil=acteur.profil)
     if connexion is None:
-        connexion = Connexion.objects.create(service=service, profil=acteur.profil,
-                                             user=acteur.user)  # fmt: skip
+        connexion = Connexion.objects.create(
+            service=service, profil=acteur.profil, user=acteur.user
+        )
     connexion = Connexion.objects.select_for_update().get(pk=connexion.pk)
     deja = selectors.portees_actives(connexion)
     maintenant = timezone.now()
@@ -68,25 +69,42 @@ def connexion_autoriser(*, acteur: Acteur, service: Service, choisies) -> Connex
             revoque_le=maintenant
         )
         decision = cycle.decision_enregistrer(
-            profil=acteur.profil, type_decision=TypeDecision.SERVICE_AUTORISATION, acteur=acteur,
-            details={"service": service.nom, "editeur": service.editeur, "portee": portee,
-                     "donnees": portees.libelle(portee), "pourquoi": pourquoi.get(portee, ""),
-                     "expire_le": expire.isoformat()},
-        )  # fmt: skip
+            profil=acteur.profil,
+            type_decision=TypeDecision.SERVICE_AUTORISATION,
+            acteur=acteur,
+            details={
+                "service": service.nom,
+                "editeur": service.editeur,
+                "portee": portee,
+                "donnees": portees.libelle(portee),
+                "pourquoi": pourquoi.get(portee, ""),
+                "expire_le": expire.isoformat(),
+            },
+        )
         Autorisation.objects.create(
-            connexion=connexion, profil=acteur.profil, portee=portee, cree_le=maintenant,
-            expire_le=expire, texte_version=texte.version, decision=decision,
-        )  # fmt: skip
+            connexion=connexion,
+            profil=acteur.profil,
+            portee=portee,
+            cree_le=maintenant,
+            expire_le=expire,
+            texte_version=texte.version,
+            decision=decision,
+        )
     return connexion
 
 
 def _retirer(acteur: Acteur, autorisation: Autorisation, maintenant) -> None:
     connexion = autorisation.connexion
     decision = cycle.decision_enregistrer(
-        profil=autorisation.profil, type_decision=TypeDecision.SERVICE_RETRAIT, acteur=acteur,
-        details={"service": connexion.service.nom, "portee": autorisation.portee,
-                 "donnees": portees.libelle(autorisation.portee)},
-    )  # fmt: skip
+        profil=autorisation.profil,
+        type_decision=TypeDecision.SERVICE_RETRAIT,
+        acteur=acteur,
+        details={
+            "service": connexion.service.nom,
+            "portee": autorisation.portee,
+            "donnees": portees.libelle(autorisation.portee),
+        },
+    )
     autorisation.revoque_le, autorisation.retrait = maintenant, decision
     autorisation.save(update_fields=["revoque_le", "retrait"])
 
@@ -143,8 +161,11 @@ def connexion_revoquer(*, acteur: Acteur, connexion: Connexion, motif: str = "")
         _retirer(acteur, autorisation, maintenant)
         retirees.append(autorisation.portee)
     donnees = [p for p in retirees if p != portees.HORS_LIGNE]
-    suppression.demande_creer(acteur=acteur, connexion=connexion,
-                              portees=donnees or sorted(selectors.portees_declarees(connexion.service)))  # fmt: skip
+    suppression.demande_creer(
+        acteur=acteur,
+        connexion=connexion,
+        portees=donnees or sorted(selectors.portees_declarees(connexion.service)),
+    )
     _terminer(acteur, connexion, motif=motif or "autorisation retirée par la personne")
 
 
@@ -165,15 +186,17 @@ def service_statut_changer(*, acteur: Acteur, service: Service, statut: str, mot
     for connexion in connexions:
         jetons_revoquer(connexion)
         if statut == StatutService.RETIRE:
-            connexion_revoquer(acteur=ACTEUR_SYSTEME, connexion=connexion,
-                               motif="service retiré du catalogue")  # fmt: skip
+            connexion_revoquer(
+                acteur=ACTEUR_SYSTEME, connexion=connexion, motif="service retiré du catalogue"
+            )
         notifier(
-            profil=connexion.profil, motif="service_" + statut,
+            profil=connexion.profil,
+            motif="service_" + statut,
             cle=f"service:{service.public_id}:{statut}:{service.statut_depuis:%Y%m%d%H%M%S}",
             gabarit="service_suspendu",
             contexte={"service": service.nom, "retire": statut == StatutService.RETIRE},
             obligatoire=True,
-        )  # fmt: skip
+        )
     return len(connexions)
 
 

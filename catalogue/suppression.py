@@ -117,7 +117,7 @@ def livrer(demande_id: int) -> bool:
             .select_related("connexion__service", "profil")
             .filter(
                 pk=demande_id, etat=EtatSuppression.A_ENVOYER, prochain_essai__lte=timezone.now()
-            )  # fmt: skip
+            )
             .first()
         )
         if demande is None:
@@ -126,15 +126,18 @@ def livrer(demande_id: int) -> bool:
         erreur = _envoyer(demande)
         if erreur is None:
             demande.etat, demande.livree_le, demande.derniere_erreur = (
-                EtatSuppression.LIVREE, timezone.now(), "",
-            )  # fmt: skip
+                EtatSuppression.LIVREE,
+                timezone.now(),
+                "",
+            )
             journal.suppression_livree(demande)
         else:
             logger.warning("Demande de suppression %s non reçue : %s", demande.pk, erreur)
             demande.derniere_erreur = erreur[:200]
             demande.prochain_essai = timezone.now() + delai(demande.essais)
-        demande.save(update_fields=["essais", "etat", "livree_le", "derniere_erreur",
-                                    "prochain_essai"])  # fmt: skip
+        demande.save(
+            update_fields=["essais", "etat", "livree_le", "derniere_erreur", "prochain_essai"]
+        )
         return erreur is None
 
 

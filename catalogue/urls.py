@@ -15,15 +15,25 @@ urlpatterns = [
     # The public catalogue and the person's connections.
     path("catalogue/", pages.catalogue, name="accueil"),
     path("catalogue/mes-services/", connexions.mes_services, name="mes_services"),
-    path("catalogue/mes-services/<uuid:public_id>/retirer/", connexions.portee_retirer, name="portee_retirer"),
-    path("catalogue/mes-services/<uuid:public_id>/deconnecter/", connexions.deconnecter, name="deconnecter"),
+    path(
+        "catalogue/mes-services/<uuid:public_id>/retirer/",
+        connexions.portee_retirer,
+        name="portee_retirer",
+    ),
+    path(
+        "catalogue/mes-services/<uuid:public_id>/deconnecter/",
+        connexions.deconnecter,
+        name="deconnecter",
+    ),
     path("catalogue/developpeurs/", pages.developpeurs, name="developpeurs"),
     path("catalogue/developpeurs/openapi.yaml", pages.openapi, name="openapi"),
     path("catalogue/logo/<uuid:public_id>/", pages.logo, name="logo"),
     path("catalogue/<slug:slug>/", pages.service, name="service"),
     path("catalogue/<slug:slug>/connecter/", connexions.connecter, name="connecter"),
     # OAuth 2 / SMART App Launch.
-    path(".well-known/smart-configuration", metadata.smart_configuration, name="smart_configuration"),
+    path(
+        ".well-known/smart-configuration", metadata.smart_configuration, name="smart_configuration"
+    ),
     path("oauth/autoriser/", consentement.autoriser, name="autoriser"),
     path("oauth/jeton/", TokenView.as_view(), name="jeton"),
     path("oauth/revoquer/", RevokeTokenView.as_view(), name="revoquer"),
@@ -34,4 +44,4 @@ urlpatterns = [
     re_path(rf"^fhir/Binary/{ID}$", vues.binaire, name="fhir_binaire"),
     re_path(rf"^fhir/{TYPE}$", vues.type_ressource, name="fhir_type"),
     re_path(rf"^fhir/{TYPE}/{ID}$", vues.ressource, name="fhir_ressource"),
-]  # fmt: skip
+]

@@ -111,11 +111,14 @@ def code_presence_envoyer(*, accompagnement: Accompagnement) -> str | None:
     # Through notifier: a row first, sent by Celery (no mail server inside the request);
     # to the address on file, by email (the mediator told the person where to look).
     notifier(
-        profil=acc.profil, motif="presence", cle=f"presence:{acc.public_id}:{code}",
+        profil=acc.profil,
+        motif="presence",
+        cle=f"presence:{acc.public_id}:{code}",
         gabarit="code_presence",
         contexte={"code": code, "site": acc.mediateur.site_france_services},
-        a=[Destination(Canal.EMAIL, email, acc.profil)], secret=True,
-    )  # fmt: skip
+        a=[Destination(Canal.EMAIL, email, acc.profil)],
+        secret=True,
+    )
     return None
 
 

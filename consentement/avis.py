@@ -139,9 +139,15 @@ def _courriel(profil: Profil, code: str, motif: str, envoi: EnvoiAvis):
     texte = texte.replace(
         "Votre code personnel", f"Votre code personnel : {cycle.formater_code(code)}"
     )
-    contexte = {"titre": blocs[0][1], "texte": texte, "code": cycle.formater_code(code),
-                "url": settings.SITE_URL.rstrip("/"),
-                "expire_le": _date(profil.code_activation_expire_le) if profil.code_activation_expire_le else ""}  # fmt: skip
+    contexte = {
+        "titre": blocs[0][1],
+        "texte": texte,
+        "code": cycle.formater_code(code),
+        "url": settings.SITE_URL.rstrip("/"),
+        "expire_le": _date(profil.code_activation_expire_le)
+        if profil.code_activation_expire_le
+        else "",
+    }
     destination = Destination(Canal.EMAIL, profil.email_contact, profil)
     return f"avis:{envoi.public_id}:{profil.pk}", destination, contexte
 

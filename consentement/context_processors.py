@@ -20,8 +20,12 @@ class Designation:
     def de(cls, acteur) -> Designation:
         if acteur.role == Role.REPRESENTANT and acteur.profil is not None:
             nom = acteur.profil.nom_affiche
-            return cls(f"le dossier de {nom}", f"au dossier de {nom}", f"du dossier de {nom}",
-                       f"le médecin traitant de {nom}")  # fmt: skip
+            return cls(
+                f"le dossier de {nom}",
+                f"au dossier de {nom}",
+                f"du dossier de {nom}",
+                f"le médecin traitant de {nom}",
+            )
         return cls("votre dossier", "à votre dossier", "de votre dossier", "votre médecin traitant")
 
 
@@ -29,8 +33,13 @@ def espace(request):
     """Menu and profile-switcher data, from the request's actor (no query of its own)."""
     acteur = getattr(request, "acteur", None)
     if acteur is None or acteur.user is None:
-        return {"espace_verifie": False, "espace_profils": [], "espace_profil_actif": None,
-                "espace_role": None, "dossier_de": Designation.de(acteur) if acteur else None}  # fmt: skip
+        return {
+            "espace_verifie": False,
+            "espace_profils": [],
+            "espace_profil_actif": None,
+            "espace_role": None,
+            "dossier_de": Designation.de(acteur) if acteur else None,
+        }
     return {
         "espace_verifie": True,
         "espace_profils": list(acteur.profils),

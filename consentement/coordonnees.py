@@ -8,8 +8,16 @@ from django.db import transaction
 from consentement import journal
 from consentement.acces import Acteur
 
-CHAMPS = ("email_contact", "telephone", "adresse", "code_postal", "commune",
-          "notifier_par_email", "notifier_par_sms", "notifier_nouveau_message")  # fmt: skip
+CHAMPS = (
+    "email_contact",
+    "telephone",
+    "adresse",
+    "code_postal",
+    "commune",
+    "notifier_par_email",
+    "notifier_par_sms",
+    "notifier_nouveau_message",
+)
 
 
 def coordonnees_modifier(*, acteur: Acteur, donnees: dict) -> list[str]:

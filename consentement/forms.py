@@ -116,18 +116,24 @@ class CompteForm(FormulaireDsfr):
 
 class CoordonneesForm(FormulaireDsfr):
     email_contact = forms.EmailField(
-        label="Adresse électronique de contact", required=False, max_length=254,
+        label="Adresse électronique de contact",
+        required=False,
+        max_length=254,
         error_messages={"invalid": "Adresse électronique invalide (exemple : nom@domaine.fr)."},
-    )  # fmt: skip
+    )
     telephone = forms.RegexField(
-        label="Téléphone", required=False, regex=r"^(?:0|\+33)[1-9](?:[ .]?\d{2}){4}$",
+        label="Téléphone",
+        required=False,
+        regex=r"^(?:0|\+33)[1-9](?:[ .]?\d{2}){4}$",
         error_messages={"invalid": "Numéro invalide : 10 chiffres, par exemple 06 12 34 56 78."},
-    )  # fmt: skip
+    )
     adresse = forms.CharField(label="Adresse postale", required=False, max_length=250)
     code_postal = forms.RegexField(
-        label="Code postal", required=False, regex=r"^\d{5}$",
+        label="Code postal",
+        required=False,
+        regex=r"^\d{5}$",
         error_messages={"invalid": "Le code postal comporte 5 chiffres."},
-    )  # fmt: skip
+    )
     commune = forms.CharField(label="Commune", required=False, max_length=100)
     notifier_par_email = forms.BooleanField(
         label="Recevoir les notifications par courriel", required=False
@@ -136,9 +142,10 @@ class CoordonneesForm(FormulaireDsfr):
         label="Recevoir les notifications par SMS", required=False
     )
     notifier_nouveau_message = forms.BooleanField(
-        label="Être prévenu de chaque nouveau message de la messagerie", required=False,
+        label="Être prévenu de chaque nouveau message de la messagerie",
+        required=False,
         help_text="Par les moyens choisis ci-dessus ; le message lui-même n'est jamais envoyé.",
-    )  # fmt: skip
+    )
 
     def clean(self):
         d = super().clean()

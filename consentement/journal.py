@@ -70,15 +70,27 @@ def ecrire(
 
 def decision(acteur: Acteur, decision, *, details: dict) -> Entree:
     return ecrire(
-        acteur, Action.DECISION, profil=decision.profil, objet=decision,
-        details={"decision": decision.reference, "type": decision.type, "canal": decision.canal,
-                 **details},
-    )  # fmt: skip
+        acteur,
+        Action.DECISION,
+        profil=decision.profil,
+        objet=decision,
+        details={
+            "decision": decision.reference,
+            "type": decision.type,
+            "canal": decision.canal,
+            **details,
+        },
+    )
 
 
 def donnees_supprimees(profil: Profil, *, motif: str) -> Entree:
-    return ecrire(ACTEUR_SYSTEME, Action.DONNEES_SUPPRIMEES, profil=profil, objet=profil,
-                  details={"motif": motif})  # fmt: skip
+    return ecrire(
+        ACTEUR_SYSTEME,
+        Action.DONNEES_SUPPRIMEES,
+        profil=profil,
+        objet=profil,
+        details={"motif": motif},
+    )
 
 
 def annonces_echues(nombre: int) -> Entree:
@@ -86,18 +98,29 @@ def annonces_echues(nombre: int) -> Entree:
 
 
 def representation_fin(profil: Profil, *, motif: str) -> Entree:
-    return ecrire(ACTEUR_SYSTEME, Action.REPRESENTATION_FIN, profil=profil, objet=profil,
-                  details={"motif": motif})  # fmt: skip
+    return ecrire(
+        ACTEUR_SYSTEME,
+        Action.REPRESENTATION_FIN,
+        profil=profil,
+        objet=profil,
+        details={"motif": motif},
+    )
 
 
 def avis_emis(acteur: Acteur, profil: Profil, *, motif: str, canal: str) -> Entree:
-    return ecrire(acteur, Action.AVIS_EMIS, profil=profil, objet=profil,
-                  details={"motif": motif, "canal": canal})  # fmt: skip
+    return ecrire(
+        acteur,
+        Action.AVIS_EMIS,
+        profil=profil,
+        objet=profil,
+        details={"motif": motif, "canal": canal},
+    )
 
 
 def activation_echec(profil: Profil, *, ip: str) -> Entree:
-    return ecrire_noyau(action=Action.ACTIVATION_ECHEC, role=Role.ANONYME, profil=profil,
-                        details={"ip": ip})  # fmt: skip
+    return ecrire_noyau(
+        action=Action.ACTIVATION_ECHEC, role=Role.ANONYME, profil=profil, details={"ip": ip}
+    )
 
 
 def coordonnees_modifiees(acteur: Acteur, *, objet, champs: dict) -> Entree:
@@ -112,13 +135,21 @@ def profil_bascule(acteur: Acteur) -> Entree:
 
 
 def accompagnement_ouvert(acteur: Acteur, *, preuve: str) -> Entree:
-    return ecrire(acteur, Action.ACCOMPAGNEMENT_OUVERT, objet=acteur.accompagnement,
-                  details={"site": acteur.mediateur.site_france_services, "preuve": preuve})  # fmt: skip
+    return ecrire(
+        acteur,
+        Action.ACCOMPAGNEMENT_OUVERT,
+        objet=acteur.accompagnement,
+        details={"site": acteur.mediateur.site_france_services, "preuve": preuve},
+    )
 
 
 def accompagnement_ferme(acteur: Acteur) -> Entree:
-    return ecrire(acteur, Action.ACCOMPAGNEMENT_FERME, objet=acteur.accompagnement,
-                  details={"site": acteur.mediateur.site_france_services})  # fmt: skip
+    return ecrire(
+        acteur,
+        Action.ACCOMPAGNEMENT_FERME,
+        objet=acteur.accompagnement,
+        details={"site": acteur.mediateur.site_france_services},
+    )
 
 
 # --- Batches --------------------------------------------------------------------------------
@@ -126,17 +157,21 @@ def accompagnement_ferme(acteur: Acteur) -> Entree:
 
 def lot_importe(*, lot, user) -> Entree:
     return ecrire_noyau(
-        action=Action.LOT_IMPORTE, role=Role.ADMIN if user is not None else Role.SYSTEME,
-        acteur=user, objet=lot, details={"fichier": lot.nom_fichier, "lignes": lot.lignes_total},
-    )  # fmt: skip
+        action=Action.LOT_IMPORTE,
+        role=Role.ADMIN if user is not None else Role.SYSTEME,
+        acteur=user,
+        objet=lot,
+        details={"fichier": lot.nom_fichier, "lignes": lot.lignes_total},
+    )
 
 
 def lot_termine(*, lot) -> Entree:
     return ecrire(
-        ACTEUR_SYSTEME, Action.LOT_IMPORTE, objet=lot,
-        details={"termine": True, "statut": lot.statut, "crees": lot.crees,
-                 "rejetes": lot.rejetes},
-    )  # fmt: skip
+        ACTEUR_SYSTEME,
+        Action.LOT_IMPORTE,
+        objet=lot,
+        details={"termine": True, "statut": lot.statut, "crees": lot.crees, "rejetes": lot.rejetes},
+    )
 
 
 # --- A professional opens a record ----------------------------------------------------------
@@ -145,11 +180,19 @@ def lot_termine(*, lot) -> Entree:
 def acces_ouvert(acteur: Acteur, acces) -> Entree:
     urgence = acces.type == "urgence"
     return ecrire(
-        acteur, Action.ACCES_URGENCE if urgence else Action.ACCES_OUVERT, profil=acces.profil,
-        objet=acces, details={"jusqua": acces.fin.isoformat(), **({"urgence": True} if urgence else {})},
-    )  # fmt: skip
+        acteur,
+        Action.ACCES_URGENCE if urgence else Action.ACCES_OUVERT,
+        profil=acces.profil,
+        objet=acces,
+        details={"jusqua": acces.fin.isoformat(), **({"urgence": True} if urgence else {})},
+    )
 
 
 def acces_refuse(acteur: Acteur, profil: Profil, *, motif: str) -> Entree:
-    return ecrire(acteur, Action.ACCES_REFUSE, profil=profil, objet=acteur.professionnel,
-                  details={"motif": motif})  # fmt: skip
+    return ecrire(
+        acteur,
+        Action.ACCES_REFUSE,
+        profil=profil,
+        objet=acteur.professionnel,
+        details={"motif": motif},
+    )

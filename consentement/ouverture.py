@@ -97,17 +97,26 @@ def _notifier_acces(acces_pro: AccesProfessionnel) -> None:
         return
     contexte = {
         "quand": timezone.localtime(acces_pro.debut).strftime("%d/%m/%Y à %H:%M"),
-        "professionnel": str(pro), "patient": profil.nom_affiche, "urgence": urgence,
-    }  # fmt: skip
+        "professionnel": str(pro),
+        "patient": profil.nom_affiche,
+        "urgence": urgence,
+    }
     cle = f"acces:{acces_pro.public_id}"
     notifier(
-        profil=profil, motif="acces_urgence" if urgence else "acces_pro", cle=cle,
-        gabarit="acces_pro", contexte=contexte, obligatoire=urgence,
+        profil=profil,
+        motif="acces_urgence" if urgence else "acces_pro",
+        cle=cle,
+        gabarit="acces_pro",
+        contexte=contexte,
+        obligatoire=urgence,
         a=destinations_avec_representants(profil, obligatoire=urgence),
-    )  # fmt: skip
+    )
     mt = parametres.medecin_traitant
     if urgence and mt is not None and mt.pk != pro.pk:
         notifier(
-            motif="acces_urgence_mt", cle=f"{cle}:mt", gabarit="acces_urgence_mt",
-            contexte=contexte, a=[Destination(Canal.EMAIL, mt.user.email, profil)],
-        )  # fmt: skip
+            motif="acces_urgence_mt",
+            cle=f"{cle}:mt",
+            gabarit="acces_urgence_mt",
+            contexte=contexte,
+            a=[Destination(Canal.EMAIL, mt.user.email, profil)],
+        )

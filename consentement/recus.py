@@ -42,7 +42,7 @@ def recu_pdf(decision: Decision) -> bytes:
             "petit",
             f"Version du texte : {decision.texte_version} — empreinte SHA-256 : "
             f"{decision.texte_empreinte}",
-        ),  # fmt: skip
+        ),
         (
             "petit",
             "Cette décision est inscrite dans un registre en ajout seul : elle ne peut être ni "

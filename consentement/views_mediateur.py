@@ -158,9 +158,13 @@ def accompagnement_opposition(request):
     return render(
         request,
         "consentement/accompagnement_decision.html",
-        {"acc": acc, "form": form, "titre": "Opposition à la création du profil",
-         "textes": [("", textes.OPPOSITION)]},
-    )  # fmt: skip
+        {
+            "acc": acc,
+            "form": form,
+            "titre": "Opposition à la création du profil",
+            "textes": [("", textes.OPPOSITION)],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,9 +187,13 @@ def accompagnement_cloture(request):
     return render(
         request,
         "consentement/accompagnement_decision.html",
-        {"acc": acc, "form": form, "titre": "Clôture du profil",
-         "textes": [(m.label, textes.CLOTURE[m]) for m in ModeCloture]},
-    )  # fmt: skip
+        {
+            "acc": acc,
+            "form": form,
+            "titre": "Clôture du profil",
+            "textes": [(m.label, textes.CLOTURE[m]) for m in ModeCloture],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,8 +19,17 @@ class LectureSeule(LectureSeuleAdmin):
 @admin.register(Document)
 class DocumentAdmin(LectureSeule):
     list_display = [*METADONNEES, "type_mime", "taille", "masque", "confidentiel"]
-    fields = [*METADONNEES, "type_mime", "taille", "empreinte", "masque", "reserve_a",
-              "confidentiel", "annonce_requise", "annonce_le"]  # fmt: skip
+    fields = [
+        *METADONNEES,
+        "type_mime",
+        "taille",
+        "empreinte",
+        "masque",
+        "reserve_a",
+        "confidentiel",
+        "annonce_requise",
+        "annonce_le",
+    ]
 
 
 @admin.register(InformationMedicale)
@@ -38,6 +47,14 @@ class MesureAdmin(LectureSeule):
 @admin.register(Signalement)
 class SignalementAdmin(LectureSeuleAdmin):
     list_display = ["public_id", "profil", "professionnel", "genre", "cree_le", "traite_le"]
-    fields = ["public_id", "profil", "professionnel", "genre", "element_id", "signale_par_libelle",
-              "cree_le", "traite_le"]  # fmt: skip
+    fields = [
+        "public_id",
+        "profil",
+        "professionnel",
+        "genre",
+        "element_id",
+        "signale_par_libelle",
+        "cree_le",
+        "traite_le",
+    ]
     list_select_related = ["profil", "professionnel__user"]

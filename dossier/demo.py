@@ -39,10 +39,15 @@ DOCUMENTS_CAMILLE = [
 
 def _pdf(titre: str, auteur: str, quand: date) -> fichiers.FichierVerifie:
     contenu = pdf.document(
-        [[("titre", titre), ("texte", f"Document de démonstration rédigé par {auteur}."),
-          ("petit", f"Acte du {quand:%d/%m/%Y}. Aucune donnée réelle.")]],
+        [
+            [
+                ("titre", titre),
+                ("texte", f"Document de démonstration rédigé par {auteur}."),
+                ("petit", f"Acte du {quand:%d/%m/%Y}. Aucune donnée réelle."),
+            ]
+        ],
         titre=titre,
-    )  # fmt: skip
+    )
     return fichiers.verifier(io.BytesIO(contenu))
 
 
@@ -61,16 +66,23 @@ def _documents(camille, comptes, lecteur) -> dict[str, Document]:
         quand = aujourdhui - timedelta(days=jours)
         acteur = _acteur_pro(comptes[auteur], camille) if auteur else lecteur
         deposes[titre] = services.document_ajouter(
-            acteur=acteur, fichier=_pdf(titre, acteur.libelle, quand), titre=titre,
-            categorie=categorie, date_acte=quand,
-        )  # fmt: skip
+            acteur=acteur,
+            fichier=_pdf(titre, acteur.libelle, quand),
+            titre=titre,
+            categorie=categorie,
+            date_acte=quand,
+        )
     # A result the biologist holds until it is announced in consultation.
     biologiste = _acteur_pro(comptes["biologiste"], camille)
     titre = "Résultat d'examen anatomopathologique"
     services.document_ajouter(
-        acteur=biologiste, fichier=_pdf(titre, biologiste.libelle, aujourdhui), titre=titre,
-        categorie="biologie", date_acte=aujourdhui, annonce_requise=True,
-    )  # fmt: skip
+        acteur=biologiste,
+        fichier=_pdf(titre, biologiste.libelle, aujourdhui),
+        titre=titre,
+        categorie="biologie",
+        date_acte=aujourdhui,
+        annonce_requise=True,
+    )
     return deposes
 
 
@@ -91,46 +103,63 @@ def _profil_medical(camille, lecteur, medecin) -> None:
     maintenant = timezone.now()
     for semaine in range(52):
         quand = maintenant - timedelta(weeks=semaine, hours=2)
-        services.mesure_ajouter(acteur=lecteur, type_mesure="poids",
-                                valeur=f"{68 + (semaine % 9) / 4:.1f}", quand=quand)  # fmt: skip
-        services.mesure_ajouter(acteur=lecteur, type_mesure="tension",
-                                valeur=f"{128 - semaine % 7}/{82 - semaine % 4}", quand=quand)  # fmt: skip
-    services.mesure_ajouter(acteur=lecteur, type_mesure="taille", valeur="168",
-                            quand=maintenant - timedelta(days=300))  # fmt: skip
+        services.mesure_ajouter(
+            acteur=lecteur, type_mesure="poids", valeur=f"{68 + (semaine % 9) / 4:.1f}", quand=quand
+        )
+        services.mesure_ajouter(
+            acteur=lecteur,
+            type_mesure="tension",
+            valeur=f"{128 - semaine % 7}/{82 - semaine % 4}",
+            quand=quand,
+        )
+    services.mesure_ajouter(
+        acteur=lecteur, type_mesure="taille", valeur="168", quand=maintenant - timedelta(days=300)
+    )
 
 
 def _choix(camille, comptes, lecteur, documents) -> None:
     """Her decisions: médecin traitant, a masked document, a blocked dentist; an emergency."""
     choix.medecin_traitant_declarer(acteur=lecteur, professionnel=comptes["medecin"].professionnel)
-    choix.element_masquer(acteur=lecteur, element=documents["Soins dentaires — détartrage"],
-                          masque=True)  # fmt: skip
+    choix.element_masquer(
+        acteur=lecteur, element=documents["Soins dentaires — détartrage"], masque=True
+    )
     choix.professionnel_bloquer(acteur=lecteur, professionnel=comptes["dentiste"].professionnel)
     urgentiste = acces.acteur_de_connexion(comptes["urgentiste"])
     ouverture.acces_urgence_ouvrir(
-        acteur=urgentiste, nir=camille.nir, date_naissance=camille.date_naissance,
+        acteur=urgentiste,
+        nir=camille.nir,
+        date_naissance=camille.date_naissance,
         motif="Patiente admise aux urgences inconsciente après un malaise, antécédents à vérifier.",
-    )  # fmt: skip
+    )
 
 
 def _yanis(yanis, nadia_user, comptes) -> None:
     """The child's record: a vaccination from his mother, a confidential act from the doctor."""
     parent = acces.en_patient_de(acces.acteur_de_connexion(nadia_user), yanis)
-    services.information_ajouter(acteur=parent, rubrique="vaccination", libelle="ROR (2 doses)",
-                                 date=date(2016, 3, 1))  # fmt: skip
+    services.information_ajouter(
+        acteur=parent, rubrique="vaccination", libelle="ROR (2 doses)", date=date(2016, 3, 1)
+    )
     services.information_ajouter(acteur=parent, rubrique="allergie", libelle="Arachide")
     medecin = _acteur_pro(comptes["medecin"], yanis)
     titre = "Consultation demandée confidentielle par le patient"
     aujourdhui = timezone.localdate()
     document = services.document_ajouter(
-        acteur=medecin, fichier=_pdf(titre, medecin.libelle, aujourdhui), titre=titre,
-        categorie="compte_rendu", date_acte=aujourdhui, confidentiel=True,
-    )  # fmt: skip
+        acteur=medecin,
+        fichier=_pdf(titre, medecin.libelle, aujourdhui),
+        titre=titre,
+        categorie="compte_rendu",
+        date_acte=aujourdhui,
+        confidentiel=True,
+    )
     choix.confidentialite_enregistrer(acteur=medecin, element=document)
     titre = "Certificat de non contre-indication au sport"
     services.document_ajouter(
-        acteur=medecin, fichier=_pdf(titre, medecin.libelle, aujourdhui), titre=titre,
-        categorie="certificat", date_acte=aujourdhui - timedelta(days=60),
-    )  # fmt: skip
+        acteur=medecin,
+        fichier=_pdf(titre, medecin.libelle, aujourdhui),
+        titre=titre,
+        categorie="certificat",
+        date_acte=aujourdhui - timedelta(days=60),
+    )
 
 
 def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:

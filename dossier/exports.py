@@ -141,9 +141,12 @@ def pdf_exporter(*, acteur: Acteur) -> bytes:
         if mesures:
             derniere = mesures[-1]
             blocs.append(
-                ("texte", f"{type_mesure.label} : {derniere.valeur_affichee} "
-                          f"le {timezone.localtime(derniere.date):%d/%m/%Y}")
-            )  # fmt: skip
+                (
+                    "texte",
+                    f"{type_mesure.label} : {derniere.valeur_affichee} "
+                    f"le {timezone.localtime(derniere.date):%d/%m/%Y}",
+                )
+            )
     documents = list(selectors.documents_visibles(acteur=acteur))
     blocs.append(("sous-titre", f"Documents ({len(documents)})"))
     for d in documents:

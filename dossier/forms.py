@@ -165,8 +165,10 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
         error_messages={"required": "Saisissez la valeur mesurée."},
     )
     date = DateBornee(
-        label="Date de la mesure", error_messages=DATE_INVALIDE, **CHAMP_DATE,
-    )  # fmt: skip
+        label="Date de la mesure",
+        error_messages=DATE_INVALIDE,
+        **CHAMP_DATE,
+    )
     confidentiel = CONFIDENTIEL
 
     def __init__(self, *args, acteur, **kwargs):
@@ -246,8 +248,11 @@ class ChoixProfessionnelForm(FormulaireDsfr):
 
 
 class AnnuaireForm(FormulaireDsfr):
-    nom = forms.CharField(label="Nom du professionnel", max_length=100,
-                          error_messages={"required": "Saisissez au moins son nom."})  # fmt: skip
+    nom = forms.CharField(
+        label="Nom du professionnel",
+        max_length=100,
+        error_messages={"required": "Saisissez au moins son nom."},
+    )
     profession = forms.ChoiceField(
         label="Profession", required=False, choices=[("", "Toutes")] + Profession.choices
     )

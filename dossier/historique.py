@@ -15,12 +15,20 @@ from espace_sante.journal import actions
 
 # What a person understands in the filter (the journal holds more: technical events).
 ACTIONS_FILTRE = [
-    Action.DOSSIER_CONSULTE, Action.DOCUMENT_CONSULTE, Action.DOCUMENT_AJOUTE,
-    Action.DOCUMENT_SUPPRIME, Action.INFORMATION_AJOUTEE, Action.INFORMATION_SUPPRIMEE,
-    Action.EXPORT, ActionConsentement.ACCES_OUVERT, ActionConsentement.ACCES_URGENCE,
-    ActionConsentement.ACCES_REFUSE, ActionConsentement.DECISION,
-    ActionConsentement.ACCOMPAGNEMENT_OUVERT, Action.ERREUR_SIGNALEE,
-]  # fmt: skip
+    Action.DOSSIER_CONSULTE,
+    Action.DOCUMENT_CONSULTE,
+    Action.DOCUMENT_AJOUTE,
+    Action.DOCUMENT_SUPPRIME,
+    Action.INFORMATION_AJOUTEE,
+    Action.INFORMATION_SUPPRIMEE,
+    Action.EXPORT,
+    ActionConsentement.ACCES_OUVERT,
+    ActionConsentement.ACCES_URGENCE,
+    ActionConsentement.ACCES_REFUSE,
+    ActionConsentement.DECISION,
+    ActionConsentement.ACCOMPAGNEMENT_OUVERT,
+    Action.ERREUR_SIGNALEE,
+]
 
 _TYPES = {
     Document._meta.label_lower: Document,

@@ -41,18 +41,27 @@ def dossier_consulte(acteur: Acteur, *, page: str) -> None:
 def document_consulte(acteur: Acteur, document, *, telechargement: bool = False, page: str = ""):
     if _lecture(acteur):
         details = {"categorie": document.categorie, "telechargement": telechargement}
-        ecrire(acteur, Action.DOCUMENT_CONSULTE, objet=document,
-               details={**details, **({"page": page} if page else {})})  # fmt: skip
+        ecrire(
+            acteur,
+            Action.DOCUMENT_CONSULTE,
+            objet=document,
+            details={**details, **({"page": page} if page else {})},
+        )
 
 
 def document_ajoute(acteur: Acteur, document) -> None:
-    ecrire(acteur, Action.DOCUMENT_AJOUTE, objet=document,
-           details={"categorie": document.categorie, "annonce_requise": document.annonce_requise})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.DOCUMENT_AJOUTE,
+        objet=document,
+        details={"categorie": document.categorie, "annonce_requise": document.annonce_requise},
+    )
 
 
 def document_supprime(acteur: Acteur, document) -> None:
-    ecrire(acteur, Action.DOCUMENT_SUPPRIME, objet=document,
-           details={"categorie": document.categorie})  # fmt: skip
+    ecrire(
+        acteur, Action.DOCUMENT_SUPPRIME, objet=document, details={"categorie": document.categorie}
+    )
 
 
 def document_libere(acteur: Acteur, document) -> None:
@@ -70,19 +79,34 @@ def information_ajoutee(acteur: Acteur, element) -> None:
 
 
 def information_supprimee(acteur: Acteur, element) -> None:
-    ecrire(acteur, Action.INFORMATION_SUPPRIMEE, objet=element,
-           details={"categorie": element.categorie})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.INFORMATION_SUPPRIMEE,
+        objet=element,
+        details={"categorie": element.categorie},
+    )
 
 
 def erreur_signalee(acteur: Acteur, element, signalement) -> None:
-    ecrire(acteur, Action.ERREUR_SIGNALEE, objet=element,
-           details={"professionnel": str(signalement.professionnel),
-                    "signalement": str(signalement.public_id)})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.ERREUR_SIGNALEE,
+        objet=element,
+        details={
+            "professionnel": str(signalement.professionnel),
+            "signalement": str(signalement.public_id),
+        },
+    )
 
 
 def signalement_traite(acteur: Acteur, signalement) -> None:
-    ecrire(acteur, Action.SIGNALEMENT_TRAITE, profil=signalement.profil, objet=signalement,
-           details={"professionnel": acteur.libelle})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.SIGNALEMENT_TRAITE,
+        profil=signalement.profil,
+        objet=signalement,
+        details={"professionnel": acteur.libelle},
+    )
 
 
 def export(acteur: Acteur, *, format: str, elements: int | None = None) -> None:

@@ -96,9 +96,11 @@ class Document(ElementDossier):
     annonce_requise = models.BooleanField("en attente d'une consultation d'annonce", default=False)
     annonce_le = models.DateTimeField("présenté au patient le", null=True, blank=True)
     provenance = models.CharField(
-        "provenance", max_length=250, blank=True,
+        "provenance",
+        max_length=250,
+        blank=True,
         help_text="D'où vient le fichier quand il n'a pas été déposé ici (une messagerie).",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "document"

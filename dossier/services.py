@@ -232,10 +232,12 @@ def erreur_signaler(*, acteur: Acteur, element: ElementDossier, message: str) ->
     )
     journal.erreur_signalee(acteur, element, signalement)
     notifier(
-        motif="erreur_signalee", cle=f"signalement:{signalement.public_id}",
-        gabarit="erreur_signalee", contexte={},
+        motif="erreur_signalee",
+        cle=f"signalement:{signalement.public_id}",
+        gabarit="erreur_signalee",
+        contexte={},
         a=[Destination(Canal.EMAIL, pro.user.email, acteur.profil)],
-    )  # fmt: skip
+    )
     return signalement
 
 

@@ -131,17 +131,25 @@ def demarrer_redis() -> str:
     subprocess.run(
         [
             str(_redis_server()),
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(REDIS_DIR),
-            "--save", "",
-            "--appendonly", "no",
-            "--pidfile", str(REDIS_DIR / "redis.pid"),
-            "--logfile", str(REDIS_DIR / "redis.log"),
-            "--daemonize", "yes",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(REDIS_DIR),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--pidfile",
+            str(REDIS_DIR / "redis.pid"),
+            "--logfile",
+            str(REDIS_DIR / "redis.log"),
+            "--daemonize",
+            "yes",
         ],
         check=True,
-    )  # fmt: skip
+    )
     for _ in range(100):
         if _redis_repond(port):
             break
@@ -248,11 +256,21 @@ def commande_run() -> int:
     commandes = {
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "worker": commande_travailleur(concurrence=2, niveau="info"),
-        "beat": [python, "-m", "celery", "-A", "espace_sante", "beat", "-l", "info",
-                 "-s", str(VAR / "celery" / "beat-schedule")],
+        "beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "espace_sante",
+            "beat",
+            "-l",
+            "info",
+            "-s",
+            str(VAR / "celery" / "beat-schedule"),
+        ],
         # The messaging's SMTP gateway, on a loopback port (MESSAGERIE_SMTP_PORT, 2525).
         "smtp": [python, "manage.py", "messagerie_smtp", "--hote", "127.0.0.1"],
-    }  # fmt: skip
+    }
     arret = False
 
     def _arreter(*_):
@@ -359,8 +377,10 @@ def commande_test(args: list[str]) -> int:
     env.setdefault("JOURNAL_CHECKPOINT_DIR", str(VAR / "test-journal-checkpoints"))
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=RACINE, env=env, check=True,
-    )  # fmt: skip
+        cwd=RACINE,
+        env=env,
+        check=True,
+    )
     return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=RACINE, env=env).returncode
 
 

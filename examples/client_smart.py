@@ -127,10 +127,11 @@ def main() -> None:
 
     etape("2. Enregistrement du client (RFC 7591)")
     statut, _, corps = c.requete(
-        "POST", "/oauth/enregistrement/",
+        "POST",
+        "/oauth/enregistrement/",
         json_={"client_name": "Client d'exemple", "redirect_uris": [RETOUR]},
         en_tetes={"Authorization": f"Bearer {args.jeton_enregistrement}"},
-    )  # fmt: skip
+    )
     assert statut == 201, corps
     client_id = json.loads(corps)["client_id"]
     print("   client_id :", client_id)
@@ -138,40 +139,73 @@ def main() -> None:
     etape("3. La personne se connecte (mot de passe + code) et consent, portée par portée")
     _, _, page = c.requete("GET", "/compte/connexion/")
     depuis = time.time() - 1
-    statut, _, _ = c.requete("POST", "/compte/connexion/", donnees={
-        "csrfmiddlewaretoken": csrf(page), "login": args.courriel, "password": args.mot_de_passe,
-    })  # fmt: skip
+    statut, _, _ = c.requete(
+        "POST",
+        "/compte/connexion/",
+        donnees={
+            "csrfmiddlewaretoken": csrf(page),
+            "login": args.courriel,
+            "password": args.mot_de_passe,
+        },
+    )
     assert statut == 302, f"mot de passe refusé ({statut})"  # on to the code page
     _, _, page = c.requete("GET", "/compte/verification/")
     code = code_recu(args.courriels, depuis, args.courriel)
-    statut, _, _ = c.requete("POST", "/compte/verification/",
-                             donnees={"csrfmiddlewaretoken": csrf(page), "code": code,
-                                      "methode": champ(page, "methode")})  # fmt: skip
+    statut, _, _ = c.requete(
+        "POST",
+        "/compte/verification/",
+        donnees={
+            "csrfmiddlewaretoken": csrf(page),
+            "code": code,
+            "methode": champ(page, "methode"),
+        },
+    )
     assert statut == 302, f"code refusé ({statut})"
     verifier, challenge = pkce()
-    autoriser = "/oauth/autoriser/?" + urllib.parse.urlencode({
-        "response_type": "code", "client_id": client_id, "redirect_uri": RETOUR, "scope": SCOPE,
-        "state": secrets.token_urlsafe(12), "aud": args.base + "/fhir",
-        "code_challenge": challenge, "code_challenge_method": "S256",
-    })  # fmt: skip
+    autoriser = "/oauth/autoriser/?" + urllib.parse.urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": RETOUR,
+            "scope": SCOPE,
+            "state": secrets.token_urlsafe(12),
+            "aud": args.base + "/fhir",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+    )
     statut, _, page = c.requete("GET", autoriser)
     assert statut == 200, statut
     offertes = re.findall(rb'name="portees" value="([^"]+)"', page)
     profil = re.search(rb'name="profil" value="([^"]+)"', page).group(1).decode()
     cochees = [o.decode() for o in offertes]  # this demo ticks everything it is offered
     print("   portées cochées :", ", ".join(cochees))
-    statut, en_tetes, _ = c.requete("POST", autoriser, donnees={
-        "csrfmiddlewaretoken": csrf(page), "profil": profil, "portees": cochees, "autoriser": "1",
-    })  # fmt: skip
+    statut, en_tetes, _ = c.requete(
+        "POST",
+        autoriser,
+        donnees={
+            "csrfmiddlewaretoken": csrf(page),
+            "profil": profil,
+            "portees": cochees,
+            "autoriser": "1",
+        },
+    )
     retour = urllib.parse.urlparse(en_tetes["Location"])
     code_autorisation = urllib.parse.parse_qs(retour.query)["code"][0]
     print("   retour au service :", en_tetes["Location"].split("?")[0], "avec un code")
 
     etape("4. Code + code_verifier → jetons")
-    statut, _, corps = c.requete("POST", "/oauth/jeton/", donnees={
-        "grant_type": "authorization_code", "code": code_autorisation, "redirect_uri": RETOUR,
-        "client_id": client_id, "code_verifier": verifier,
-    })  # fmt: skip
+    statut, _, corps = c.requete(
+        "POST",
+        "/oauth/jeton/",
+        donnees={
+            "grant_type": "authorization_code",
+            "code": code_autorisation,
+            "redirect_uri": RETOUR,
+            "client_id": client_id,
+            "code_verifier": verifier,
+        },
+    )
     jetons = json.loads(corps)
     assert statut == 200, jetons
     patient = jetons["patient"]
@@ -179,8 +213,11 @@ def main() -> None:
     c.cookies.clear()  # from here on, the service: its token only
 
     def fhir(methode, chemin, **kw):
-        en_tetes = {"Authorization": f"Bearer {jetons['access_token']}",
-                    "Accept": "application/fhir+json", **kw.pop("en_tetes", {})}  # fmt: skip
+        en_tetes = {
+            "Authorization": f"Bearer {jetons['access_token']}",
+            "Accept": "application/fhir+json",
+            **kw.pop("en_tetes", {}),
+        }
         statut, _, corps = c.requete(methode, "/fhir/" + chemin, en_tetes=en_tetes, **kw)
         return statut, json.loads(corps) if corps else None
 
@@ -188,40 +225,74 @@ def main() -> None:
     statut, moi = fhir("GET", f"Patient/{patient}")
     print("   Patient :", statut, moi["name"][0].get("family"), moi["name"][0].get("given"))
     statut, bundle = fhir("GET", "Observation?_count=3&code=http://loinc.org|29463-7")
-    print(f"   Observation (poids) : {statut}, {bundle['total']} au total, 3 par page,",
-          "page suivante" if any(x["relation"] == "next" for x in bundle["link"]) else "fin")  # fmt: skip
+    print(
+        f"   Observation (poids) : {statut}, {bundle['total']} au total, 3 par page,",
+        "page suivante" if any(x["relation"] == "next" for x in bundle["link"]) else "fin",
+    )
 
     etape("6. Écriture d'une mesure (poids)")
-    statut, cree = fhir("POST", "Observation", en_tetes={"Content-Type": "application/fhir+json"},
-                        json_={"resourceType": "Observation", "status": "final",
-                               "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
-                               "effectiveDateTime": datetime.now(UTC).isoformat(timespec="seconds"),
-                               "valueQuantity": {"value": 64.2, "unit": "kg",
-                                                 "system": "http://unitsofmeasure.org", "code": "kg"}})  # fmt: skip
+    statut, cree = fhir(
+        "POST",
+        "Observation",
+        en_tetes={"Content-Type": "application/fhir+json"},
+        json_={
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+            "effectiveDateTime": datetime.now(UTC).isoformat(timespec="seconds"),
+            "valueQuantity": {
+                "value": 64.2,
+                "unit": "kg",
+                "system": "http://unitsofmeasure.org",
+                "code": "kg",
+            },
+        },
+    )
     print("   créée :", statut, f"Observation/{cree['id']}")
-    statut, hors_bornes = fhir("POST", "Observation", en_tetes={"Content-Type": "application/fhir+json"},
-                               json_={"resourceType": "Observation", "status": "final",
-                                      "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
-                                      "valueQuantity": {"value": 900, "unit": "kg"}})  # fmt: skip
+    statut, hors_bornes = fhir(
+        "POST",
+        "Observation",
+        en_tetes={"Content-Type": "application/fhir+json"},
+        json_={
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+            "valueQuantity": {"value": 900, "unit": "kg"},
+        },
+    )
     print("   900 kg :", statut, hors_bornes["issue"][0]["diagnostics"])
     statut, refus = fhir("GET", "Condition")
     print("   Condition (non autorisé) :", statut, refus["issue"][0]["code"])
 
     etape("7. Renouvellement (offline_access)")
-    statut, _, corps = c.requete("POST", "/oauth/jeton/", donnees={
-        "grant_type": "refresh_token", "refresh_token": jetons["refresh_token"],
-        "client_id": client_id,
-    })  # fmt: skip
+    statut, _, corps = c.requete(
+        "POST",
+        "/oauth/jeton/",
+        donnees={
+            "grant_type": "refresh_token",
+            "refresh_token": jetons["refresh_token"],
+            "client_id": client_id,
+        },
+    )
     ancien, jetons = jetons["access_token"], json.loads(corps)
     assert statut == 200, jetons
-    print("   nouveau jeton :", statut, "| l'ancien :",
-          c.requete("GET", "/fhir/Observation", en_tetes={"Authorization": f"Bearer {ancien}"})[0])  # fmt: skip
+    print(
+        "   nouveau jeton :",
+        statut,
+        "| l'ancien :",
+        c.requete("GET", "/fhir/Observation", en_tetes={"Authorization": f"Bearer {ancien}"})[0],
+    )
 
     etape("8. Révocation (RFC 7009)")
-    statut, _, _ = c.requete("POST", "/oauth/revoquer/", donnees={
-        "token": jetons["refresh_token"], "token_type_hint": "refresh_token",
-        "client_id": client_id,
-    })  # fmt: skip
+    statut, _, _ = c.requete(
+        "POST",
+        "/oauth/revoquer/",
+        donnees={
+            "token": jetons["refresh_token"],
+            "token_type_hint": "refresh_token",
+            "client_id": client_id,
+        },
+    )
     print("   révoqué :", statut, "| lecture ensuite :", fhir("GET", "Observation")[0])
     print("\nLa personne voit ces lectures dans son historique, au nom de « Balance Exemple ».")
 

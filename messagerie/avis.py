@@ -41,10 +41,14 @@ def message_annoncer(message, pieces) -> None:
         _reponse_par_smtp(conversation, message, pieces)
     else:
         notifier(
-            motif="reponse_patient", cle=f"message:{message.public_id}",
-            gabarit="messagerie_reponse_portail", contexte={"lien": _lien(conversation)},
-            a=[Destination(Canal.EMAIL, conversation.professionnel.user.email, conversation.profil)],
-        )  # fmt: skip
+            motif="reponse_patient",
+            cle=f"message:{message.public_id}",
+            gabarit="messagerie_reponse_portail",
+            contexte={"lien": _lien(conversation)},
+            a=[
+                Destination(Canal.EMAIL, conversation.professionnel.user.email, conversation.profil)
+            ],
+        )
 
 
 def _au_patient(conversation, message) -> None:
@@ -53,28 +57,38 @@ def _au_patient(conversation, message) -> None:
         return
     cibles = _cibles(conversation)
     notifier(
-        profil=profil, motif="nouveau_message", cle=f"message:{message.public_id}",
+        profil=profil,
+        motif="nouveau_message",
+        cle=f"message:{message.public_id}",
         gabarit="nouveau_message",
-        contexte={"lien": _lien(conversation), "patient": profil.nom_affiche,
-                  "professionnel": str(conversation.professionnel)},
+        contexte={
+            "lien": _lien(conversation),
+            "patient": profil.nom_affiche,
+            "professionnel": str(conversation.professionnel),
+        },
         a=cibles,
-    )  # fmt: skip
+    )
 
 
 def _reponse_par_smtp(conversation, message, pieces) -> None:
     fil = list(
-        conversation.messages.exclude(pk=message.pk).order_by("envoye_le", "pk")
+        conversation.messages.exclude(pk=message.pk)
+        .order_by("envoye_le", "pk")
         .values_list("message_id", flat=True)
-    )  # fmt: skip
+    )
     entetes = {"Message-ID": message.message_id}
     if fil:
         entetes |= {"In-Reply-To": fil[-1], "References": " ".join(fil[-20:])}
     profil = conversation.profil
     notifier(
-        motif="reponse_patient_smtp", cle=f"message:{message.public_id}",
+        motif="reponse_patient_smtp",
+        cle=f"message:{message.public_id}",
         gabarit="messagerie_reponse",
-        contexte={"sujet": conversation.sujet, "corps": message.corps,
-                  "auteur": message.auteur_libelle},
+        contexte={
+            "sujet": conversation.sujet,
+            "corps": message.corps,
+            "auteur": message.auteur_libelle,
+        },
         a=[Destination(Canal.EMAIL, conversation.adresse_professionnel, profil)],
         secret=True,
         courrier=Courrier(
@@ -82,7 +96,7 @@ def _reponse_par_smtp(conversation, message, pieces) -> None:
             entetes=entetes,
             pieces=[(p.fichier.name, p.nom, p.type_mime) for p in pieces],
         ),
-    )  # fmt: skip
+    )
 
 
 def conservation_annoncer(conversation, *, supprimee_le) -> None:
@@ -90,9 +104,14 @@ def conservation_annoncer(conversation, *, supprimee_le) -> None:
     profil = conversation.profil
     cibles = _cibles(conversation)
     notifier(
-        profil=profil, motif="conservation", gabarit="messagerie_conservation",
+        profil=profil,
+        motif="conservation",
+        gabarit="messagerie_conservation",
         cle=f"conservation:{conversation.public_id}:{supprimee_le:%Y%m%d}",
-        contexte={"lien": _lien(conversation), "quand": f"{supprimee_le:%d/%m/%Y}",
-                  "patient": profil.nom_affiche},
+        contexte={
+            "lien": _lien(conversation),
+            "quand": f"{supprimee_le:%d/%m/%Y}",
+            "patient": profil.nom_affiche,
+        },
         a=cibles,
-    )  # fmt: skip
+    )

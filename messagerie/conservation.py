@@ -20,8 +20,11 @@ PREAVIS = timedelta(days=30)
 
 def _supprimer(conversation: Conversation, *, motif: str) -> None:
     """Rows first (in the caller's transaction), then the files once it commits."""
-    noms = list(PieceJointe.objects.filter(message__conversation=conversation)
-                .values_list("fichier", flat=True))  # fmt: skip
+    noms = list(
+        PieceJointe.objects.filter(message__conversation=conversation).values_list(
+            "fichier", flat=True
+        )
+    )
     selectors.non_lus_oublier(selectors.participants(conversation))
     journal.conversation_supprimee(
         conversation, motif=motif, messages=conversation.messages.count()

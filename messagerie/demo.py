@@ -17,35 +17,45 @@ from messagerie.models import Conversation
 
 def _pdf(titre: str) -> fichiers.FichierVerifie:
     contenu = pdf.document(
-        [[("titre", titre), ("texte", "Document de démonstration joint à un message."),
-          ("petit", f"Émis le {timezone.localdate():%d/%m/%Y}. Aucune donnée réelle.")]],
+        [
+            [
+                ("titre", titre),
+                ("texte", "Document de démonstration joint à un message."),
+                ("petit", f"Émis le {timezone.localdate():%d/%m/%Y}. Aucune donnée réelle."),
+            ]
+        ],
         titre=titre,
-    )  # fmt: skip
+    )
     return fichiers.verifier(io.BytesIO(contenu))
 
 
 def _camille(camille, medecin, patiente) -> None:
     conversation = services.conversation_demarrer(
-        acteur=medecin, profil=camille, sujet="Résultats de votre bilan lipidique",
+        acteur=medecin,
+        profil=camille,
+        sujet="Résultats de votre bilan lipidique",
         corps="Bonjour Madame Martin,\n\nVos résultats sont rassurants : le cholestérol a "
         "baissé depuis le dernier bilan. Je vous joins le compte rendu ; gardez-le dans votre "
         "dossier.\n\nBien cordialement,\nDr Jeanne Lefèvre",
         pieces=[services.PieceRecue("bilan-lipidique.pdf", _pdf("Bilan lipidique — commentaire"))],
-    )  # fmt: skip
+    )
     services.message_repondre(
-        acteur=patiente, conversation=conversation,
+        acteur=patiente,
+        conversation=conversation,
         corps="Merci docteur, je l'enregistre dans mon dossier. Dois-je refaire un bilan "
         "dans six mois ?",
-    )  # fmt: skip
+    )
 
 
 def _yanis(yanis, medecin) -> None:
     conversation = services.conversation_demarrer(
-        acteur=medecin, profil=yanis, sujet="Rappel de vaccination de Yanis",
+        acteur=medecin,
+        profil=yanis,
+        sujet="Rappel de vaccination de Yanis",
         corps="Bonjour,\n\nLe rappel du vaccin contre la diphtérie, le tétanos et la "
         "poliomyélite de Yanis est à faire cette année. Prenez rendez-vous au cabinet.\n\n"
         "Dr Jeanne Lefèvre",
-    )  # fmt: skip
+    )
     services.conversation_fermer(acteur=medecin.sur(yanis), conversation=conversation)
 
 

@@ -49,13 +49,16 @@ def pieces_verifier(envois) -> list[PieceRecue]:
 
 class MessageForm(FormulaireDsfr):
     corps = forms.CharField(
-        label="Votre message", max_length=CORPS_MAX, required=False,
+        label="Votre message",
+        max_length=CORPS_MAX,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-    )  # fmt: skip
+    )
     pieces = FichiersField(
-        label="Pièces jointes", required=False,
+        label="Pièces jointes",
+        required=False,
         help_text=f"PDF, JPEG ou PNG, 20 Mo au maximum chacun, {PIECES_MAX} fichiers au plus.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,11 +86,12 @@ class MessageForm(FormulaireDsfr):
 
 class NouvelleConversationForm(MessageForm):
     sujet = forms.CharField(
-        label="Objet", max_length=SUJET_MAX,
+        label="Objet",
+        max_length=SUJET_MAX,
         help_text="Un objet qui commence par [FIN] envoie une information à laquelle le "
         "patient ne peut pas répondre.",
         error_messages={"required": "Donnez un objet à votre message."},
-    )  # fmt: skip
+    )
     confidentiel = forms.BooleanField(
         label="Confidentiel : à la demande du mineur, ses représentants légaux ne verront ni "
         "cette conversation ni son historique",
@@ -116,9 +120,10 @@ class PatientMessageForm(IdentificationForm):
 
 class EnregistrementForm(FormulaireDsfr):
     titre = forms.CharField(
-        label="Titre dans le dossier", max_length=200,
+        label="Titre dans le dossier",
+        max_length=200,
         error_messages={"required": "Donnez un titre au document."},
-    )  # fmt: skip
+    )
     categorie = forms.ChoiceField(
         label="Catégorie",
         choices=[("", "Choisissez une catégorie")] + CategorieDocument.choices,

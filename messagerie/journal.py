@@ -30,9 +30,12 @@ class Action(models.TextChoices):
 
 # What a person understands in the history's filter.
 POUR_LA_PERSONNE = [
-    Action.MESSAGE_ENVOYE, Action.CONVERSATION_LUE, Action.CONVERSATION_FERMEE,
-    Action.PIECE_ENREGISTREE, Action.CONVERSATION_SUPPRIMEE,
-]  # fmt: skip
+    Action.MESSAGE_ENVOYE,
+    Action.CONVERSATION_LUE,
+    Action.CONVERSATION_FERMEE,
+    Action.PIECE_ENREGISTREE,
+    Action.CONVERSATION_SUPPRIMEE,
+]
 
 
 def _details(conversation, **autres) -> dict:
@@ -41,42 +44,78 @@ def _details(conversation, **autres) -> dict:
 
 def message_envoye(acteur: Acteur, message, *, canal: str, pieces: int) -> None:
     conversation = message.conversation
-    ecrire(acteur, Action.MESSAGE_ENVOYE, profil=conversation.profil, objet=conversation,
-           details=_details(conversation, message=str(message.public_id), canal=canal,
-                            pieces=pieces))  # fmt: skip
+    ecrire(
+        acteur,
+        Action.MESSAGE_ENVOYE,
+        profil=conversation.profil,
+        objet=conversation,
+        details=_details(conversation, message=str(message.public_id), canal=canal, pieces=pieces),
+    )
 
 
 def conversation_lue(acteur: Acteur, conversation) -> None:
     if acteur.role != Role.TITULAIRE:
-        ecrire(acteur, Action.CONVERSATION_LUE, profil=conversation.profil, objet=conversation,
-               details=_details(conversation))  # fmt: skip
+        ecrire(
+            acteur,
+            Action.CONVERSATION_LUE,
+            profil=conversation.profil,
+            objet=conversation,
+            details=_details(conversation),
+        )
 
 
 def piece_ouverte(acteur: Acteur, piece, *, telechargement: bool) -> None:
     conversation = piece.message.conversation
     if acteur.role != Role.TITULAIRE:
-        ecrire(acteur, Action.PIECE_OUVERTE, profil=conversation.profil, objet=conversation,
-               details=_details(conversation, piece=str(piece.public_id),
-                                telechargement=telechargement))  # fmt: skip
+        ecrire(
+            acteur,
+            Action.PIECE_OUVERTE,
+            profil=conversation.profil,
+            objet=conversation,
+            details=_details(
+                conversation, piece=str(piece.public_id), telechargement=telechargement
+            ),
+        )
 
 
 def conversation_fermee(acteur: Acteur, conversation, *, canal: str) -> None:
-    ecrire(acteur, Action.CONVERSATION_FERMEE, profil=conversation.profil, objet=conversation,
-           details=_details(conversation, canal=canal))  # fmt: skip
+    ecrire(
+        acteur,
+        Action.CONVERSATION_FERMEE,
+        profil=conversation.profil,
+        objet=conversation,
+        details=_details(conversation, canal=canal),
+    )
 
 
 def piece_enregistree(acteur: Acteur, piece, document) -> None:
     conversation = piece.message.conversation
-    ecrire(acteur, Action.PIECE_ENREGISTREE, profil=conversation.profil, objet=conversation,
-           details=_details(conversation, piece=str(piece.public_id),
-                            document=str(document.public_id)))  # fmt: skip
+    ecrire(
+        acteur,
+        Action.PIECE_ENREGISTREE,
+        profil=conversation.profil,
+        objet=conversation,
+        details=_details(
+            conversation, piece=str(piece.public_id), document=str(document.public_id)
+        ),
+    )
 
 
 def conversation_supprimee(conversation, *, motif: str, messages: int) -> None:
-    ecrire(ACTEUR_SYSTEME, Action.CONVERSATION_SUPPRIMEE, profil=conversation.profil,
-           objet=conversation, details=_details(conversation, motif=motif, messages=messages))  # fmt: skip
+    ecrire(
+        ACTEUR_SYSTEME,
+        Action.CONVERSATION_SUPPRIMEE,
+        profil=conversation.profil,
+        objet=conversation,
+        details=_details(conversation, motif=motif, messages=messages),
+    )
 
 
 def message_refuse(acteur: Acteur, profil, *, motif: str) -> None:
-    ecrire(acteur, Action.MESSAGE_REFUSE, profil=profil, objet=acteur.professionnel,
-           details={"correspondant": str(acteur.professionnel), "motif": motif})  # fmt: skip
+    ecrire(
+        acteur,
+        Action.MESSAGE_REFUSE,
+        profil=profil,
+        objet=acteur.professionnel,
+        details={"correspondant": str(acteur.professionnel), "motif": motif},
+    )

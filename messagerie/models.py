@@ -38,9 +38,12 @@ class Conversation(models.Model):
     professionnel = models.ForeignKey(Professionnel, on_delete=models.PROTECT, related_name="+")
     sujet = EncryptedTextField("sujet")
     sujet_index = ArrayField(
-        models.CharField(max_length=24), default=list, blank=True, editable=False,
+        models.CharField(max_length=24),
+        default=list,
+        blank=True,
+        editable=False,
         verbose_name="index aveugle du sujet",
-    )  # fmt: skip
+    )
     confidentiel = models.BooleanField(
         "confidentiel (mineur)",
         default=False,
@@ -48,9 +51,10 @@ class Conversation(models.Model):
     )
     canal = models.CharField(max_length=10, choices=CanalMessage.choices, default=CanalMessage.WEB)
     adresse_professionnel = models.EmailField(
-        "adresse de messagerie du professionnel", blank=True,
+        "adresse de messagerie du professionnel",
+        blank=True,
         help_text="Les réponses du patient y partent par SMTP (conversation venue de sa messagerie).",
-    )  # fmt: skip
+    )
     cree_le = models.DateTimeField("créée le", default=timezone.now)
     dernier_message_le = models.DateTimeField("dernier message le", default=timezone.now)
     dernier_pro_le = models.DateTimeField("dernier message du professionnel", null=True)

@@ -34,11 +34,15 @@ from messagerie.models import Conversation, Message
 _ID = re.compile(r"<[^<>\s]{1,240}>")
 # Structure a parser had to guess at: refused rather than stored half-understood.
 _DEFAUTS_GRAVES = (
-    erreurs_mime.StartBoundaryNotFoundDefect, erreurs_mime.CloseBoundaryNotFoundDefect,
-    erreurs_mime.MultipartInvariantViolationDefect, erreurs_mime.NoBoundaryInMultipartDefect,
-    erreurs_mime.InvalidBase64PaddingDefect, erreurs_mime.InvalidBase64CharactersDefect,
-    erreurs_mime.InvalidBase64LengthDefect, erreurs_mime.MissingHeaderBodySeparatorDefect,
-)  # fmt: skip
+    erreurs_mime.StartBoundaryNotFoundDefect,
+    erreurs_mime.CloseBoundaryNotFoundDefect,
+    erreurs_mime.MultipartInvariantViolationDefect,
+    erreurs_mime.NoBoundaryInMultipartDefect,
+    erreurs_mime.InvalidBase64PaddingDefect,
+    erreurs_mime.InvalidBase64CharactersDefect,
+    erreurs_mime.InvalidBase64LengthDefect,
+    erreurs_mime.MissingHeaderBodySeparatorDefect,
+)
 
 
 def _ascii(texte: str) -> str:
@@ -67,8 +71,12 @@ def relais_autorise(ip: str) -> None:
     except ValueError:
         autorise = False
     if not autorise:
-        raise Refus(554, "5.7.1", "Client non autorise : seuls les relais de la messagerie "
-                    "securisee de sante peuvent deposer des messages ici.")  # fmt: skip
+        raise Refus(
+            554,
+            "5.7.1",
+            "Client non autorise : seuls les relais de la messagerie "
+            "securisee de sante peuvent deposer des messages ici.",
+        )
 
 
 def professionnel_de(adresse: str) -> Professionnel:
@@ -104,8 +112,11 @@ def patient_de(pro: Professionnel, adresse: str) -> Profil:
         and acces.profil_ouvert_aux_pros(profil)
         and acces.est_bloque(pro, profil)
     ):
-        journal.message_refuse(acteur.sur(profil, role=Role.PROFESSIONNEL), profil,
-                               motif="professionnel bloqué par le patient")  # fmt: skip
+        journal.message_refuse(
+            acteur.sur(profil, role=Role.PROFESSIONNEL),
+            profil,
+            motif="professionnel bloqué par le patient",
+        )
     raise INCONNU
 
 
@@ -231,24 +242,43 @@ def recevoir(*, expediteur: str, destinataire: str, donnees: bytes) -> Message |
     acteur = acces.acteur_professionnel(pro, profil)
     fil = lu.fil
     suite = (
-        Message.objects.filter(message_id__in=fil, conversation__profil=profil,
-                               conversation__professionnel=pro, conversation__fermee_le__isnull=True)
-        .select_related("conversation__profil", "conversation__professionnel__user")
-        .order_by("-envoye_le").first()
-    ) if fil else None  # fmt: skip
+        (
+            Message.objects.filter(
+                message_id__in=fil,
+                conversation__profil=profil,
+                conversation__professionnel=pro,
+                conversation__fermee_le__isnull=True,
+            )
+            .select_related("conversation__profil", "conversation__professionnel__user")
+            .order_by("-envoye_le")
+            .first()
+        )
+        if fil
+        else None
+    )
     try:
         with transaction.atomic():
             if suite is None:
                 return services.conversation_demarrer(
-                    acteur=acteur, profil=profil, sujet=sujet, corps=corps, pieces=pieces,
-                    canal=CanalMessage.SMTP, adresse_professionnel=pro.user.email,
-                    message_id=message_id, confidentiel=_reste_confidentiel(acteur, pro, profil),
-                ).messages.get()  # fmt: skip
+                    acteur=acteur,
+                    profil=profil,
+                    sujet=sujet,
+                    corps=corps,
+                    pieces=pieces,
+                    canal=CanalMessage.SMTP,
+                    adresse_professionnel=pro.user.email,
+                    message_id=message_id,
+                    confidentiel=_reste_confidentiel(acteur, pro, profil),
+                ).messages.get()
             conversation = suite.conversation
             return services.message_repondre(
-                acteur=acteur.sur(profil, role=Role.PROFESSIONNEL), conversation=conversation,
-                corps=corps, pieces=pieces, canal=CanalMessage.SMTP, message_id=message_id,
+                acteur=acteur.sur(profil, role=Role.PROFESSIONNEL),
+                conversation=conversation,
+                corps=corps,
+                pieces=pieces,
+                canal=CanalMessage.SMTP,
+                message_id=message_id,
                 fin=services.est_fin(sujet),
-            )  # fmt: skip
+            )
     except services.EnvoiRefuse as refus:
         raise Refus(550, "5.7.1", str(refus)) from None

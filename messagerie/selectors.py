@@ -39,15 +39,19 @@ def _avec_suivi(conversations: QuerySet, acteur: Acteur, *, pro: bool) -> QueryS
         archivee_le=Subquery(suivi.values("archivee_le")[:1]),
     ).annotate(
         non_lu=Case(
-            When(Q(**{f"{autre}__isnull": False})
-                 & (Q(lu_le__isnull=True) | Q(lu_le__lt=F(autre))), then=True),
-            default=False, output_field=BooleanField(),
+            When(
+                Q(**{f"{autre}__isnull": False}) & (Q(lu_le__isnull=True) | Q(lu_le__lt=F(autre))),
+                then=True,
+            ),
+            default=False,
+            output_field=BooleanField(),
         ),
         archivee=Case(
             When(archivee_le__isnull=False, archivee_le__gte=F("dernier_message_le"), then=True),
-            default=False, output_field=BooleanField(),
+            default=False,
+            output_field=BooleanField(),
         ),
-    )  # fmt: skip
+    )
 
 
 def _recherche(conversations: QuerySet, texte: str, *, pro: bool) -> QuerySet:
@@ -115,8 +119,9 @@ def _sur(acteur: Acteur, conversation: Conversation) -> Acteur:
     """The actor narrowed to this conversation's profile; 404 if the policy refuses."""
     sur = acces.en_patient_de(acteur, conversation.profil)
     if sur is None and acteur.professionnel is not None:
-        sur = acteur.sur(conversation.profil, role=Role.PROFESSIONNEL,
-                         libelle=str(acteur.professionnel))  # fmt: skip
+        sur = acteur.sur(
+            conversation.profil, role=Role.PROFESSIONNEL, libelle=str(acteur.professionnel)
+        )
     if sur is None or not acces.peut_voir_conversation(sur, conversation):
         raise Http404
     return sur

@@ -62,8 +62,11 @@ def _exiger(condition: bool) -> None:
 
 def _auteur(acteur: Acteur) -> dict:
     if acteur.professionnel is not None and not acteur.cote_patient:
-        return {"cote": Cote.PROFESSIONNEL, "auteur": acteur.user,
-                "auteur_libelle": str(acteur.professionnel)}  # fmt: skip
+        return {
+            "cote": Cote.PROFESSIONNEL,
+            "auteur": acteur.user,
+            "auteur_libelle": str(acteur.professionnel),
+        }
     role = Role(acteur.role).label.lower()
     nom = acteur.user.nom_complet or acteur.user.email
     return {"cote": Cote.PATIENT, "auteur": acteur.user, "auteur_libelle": f"{nom} ({role})"}
@@ -112,13 +115,25 @@ def conversation_demarrer(
     _verifier_saisie(corps, pieces)
     _limite_horaire(acteur)
     conversation = Conversation(
-        profil=profil, professionnel=acteur.professionnel, sujet=sujet,
-        sujet_index=adresses.index_sujet(sujet), confidentiel=confidentiel, canal=canal,
+        profil=profil,
+        professionnel=acteur.professionnel,
+        sujet=sujet,
+        sujet_index=adresses.index_sujet(sujet),
+        confidentiel=confidentiel,
+        canal=canal,
         adresse_professionnel=adresse_professionnel,
-    )  # fmt: skip
+    )
     acteur = acteur.sur(profil, role=Role.PROFESSIONNEL)
-    _message_ajouter(acteur, conversation, corps=corps, pieces=pieces, canal=canal,
-                     message_id=message_id, fin=fin, nouvelle=True)  # fmt: skip
+    _message_ajouter(
+        acteur,
+        conversation,
+        corps=corps,
+        pieces=pieces,
+        canal=canal,
+        message_id=message_id,
+        fin=fin,
+        nouvelle=True,
+    )
     return conversation
 
 
@@ -143,8 +158,16 @@ def message_repondre(
         raise EnvoiRefuse("Seul le professionnel peut clore la conversation.")
     _verifier_saisie(corps, pieces)
     _limite_horaire(acteur)
-    return _message_ajouter(acteur, conversation, corps=corps, pieces=pieces, canal=canal,
-                            message_id=message_id, fin=fin, nouvelle=False)  # fmt: skip
+    return _message_ajouter(
+        acteur,
+        conversation,
+        corps=corps,
+        pieces=pieces,
+        canal=canal,
+        message_id=message_id,
+        fin=fin,
+        nouvelle=False,
+    )
 
 
 def _pieces_ecrire(message: Message, pieces) -> list[PieceJointe]:
@@ -179,10 +202,15 @@ def _pieces_effacer(ecrites: list[PieceJointe]) -> None:
 def _message_ajouter(acteur, conversation, *, corps, pieces, canal, message_id, fin, nouvelle):
     maintenant = timezone.now()
     message = Message(
-        conversation=conversation, profil=conversation.profil, corps=corps.strip(),
-        canal=canal, message_id=message_id or adresses.nouveau_message_id(), fin=fin,
-        envoye_le=maintenant, **_auteur(acteur),
-    )  # fmt: skip
+        conversation=conversation,
+        profil=conversation.profil,
+        corps=corps.strip(),
+        canal=canal,
+        message_id=message_id or adresses.nouveau_message_id(),
+        fin=fin,
+        envoye_le=maintenant,
+        **_auteur(acteur),
+    )
     ecrites = _pieces_ecrire(message, pieces)
     try:
         with transaction.atomic():
@@ -220,8 +248,15 @@ def _conversation_avancer(conversation: Conversation, message: Message, *, nouve
         conversation.cree_le = quand
         conversation.save()
         return
-    conversation.save(update_fields=["dernier_message_le", "suppression_annoncee_le",
-                                     "dernier_pro_le", "dernier_patient_le", "fermee_le"])  # fmt: skip
+    conversation.save(
+        update_fields=[
+            "dernier_message_le",
+            "suppression_annoncee_le",
+            "dernier_pro_le",
+            "dernier_patient_le",
+            "fermee_le",
+        ]
+    )
 
 
 @transaction.atomic
@@ -250,9 +285,10 @@ def conversation_archiver(*, acteur: Acteur, conversation: Conversation, archive
     """For this participant only; a later message from the other side brings it back."""
     _exiger(acces.peut_voir_conversation(acteur, conversation))
     Suivi.objects.update_or_create(
-        conversation=conversation, user=acteur.user,
+        conversation=conversation,
+        user=acteur.user,
         defaults={"archivee_le": timezone.now() if archivee else None},
-    )  # fmt: skip
+    )
     selectors.non_lus_oublier([acteur.user.public_id])
 
 
@@ -276,11 +312,14 @@ def piece_enregistrer(*, acteur: Acteur, piece: PieceJointe, categorie: str, tit
         recu = timezone.localtime(piece.message.envoye_le)
         try:
             document = dossier.document_ajouter(
-                acteur=acteur, fichier=fichier, titre=titre.strip()[:200] or piece.nom,
-                categorie=categorie, date_acte=recu.date(),
+                acteur=acteur,
+                fichier=fichier,
+                titre=titre.strip()[:200] or piece.nom,
+                categorie=categorie,
+                date_acte=recu.date(),
                 provenance=f"Pièce jointe d'un message de {piece.message.auteur_libelle}, "
                 f"reçu le {recu:%d/%m/%Y à %H:%M}",
-            )  # fmt: skip
+            )
         except SaisieRefusee as refus:
             raise EnvoiRefuse(str(refus)) from None
         piece.document = document.public_id

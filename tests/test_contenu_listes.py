@@ -37,11 +37,17 @@ from tests.messagerie.outils import ecrire
 pytestmark = pytest.mark.django_db
 
 LISTES = [
-    ("dossier:accueil", {}), ("dossier:historique", {}), ("dossier:historique_csv", {}),
-    ("dossier:export_fhir", {}), ("dossier:export_pdf", {}), ("consentement:mes_choix", {}),
-    ("messagerie:accueil", {}), ("messagerie:accueil", {}, {"archives": "1"}),
-    ("catalogue:mes_services", {}), ("catalogue:accueil", {}),
-]  # fmt: skip
+    ("dossier:accueil", {}),
+    ("dossier:historique", {}),
+    ("dossier:historique_csv", {}),
+    ("dossier:export_fhir", {}),
+    ("dossier:export_pdf", {}),
+    ("consentement:mes_choix", {}),
+    ("messagerie:accueil", {}),
+    ("messagerie:accueil", {}, {"archives": "1"}),
+    ("catalogue:mes_services", {}),
+    ("catalogue:accueil", {}),
+]
 LISTES_PRO = [("messagerie:pro_boite", {}), ("messagerie:pro_boite", {}, {"archives": "1"})]
 VOIT = {  # marker → the personas who see it somewhere in the lists
     "ORDINAIRE-P": {"patient", "professionnel"},
@@ -267,8 +273,13 @@ def test_a_connected_service_lists_what_the_policy_grants_an_application(
     profil = mineur if persona == "parent" else user.profil
     _, application = service_et_client()
     connecter(client, user)
-    jeton = lancer(client, application, scope="launch/patient patient/*.read",
-                   cocher=["patient/DocumentReference.rs"], profil=profil)["access_token"]  # fmt: skip
+    jeton = lancer(
+        client,
+        application,
+        scope="launch/patient patient/*.read",
+        cocher=["patient/DocumentReference.rs"],
+        profil=profil,
+    )["access_token"]
     client.logout()
     vus = set()
     for url in ("/fhir/DocumentReference", f"/fhir/Patient/{profil.public_id}/$everything"):

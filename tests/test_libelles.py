@@ -31,9 +31,10 @@ def test_every_field_label_is_french_with_its_accents():
         for modele in apps.get_models()
         if modele._meta.app_label in NOS_APPS
         for champ in modele._meta.get_fields()
-        if hasattr(champ, "verbose_name") and not champ.auto_created
+        if hasattr(champ, "verbose_name")
+        and not champ.auto_created
         and (SANS_ACCENT.search(str(champ.verbose_name)) or "public id" in str(champ.verbose_name))
-    ]  # fmt: skip
+    ]
     assert fautes == []
 
 

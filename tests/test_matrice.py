@@ -269,9 +269,15 @@ def test_unverified_sessions_reach_only_the_code_page(client, persona, request):
 
 @pytest.mark.parametrize(
     ("persona", "statut"),
-    [("anonyme", 302), ("patient", 404), ("professionnel", 404), ("mediateur", 404),
-     ("inconnu", 404), ("admin_user", 200)],
-)  # fmt: skip
+    [
+        ("anonyme", 302),
+        ("patient", 404),
+        ("professionnel", 404),
+        ("mediateur", 404),
+        ("inconnu", 404),
+        ("admin_user", 200),
+    ],
+)
 def test_admin_pages(client_de, persona, statut):
     client = client_de(persona)
     for url in ["/admin/", "/admin/comptes/profil/", "/admin/journal/entree/"]:

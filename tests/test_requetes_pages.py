@@ -27,14 +27,23 @@ PLAFOND = 8 + 1
 
 def _remplir(profil, patient, pro, n: int) -> None:
     DocumentFactory.create_batch(n, profil=profil, auteur=patient)
-    DocumentFactory.create_batch(n, profil=profil, auteur=pro.user, auteur_professionnel=pro,
-                                 auteur_role=Role.PROFESSIONNEL)  # fmt: skip
+    DocumentFactory.create_batch(
+        n, profil=profil, auteur=pro.user, auteur_professionnel=pro, auteur_role=Role.PROFESSIONNEL
+    )
     maintenant = timezone.now()
     Mesure.objects.bulk_create(
-        Mesure(profil=profil, type=t, valeur=v, date=maintenant - timedelta(days=j),
-               auteur=patient, auteur_role=Role.TITULAIRE, auteur_libelle="Camille")
-        for j in range(n * 7) for t, v in (("poids", "70"), ("tension", "120/80"))
-    )  # fmt: skip
+        Mesure(
+            profil=profil,
+            type=t,
+            valeur=v,
+            date=maintenant - timedelta(days=j),
+            auteur=patient,
+            auteur_role=Role.TITULAIRE,
+            auteur_libelle="Camille",
+        )
+        for j in range(n * 7)
+        for t, v in (("poids", "70"), ("tension", "120/80"))
+    )
     acteur = acteur_de(pro.user, profil)
     for _ in range(n * 20):  # 100, then 1,000 history lines
         journal.dossier_consulte(acteur, page="test")
@@ -53,13 +62,19 @@ def _compter(client, url) -> int:
     return len(requetes)
 
 
-PAGES_PATIENT = ["dossier:accueil", "dossier:profil_medical", "dossier:historique",
-                 "consentement:mes_choix", "dossier:parametres"]  # fmt: skip
+PAGES_PATIENT = [
+    "dossier:accueil",
+    "dossier:profil_medical",
+    "dossier:historique",
+    "consentement:mes_choix",
+    "dossier:parametres",
+]
 
 
 @pytest.mark.parametrize("nom", PAGES_PATIENT)
-def test_patient_pages_take_few_queries_whatever_the_records_size(client, patient,
-                                                                 professionnel, nom):  # fmt: skip
+def test_patient_pages_take_few_queries_whatever_the_records_size(
+    client, patient, professionnel, nom
+):
     profil, pro = patient.profil, professionnel.professionnel
     ouvrir_acces(professionnel, profil)
     connecter(client, patient)

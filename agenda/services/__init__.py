@@ -35,8 +35,24 @@ from agenda.services.rendez_vous import (
 )
 
 __all__ = [
-    "Bilan", "Limite", "Saisie", "abonnement_creer", "abonnement_revoquer", "calendrier_ics",
-    "compteurs_purger", "destinations_du_profil", "etape_suivre", "flux_lire", "prevention_messages_regler",
-    "prevention_planifier", "rappels_balayer", "rappels_synchroniser", "rdv_ajouter",
-    "rdv_annuler", "rdv_ics", "rdv_modifier", "rdv_proposer", "rdv_repondre",
-]  # fmt: skip
+    "Bilan",
+    "Limite",
+    "Saisie",
+    "abonnement_creer",
+    "abonnement_revoquer",
+    "calendrier_ics",
+    "compteurs_purger",
+    "destinations_du_profil",
+    "etape_suivre",
+    "flux_lire",
+    "prevention_messages_regler",
+    "prevention_planifier",
+    "rappels_balayer",
+    "rappels_synchroniser",
+    "rdv_ajouter",
+    "rdv_annuler",
+    "rdv_ics",
+    "rdv_modifier",
+    "rdv_proposer",
+    "rdv_repondre",
+]

@@ -89,9 +89,12 @@ def abonnement_creer(*, acteur: Acteur, nom: str, details: bool) -> tuple[Abonne
         )
     jeton = secrets.token_urlsafe(32)
     abonnement = Abonnement.objects.create(
-        profil=acteur.profil, nom=nom_affichable(nom), details=details, jeton_hash=empreinte(jeton),
+        profil=acteur.profil,
+        nom=nom_affichable(nom),
+        details=details,
+        jeton_hash=empreinte(jeton),
         cree_par=acteur.user,
-    )  # fmt: skip
+    )
     journal.flux_cree(acteur, abonnement)
     return abonnement, jeton
 

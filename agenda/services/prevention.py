@@ -39,9 +39,10 @@ def etape_suivre(*, acteur: Acteur, occurrence: prevention.Occurrence, etat: str
         SuiviPrevention.objects.filter(profil=profil, etape=occurrence.code).delete()
         return
     SuiviPrevention.objects.update_or_create(
-        profil=profil, etape=occurrence.code,
+        profil=profil,
+        etape=occurrence.code,
         defaults={"etat": EtatPrevention(etat), "le": timezone.now(), "par": acteur.user},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -71,8 +72,11 @@ def prevention_planifier(*, aujourdhui=None) -> int:
     ).select_related("titulaire")
     lignes = []
     for profil in profils.iterator(chunk_size=500):
-        ouvertes = [o for o in prevention.occurrences_de(profil.date_naissance, profil.sexe)
-                    if jours[0] <= o.du <= jours[-1]]  # fmt: skip
+        ouvertes = [
+            o
+            for o in prevention.occurrences_de(profil.date_naissance, profil.sexe)
+            if jours[0] <= o.du <= jours[-1]
+        ]
         if not ouvertes or prevention_refusee(profil):
             continue
         for occurrence in ouvertes:
@@ -81,6 +85,13 @@ def prevention_planifier(*, aujourdhui=None) -> int:
             )
             for canal in canaux_de(profil):
                 reference = f"prevention-{profil.public_id}-{occurrence.code}"
-                lignes.append(Rappel(cle=cle_rappel(reference, 0, canal), profil=profil,
-                                     etape=occurrence.code, canal=canal, echeance=echeance))  # fmt: skip
+                lignes.append(
+                    Rappel(
+                        cle=cle_rappel(reference, 0, canal),
+                        profil=profil,
+                        etape=occurrence.code,
+                        canal=canal,
+                        echeance=echeance,
+                    )
+                )
     return len(Rappel.objects.bulk_create(lignes, ignore_conflicts=True, batch_size=1000))

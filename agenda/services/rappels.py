@@ -57,16 +57,21 @@ def rappels_synchroniser(*, rdv: RendezVous) -> None:
             echeance = rdv.debut - timedelta(minutes=delai)
             if echeance > maintenant:
                 voulus.update({(delai, canal): echeance for canal in canaux})
-    a_supprimer = [r.pk for k, r in existants.items()
-                   if k not in voulus and r.statut == StatutRappel.A_ENVOYER]  # fmt: skip
+    a_supprimer = [
+        r.pk for k, r in existants.items() if k not in voulus and r.statut == StatutRappel.A_ENVOYER
+    ]
     Rappel.objects.filter(pk__in=a_supprimer).delete()
     for (delai, canal), echeance in voulus.items():
         rappel = existants.get((delai, canal))
         if rappel is None:
             Rappel.objects.create(
-                cle=cle_rappel(str(rdv.public_id), delai, canal), profil=rdv.profil,
-                rendez_vous=rdv, delai=delai, canal=canal, echeance=echeance,
-            )  # fmt: skip
+                cle=cle_rappel(str(rdv.public_id), delai, canal),
+                profil=rdv.profil,
+                rendez_vous=rdv,
+                delai=delai,
+                canal=canal,
+                echeance=echeance,
+            )
         elif rappel.echeance != echeance or rappel.statut != StatutRappel.A_ENVOYER:
             rappel.echeance, rappel.statut, rappel.traite_le = (
                 echeance,
@@ -176,9 +181,13 @@ def _remettre(rappel: Rappel) -> str:
         gabarit, contexte = "rappel_prevention", {}
     prenom = prenom_pour(rappel.profil, rdv)
     notifier(
-        profil=rappel.profil, motif="rappel", cle=f"{rappel.cle}:v{rappel.version}",
-        gabarit=gabarit, a=cibles, contexte={**contexte, "pour": prenom, "lien": lien},
-    )  # fmt: skip
+        profil=rappel.profil,
+        motif="rappel",
+        cle=f"{rappel.cle}:v{rappel.version}",
+        gabarit=gabarit,
+        a=cibles,
+        contexte={**contexte, "pour": prenom, "lien": lien},
+    )
     return StatutRappel.ENVOYE
 
 

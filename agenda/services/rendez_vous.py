@@ -82,8 +82,13 @@ def rdv_ajouter(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
     _exiger(acces.peut_gerer_agenda(acteur))
     _verifier(saisie, a_venir=False)
     _verifier_confidentialite(acteur, saisie)
-    rdv = RendezVous(profil=acteur.profil, statut=StatutRdv.CONFIRME, cree_par=acteur.user,
-                     cree_par_libelle=acteur.libelle, cree_par_role=acteur.role)  # fmt: skip
+    rdv = RendezVous(
+        profil=acteur.profil,
+        statut=StatutRdv.CONFIRME,
+        cree_par=acteur.user,
+        cree_par_libelle=acteur.libelle,
+        cree_par_role=acteur.role,
+    )
     _remplir(rdv, saisie)
     rdv.save()
     rappels_synchroniser(rdv=rdv)
@@ -184,11 +189,17 @@ def _prevenir_patient(rdv: RendezVous, *, gabarit: str, motif: str) -> None:
     """The person, or a child's representatives, by their preferences (no health content);
     a minor's confidential appointment, the minor's own account only."""
     notifier(
-        profil=rdv.profil, motif=motif, cle=f"{motif}:{rdv.public_id}:{rdv.version}",
-        gabarit=gabarit, a=destinations_du_profil(rdv.profil, rdv=rdv),
-        contexte={"quand": quand_fr(rdv.debut), "pour": prenom_pour(rdv.profil, rdv),
-                  "lien": settings.SITE_URL + reverse("agenda:accueil")},
-    )  # fmt: skip
+        profil=rdv.profil,
+        motif=motif,
+        cle=f"{motif}:{rdv.public_id}:{rdv.version}",
+        gabarit=gabarit,
+        a=destinations_du_profil(rdv.profil, rdv=rdv),
+        contexte={
+            "quand": quand_fr(rdv.debut),
+            "pour": prenom_pour(rdv.profil, rdv),
+            "lien": settings.SITE_URL + reverse("agenda:accueil"),
+        },
+    )
 
 
 def _prevenir_professionnel(rdv: RendezVous, reponse: str) -> None:
@@ -196,9 +207,14 @@ def _prevenir_professionnel(rdv: RendezVous, reponse: str) -> None:
     if pro is None or not pro.user.email:
         return
     notifier(
-        motif="rdv_reponse", cle=f"rdv_reponse:{rdv.public_id}:{rdv.version}",
-        gabarit="rdv_reponse", a=[Destination(Canal.EMAIL, pro.user.email, None)],
-        contexte={"quand": quand_fr(rdv.debut), "patient": rdv.profil.nom_affiche,
-                  "reponse": reponse,
-                  "lien": settings.SITE_URL + reverse("agenda:pro_rendez_vous")},
-    )  # fmt: skip
+        motif="rdv_reponse",
+        cle=f"rdv_reponse:{rdv.public_id}:{rdv.version}",
+        gabarit="rdv_reponse",
+        a=[Destination(Canal.EMAIL, pro.user.email, None)],
+        contexte={
+            "quand": quand_fr(rdv.debut),
+            "patient": rdv.profil.nom_affiche,
+            "reponse": reponse,
+            "lien": settings.SITE_URL + reverse("agenda:pro_rendez_vous"),
+        },
+    )

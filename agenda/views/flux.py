@@ -20,10 +20,16 @@ gere = exige(acces.peut_gerer_agenda)
 
 
 def _page(request, form, *, url=None, status=200):
-    return render(request, "agenda/abonnements.html", {
-        "form": form, "abonnements": list(selectors.abonnements(acteur=request.acteur)),
-        "url": url,
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "agenda/abonnements.html",
+        {
+            "form": form,
+            "abonnements": list(selectors.abonnements(acteur=request.acteur)),
+            "url": url,
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,8 +56,11 @@ def abonnements(request):
 def revoquer(request, public_id):
     abonnement = selectors.abonnement_visible(acteur=request.acteur, public_id=public_id)
     services.abonnement_revoquer(acteur=request.acteur, abonnement=abonnement)
-    messages.success(request, f"L'abonnement « {abonnement.nom} » est révoqué : son adresse ne "
-                     "donne plus rien, dès la prochaine lecture.")  # fmt: skip
+    messages.success(
+        request,
+        f"L'abonnement « {abonnement.nom} » est révoqué : son adresse ne "
+        "donne plus rien, dès la prochaine lecture.",
+    )
     return redirect("agenda:abonnements")
 
 

@@ -30,11 +30,17 @@ def accueil(request):
     acteur = request.acteur
     passes = Paginator(selectors.passes(acteur=acteur), 20).get_page(request.GET.get("page"))
     a_venir = list(selectors.a_venir(acteur=acteur))
-    return render(request, "agenda/accueil.html", {
-        "propositions": [r for r in a_venir if r.statut == "propose"],
-        "a_venir": [r for r in a_venir if r.statut == "confirme"],
-        "page": passes, "passes": passes.object_list, "requete": "",
-    })  # fmt: skip
+    return render(
+        request,
+        "agenda/accueil.html",
+        {
+            "propositions": [r for r in a_venir if r.statut == "propose"],
+            "a_venir": [r for r in a_venir if r.statut == "confirme"],
+            "page": passes,
+            "passes": passes.object_list,
+            "requete": "",
+        },
+    )
 
 
 def _mois_valide(annee: int, numero: int) -> date:
@@ -51,13 +57,20 @@ def mois(request, annee=None, numero=None):
     premier = _mois_valide(annee or aujourdhui.year, numero or aujourdhui.month)
     precedent = (premier.replace(day=1) - timedelta(days=1)).replace(day=1)
     suivant = (premier + timedelta(days=32)).replace(day=1)
-    return render(request, "agenda/mois.html", {
-        "semaines": selectors.mois(acteur=request.acteur, annee=premier.year, numero=premier.month),
-        "libelle": f"{MOIS[premier.month - 1]} {premier.year}",
-        "precedent": precedent, "suivant": suivant,
-        "libelle_precedent": f"{MOIS[precedent.month - 1]} {precedent.year}",
-        "libelle_suivant": f"{MOIS[suivant.month - 1]} {suivant.year}",
-    })  # fmt: skip
+    return render(
+        request,
+        "agenda/mois.html",
+        {
+            "semaines": selectors.mois(
+                acteur=request.acteur, annee=premier.year, numero=premier.month
+            ),
+            "libelle": f"{MOIS[premier.month - 1]} {premier.year}",
+            "precedent": precedent,
+            "suivant": suivant,
+            "libelle_precedent": f"{MOIS[precedent.month - 1]} {precedent.year}",
+            "libelle_suivant": f"{MOIS[suivant.month - 1]} {suivant.year}",
+        },
+    )
 
 
 def _annuaire(request):
@@ -78,9 +91,17 @@ def _formulaire(request, *, rdv=None):
 
 
 def _page_form(request, form, recherche, trouves, *, rdv=None):
-    return render(request, "agenda/rdv_form.html", {
-        "form": form, "annuaire": recherche, "trouves": trouves, "rdv": rdv,
-    }, status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request,
+        "agenda/rdv_form.html",
+        {
+            "form": form,
+            "annuaire": recherche,
+            "trouves": trouves,
+            "rdv": rdv,
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,13 +143,17 @@ def modifier(request, public_id):
 def rdv(request, public_id):
     acteur = request.acteur
     rendez_vous = selectors.rdv_visible(acteur=acteur, public_id=public_id)
-    return render(request, "agenda/rdv.html", {
-        "rdv": rendez_vous,
-        "rappels": selectors.rappels_prevus(rdv=rendez_vous),
-        "peut_modifier": acces.peut_modifier_rdv(acteur, rendez_vous),
-        "peut_repondre": acces.peut_repondre_rdv(acteur, rendez_vous),
-        "peut_annuler": acces.peut_annuler_rdv(acteur, rendez_vous),
-    })  # fmt: skip
+    return render(
+        request,
+        "agenda/rdv.html",
+        {
+            "rdv": rendez_vous,
+            "rappels": selectors.rappels_prevus(rdv=rendez_vous),
+            "peut_modifier": acces.peut_modifier_rdv(acteur, rendez_vous),
+            "peut_repondre": acces.peut_repondre_rdv(acteur, rendez_vous),
+            "peut_annuler": acces.peut_annuler_rdv(acteur, rendez_vous),
+        },
+    )
 
 
 @require_POST
@@ -168,9 +193,12 @@ def _avec_motif(request, public_id, *, refus: bool):
             services.rdv_annuler(acteur=acteur, rdv=rendez_vous, motif=motif)
             messages.success(request, "Rendez-vous annulé ; ses rappels sont supprimés.")
         return redirect("agenda:rdv", rendez_vous.public_id)
-    return render(request, "agenda/motif.html", {"rdv": rendez_vous, "form": form, "refus": refus,
-                                                 "pro": False},
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request,
+        "agenda/motif.html",
+        {"rdv": rendez_vous, "form": form, "refus": refus, "pro": False},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_GET

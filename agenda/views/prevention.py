@@ -18,8 +18,13 @@ from dossier.enums import Rubrique
 
 gere = exige(acces.peut_gerer_agenda)
 ACTIONS = {"fait": "fait", "ecarter": "ecarte", "retablir": None}
-SECTIONS = [("en_cours", "À faire maintenant"), ("en_retard", "En retard"),
-            ("a_venir", "À venir"), ("fait", "Faites"), ("ecarte", "Écartées")]  # fmt: skip
+SECTIONS = [
+    ("en_cours", "À faire maintenant"),
+    ("en_retard", "En retard"),
+    ("a_venir", "À venir"),
+    ("fait", "Faites"),
+    ("ecarte", "Écartées"),
+]
 
 
 @require_GET
@@ -33,11 +38,19 @@ def prevention_page(request):
     occurrences = selectors.calendrier_prevention(acteur=acteur, vaccinations=vaccinations)
     refusee = selectors.prevention_refusee(acteur.profil)
     sections = [(cle, titre, [o for o in occurrences if o.etat == cle]) for cle, titre in SECTIONS]
-    return render(request, "agenda/prevention.html", {
-        "sections": sections, "refusee": refusee,
-        "texte": texte_de(TypeDecision.PREVENTION_ACCORD if refusee else TypeDecision.PREVENTION_REFUS),
-        "familles": prevention.FAMILLES, "sans_naissance": acteur.profil.date_naissance is None,
-    })  # fmt: skip
+    return render(
+        request,
+        "agenda/prevention.html",
+        {
+            "sections": sections,
+            "refusee": refusee,
+            "texte": texte_de(
+                TypeDecision.PREVENTION_ACCORD if refusee else TypeDecision.PREVENTION_REFUS
+            ),
+            "familles": prevention.FAMILLES,
+            "sans_naissance": acteur.profil.date_naissance is None,
+        },
+    )
 
 
 @require_POST
@@ -62,7 +75,8 @@ def messages_prevention(request):
     services.prevention_messages_regler(acteur=request.acteur, actifs=actifs)
     messages.success(
         request,
-        "Les messages de prévention sont réactivés." if actifs
+        "Les messages de prévention sont réactivés."
+        if actifs
         else "Vous ne recevrez plus de messages de prévention. Ce choix figure dans Mes choix.",
-    )  # fmt: skip
+    )
     return redirect("agenda:prevention")

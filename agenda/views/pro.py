@@ -42,11 +42,17 @@ def pro_proposer(request, profil):
         except ActionImpossible as refus:
             form.add_error(None, str(refus))
         else:
-            messages.success(request, "Proposition envoyée : le patient est averti et répondra "
-                             "depuis son agenda.")  # fmt: skip
+            messages.success(
+                request,
+                "Proposition envoyée : le patient est averti et répondra depuis son agenda.",
+            )
             return redirect("agenda:pro_rendez_vous")
-    return render(request, "agenda/pro_proposer.html", {"form": form, "patient": acteur.profil},
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request,
+        "agenda/pro_proposer.html",
+        {"form": form, "patient": acteur.profil},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,6 +67,9 @@ def pro_annuler(request, public_id):
         services.rdv_annuler(acteur=acteur, rdv=rdv, motif=form.cleaned_data["motif"])
         messages.success(request, "Rendez-vous annulé ; le patient est averti.")
         return redirect("agenda:pro_rendez_vous")
-    return render(request, "agenda/motif.html", {"rdv": rdv, "form": form, "refus": False,
-                                                 "pro": True},
-                  status=400 if form.is_bound else 200)  # fmt: skip
+    return render(
+        request,
+        "agenda/motif.html",
+        {"rdv": rdv, "form": form, "refus": False, "pro": True},
+        status=400 if form.is_bound else 200,
+    )

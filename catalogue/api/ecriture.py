@@ -104,8 +104,12 @@ def observation_creer(request, acteur) -> object:
     if quand > timezone.now() + timedelta(minutes=5):
         raise ErreurApi(422, "effectiveDateTime : une mesure ne peut pas être dans le futur.")
     try:
-        mesure = services.mesure_ajouter(acteur=acteur, type_mesure=type_mesure,
-                                         valeur=_valeur(observation, type_mesure), quand=quand)  # fmt: skip
+        mesure = services.mesure_ajouter(
+            acteur=acteur,
+            type_mesure=type_mesure,
+            valeur=_valeur(observation, type_mesure),
+            quand=quand,
+        )
     except SaisieRefusee as erreur:
         raise ErreurApi(422, str(erreur)) from None
     return mesure, mesure_json(mesure, acteur)
@@ -144,9 +148,12 @@ def document_creer(request, acteur) -> object:
         raise ErreurApi(422, "Donnez un titre au document (description).")
     try:
         document = services.document_ajouter(
-            acteur=acteur, fichier=fichier, titre=titre[:200], categorie=_categorie(reference),
+            acteur=acteur,
+            fichier=fichier,
+            titre=titre[:200],
+            categorie=_categorie(reference),
             date_acte=_jour(piece.creation) if piece.creation else None,
-        )  # fmt: skip
+        )
     except SaisieRefusee as erreur:
         raise ErreurApi(422, str(erreur)) from None
     return document, document_json(document, acteur)

@@ -9,10 +9,17 @@ from django.http import HttpResponse
 TYPE_FHIR = "application/fhir+json; charset=utf-8"
 
 CODES = {  # HTTP status → OperationOutcome issue code
-    400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported",
-    413: "too-costly", 415: "not-supported", 422: "processing", 429: "throttled",
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    413: "too-costly",
+    415: "not-supported",
+    422: "processing",
+    429: "throttled",
     503: "transient",
-}  # fmt: skip
+}
 
 
 class ErreurApi(Exception):
@@ -34,10 +41,9 @@ def operation_outcome(statut: int, message: str) -> HttpResponse:
     corps = {
         "resourceType": "OperationOutcome",
         "issue": [
-            {"severity": "error", "code": CODES.get(statut, "exception"),
-             "diagnostics": message}
+            {"severity": "error", "code": CODES.get(statut, "exception"), "diagnostics": message}
         ],
-    }  # fmt: skip
+    }
     reponse = reponse_fhir(corps, statut)
     if statut == 401:
         reponse["WWW-Authenticate"] = 'Bearer realm="espace-sante", error="invalid_token"'

@@ -63,9 +63,11 @@ def acteur_du_jeton(request):
     _limiter(jeton.application.client_id)
     portees = set(jeton.scope.split()) & selectors.portees_actives(connexion)
     acteur = acces.acteur_application(
-        user=connexion.user, profil=connexion.profil, application=connexion.service,
+        user=connexion.user,
+        profil=connexion.profil,
+        application=connexion.service,
         scopes=portees,
-    )  # fmt: skip
+    )
     services.derniere_utilisation(connexion)
     return acteur
 
@@ -92,8 +94,12 @@ def point_api(operation: str, methodes=("GET",)):
             except ErreurApi as e:
                 erreur = e
             if acteur is not None and erreur.statut in (403, 404):
-                journal.api_refus(acteur, operation=f"{operation} {request.path}",
-                                  statut=erreur.statut, motif=erreur.message)  # fmt: skip
+                journal.api_refus(
+                    acteur,
+                    operation=f"{operation} {request.path}",
+                    statut=erreur.statut,
+                    motif=erreur.message,
+                )
             return operation_outcome(erreur.statut, erreur.message)
 
         return wrapper

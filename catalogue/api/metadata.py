@@ -16,8 +16,14 @@ from catalogue.api.erreurs import reponse_fhir
 from catalogue.api.recherche import PARAMETRES
 from catalogue.api.ressources import FAMILLES
 
-TYPES_PARAMETRES = {"date": "date", "category": "token", "code": "token", "patient": "reference",
-                    "subject": "reference", "_id": "token"}  # fmt: skip
+TYPES_PARAMETRES = {
+    "date": "date",
+    "category": "token",
+    "code": "token",
+    "patient": "reference",
+    "subject": "reference",
+    "_id": "token",
+}
 
 
 def _smart(request) -> dict:
@@ -34,11 +40,16 @@ def _smart(request) -> dict:
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": [*portees.DONNEES, *portees.CONTEXTE],
         "capabilities": [
-            "launch-standalone", "context-standalone-patient", "client-public",
-            "client-confidential-symmetric", "permission-patient", "permission-offline",
-            "permission-v1", "permission-v2",
+            "launch-standalone",
+            "context-standalone-patient",
+            "client-public",
+            "client-confidential-symmetric",
+            "permission-patient",
+            "permission-offline",
+            "permission-v1",
+            "permission-v2",
         ],
-    }  # fmt: skip
+    }
 
 
 @csrf_exempt  # read-only and public: another method gets 405, not the portal's CSRF page
@@ -62,40 +73,59 @@ def _ressource(type_: str) -> dict:
     }
     if type_ == "Patient":
         donnees["operation"] = [
-            {"name": "everything",
-             "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"}
-        ]  # fmt: skip
+            {
+                "name": "everything",
+                "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+            }
+        ]
     return donnees
 
 
 def capabilites(request) -> dict:
     smart = _smart(request)
     declaration = CapabilityStatement(
-        status="active", date="2026-12-01", kind="instance", fhirVersion="4.0.1",
-        format=["application/fhir+json"], software={"name": "espace-santé"},
-        implementation={"description": "espace-santé — API SMART on FHIR des services "
-                        "connectés", "url": request.build_absolute_uri("/fhir")},
-        rest=[{
-            "mode": "server",
-            "security": {
-                "cors": False,
-                "service": [{"coding": [{
-                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
-                    "code": "SMART-on-FHIR"}]}],
-                "extension": [{
-                    "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
-                    "extension": [
-                        {"url": "authorize", "valueUri": smart["authorization_endpoint"]},
-                        {"url": "token", "valueUri": smart["token_endpoint"]},
-                        {"url": "revoke", "valueUri": smart["revocation_endpoint"]},
-                        {"url": "register", "valueUri": smart["registration_endpoint"]},
+        status="active",
+        date="2026-12-01",
+        kind="instance",
+        fhirVersion="4.0.1",
+        format=["application/fhir+json"],
+        software={"name": "espace-santé"},
+        implementation={
+            "description": "espace-santé — API SMART on FHIR des services connectés",
+            "url": request.build_absolute_uri("/fhir"),
+        },
+        rest=[
+            {
+                "mode": "server",
+                "security": {
+                    "cors": False,
+                    "service": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                    "code": "SMART-on-FHIR",
+                                }
+                            ]
+                        }
                     ],
-                }],
-            },
-            "resource": [_ressource(t) for t in ("Patient", *FAMILLES)]
-            + [{"type": "Binary", "interaction": [{"code": "read"}]}],
-        }],
-    )  # fmt: skip
+                    "extension": [
+                        {
+                            "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                            "extension": [
+                                {"url": "authorize", "valueUri": smart["authorization_endpoint"]},
+                                {"url": "token", "valueUri": smart["token_endpoint"]},
+                                {"url": "revoke", "valueUri": smart["revocation_endpoint"]},
+                                {"url": "register", "valueUri": smart["registration_endpoint"]},
+                            ],
+                        }
+                    ],
+                },
+                "resource": [_ressource(t) for t in ("Patient", *FAMILLES)]
+                + [{"type": "Binary", "interaction": [{"code": "read"}]}],
+            }
+        ],
+    )
     return declaration.model_dump(mode="json", exclude_none=True)
 
 

@@ -152,15 +152,23 @@ def bundle(request, *, entrees: list[dict], total: int, count: int, page: int) -
     if page > 1:
         liens.append(("previous", page - 1))
     return {
-        "resourceType": "Bundle", "type": "searchset", "total": total,
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
         "link": [
-            {"relation": relation, "url": f"{request.build_absolute_uri(request.path)}?"
-             + urlencode({**params, "_page": [str(numero)]}, doseq=True)}
+            {
+                "relation": relation,
+                "url": f"{request.build_absolute_uri(request.path)}?"
+                + urlencode({**params, "_page": [str(numero)]}, doseq=True),
+            }
             for relation, numero in liens
         ],
         "entry": [
-            {"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r,
-             "search": {"mode": "match"}}
+            {
+                "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "search": {"mode": "match"},
+            }
             for r in entrees
         ],
-    }  # fmt: skip
+    }

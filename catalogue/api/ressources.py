@@ -95,19 +95,23 @@ FAMILLES: dict[str, Famille] = {
         lambda a: selectors.documents_visibles(acteur=a), document_json, date="ajoute_le"
     ),
     "Observation": Famille(
-        lambda a: selectors.mesures_visibles(acteur=a)
-        .select_related("auteur_professionnel")
-        .order_by("-date", "-pk"),
+        lambda a: (
+            selectors.mesures_visibles(acteur=a)
+            .select_related("auteur_professionnel")
+            .order_by("-date", "-pk")
+        ),
         mesure_json,
         date="date",
     ),
-    "AllergyIntolerance": Famille(_informations("AllergyIntolerance"), information_json,
-                                  date="ajoute_le"),
+    "AllergyIntolerance": Famille(
+        _informations("AllergyIntolerance"), information_json, date="ajoute_le"
+    ),
     "Immunization": Famille(_informations("Immunization"), information_json, date="date"),
     "Condition": Famille(_informations("Condition"), information_json, date="date"),
-    "MedicationStatement": Famille(_informations("MedicationStatement"), information_json,
-                                   date="date"),
-}  # fmt: skip
+    "MedicationStatement": Famille(
+        _informations("MedicationStatement"), information_json, date="date"
+    ),
+}
 
 
 def lisibles(acteur: Acteur) -> list[str]:

@@ -59,13 +59,19 @@ def type_ressource(request, acteur, type_ressource):
         total = 1 if trouve else 0
     else:
         famille = FAMILLES[type_ressource]
-        qs = recherche.filtrer(type_ressource, famille.queryset(acteur), request.GET,
-                               champ_date=famille.date, patient_id=patient_id)  # fmt: skip
+        qs = recherche.filtrer(
+            type_ressource,
+            famille.queryset(acteur),
+            request.GET,
+            champ_date=famille.date,
+            patient_id=patient_id,
+        )
         total = qs.count()
         debut = (page - 1) * count
         entrees = [famille.vers_fhir(e, acteur) for e in qs[debut : debut + count]]
-    journal.api_lecture(acteur, operation=f"search {type_ressource}",
-                        ressources={type_ressource: len(entrees)})  # fmt: skip
+    journal.api_lecture(
+        acteur, operation=f"search {type_ressource}", ressources={type_ressource: len(entrees)}
+    )
     corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
     return reponse_fhir(corps)
 
@@ -131,8 +137,9 @@ def binaire(request, acteur, identifiant):
     )
     if document is None:
         raise Http404
-    fichier = dossier_services.document_ouvrir(acteur=acteur, document=document,
-                                               telechargement=True)  # fmt: skip
+    fichier = dossier_services.document_ouvrir(
+        acteur=acteur, document=document, telechargement=True
+    )
     # One line in the history: the record's own « document opened », by the service.
 
     def morceaux():

@@ -55,8 +55,9 @@ def service_du_jeton(jeton: str) -> Service | None:
 
 
 @transaction.atomic
-def client_creer(*, service: Service, nom: str, redirections: list[str],
-                 confidentiel: bool = False) -> tuple[Client, str | None]:  # fmt: skip
+def client_creer(
+    *, service: Service, nom: str, redirections: list[str], confidentiel: bool = False
+) -> tuple[Client, str | None]:
     inconnues = [uri for uri in redirections if uri not in service.redirections]
     if not redirections or inconnues:
         raise EnregistrementRefuse(
@@ -140,8 +141,9 @@ def _metadonnees(corps) -> tuple[str, list[str], bool]:
     if methode not in METHODES:
         raise EnregistrementRefuse("invalid_client_metadata", f"Méthodes acceptées : {METHODES}.")
     if not set(_champ(donnees, "grant_types", ["authorization_code"])) <= {
-        "authorization_code", "refresh_token"
-    }:  # fmt: skip
+        "authorization_code",
+        "refresh_token",
+    }:
         raise EnregistrementRefuse("invalid_client_metadata", "Code d'autorisation seulement.")
     if set(_champ(donnees, "response_types", ["code"])) != {"code"}:
         raise EnregistrementRefuse("invalid_client_metadata", "response_types : code seulement.")
@@ -176,9 +178,10 @@ def enregistrement(request):
     entete = request.headers.get("Authorization", "")
     service = service_du_jeton(entete.removeprefix("Bearer ").strip())
     if not entete.startswith("Bearer ") or service is None:
-        reponse = JsonResponse({"error": "invalid_token",
-                                "error_description": "Jeton d'enregistrement invalide."},
-                               status=401)  # fmt: skip
+        reponse = JsonResponse(
+            {"error": "invalid_token", "error_description": "Jeton d'enregistrement invalide."},
+            status=401,
+        )
         reponse["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return reponse
     if _trop_d_enregistrements(request, service):
@@ -193,8 +196,9 @@ def enregistrement(request):
         return reponse
     try:
         nom, redirections, confidentiel = _metadonnees(request)
-        client, secret = client_creer(service=service, nom=nom, redirections=redirections,
-                                      confidentiel=confidentiel)  # fmt: skip
+        client, secret = client_creer(
+            service=service, nom=nom, redirections=redirections, confidentiel=confidentiel
+        )
     except EnregistrementRefuse as erreur:
         return JsonResponse({"error": erreur.code, "error_description": str(erreur)}, status=400)
     application = client.application

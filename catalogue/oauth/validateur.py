@@ -155,11 +155,14 @@ class Validateur(OAuth2Validator):
         super().save_bearer_token(token, request, *args, **kwargs)
         token["patient"] = str(connexion.profil.public_id)
         acteur = acces.acteur_application(
-            user=connexion.user, profil=connexion.profil, application=connexion.service,
+            user=connexion.user,
+            profil=connexion.profil,
+            application=connexion.service,
             scopes=accordees,
-        )  # fmt: skip
-        journal.jeton_delivre(acteur, portees=accordees,
-                              renouvellement=request.grant_type == "refresh_token")  # fmt: skip
+        )
+        journal.jeton_delivre(
+            acteur, portees=accordees, renouvellement=request.grant_type == "refresh_token"
+        )
 
     def get_additional_claims(self, request):
         return {}

@@ -18,9 +18,10 @@ from consentement.decorators import espace_patient
 @espace_patient
 def mes_services(request):
     return render(
-        request, "catalogue/mes_services.html",
+        request,
+        "catalogue/mes_services.html",
         {"connexions": selectors.connexions(acteur=request.acteur)},
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,18 +39,24 @@ def connecter(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.connexion_autoriser(acteur=acteur, service=service,
-                                         choisies=form.cleaned_data["portees"])  # fmt: skip
+            services.connexion_autoriser(
+                acteur=acteur, service=service, choisies=form.cleaned_data["portees"]
+            )
         except services.ConsentementRefuse as erreur:
             form.add_error("portees", str(erreur))
         else:
             messages.success(request, f"{service.nom} est connecté à ce profil.")
             return redirect("catalogue:mes_services")
     return render(
-        request, "catalogue/consentement.html",
-        contexte_consentement(service=service, form=form, acteur=acteur,
-                              action=reverse("catalogue:connecter", args=[slug])),
-    )  # fmt: skip
+        request,
+        "catalogue/consentement.html",
+        contexte_consentement(
+            service=service,
+            form=form,
+            acteur=acteur,
+            action=reverse("catalogue:connecter", args=[slug]),
+        ),
+    )
 
 
 @require_POST

@@ -34,15 +34,21 @@ def contexte_consentement(*, service, form, acteur, action: str) -> dict:
     pourquoi = dict(service.portees.values_list("portee", "pourquoi"))
     fin = services.duree_autorisation()
     return {
-        "service": service, "form": form, "action": action, "pourquoi": pourquoi,
-        "duree_jours": fin.days, "acteur": acteur, "oauth": False,
+        "service": service,
+        "form": form,
+        "action": action,
+        "pourquoi": pourquoi,
+        "duree_jours": fin.days,
+        "acteur": acteur,
+        "oauth": False,
         "texte": textes.texte_de(TypeDecision.SERVICE_AUTORISATION),
-    }  # fmt: skip
+    }
 
 
 def _refus(request, message: str, statut: int = 400) -> HttpResponse:
-    corps = render_to_string("catalogue/autorisation_impossible.html",
-                             {"message": message}, request=request)  # fmt: skip
+    corps = render_to_string(
+        "catalogue/autorisation_impossible.html", {"message": message}, request=request
+    )
     return HttpResponse(corps, status=statut)
 
 
@@ -63,11 +69,13 @@ def _valider(request):
     application = credentials["request"].client
     aud = request.GET.get("aud", "")
     if aud and aud.rstrip("/") != request.build_absolute_uri("/fhir").rstrip("/"):
-        raise _requete_invalide("aud : l'adresse de l'API FHIR de ce serveur est attendue.",
-                                credentials)  # fmt: skip
+        raise _requete_invalide(
+            "aud : l'adresse de l'API FHIR de ce serveur est attendue.", credentials
+        )
     if credentials.get("code_challenge_method") != "S256" or not credentials.get("code_challenge"):
-        raise _requete_invalide("PKCE requis : code_challenge avec code_challenge_method=S256.",
-                                credentials)  # fmt: skip
+        raise _requete_invalide(
+            "PKCE requis : code_challenge avec code_challenge_method=S256.", credentials
+        )
     return core, scopes, credentials, application
 
 
@@ -81,8 +89,11 @@ def autoriser(request):
     try:
         core, scopes, credentials, application = _valider(request)
     except FatalClientError:
-        return _refus(request, "Ce service n'est pas reconnu, n'est plus référencé, ou l'adresse "
-                      "de retour qu'il indique n'est pas celle qu'il a déclarée.")  # fmt: skip
+        return _refus(
+            request,
+            "Ce service n'est pas reconnu, n'est plus référencé, ou l'adresse "
+            "de retour qu'il indique n'est pas celle qu'il a déclarée.",
+        )
     except OAuthToolkitError as erreur:
         if not erreur.oauthlib_error.redirect_uri:
             return _refus(request, "Cette demande de connexion est incomplète ou invalide.")
@@ -90,8 +101,12 @@ def autoriser(request):
     service = selectors.service_du_client(application)
     profils = list(request.acteur.profils)
     if not profils:
-        return _refus(request, "Seul un patient (ou son représentant légal) peut connecter un "
-                      "service à son espace santé.", statut=403)  # fmt: skip
+        return _refus(
+            request,
+            "Seul un patient (ou son représentant légal) peut connecter un "
+            "service à son espace santé.",
+            statut=403,
+        )
     demandees = portees.trier(offertes(application, scopes) - {portees.LANCEMENT})
     form = forms.ConsentementForm(request.POST or None, offertes=demandees, profils=profils)
     if request.method == "POST":
@@ -112,8 +127,9 @@ def autoriser(request):
                 if portees.LANCEMENT in scopes:
                     accordees.append(portees.LANCEMENT)
                 return _repondre(request, core, credentials, application, accordees, allow=True)
-    contexte = contexte_consentement(service=service, form=form, acteur=request.acteur,
-                                     action=request.get_full_path())  # fmt: skip
+    contexte = contexte_consentement(
+        service=service, form=form, acteur=request.acteur, action=request.get_full_path()
+    )
     reponse = render(request, "catalogue/consentement.html", {**contexte, "oauth": True})
     return _autoriser_le_retour(reponse, credentials["redirect_uri"])
 

@@ -31,9 +31,10 @@ def catalogue(request):
     form = forms.RechercheForm(request.GET or None)
     filtres = form.cleaned_data if form.is_valid() else {}
     services = selectors.catalogue(
-        recherche=filtres.get("q", ""), categorie=filtres.get("categorie", ""),
+        recherche=filtres.get("q", ""),
+        categorie=filtres.get("categorie", ""),
         donnee=filtres.get("donnee", ""),
-    )  # fmt: skip
+    )
     page = Paginator(services, PAR_PAGE).get_page(request.GET.get("page"))
     for service in page.object_list:
         service.familles = _familles(service)
@@ -41,10 +42,10 @@ def catalogue(request):
     requete = request.GET.copy()
     requete.pop("page", None)
     return render(
-        request, "catalogue/catalogue.html",
-        {"form": form, "page": page, "requete": requete.urlencode(),
-         "total": page.paginator.count},
-    )  # fmt: skip
+        request,
+        "catalogue/catalogue.html",
+        {"form": form, "page": page, "requete": requete.urlencode(), "total": page.paginator.count},
+    )
 
 
 @require_GET
@@ -52,21 +53,31 @@ def catalogue(request):
 def service(request, slug):
     service = selectors.service_public(slug=slug)
     lignes = [
-        {"libelle": portees.libelle(p.portee), "pourquoi": p.pourquoi,
-         "ecriture": portees.mode_de(p.portee) == "c", "portee": p.portee}
+        {
+            "libelle": portees.libelle(p.portee),
+            "pourquoi": p.pourquoi,
+            "ecriture": portees.mode_de(p.portee) == "c",
+            "portee": p.portee,
+        }
         for p in sorted(service.portees.all(), key=lambda p: portees.trier([p.portee]))
-    ]  # fmt: skip
+    ]
     patient = acces.en_patient(request.acteur) if request.user.is_authenticated else None
     connexion = (
         selectors.connexion_active(service=service, profil=patient.profil) if patient else None
     )
     return render(
-        request, "catalogue/service.html",
-        {"service": service, "lectures": [x for x in lignes if not x["ecriture"]],
-         "ecritures": [x for x in lignes if x["ecriture"]], "patient": patient,
-         "connexion": connexion, "categorie": CategorieService(service.categorie).label,
-         "duree_jours": services.duree_autorisation().days},
-    )  # fmt: skip
+        request,
+        "catalogue/service.html",
+        {
+            "service": service,
+            "lectures": [x for x in lignes if not x["ecriture"]],
+            "ecritures": [x for x in lignes if x["ecriture"]],
+            "patient": patient,
+            "connexion": connexion,
+            "categorie": CategorieService(service.categorie).label,
+            "duree_jours": services.duree_autorisation().days,
+        },
+    )
 
 
 @require_GET
@@ -85,10 +96,13 @@ def logo(request, public_id):
 @login_not_required
 def developpeurs(request):
     return render(
-        request, "catalogue/developpeurs.html",
-        {"portees": [(p, portees.libelle(p)) for p in portees.DONNEES],
-         "base": request.build_absolute_uri("/").rstrip("/")},
-    )  # fmt: skip
+        request,
+        "catalogue/developpeurs.html",
+        {
+            "portees": [(p, portees.libelle(p)) for p in portees.DONNEES],
+            "base": request.build_absolute_uri("/").rstrip("/"),
+        },
+    )
 
 
 @require_GET

@@ -61,8 +61,12 @@ class Acteur:
 
     def sur(self, profil: Profil | None, **changes) -> Acteur:
         """The same actor on another profile (grants are reset unless given)."""
-        base = {"categories": frozenset(), "medecin_traitant": False, "voit_masques": False,
-                "urgence": False}  # fmt: skip
+        base = {
+            "categories": frozenset(),
+            "medecin_traitant": False,
+            "voit_masques": False,
+            "urgence": False,
+        }
         return dataclasses.replace(self, profil=profil, **{**base, **changes})
 
 
@@ -89,10 +93,12 @@ def acteur_representant_anonyme(profil: Profil | None = None) -> Acteur:
 def acteur_agent(user: User, canal: Canal, profil: Profil | None = None) -> Acteur:
     """An agent recording a decision received by post or telephone."""
     return Acteur(
-        Role.ADMIN, canal, user,
+        Role.ADMIN,
+        canal,
+        user,
         f"{libelle_de(user)} (agent, décision reçue par {Canal(canal).label.lower()})",
         profil=profil,
-    )  # fmt: skip
+    )
 
 
 def acteur_mediateur(accompagnement) -> Acteur:
@@ -113,9 +119,12 @@ def acteur_mediateur(accompagnement) -> Acteur:
 def acteur_professionnel(professionnel: Professionnel, profil: Profil | None = None) -> Acteur:
     """A professional, before the policy says what they may read of ``profil``."""
     return Acteur(
-        Role.PROFESSIONNEL, user=professionnel.user, libelle=str(professionnel),
-        profil=profil, professionnel=professionnel,
-    )  # fmt: skip
+        Role.PROFESSIONNEL,
+        user=professionnel.user,
+        libelle=str(professionnel),
+        profil=profil,
+        professionnel=professionnel,
+    )
 
 
 def acteur_personne(user: User, profil: Profil) -> Acteur:

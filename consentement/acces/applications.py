@@ -24,9 +24,14 @@ from espace_sante.comptes.enums import Role
 LECTURE = "rs"
 CREATION = "c"
 TYPES_LISIBLES = (
-    "Patient", "DocumentReference", "Observation", "AllergyIntolerance", "Immunization",
-    "Condition", "MedicationStatement",
-)  # fmt: skip
+    "Patient",
+    "DocumentReference",
+    "Observation",
+    "AllergyIntolerance",
+    "Immunization",
+    "Condition",
+    "MedicationStatement",
+)
 TYPES_CREABLES = ("Observation", "DocumentReference")
 
 # Never served to, nor written by, an application: the person's own wishes.
@@ -42,10 +47,16 @@ TYPE_DES_INFORMATIONS = {
 }
 CATEGORIES_DOCUMENTS = frozenset(
     {
-        Categorie.COMPTE_RENDU, Categorie.BIOLOGIE, Categorie.IMAGERIE, Categorie.ORDONNANCE,
-        Categorie.VACCINATION, Categorie.CERTIFICAT, Categorie.HOSPITALISATION, Categorie.AUTRE,
+        Categorie.COMPTE_RENDU,
+        Categorie.BIOLOGIE,
+        Categorie.IMAGERIE,
+        Categorie.ORDONNANCE,
+        Categorie.VACCINATION,
+        Categorie.CERTIFICAT,
+        Categorie.HOSPITALISATION,
+        Categorie.AUTRE,
     }
-)  # fmt: skip
+)
 
 
 def portee(type_ressource: str, mode: str) -> str:
@@ -99,13 +110,23 @@ def acteur_application(*, user, profil, application, scopes) -> Acteur:
     """The API's actor: the service ``application``, for ``profil``, on behalf of ``user``
     (who connected it), with the scopes both in its token and still consented."""
     base = Acteur(
-        Role.APPLICATION, user=user, libelle=str(application), profil=profil,
-        application=application, scopes=frozenset(scopes),
-    )  # fmt: skip
+        Role.APPLICATION,
+        user=user,
+        libelle=str(application),
+        profil=profil,
+        application=application,
+        scopes=frozenset(scopes),
+    )
     lisibles = frozenset().union(
         *(categories_lisibles(base, g) for g in ("document", "mesure", "information"))
     )
     return Acteur(
-        Role.APPLICATION, Canal.API, user, str(application), profil=profil,
-        application=application, scopes=frozenset(scopes), categories=lisibles,
-    )  # fmt: skip
+        Role.APPLICATION,
+        Canal.API,
+        user,
+        str(application),
+        profil=profil,
+        application=application,
+        scopes=frozenset(scopes),
+        categories=lisibles,
+    )

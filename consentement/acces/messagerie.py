@@ -102,7 +102,12 @@ def peut_enregistrer_piece(acteur: Acteur, conversation) -> bool:
 
 
 __all__ = [
-    "peut_declarer_conversation_confidentielle", "peut_ecrire_a", "peut_enregistrer_piece",
-    "peut_fermer", "peut_repondre", "peut_voir_conversation", "q_conversations",
+    "peut_declarer_conversation_confidentielle",
+    "peut_ecrire_a",
+    "peut_enregistrer_piece",
+    "peut_fermer",
+    "peut_repondre",
+    "peut_voir_conversation",
+    "q_conversations",
     "q_conversations_des_profils",
-]  # fmt: skip
+]

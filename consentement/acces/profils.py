@@ -17,8 +17,14 @@ from espace_sante.comptes.models import Profil, Representation, date_majorite
 STATUTS_UTILISABLES = (StatutProfil.CREE, StatutProfil.ACTIVE)
 
 
-__all__ = ["STATUTS_UTILISABLES", "date_majorite", "profil_ouvert_aux_pros", "profils_accessibles",
-           "q_mineur", "role_sur_profil"]  # fmt: skip
+__all__ = [
+    "STATUTS_UTILISABLES",
+    "date_majorite",
+    "profil_ouvert_aux_pros",
+    "profils_accessibles",
+    "q_mineur",
+    "role_sur_profil",
+]
 
 
 def q_mineur(le: date | None = None) -> Q:

@@ -44,17 +44,28 @@ def _cloturer(mode: ModeCloture):
 
 
 ACTIONS = [
-    _action("opposer_courrier", "Opposition reçue par courrier", Canal.COURRIER,
-            cycle.profil_opposer),
-    _action("opposer_telephone", "Opposition reçue par téléphone", Canal.TELEPHONE,
-            cycle.profil_opposer),
-    _action("cloturer_archive", "Clôture reçue par courrier (archivage 10 ans)", Canal.COURRIER,
-            _cloturer(ModeCloture.ARCHIVE)),
-    _action("cloturer_suppression", "Clôture reçue par courrier (suppression)", Canal.COURRIER,
-            _cloturer(ModeCloture.SUPPRESSION)),
-    _action("rouvrir_courrier", "Réouverture reçue par courrier", Canal.COURRIER,
-            cycle.profil_rouvrir),
-]  # fmt: skip
+    _action(
+        "opposer_courrier", "Opposition reçue par courrier", Canal.COURRIER, cycle.profil_opposer
+    ),
+    _action(
+        "opposer_telephone", "Opposition reçue par téléphone", Canal.TELEPHONE, cycle.profil_opposer
+    ),
+    _action(
+        "cloturer_archive",
+        "Clôture reçue par courrier (archivage 10 ans)",
+        Canal.COURRIER,
+        _cloturer(ModeCloture.ARCHIVE),
+    ),
+    _action(
+        "cloturer_suppression",
+        "Clôture reçue par courrier (suppression)",
+        Canal.COURRIER,
+        _cloturer(ModeCloture.SUPPRESSION),
+    ),
+    _action(
+        "rouvrir_courrier", "Réouverture reçue par courrier", Canal.COURRIER, cycle.profil_rouvrir
+    ),
+]
 
 
 class ProfilCycleAdmin(ProfilAdmin):

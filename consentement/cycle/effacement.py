@@ -15,11 +15,22 @@ from espace_sante.comptes.models import Profil, Representation
 donnees_effacees = Signal()
 
 _CHAMPS_EFFACES = {
-    "nom_naissance": "", "nom_usage": "", "prenoms": "", "date_naissance": None, "sexe": "",
-    "code_lieu_naissance": "", "nir": None, "email_contact": "", "telephone": "",
-    "adresse": "", "code_postal": "", "commune": "", "code_activation_hash": "",
-    "code_activation_expire_le": None, "titulaire": None,
-}  # fmt: skip
+    "nom_naissance": "",
+    "nom_usage": "",
+    "prenoms": "",
+    "date_naissance": None,
+    "sexe": "",
+    "code_lieu_naissance": "",
+    "nir": None,
+    "email_contact": "",
+    "telephone": "",
+    "adresse": "",
+    "code_postal": "",
+    "commune": "",
+    "code_activation_hash": "",
+    "code_activation_expire_le": None,
+    "titulaire": None,
+}
 
 
 def donnees_effacer(*, profil: Profil, statut: StatutProfil) -> None:

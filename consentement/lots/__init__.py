@@ -28,6 +28,15 @@ from consentement.lots.traitement import (
 )
 
 __all__ = [
-    "COLONNES", "ESSAIS_MAX", "FichierRefuse", "lire_entete", "lot_creer", "lot_decouper",
-    "lot_finaliser", "morceau_traiter", "morceaux_restants", "rapport_csv", "verifier_fichier",
-]  # fmt: skip
+    "COLONNES",
+    "ESSAIS_MAX",
+    "FichierRefuse",
+    "lire_entete",
+    "lot_creer",
+    "lot_decouper",
+    "lot_finaliser",
+    "morceau_traiter",
+    "morceaux_restants",
+    "rapport_csv",
+    "verifier_fichier",
+]

@@ -101,10 +101,12 @@ class Ecriture:
                     continue
                 if not connus:
                     res.rejeter(
-                        self.lot, c.ligne, "nir_representant_1",
+                        self.lot,
+                        c.ligne,
+                        "nir_representant_1",
                         "Mineur sans représentant légal connu : aucun NIR indiqué ne "
                         "correspond à un profil (dans ce fichier ou déjà existant).",
-                    )  # fmt: skip
+                    )
                     continue
                 for col in inconnus:
                     c.remarques.append(
@@ -130,7 +132,7 @@ class Ecriture:
                 nir_hash=c.nir_hash,
                 lot_ligne=c.ligne,
                 code_hash=hacher_code(public_id, code),
-            )  # fmt: skip
+            )
             for c, code, public_id in zip(crees, codes, copie.public_ids(len(crees)), strict=True)
         ]
         copie.profils_copier(

@@ -20,10 +20,21 @@ from consentement.models import Lot
 from espace_sante.lib import taches
 
 COLONNES = [
-    "nir", "nom_naissance", "nom_usage", "prenoms", "date_naissance", "sexe",
-    "code_lieu_naissance", "email", "telephone", "adresse", "code_postal", "commune",
-    "nir_representant_1", "nir_representant_2",
-]  # fmt: skip
+    "nir",
+    "nom_naissance",
+    "nom_usage",
+    "prenoms",
+    "date_naissance",
+    "sexe",
+    "code_lieu_naissance",
+    "email",
+    "telephone",
+    "adresse",
+    "code_postal",
+    "commune",
+    "nir_representant_1",
+    "nir_representant_2",
+]
 BOM = b"\xef\xbb\xbf"
 COLONNES_CITEES = 20  # a 2 MB header is not echoed back in full
 

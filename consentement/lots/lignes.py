@@ -98,9 +98,15 @@ class Validation:
         mineur = naissance > self.majorite
         representants, remarques = self._representants(v, nir, mineur)
         return Candidat(
-            ligne, (*identite, *contact), nir, self.hacher_nir(nir), naissance,
-            representants, mineur, remarques,
-        )  # fmt: skip
+            ligne,
+            (*identite, *contact),
+            nir,
+            self.hacher_nir(nir),
+            naissance,
+            representants,
+            mineur,
+            remarques,
+        )
 
     def _identite(self, v: dict, nir: str) -> list:
         nom, nom_usage, prenoms = v["nom_naissance"], v["nom_usage"], v["prenoms"]

@@ -52,9 +52,12 @@ def _traiter(
     except ErreurCsv as erreur:  # checked at upload; a defence if the file changed since
         res.rejeter(lot, ligne_debut, "", str(erreur))
     ecriture = Ecriture(
-        lot, definitif=definitif, majorite=majorite, maintenant=maintenant,
+        lot,
+        definitif=definitif,
+        majorite=majorite,
+        maintenant=maintenant,
         aujourdhui=timezone.localdate(),
-    )  # fmt: skip
+    )
     ecriture.ecrire(candidats, res)
     return res
 
@@ -167,9 +170,12 @@ def _differees(lot_id: int) -> None:
             if morceau is None:
                 continue
             res = _traiter(
-                morceau.lot, _lire_morceau(morceau), morceau.ligne_debut,
-                definitif=True, seulement=set(morceau.differees),
-            )  # fmt: skip
+                morceau.lot,
+                _lire_morceau(morceau),
+                morceau.ligne_debut,
+                definitif=True,
+                seulement=set(morceau.differees),
+            )
             morceau.differees_faites = True
             morceau.save(update_fields=["differees_faites"])
             Lot.objects.filter(pk=lot_id).update(

@@ -86,8 +86,13 @@ def document_fichier(request, public_id):
     acteur, doc = selectors.document_visible(acteur=request.acteur, public_id=public_id)
     telechargement = request.GET.get("telecharger") == "1"
     flux = services.document_ouvrir(acteur=acteur, document=doc, telechargement=telechargement)
-    return reponse_fichier(flux, type_mime=doc.type_mime, taille=doc.taille,
-                           nom=doc.nom_telechargement, telechargement=telechargement)  # fmt: skip
+    return reponse_fichier(
+        flux,
+        type_mime=doc.type_mime,
+        taille=doc.taille,
+        nom=doc.nom_telechargement,
+        telechargement=telechargement,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -60,8 +60,16 @@ class _Echo:
         return valeur
 
 
-ENTETE_CSV = ["date", "qui", "rôle", "pour le compte de", "quoi", "motif d'urgence", "objet",
-              "détails"]  # fmt: skip
+ENTETE_CSV = [
+    "date",
+    "qui",
+    "rôle",
+    "pour le compte de",
+    "quoi",
+    "motif d'urgence",
+    "objet",
+    "détails",
+]
 
 
 @require_GET

@@ -47,11 +47,12 @@ def pro_accueil(request):
     form = forms.ProIdentificationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         acces_ouvert = _identifier(
-            request, form,
+            request,
+            form,
             lambda a, d: ouverture.acces_ouvrir(
                 acteur=a, nir=d["nir"], date_naissance=d["date_naissance"]
             ),
-        )  # fmt: skip
+        )
         if acces_ouvert is not None:
             return redirect("dossier:pro_dossier", acces_ouvert.profil.public_id)
     return render(
@@ -75,11 +76,12 @@ def pro_urgence(request):
     form = forms.UrgenceForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         acces_ouvert = _identifier(
-            request, form,
+            request,
+            form,
             lambda a, d: ouverture.acces_urgence_ouvrir(
                 acteur=a, nir=d["nir"], date_naissance=d["date_naissance"], motif=d["motif"]
             ),
-        )  # fmt: skip
+        )
         if acces_ouvert is not None:
             messages.warning(
                 request,

@@ -28,18 +28,44 @@ _VARIANTE = {f"{i:x}": "89ab"[i & 3] for i in range(16)}
 _ECHAPPER = re.compile(r"[\\\t\n\r]")
 
 COLONNES_PROFIL = (
-    "id", "public_id", "statut", "nom_naissance", "nom_usage", "prenoms", "date_naissance",
-    "sexe", "code_lieu_naissance", "nir", "nir_hash", "cree_le", "email_contact", "telephone",
-    "adresse", "code_postal", "commune", "notifier_par_email", "notifier_par_sms", "lot_numero",
-    "lot_ligne", "date_limite_opposition", "code_activation_hash", "code_activation_expire_le",
-)  # fmt: skip
+    "id",
+    "public_id",
+    "statut",
+    "nom_naissance",
+    "nom_usage",
+    "prenoms",
+    "date_naissance",
+    "sexe",
+    "code_lieu_naissance",
+    "nir",
+    "nir_hash",
+    "cree_le",
+    "email_contact",
+    "telephone",
+    "adresse",
+    "code_postal",
+    "commune",
+    "notifier_par_email",
+    "notifier_par_sms",
+    "lot_numero",
+    "lot_ligne",
+    "date_limite_opposition",
+    "code_activation_hash",
+    "code_activation_expire_le",
+)
 # Columns left to their NULL default by the COPY.
 NULS_PROFIL = {"titulaire_id", "cloture_le", "suppression_prevue_le", "donnees_supprimees_le"}
 # Columns left to their database default (``db_default``) by the COPY.
 DEFAUTS_PROFIL = {"notifier_nouveau_message"}
 COLONNES_REPRESENTATION = {
-    "id", "public_id", "representant_id", "mineur_id", "date_debut", "date_fin", "motif_fin",
-}  # fmt: skip
+    "id",
+    "public_id",
+    "representant_id",
+    "mineur_id",
+    "date_debut",
+    "date_fin",
+    "motif_fin",
+}
 
 
 @dataclass(frozen=True)

@@ -140,9 +140,11 @@ class Profil(models.Model):
     notifier_par_email = models.BooleanField("notifications par courriel", default=True)
     notifier_par_sms = models.BooleanField("notifications par SMS", default=False)
     notifier_nouveau_message = models.BooleanField(
-        "prévenir d'un nouveau message", default=True, db_default=True,
+        "prévenir d'un nouveau message",
+        default=True,
+        db_default=True,
         help_text="Un courriel ou un SMS (selon les choix ci-dessus) à chaque nouveau message.",
-    )  # fmt: skip
+    )
     # Lifecycle (rules in consentement.cycle): announcement, activation code, closure.
     lot_numero = models.PositiveIntegerField(
         "lot de création", null=True, blank=True, help_text="Numéro du lot (consentement.Lot)."

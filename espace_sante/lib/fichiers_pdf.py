@@ -45,11 +45,30 @@ MSG_PDF_COMPLEXE = (
 # A viewer decides what they do, not where they sit: refusing them everywhere is simplest.
 NOMS_INTERDITS = frozenset(
     {
-        "JavaScript", "JS", "OpenAction", "AA", "Launch", "EmbeddedFile", "EmbeddedFiles",
-        "RichMedia", "RichMediaExecute", "XFA", "SubmitForm", "ImportData", "GoToR", "GoToE",
-        "GoTo3DView", "Named", "Hide", "SetOCGState", "Rendition", "Sound", "Movie", "URL",
+        "JavaScript",
+        "JS",
+        "OpenAction",
+        "AA",
+        "Launch",
+        "EmbeddedFile",
+        "EmbeddedFiles",
+        "RichMedia",
+        "RichMediaExecute",
+        "XFA",
+        "SubmitForm",
+        "ImportData",
+        "GoToR",
+        "GoToE",
+        "GoTo3DView",
+        "Named",
+        "Hide",
+        "SetOCGState",
+        "Rendition",
+        "Sound",
+        "Movie",
+        "URL",
     }
-)  # fmt: skip
+)
 # Refused only as the type of an action (/S): /Trans is also a page's transition effect
 # and /Thread an article, both harmless there.
 ACTIONS_INTERDITES = frozenset({"Trans", "Thread"})

@@ -77,9 +77,15 @@ def jetons(noms_interdits: frozenset[str], actions_interdites: frozenset[str]) -
     # A link to http(s) or mailto written plainly is read here; any other target (escaped,
     # hex, UTF-16, indirect, another scheme) stops the pass and Python decodes it.
     lien_sur = (
-        rb"/" + simple("URI", "Base") + rb"[" + BLANC + rb"]*+"
-        + rb"(?:\((?i:https?|mailto):" + _CORPS + rb"|(?=[/\[\]]|<<|>>))"
-    )  # fmt: skip
+        rb"/"
+        + simple("URI", "Base")
+        + rb"["
+        + BLANC
+        + rb"]*+"
+        + rb"(?:\((?i:https?|mailto):"
+        + _CORPS
+        + rb"|(?=[/\[\]]|<<|>>))"
+    )
     # A name is read here unless it stops the pass. Its first byte picks one alternative,
     # whose look-ahead only knows the stopping names with that initial. A refused action
     # type stops wherever it is (Python looks back for /S); /S stops before a number (an
@@ -100,13 +106,23 @@ def jetons(noms_interdits: frozenset[str], actions_interdites: frozenset[str]) -
     noms = rb"/" + nom_lu + rb"(?:[" + BLANC + rb"]*+/" + nom_lu + rb")*+"
     # Each alternative starts with a byte or a class: the engine rejects it on that byte.
     jeton = (
-        rb"[^()%<>/j]++|" + noms
-        + rb"|<(?:<|[0-9A-Fa-f" + BLANC + rb"]*+>)?+"  # <<, a hex string, or a stray <
-        + rb"|>(?:>(?![" + BLANC + rb"]*+stream *+[\r\n])|(?!>))"  # >> unless a stream follows
-        + rb"|" + CHAINE_MOTIF + rb"|%[^\r\n]*+|\)"
-        + rb"|j(?:(?<!obj)|(?<=" + _REGULIER + rb"obj))j*+"  # j ending anything but keyword obj
-        + rb"|" + lien_sur
-    )  # fmt: skip
+        rb"[^()%<>/j]++|"
+        + noms
+        + rb"|<(?:<|[0-9A-Fa-f"
+        + BLANC
+        + rb"]*+>)?+"  # <<, a hex string, or a stray <
+        + rb"|>(?:>(?!["
+        + BLANC
+        + rb"]*+stream *+[\r\n])|(?!>))"  # >> unless a stream follows
+        + rb"|"
+        + CHAINE_MOTIF
+        + rb"|%[^\r\n]*+|\)"
+        + rb"|j(?:(?<!obj)|(?<="
+        + _REGULIER
+        + rb"obj))j*+"  # j ending anything but keyword obj
+        + rb"|"
+        + lien_sur
+    )
     return re.compile(rb"(?:" + jeton + rb")*+")
 
 
@@ -126,7 +142,16 @@ ESPACES = re.compile(BLANCS)
 PAGE = re.compile(rb"/" + nom("Type") + BLANCS + rb"/" + nom("Page"))
 FILTRE = re.compile(rb"/" + nom("Filter"))
 FLATE = re.compile(
-    rb"/" + nom("Filter") + BLANCS
-    + rb"(?:\[" + BLANCS + rb"/" + nom("FlateDecode", "Fl") + BLANCS + rb"\]|/" + nom("FlateDecode", "Fl") + rb")"
-)  # fmt: skip
+    rb"/"
+    + nom("Filter")
+    + BLANCS
+    + rb"(?:\["
+    + BLANCS
+    + rb"/"
+    + nom("FlateDecode", "Fl")
+    + BLANCS
+    + rb"\]|/"
+    + nom("FlateDecode", "Fl")
+    + rb")"
+)
 PARAMETRES = re.compile(rb"/" + nom("DecodeParms"))

@@ -93,8 +93,11 @@ class Courrier:
     pieces: list[tuple[str, str, str]] | None = None
 
     def champs(self) -> dict:
-        return {"expediteur": self.expediteur, "entetes": self.entetes or {},
-                "pieces": [list(p) for p in self.pieces or []]}  # fmt: skip
+        return {
+            "expediteur": self.expediteur,
+            "entetes": self.entetes or {},
+            "pieces": [list(p) for p in self.pieces or []],
+        }
 
 
 def _rendre(gabarit: str, canal: Canal, contexte: dict) -> tuple[str, str]:
@@ -125,10 +128,16 @@ def notifier(
     for cible in cibles:
         sujet, corps = _rendre(gabarit, cible.canal, {**contexte, "canal": cible.canal})
         ligne = Notification(
-            cle=f"{cle}:{cible.canal}:{cible.adresse}"[:200], motif=motif,
-            profil=cible.profil or profil, canal=cible.canal, destinataire=cible.adresse,
-            sujet=sujet, corps=corps, secret=secret, **(courrier or Courrier()).champs(),
-        )  # fmt: skip
+            cle=f"{cle}:{cible.canal}:{cible.adresse}"[:200],
+            motif=motif,
+            profil=cible.profil or profil,
+            canal=cible.canal,
+            destinataire=cible.adresse,
+            sujet=sujet,
+            corps=corps,
+            secret=secret,
+            **(courrier or Courrier()).champs(),
+        )
         try:
             with transaction.atomic():
                 ligne.save()
@@ -164,7 +173,7 @@ def notifier_en_masse(
                 sujet=sujet,
                 corps=corps,
                 secret=secret,
-            )  # fmt: skip
+            )
         )
         if len(paquet) >= taille:
             vider()

@@ -46,12 +46,14 @@ CATALOGUE_ENREGISTREMENTS_PAR_HEURE_ET_ADRESSE = env.int(
 # The apps' periodic tasks, added to CELERY_BEAT_SCHEDULE.
 BEAT_APPLICATIONS = {
     "messagerie-conservation": {
-        "task": "messagerie.tasks.conservation_appliquer", "schedule": 86400,
+        "task": "messagerie.tasks.conservation_appliquer",
+        "schedule": 86400,
     },
     "messagerie-conservation-prevenir": {
-        "task": "messagerie.tasks.conservation_prevenir", "schedule": 86400,
+        "task": "messagerie.tasks.conservation_prevenir",
+        "schedule": 86400,
     },
-}  # fmt: skip
+}
 
 # Sent notifications are deleted after this many days (the body never holds health content).
 NOTIFICATIONS_CONSERVATION_JOURS = env.int("NOTIFICATIONS_CONSERVATION_JOURS", default=90)
@@ -109,7 +111,7 @@ OAUTH2_PROVIDER = {
             "REDIRECT_URI_MATCHING",
             "PKCE_REQUIRED",
         )
-    },  # fmt: skip
+    },
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": not (DEBUG or TESTING),
 }
 

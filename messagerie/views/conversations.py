@@ -63,9 +63,11 @@ def repondre(request, public_id):
     if form.is_valid():
         try:
             services.message_repondre(
-                acteur=acteur, conversation=conv, corps=form.cleaned_data["corps"],
+                acteur=acteur,
+                conversation=conv,
+                corps=form.cleaned_data["corps"],
                 pieces=form.cleaned_data["pieces"],
-            )  # fmt: skip
+            )
         except services.EnvoiRefuse as refus:
             form.add_error(None, str(refus))
         else:

@@ -49,10 +49,13 @@ def _envoyer(request, profil, form) -> object | None:
     donnees = form.cleaned_data
     try:
         return services.conversation_demarrer(
-            acteur=request.acteur, profil=profil, sujet=donnees["sujet"],
-            corps=donnees["corps"], pieces=donnees["pieces"],
+            acteur=request.acteur,
+            profil=profil,
+            sujet=donnees["sujet"],
+            corps=donnees["corps"],
+            pieces=donnees["pieces"],
             confidentiel=donnees.get("confidentiel", False),
-        )  # fmt: skip
+        )
     except services.EnvoiRefuse as refus:
         form.add_error(None, str(refus))
         return None

@@ -47,8 +47,13 @@ def piece_fichier(request, public_id):
     acteur, pj = selectors.piece_visible(acteur=request.acteur, public_id=public_id)
     telechargement = request.GET.get("telecharger") == "1"
     flux = services.piece_ouvrir(acteur=acteur, piece=pj, telechargement=telechargement)
-    return reponse_fichier(flux, type_mime=pj.type_mime, taille=pj.taille,
-                           nom=pj.nom_telechargement, telechargement=telechargement)  # fmt: skip
+    return reponse_fichier(
+        flux,
+        type_mime=pj.type_mime,
+        taille=pj.taille,
+        nom=pj.nom_telechargement,
+        telechargement=telechargement,
+    )
 
 
 @require_POST
@@ -58,9 +63,11 @@ def piece_enregistrer(request, public_id):
     if form.is_valid():
         try:
             services.piece_enregistrer(
-                acteur=acteur, piece=pj, categorie=form.cleaned_data["categorie"],
+                acteur=acteur,
+                piece=pj,
+                categorie=form.cleaned_data["categorie"],
                 titre=form.cleaned_data["titre"],
-            )  # fmt: skip
+            )
         except services.EnvoiRefuse as refus:
             form.add_error(None, str(refus))
         else:

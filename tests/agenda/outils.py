@@ -14,8 +14,13 @@ from tests.conftest import acteur_de
 
 def saisie(debut=None, *, duree=30, titre="Consultation cardiologie", **champs) -> Saisie:
     debut = (debut or timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    return Saisie(titre=titre, debut=debut, fin=debut + timedelta(minutes=duree),
-                  lieu=champs.pop("lieu", "12 rue des Lilas, Paris"), **champs)  # fmt: skip
+    return Saisie(
+        titre=titre,
+        debut=debut,
+        fin=debut + timedelta(minutes=duree),
+        lieu=champs.pop("lieu", "12 rue des Lilas, Paris"),
+        **champs,
+    )
 
 
 def acteur_patient(user, profil=None):

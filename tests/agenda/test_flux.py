@@ -67,9 +67,11 @@ def test_subscription_url_is_shown_once_stored_hashed_and_serves_a_feed(client, 
     flux = client.get(reverse("agenda:flux", args=[jeton]))
     assert flux.status_code == 200
     evenements, vevenements = _lire_les_deux(flux.content)
-    assert {str(e["uid"]) for e in evenements} == {
-        v.uid.value for v in vevenements} == {f"{passe.public_id}@espace-sante",
-                                             f"{futur.public_id}@espace-sante"}  # fmt: skip
+    assert (
+        {str(e["uid"]) for e in evenements}
+        == {v.uid.value for v in vevenements}
+        == {f"{passe.public_id}@espace-sante", f"{futur.public_id}@espace-sante"}
+    )
     assert {v.summary.value for v in vevenements} == {"Rendez-vous médical"}
     assert b"Dentiste" not in flux.content
 
@@ -88,8 +90,9 @@ def test_a_moved_appointment_keeps_its_uid_and_its_sequence_grows(client, patien
     rdv = rdv_de(patient)
     _, jeton = services.abonnement_creer(acteur=acteur_patient(patient), nom="Ordi", details=False)
     avant = Calendar.from_ical(client.get(reverse("agenda:flux", args=[jeton])).content)
-    services.rdv_modifier(acteur=acteur_patient(patient), rdv=rdv,
-                          saisie=saisie(timezone.now() + timedelta(days=8)))  # fmt: skip
+    services.rdv_modifier(
+        acteur=acteur_patient(patient), rdv=rdv, saisie=saisie(timezone.now() + timedelta(days=8))
+    )
     apres = Calendar.from_ical(client.get(reverse("agenda:flux", args=[jeton])).content)
     (a,), (b,) = avant.walk("VEVENT"), apres.walk("VEVENT")
     assert a["uid"] == b["uid"] and int(b["sequence"]) == int(a["sequence"]) + 1
@@ -145,8 +148,9 @@ def test_unknown_tokens_are_404_then_limited_per_address(client, settings, time_
 def test_a_parents_feed_stops_when_the_link_to_the_child_ends(
     client, parent, mineur, representation
 ):
-    _, jeton = services.abonnement_creer(acteur=acteur_patient(parent, mineur), nom="Yanis",
-                                         details=False)  # fmt: skip
+    _, jeton = services.abonnement_creer(
+        acteur=acteur_patient(parent, mineur), nom="Yanis", details=False
+    )
     url = reverse("agenda:flux", args=[jeton])
     assert client.get(url).status_code == 200
     representation.date_fin = timezone.localdate()  # the 18th birthday: the link ends today

@@ -57,8 +57,13 @@ def test_hours_next_to_the_autumn_repetition_need_no_choice():
 
 
 def _form(jour, debut, fin, **extra):
-    donnees = {"titre": "Vaccin", "jour": jour.isoformat(), "heure_debut": debut,
-               "heure_fin": fin, **extra}  # fmt: skip
+    donnees = {
+        "titre": "Vaccin",
+        "jour": jour.isoformat(),
+        "heure_debut": debut,
+        "heure_fin": fin,
+        **extra,
+    }
     return RendezVousForm(donnees)
 
 

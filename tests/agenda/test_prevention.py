@@ -53,8 +53,13 @@ def test_a_vaccination_in_the_record_counts_as_done(client, patient):
     connecter(client, patient)
     page = client.get(reverse("agenda:prevention")).content.decode()
     assert "Vaccin contre le zona" in page or "zona" in page.lower()
-    InformationFactory(profil=profil, rubrique=Rubrique.VACCINATION, libelle="Shingrix (zona)",
-                       date=timezone.localdate(), auteur=patient)  # fmt: skip
+    InformationFactory(
+        profil=profil,
+        rubrique=Rubrique.VACCINATION,
+        libelle="Shingrix (zona)",
+        date=timezone.localdate(),
+        auteur=patient,
+    )
     page = client.get(reverse("agenda:prevention")).content.decode()
     assert "une vaccination du profil médical y correspond" in page
 
@@ -64,8 +69,11 @@ def test_mark_done_dismiss_restore(client, patient):
     profil.date_naissance, profil.sexe = timezone.localdate() - timedelta(days=51 * 365), "F"
     profil.save()
     connecter(client, patient)
-    code = next(o.code for o in prevention.occurrences_de(profil.date_naissance, "F")
-                if o.code.startswith("dep-sein"))  # fmt: skip
+    code = next(
+        o.code
+        for o in prevention.occurrences_de(profil.date_naissance, "F")
+        if o.code.startswith("dep-sein")
+    )
     url = reverse("agenda:prevention_etape", args=[code])
     reponse = client.post(url, {"action": "fait"}, follow=True)
     assert "marquée comme faite" in reponse.content.decode()
@@ -75,8 +83,12 @@ def test_mark_done_dismiss_restore(client, patient):
     client.post(url, {"action": "retablir"})
     assert not SuiviPrevention.objects.filter(profil=profil).exists()
     assert client.post(url, {"action": "supprimer"}).status_code == 404
-    assert client.post(reverse("agenda:prevention_etape", args=["pas-une-etape@1a"]),
-                       {"action": "fait"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            reverse("agenda:prevention_etape", args=["pas-une-etape@1a"]), {"action": "fait"}
+        ).status_code
+        == 404
+    )
 
 
 def test_turning_prevention_messages_off_is_a_consent_decision(client, patient):
@@ -127,8 +139,9 @@ def test_no_prevention_reminder_after_opt_out_or_once_the_step_is_done(patient):
     _cinquante_ans_dans_trois_jours(profil)
     services.prevention_planifier()
     acteur = acteur_patient(patient)
-    occurrence = next(o for o in prevention.occurrences_de(profil.date_naissance, "F")
-                      if o.code == "dep-sein@50a")  # fmt: skip
+    occurrence = next(
+        o for o in prevention.occurrences_de(profil.date_naissance, "F") if o.code == "dep-sein@50a"
+    )
     services.etape_suivre(acteur=acteur, occurrence=occurrence, etat="fait")
     bilan = services.rappels_balayer(maintenant=timezone.now() + timedelta(days=4))
     assert Rappel.objects.get(etape="dep-sein@50a").statut == StatutRappel.ANNULE

@@ -48,8 +48,14 @@ def test_the_same_reminder_cannot_be_written_twice(patient):
     rdv = rdv_de(patient)
     rappel = Rappel.objects.filter(rendez_vous=rdv).first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Rappel.objects.create(cle=rappel.cle, profil=rappel.profil, rendez_vous=rdv,
-                              delai=rappel.delai, canal=rappel.canal, echeance=rappel.echeance)  # fmt: skip
+        Rappel.objects.create(
+            cle=rappel.cle,
+            profil=rappel.profil,
+            rendez_vous=rdv,
+            delai=rappel.delai,
+            canal=rappel.canal,
+            echeance=rappel.echeance,
+        )
 
 
 def test_a_past_appointment_may_be_noted_but_gets_no_reminder(patient):
@@ -85,8 +91,9 @@ def test_cancelling_needs_a_reason(patient):
 def test_moving_to_the_past_or_ending_before_start_is_refused_in_french(patient):
     acteur, rdv = acteur_patient(patient), rdv_de(patient)
     with pytest.raises(ActionImpossible, match="déjà passé"):
-        services.rdv_modifier(acteur=acteur, rdv=rdv,
-                              saisie=saisie(timezone.now() - timedelta(hours=1)))  # fmt: skip
+        services.rdv_modifier(
+            acteur=acteur, rdv=rdv, saisie=saisie(timezone.now() - timedelta(hours=1))
+        )
     with pytest.raises(ActionImpossible, match="après l'heure de début"):
         services.rdv_modifier(acteur=acteur, rdv=rdv, saisie=saisie(duree=-10))
 
@@ -126,8 +133,9 @@ def test_patient_declines_with_a_reason_the_professional_reads(client, patient, 
     from tests.conftest import connecter
 
     rdv = proposer(professionnel, patient.profil)
-    services.rdv_repondre(acteur=acteur_patient(patient), rdv=rdv, accepte=False,
-                          motif="Je serai en vacances")  # fmt: skip
+    services.rdv_repondre(
+        acteur=acteur_patient(patient), rdv=rdv, accepte=False, motif="Je serai en vacances"
+    )
     connecter(client, professionnel)
     page = client.get(reverse("agenda:pro_rendez_vous")).content.decode()
     assert "Je serai en vacances" in page and "Refusé" in page
@@ -153,8 +161,9 @@ def test_a_blocked_professional_can_no_longer_see_nor_cancel_their_proposal(pati
     from consentement import services as consentement
 
     rdv = proposer(professionnel, patient.profil)
-    consentement.professionnel_bloquer(acteur=acteur_patient(patient),
-                                       professionnel=professionnel.professionnel)  # fmt: skip
+    consentement.professionnel_bloquer(
+        acteur=acteur_patient(patient), professionnel=professionnel.professionnel
+    )
     with pytest.raises(Http404):
         services.rdv_annuler(acteur=acteur_de(professionnel), rdv=rdv, motif="x")
 

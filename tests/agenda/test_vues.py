@@ -25,8 +25,15 @@ def _pour_lenfant(client, mineur):
 
 
 def _formulaire(jour, debut="09:30", fin="10:00", **extra):
-    return {"titre": "Consultation ORL", "jour": jour.isoformat(), "heure_debut": debut,
-            "heure_fin": fin, "lieu": "Cabinet du Dr Roux", "delais": ["1440", "120"], **extra}  # fmt: skip
+    return {
+        "titre": "Consultation ORL",
+        "jour": jour.isoformat(),
+        "heure_debut": debut,
+        "heure_fin": fin,
+        "lieu": "Cabinet du Dr Roux",
+        "delais": ["1440", "120"],
+        **extra,
+    }
 
 
 def test_patient_adds_an_appointment_sees_it_with_its_reminders_in_the_list_and_the_month(
@@ -66,8 +73,9 @@ def test_the_spring_gap_is_refused_on_the_page_and_the_autumn_hour_is_asked(clie
     assert reponse.status_code == 400
     page = reponse.content.decode()
     assert "a lieu deux fois" in page and "La seconde (déjà à l&#x27;heure d&#x27;hiver" in page
-    reponse = client.post(reverse("agenda:ajouter"),
-                          _formulaire(automne, "02:30", "03:30", occurrence="hiver"))  # fmt: skip
+    reponse = client.post(
+        reverse("agenda:ajouter"), _formulaire(automne, "02:30", "03:30", occurrence="hiver")
+    )
     assert reponse.status_code == 302
     rdv = RendezVous.objects.get()
     assert rdv.debut.utcoffset() == timedelta(0) and rdv.debut.hour == 1  # 02:30 UTC+1
@@ -130,8 +138,16 @@ def test_professional_proposes_from_the_patients_page_and_the_patient_accepts(
     url = reverse("agenda:pro_proposer", args=[patient.profil.public_id])
     assert url in dossier.content.decode()
     jour = timezone.localdate() + timedelta(days=5)
-    reponse = client.post(url, {"titre": "Suivi", "jour": jour.isoformat(),
-                                "heure_debut": "14:00", "heure_fin": "14:20", "lieu": "Cabinet"})  # fmt: skip
+    reponse = client.post(
+        url,
+        {
+            "titre": "Suivi",
+            "jour": jour.isoformat(),
+            "heure_debut": "14:00",
+            "heure_fin": "14:20",
+            "lieu": "Cabinet",
+        },
+    )
     assert reponse.status_code == 302
     rdv = RendezVous.objects.get()
     assert rdv.statut == StatutRdv.PROPOSE and rdv.propose_par == professionnel.professionnel
@@ -176,28 +192,47 @@ def objets(patient, professionnel):
     """The patient's real objects: an appointment they added, a proposal, a subscription."""
     propre = rdv_de(patient)
     propose = proposer(professionnel, patient.profil)
-    abonnement, _ = services.abonnement_creer(acteur=acteur_patient(patient), nom="Tél.",
-                                              details=False)  # fmt: skip
+    abonnement, _ = services.abonnement_creer(
+        acteur=acteur_patient(patient), nom="Tél.", details=False
+    )
     return propre, propose, abonnement
 
 
 GET, POST, LES_DEUX = {"GET"}, {"POST"}, {"GET", "POST"}
-PAR_RDV = {"agenda:rdv": GET, "agenda:modifier": LES_DEUX, "agenda:accepter": POST,
-           "agenda:refuser": LES_DEUX, "agenda:annuler": LES_DEUX, "agenda:rdv_ics": GET,
-           "agenda:pro_annuler": LES_DEUX}  # fmt: skip
+PAR_RDV = {
+    "agenda:rdv": GET,
+    "agenda:modifier": LES_DEUX,
+    "agenda:accepter": POST,
+    "agenda:refuser": LES_DEUX,
+    "agenda:annuler": LES_DEUX,
+    "agenda:rdv_ics": GET,
+    "agenda:pro_annuler": LES_DEUX,
+}
 
 
 def _urls(propre, propose, abonnement, profil):
     """(url, methods it answers): every other method is 405 whoever asks."""
-    urls = [(reverse(nom, args=[r.public_id]), methodes)
-            for nom, methodes in PAR_RDV.items() for r in (propre, propose)]  # fmt: skip
+    urls = [
+        (reverse(nom, args=[r.public_id]), methodes)
+        for nom, methodes in PAR_RDV.items()
+        for r in (propre, propose)
+    ]
     urls.append((reverse("agenda:revoquer", args=[abonnement.public_id]), POST))
     urls.append((reverse("agenda:pro_proposer", args=[profil.public_id]), LES_DEUX))
     return urls
 
 
-@pytest.mark.parametrize("intrus", ["parent", "parent_pour_lenfant", "autre_professionnel",
-                                    "professionnel_bloque", "mediateur", "inconnu"])  # fmt: skip
+@pytest.mark.parametrize(
+    "intrus",
+    [
+        "parent",
+        "parent_pour_lenfant",
+        "autre_professionnel",
+        "professionnel_bloque",
+        "mediateur",
+        "inconnu",
+    ],
+)
 def test_every_agenda_url_keyed_by_an_id_is_404_to_others_on_get_and_post(
     client, request, patient, mineur, objets, intrus
 ):
@@ -250,8 +285,10 @@ def test_admin_sees_an_appointments_metadata_never_its_title_place_or_reason(
     rdv = rdv_de(patient, titre="Consultation addictologie", lieu="CSAPA Paris 10e")
     services.rdv_annuler(acteur=acteur_patient(patient), rdv=rdv, motif="Rechute, je reporte")
     connecter(client, admin_user)
-    for url in (reverse("admin:agenda_rendezvous_changelist"),
-                reverse("admin:agenda_rendezvous_change", args=[rdv.pk])):  # fmt: skip
+    for url in (
+        reverse("admin:agenda_rendezvous_changelist"),
+        reverse("admin:agenda_rendezvous_change", args=[rdv.pk]),
+    ):
         page = client.get(url)
         assert page.status_code == 200
         texte = page.content.decode()

@@ -39,12 +39,17 @@ def banc(tmp_path):
 
     def travailleur(**env):
         p = embedded.demarrer_travailleur(
-            base=connection.settings_dict["NAME"], file=file,
-            env_extra={"REDIS_URL": redis.url, "CELERY_BROKER_URL": redis.url,
-                       "SMS_BACKEND": "tests.agenda.sms_fichier.SmsFichier",
-                       "SMS_FICHIER": str(sms), "EMAIL_FILE_PATH": str(tmp_path / "emails"),
-                       **env},
-        )  # fmt: skip
+            base=connection.settings_dict["NAME"],
+            file=file,
+            env_extra={
+                "REDIS_URL": redis.url,
+                "CELERY_BROKER_URL": redis.url,
+                "SMS_BACKEND": "tests.agenda.sms_fichier.SmsFichier",
+                "SMS_FICHIER": str(sms),
+                "EMAIL_FILE_PATH": str(tmp_path / "emails"),
+                **env,
+            },
+        )
         travailleurs.append(p)
         return p
 
@@ -72,8 +77,9 @@ def _personnes_avec_rappel_du(n: int, *, debut_dans=timedelta(hours=3)) -> dict[
     numeros = {}
     for i in range(n):
         numero = f"06{i:08d}"
-        profil = ProfilFactory(active=True, telephone=numero, notifier_par_sms=True,
-                               notifier_par_email=False)  # fmt: skip
+        profil = ProfilFactory(
+            active=True, telephone=numero, notifier_par_sms=True, notifier_par_email=False
+        )
         numeros[numero] = rdv_de(profil.titulaire, debut=timezone.now() + debut_dans)
     # Time passed: the reminders (2 hours before) are due.
     Rappel.objects.filter(delai=120).update(echeance=timezone.now() - timedelta(minutes=1))

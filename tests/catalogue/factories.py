@@ -15,11 +15,16 @@ from catalogue.oauth import clients
 
 REDIRECTION = "https://appli.exemple.fr/retour"
 TOUTES = [
-    "patient/Patient.rs", "patient/Observation.rs", "patient/Observation.c",
-    "patient/DocumentReference.rs", "patient/DocumentReference.c",
-    "patient/AllergyIntolerance.rs", "patient/Immunization.rs", "patient/Condition.rs",
+    "patient/Patient.rs",
+    "patient/Observation.rs",
+    "patient/Observation.c",
+    "patient/DocumentReference.rs",
+    "patient/DocumentReference.c",
+    "patient/AllergyIntolerance.rs",
+    "patient/Immunization.rs",
+    "patient/Condition.rs",
     "patient/MedicationStatement.rs",
-]  # fmt: skip
+]
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):
@@ -39,14 +44,14 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def portees(self, create, extracted, **kwargs):
         for portee in TOUTES if extracted is None else extracted:
-            PorteeDemandee.objects.create(service=self, portee=portee,
-                                          pourquoi=f"Pour {portee}.")  # fmt: skip
+            PorteeDemandee.objects.create(service=self, portee=portee, pourquoi=f"Pour {portee}.")
 
 
 def service_et_client(**kwargs):
     service = ServiceFactory(**kwargs)
-    client, _ = clients.client_creer(service=service, nom=service.nom,
-                                     redirections=service.redirections)  # fmt: skip
+    client, _ = clients.client_creer(
+        service=service, nom=service.nom, redirections=service.redirections
+    )
     return service, client.application
 
 
@@ -56,13 +61,19 @@ def pkce() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def url_autorisation(application, *, scope: str, challenge: str, redirect_uri=REDIRECTION,
-                     methode="S256", **extra) -> str:  # fmt: skip
+def url_autorisation(
+    application, *, scope: str, challenge: str, redirect_uri=REDIRECTION, methode="S256", **extra
+) -> str:
     params = {
-        "response_type": "code", "client_id": application.client_id, "redirect_uri": redirect_uri,
-        "scope": scope, "state": "etat-123", "code_challenge": challenge,
-        "code_challenge_method": methode, **extra,
-    }  # fmt: skip
+        "response_type": "code",
+        "client_id": application.client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": "etat-123",
+        "code_challenge": challenge,
+        "code_challenge_method": methode,
+        **extra,
+    }
     return "/oauth/autoriser/?" + urlencode({k: v for k, v in params.items() if v is not None})
 
 
@@ -87,17 +98,27 @@ def code_de(location: str) -> str:
 
 
 def echanger(client, application, code: str, verifier: str, redirect_uri=REDIRECTION):
-    return client.post("/oauth/jeton/", {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-        "client_id": application.client_id, "code_verifier": verifier,
-    })  # fmt: skip
+    return client.post(
+        "/oauth/jeton/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "client_id": application.client_id,
+            "code_verifier": verifier,
+        },
+    )
 
 
 def lancer(client, application, *, scope: str, cocher, profil=None) -> dict:
     """The whole launch; returns the token response."""
     verifier, challenge = pkce()
-    location = consentir(client, url_autorisation(application, scope=scope, challenge=challenge),
-                         cocher=cocher, profil=profil)  # fmt: skip
+    location = consentir(
+        client,
+        url_autorisation(application, scope=scope, challenge=challenge),
+        cocher=cocher,
+        profil=profil,
+    )
     reponse = echanger(client, application, code_de(location), verifier)
     assert reponse.status_code == 200, reponse.content
     return reponse.json()

@@ -25,18 +25,25 @@ pytestmark = pytest.mark.django_db
 
 LECTURES = "launch/patient patient/*.read patient/Observation.c patient/DocumentReference.c"
 TOUT = [
-    "patient/Patient.rs", "patient/Observation.rs", "patient/Observation.c",
-    "patient/DocumentReference.rs", "patient/DocumentReference.c",
-    "patient/AllergyIntolerance.rs", "patient/Immunization.rs", "patient/Condition.rs",
+    "patient/Patient.rs",
+    "patient/Observation.rs",
+    "patient/Observation.c",
+    "patient/DocumentReference.rs",
+    "patient/DocumentReference.c",
+    "patient/AllergyIntolerance.rs",
+    "patient/Immunization.rs",
+    "patient/Condition.rs",
     "patient/MedicationStatement.rs",
-]  # fmt: skip
+]
 
 
 def _poids(acteur, valeur, jours):
     return dossier_services.mesure_ajouter(
-        acteur=acteur, type_mesure="poids", valeur=valeur,
+        acteur=acteur,
+        type_mesure="poids",
+        valeur=valeur,
         quand=timezone.now() - timedelta(days=jours),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -53,18 +60,27 @@ def jeton(client, patient, app):
 
 
 def _poster(client, jeton, type_, corps):
-    return client.post(f"/fhir/{type_}", json.dumps(corps), content_type="application/fhir+json",
-                       HTTP_AUTHORIZATION=f"Bearer {jeton}")  # fmt: skip
+    return client.post(
+        f"/fhir/{type_}",
+        json.dumps(corps),
+        content_type="application/fhir+json",
+        HTTP_AUTHORIZATION=f"Bearer {jeton}",
+    )
 
 
 def _observation(valeur, code="29463-7", unite="kg"):
     return {
-        "resourceType": "Observation", "status": "final",
+        "resourceType": "Observation",
+        "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
         "effectiveDateTime": (timezone.now() - timedelta(hours=1)).isoformat(),
-        "valueQuantity": {"value": valeur, "unit": unite, "system": "http://unitsofmeasure.org",
-                          "code": unite},
-    }  # fmt: skip
+        "valueQuantity": {
+            "value": valeur,
+            "unit": unite,
+            "system": "http://unitsofmeasure.org",
+            "code": unite,
+        },
+    }
 
 
 def test_search_pages_with_count_and_links_and_filters_by_date_and_code(client, patient, jeton):
@@ -82,8 +98,12 @@ def test_search_pages_with_count_and_links_and_filters_by_date_and_code(client, 
     }
     assert not any(x["relation"] == "next" for x in page2["link"])
     depuis = (timezone.now() - timedelta(days=100)).date().isoformat()
-    recents = fhir(client, jeton, "/fhir/Observation",
-                   data={"date": f"ge{depuis}", "code": "http://loinc.org|29463-7"}).json()  # fmt: skip
+    recents = fhir(
+        client,
+        jeton,
+        "/fhir/Observation",
+        data={"date": f"ge{depuis}", "code": "http://loinc.org|29463-7"},
+    ).json()
     valeurs = sorted(e["resource"]["valueQuantity"]["value"] for e in recents["entry"])
     assert valeurs == [70, 71]
     vitaux = fhir(client, jeton, "/fhir/Observation", data={"category": "laboratory"}).json()
@@ -112,9 +132,13 @@ def test_write_a_measure_then_read_it_back_as_added_by_the_service(client, patie
 
 @pytest.mark.parametrize(
     ("corps", "statut"),
-    [(_observation(900), 422), (_observation(70, unite="lb"), 422),
-     (_observation(70, code="0000-0"), 422), ({"resourceType": "Patient"}, 400)],
-)  # fmt: skip
+    [
+        (_observation(900), 422),
+        (_observation(70, unite="lb"), 422),
+        (_observation(70, code="0000-0"), 422),
+        ({"resourceType": "Patient"}, 400),
+    ],
+)
 def test_a_measure_out_of_the_records_bounds_is_refused_and_nothing_is_stored(
     client, patient, jeton, corps, statut
 ):
@@ -129,10 +153,18 @@ def test_a_document_goes_through_the_upload_checks_and_its_file_streams_back(
 ):
     contenu = pdf()
     corps = {
-        "resourceType": "DocumentReference", "status": "current", "description": "Bilan",
-        "content": [{"attachment": {"contentType": "application/pdf",
-                                    "data": base64.b64encode(contenu).decode()}}],
-    }  # fmt: skip
+        "resourceType": "DocumentReference",
+        "status": "current",
+        "description": "Bilan",
+        "content": [
+            {
+                "attachment": {
+                    "contentType": "application/pdf",
+                    "data": base64.b64encode(contenu).decode(),
+                }
+            }
+        ],
+    }
     reponse = _poster(client, jeton, "DocumentReference", corps)
     assert reponse.status_code == 201, reponse.content
     document = Document.objects.get(profil=patient.profil)
@@ -171,8 +203,12 @@ def test_errors_are_operation_outcomes_401_403_404(client, patient, app):
     assert "Bearer" in sans["WWW-Authenticate"]
     assert fhir(client, "faux", "/fhir/Observation").status_code == 401
     connecter(client, patient)
-    jeton = lancer(client, app[1], scope="launch/patient patient/Observation.rs",
-                   cocher=["patient/Observation.rs"])["access_token"]  # fmt: skip
+    jeton = lancer(
+        client,
+        app[1],
+        scope="launch/patient patient/Observation.rs",
+        cocher=["patient/Observation.rs"],
+    )["access_token"]
     refuse = fhir(client, jeton, "/fhir/Condition")
     assert refuse.status_code == 403 and refuse.json()["issue"][0]["code"] == "forbidden"
     assert _poster(client, jeton, "Observation", _observation(70)).status_code == 403
@@ -184,8 +220,10 @@ def test_withdrawing_a_scope_is_refused_from_the_very_next_request(client, patie
     assert fhir(client, jeton, "/fhir/Condition").status_code == 200
     connecter(client, patient)
     connexion = Connexion.objects.get()
-    client.post(f"/catalogue/mes-services/{connexion.public_id}/retirer/",
-                {"portee": "patient/Condition.rs"})  # fmt: skip
+    client.post(
+        f"/catalogue/mes-services/{connexion.public_id}/retirer/",
+        {"portee": "patient/Condition.rs"},
+    )
     assert fhir(client, jeton, "/fhir/Condition").status_code == 403
     assert fhir(client, jeton, "/fhir/Observation").status_code == 200
     client.post(f"/catalogue/mes-services/{connexion.public_id}/deconnecter/")
@@ -201,8 +239,9 @@ def test_one_patients_token_gets_404_on_another_patients_resources(client, patie
     assert fhir(client, jeton, f"/fhir/Patient/{parent.profil.public_id}").status_code == 404
     everything = f"/fhir/Patient/{parent.profil.public_id}/$everything"
     assert fhir(client, jeton, everything).status_code == 404
-    cherche = fhir(client, jeton, "/fhir/Observation",
-                   data={"patient": str(parent.profil.public_id)}).json()  # fmt: skip
+    cherche = fhir(
+        client, jeton, "/fhir/Observation", data={"patient": str(parent.profil.public_id)}
+    ).json()
     assert cherche["total"] == 0
 
 

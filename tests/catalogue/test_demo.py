@@ -30,8 +30,10 @@ def test_the_demo_catalogue_and_camilles_connected_service(client):
     historique = client.get("/dossier/historique/").text
     assert "Tensio" in historique and "Observation : " in historique
     # The example client registers with the printed token.
-    reponse = client.post("/oauth/enregistrement/", {"client_name": "Exemple",
-                                                     "redirect_uris": [RETOUR_EXEMPLE]},
-                          content_type="application/json",
-                          HTTP_AUTHORIZATION=f"Bearer {JETON_ENREGISTREMENT_DEMO}")  # fmt: skip
+    reponse = client.post(
+        "/oauth/enregistrement/",
+        {"client_name": "Exemple", "redirect_uris": [RETOUR_EXEMPLE]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {JETON_ENREGISTREMENT_DEMO}",
+    )
     assert reponse.status_code == 201 and reponse.json()["client_id"]

@@ -78,17 +78,24 @@ def test_a_wrong_verifier_gets_no_token(client, patient, app):
     _, application = app
     connecter(client, patient)
     verifier, challenge = pkce()
-    location = consentir(client, url_autorisation(application, scope=SCOPE, challenge=challenge),
-                         cocher=["patient/Observation.rs"])  # fmt: skip
+    location = consentir(
+        client,
+        url_autorisation(application, scope=SCOPE, challenge=challenge),
+        cocher=["patient/Observation.rs"],
+    )
     reponse = echanger(client, application, code_de(location), pkce()[0])
     assert reponse.status_code == 400 and reponse.json()["error"] == "invalid_grant"
 
 
 @pytest.mark.parametrize(
     "redirection",
-    ["https://appli.exemple.fr/retour/", "https://appli.exemple.fr/retour?x=1",
-     "https://evil.example/retour", "http://appli.exemple.fr/retour"],
-)  # fmt: skip
+    [
+        "https://appli.exemple.fr/retour/",
+        "https://appli.exemple.fr/retour?x=1",
+        "https://evil.example/retour",
+        "http://appli.exemple.fr/retour",
+    ],
+)
 def test_redirect_uri_mismatch_is_shown_here_never_redirected(client, patient, app, redirection):
     _, application = app
     connecter(client, patient)
@@ -103,8 +110,11 @@ def test_a_code_is_single_use(client, patient, app):
     _, application = app
     connecter(client, patient)
     verifier, challenge = pkce()
-    location = consentir(client, url_autorisation(application, scope=SCOPE, challenge=challenge),
-                         cocher=["patient/Observation.rs"])  # fmt: skip
+    location = consentir(
+        client,
+        url_autorisation(application, scope=SCOPE, challenge=challenge),
+        cocher=["patient/Observation.rs"],
+    )
     code = code_de(location)
     assert echanger(client, application, code, verifier).status_code == 200
     again = echanger(client, application, code, verifier)
@@ -115,8 +125,9 @@ def test_scope_not_declared_by_the_service_is_refused(client, patient):
     _, application = service_et_client(portees=["patient/Observation.rs"])
     connecter(client, patient)
     _, challenge = pkce()
-    reponse = client.get(url_autorisation(application, scope="patient/Condition.rs",
-                                          challenge=challenge))  # fmt: skip
+    reponse = client.get(
+        url_autorisation(application, scope="patient/Condition.rs", challenge=challenge)
+    )
     assert reponse.status_code == 302 and "error=invalid_scope" in reponse["Location"]
 
 
@@ -144,31 +155,42 @@ def test_nothing_ticked_is_an_error_on_the_page(client, patient, app):
     connecter(client, patient)
     _, challenge = pkce()
     url = url_autorisation(application, scope=SCOPE, challenge=challenge)
-    reponse = client.post(url, {"autoriser": "1", "profil": str(patient.profil.public_id),
-                                "portees": ["offline_access"]})  # fmt: skip
+    reponse = client.post(
+        url,
+        {"autoriser": "1", "profil": str(patient.profil.public_id), "portees": ["offline_access"]},
+    )
     assert reponse.status_code == 200 and "Cochez au moins une" in reponse.text
 
 
 def test_refresh_only_with_offline_access_and_revocation_ends_it(client, patient, app):
     _, application = app
     connecter(client, patient)
-    jeton = lancer(client, application, scope=SCOPE,
-                   cocher=["patient/Observation.rs", "offline_access"])  # fmt: skip
+    jeton = lancer(
+        client, application, scope=SCOPE, cocher=["patient/Observation.rs", "offline_access"]
+    )
     assert jeton["refresh_token"]
-    rafraichi = client.post("/oauth/jeton/", {
-        "grant_type": "refresh_token", "refresh_token": jeton["refresh_token"],
-        "client_id": application.client_id,
-    })  # fmt: skip
+    rafraichi = client.post(
+        "/oauth/jeton/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": jeton["refresh_token"],
+            "client_id": application.client_id,
+        },
+    )
     assert rafraichi.status_code == 200, rafraichi.content
     nouveau = rafraichi.json()
     assert nouveau["patient"] == jeton["patient"]
     assert fhir(client, jeton["access_token"], "/fhir/Observation").status_code == 401
     assert fhir(client, nouveau["access_token"], "/fhir/Observation").status_code == 200
     # Replaying the old refresh token revokes the whole family.
-    rejoue = client.post("/oauth/jeton/", {
-        "grant_type": "refresh_token", "refresh_token": jeton["refresh_token"],
-        "client_id": application.client_id,
-    })  # fmt: skip
+    rejoue = client.post(
+        "/oauth/jeton/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": jeton["refresh_token"],
+            "client_id": application.client_id,
+        },
+    )
     assert rejoue.status_code == 400
     assert fhir(client, nouveau["access_token"], "/fhir/Observation").status_code == 401
 
@@ -177,8 +199,9 @@ def test_the_client_revokes_its_token(client, patient, app):
     _, application = app
     connecter(client, patient)
     jeton = lancer(client, application, scope=SCOPE, cocher=["patient/Observation.rs"])
-    reponse = client.post("/oauth/revoquer/", {"token": jeton["access_token"],
-                                               "client_id": application.client_id})  # fmt: skip
+    reponse = client.post(
+        "/oauth/revoquer/", {"token": jeton["access_token"], "client_id": application.client_id}
+    )
     assert reponse.status_code == 200
     assert fhir(client, jeton["access_token"], "/fhir/Observation").status_code == 401
 
@@ -216,8 +239,12 @@ def test_the_capability_statement_tells_the_truth(client, patient, app):
     assert declaration["resourceType"] == "CapabilityStatement"
     ressources = {r["type"]: r for r in declaration["rest"][0]["resource"]}
     connecter(client, patient)
-    jeton = lancer(client, application, scope="launch/patient patient/*.read",
-                   cocher=[p for p in ressources_lisibles()])["access_token"]  # fmt: skip
+    jeton = lancer(
+        client,
+        application,
+        scope="launch/patient patient/*.read",
+        cocher=[p for p in ressources_lisibles()],
+    )["access_token"]
     for type_, ressource in ressources.items():
         if type_ == "Binary":
             continue
@@ -228,9 +255,16 @@ def test_the_capability_statement_tells_the_truth(client, patient, app):
         assert fhir(client, jeton, f"/fhir/{type_}", data={"inconnu": "1"}).status_code == 400
         creation = {"code": "create"} in ressource["interaction"]
         assert creation == (type_ in ("Observation", "DocumentReference")), type_
-    assert set(ressources) == {"Patient", "DocumentReference", "Observation", "Binary",
-                               "AllergyIntolerance", "Immunization", "Condition",
-                               "MedicationStatement"}  # fmt: skip
+    assert set(ressources) == {
+        "Patient",
+        "DocumentReference",
+        "Observation",
+        "Binary",
+        "AllergyIntolerance",
+        "Immunization",
+        "Condition",
+        "MedicationStatement",
+    }
 
 
 AUTRE = "00000000-0000-4000-8000-000000000000"

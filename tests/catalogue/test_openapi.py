@@ -27,11 +27,17 @@ DESCRIPTION = yaml.safe_load(FICHIER.read_text())
 API = {"smart_configuration", "autoriser", "jeton", "revoquer", "enregistrement"}
 UUID = "00000000-0000-4000-8000-000000000000"
 TOUT = [
-    "patient/Patient.rs", "patient/Observation.rs", "patient/Observation.c",
-    "patient/DocumentReference.rs", "patient/DocumentReference.c",
-    "patient/AllergyIntolerance.rs", "patient/Immunization.rs", "patient/Condition.rs",
-    "patient/MedicationStatement.rs", "offline_access",
-]  # fmt: skip
+    "patient/Patient.rs",
+    "patient/Observation.rs",
+    "patient/Observation.c",
+    "patient/DocumentReference.rs",
+    "patient/DocumentReference.c",
+    "patient/AllergyIntolerance.rs",
+    "patient/Immunization.rs",
+    "patient/Condition.rs",
+    "patient/MedicationStatement.rs",
+    "offline_access",
+]
 
 
 def _chemins_des_routes() -> set[str]:
@@ -64,8 +70,9 @@ def test_its_paths_are_exactly_the_apis_routes():
 def jeton(client, patient):
     _, application = service_et_client()
     connecter(client, patient)
-    reponse = lancer(client, application, scope="launch/patient patient/*.* offline_access",
-                     cocher=TOUT)  # fmt: skip
+    reponse = lancer(
+        client, application, scope="launch/patient patient/*.* offline_access", cocher=TOUT
+    )
     client.logout()
     return reponse
 

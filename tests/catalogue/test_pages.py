@@ -19,10 +19,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def catalogue():
     for n in range(14):
-        ServiceFactory(nom=f"Appli {n:02d}", categorie="mesures",
-                       portees=["patient/Observation.rs", "patient/Observation.c"])  # fmt: skip
-    ServiceFactory(nom="Carnet Vaccins", editeur="Vaccinum", categorie="vaccination",
-                   portees=["patient/Immunization.rs"])  # fmt: skip
+        ServiceFactory(
+            nom=f"Appli {n:02d}",
+            categorie="mesures",
+            portees=["patient/Observation.rs", "patient/Observation.c"],
+        )
+    ServiceFactory(
+        nom="Carnet Vaccins",
+        editeur="Vaccinum",
+        categorie="vaccination",
+        portees=["patient/Immunization.rs"],
+    )
     ServiceFactory(nom="Suspendu Santé", statut=StatutService.SUSPENDU)
     ServiceFactory(nom="Retiré Santé", statut=StatutService.RETIRE)
 
@@ -43,10 +50,14 @@ def test_a_visitor_browses_twelve_cards_a_page_without_suspended_or_withdrawn_se
 
 @pytest.mark.parametrize(
     ("params", "attendus"),
-    [({"q": "vaccinum"}, ["Carnet Vaccins"]), ({"categorie": "vaccination"}, ["Carnet Vaccins"]),
-     ({"donnee": "Immunization"}, ["Carnet Vaccins"]), ({"q": "Suspendu"}, []),
-     ({"q": "appli 03", "categorie": "mesures"}, ["Appli 03"])],
-)  # fmt: skip
+    [
+        ({"q": "vaccinum"}, ["Carnet Vaccins"]),
+        ({"categorie": "vaccination"}, ["Carnet Vaccins"]),
+        ({"donnee": "Immunization"}, ["Carnet Vaccins"]),
+        ({"q": "Suspendu"}, []),
+        ({"q": "appli 03", "categorie": "mesures"}, ["Appli 03"]),
+    ],
+)
 def test_search_and_filters(client, catalogue, params, attendus):
     texte = client.get("/catalogue/", params).text
     noms = [s.nom for s in Service.objects.all() if f">{s.nom}</a>" in texte]
@@ -61,8 +72,9 @@ def test_the_filters_keep_their_values_across_pages(client, catalogue):
 
 
 def test_a_services_page_says_what_it_would_read_or_write_and_why_and_its_criteria(client):
-    service = ServiceFactory(nom="Tensio", portees=["patient/Observation.rs",
-                                                    "patient/Observation.c"])  # fmt: skip
+    service = ServiceFactory(
+        nom="Tensio", portees=["patient/Observation.rs", "patient/Observation.c"]
+    )
     service.criteres.add(Critere.objects.create(code="hds", intitule="Hébergeur certifié HDS"))
     texte = client.get(f"/catalogue/{service.slug}/").text
     assert "Lire vos mesures" in texte and "Ajouter des mesures" in texte
@@ -74,15 +86,21 @@ def test_a_services_page_says_what_it_would_read_or_write_and_why_and_its_criter
 
 
 def test_the_person_connects_from_the_services_page_scope_by_scope(client, patient):
-    service = ServiceFactory(nom="Tensio", portees=["patient/Observation.rs",
-                                                    "patient/Condition.rs"])  # fmt: skip
+    service = ServiceFactory(
+        nom="Tensio", portees=["patient/Observation.rs", "patient/Condition.rs"]
+    )
     connecter(client, patient)
     assert "Choisir ce que je partage" in client.get(f"/catalogue/{service.slug}/").text
     page = client.get(f"/catalogue/{service.slug}/connecter/")
     assert "Lire vos antécédents" in page.text and "checked" not in page.text
-    reponse = client.post(f"/catalogue/{service.slug}/connecter/", {
-        "portees": ["patient/Observation.rs"], "profil": str(patient.profil.public_id),
-    }, follow=True)  # fmt: skip
+    reponse = client.post(
+        f"/catalogue/{service.slug}/connecter/",
+        {
+            "portees": ["patient/Observation.rs"],
+            "profil": str(patient.profil.public_id),
+        },
+        follow=True,
+    )
     assert "Tensio est connecté" in reponse.text
     autorisation = Autorisation.objects.get()
     assert autorisation.portee == "patient/Observation.rs"
@@ -97,14 +115,24 @@ def test_mes_services_lists_nothing_for_a_new_person(client, patient):
 
 
 def _ajout(admin, logo):
-    return admin.post("/admin/catalogue/service/add/", {
-        "nom": "Podo", "slug": "podo", "editeur": "Podo SAS", "description": "Des pas.",
-        "categorie": "prevention", "site_web": "https://podo.example/",
-        "redirect_uris": "https://podo.example/retour", "url_suppression": "https://podo.example/s",
-        "logo_fichier": logo,
-        "portees-TOTAL_FORMS": "1", "portees-INITIAL_FORMS": "0",
-        "portees-0-portee": "patient/Observation.c", "portees-0-pourquoi": "Vos pas.",
-    })  # fmt: skip
+    return admin.post(
+        "/admin/catalogue/service/add/",
+        {
+            "nom": "Podo",
+            "slug": "podo",
+            "editeur": "Podo SAS",
+            "description": "Des pas.",
+            "categorie": "prevention",
+            "site_web": "https://podo.example/",
+            "redirect_uris": "https://podo.example/retour",
+            "url_suppression": "https://podo.example/s",
+            "logo_fichier": logo,
+            "portees-TOTAL_FORMS": "1",
+            "portees-INITIAL_FORMS": "0",
+            "portees-0-portee": "patient/Observation.c",
+            "portees-0-pourquoi": "Vos pas.",
+        },
+    )
 
 
 def test_the_admin_makes_a_service_with_its_logo_checked_like_an_upload(client_de):

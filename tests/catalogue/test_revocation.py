@@ -48,13 +48,19 @@ def test_disconnecting_revokes_every_token_and_the_signed_request_is_retried_unt
     _, serveur = recepteur
     serveur.reponses = [503]
     connexion = Connexion.objects.get()
-    reponse = client.post(f"/catalogue/mes-services/{connexion.public_id}/deconnecter/",
-                          follow=True)  # fmt: skip
+    reponse = client.post(
+        f"/catalogue/mes-services/{connexion.public_id}/deconnecter/", follow=True
+    )
     assert "il lui est demandé de supprimer ce qu&#x27;il a copié" in reponse.text
     assert fhir(client, jeton["access_token"], "/fhir/Observation").status_code == 401
-    rafraichi = client.post("/oauth/jeton/", {"grant_type": "refresh_token",
-                                              "refresh_token": jeton["refresh_token"],
-                                              "client_id": application.client_id})  # fmt: skip
+    rafraichi = client.post(
+        "/oauth/jeton/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": jeton["refresh_token"],
+            "client_id": application.client_id,
+        },
+    )
     assert rafraichi.status_code == 400
     demande = DemandeSuppression.objects.get()
     assert demande.portees == ["patient/Condition.rs", "patient/Observation.rs"]
@@ -103,8 +109,10 @@ def test_withdrawing_one_scope_asks_deletion_of_that_scope_and_keeps_the_rest(
 ):
     _, _, jeton = connecte
     connexion = Connexion.objects.get()
-    client.post(f"/catalogue/mes-services/{connexion.public_id}/retirer/",
-                {"portee": "patient/Condition.rs"})  # fmt: skip
+    client.post(
+        f"/catalogue/mes-services/{connexion.public_id}/retirer/",
+        {"portee": "patient/Condition.rs"},
+    )
     assert DemandeSuppression.objects.get().portees == ["patient/Condition.rs"]
     assert fhir(client, jeton["access_token"], "/fhir/Condition").status_code == 403
     assert fhir(client, jeton["access_token"], "/fhir/Observation").status_code == 200
@@ -116,8 +124,7 @@ def test_withdrawing_the_last_data_scope_ends_the_connection(client, patient, co
     _, _, jeton = connecte
     connexion = Connexion.objects.get()
     for portee in ("patient/Condition.rs", "patient/Observation.rs"):
-        client.post(f"/catalogue/mes-services/{connexion.public_id}/retirer/",
-                    {"portee": portee})  # fmt: skip
+        client.post(f"/catalogue/mes-services/{connexion.public_id}/retirer/", {"portee": portee})
     connexion.refresh_from_db()
     assert connexion.revoquee_le is not None
     assert fhir(client, jeton["access_token"], "/fhir/Observation").status_code == 401
@@ -130,10 +137,15 @@ def test_suspended_or_withdrawn_service_loses_access_at_once_and_users_are_told(
 ):
     service, application, jeton = connecte
     admin = client_de("admin_user")
-    reponse = admin.post("/admin/catalogue/service/", {
-        "action": action, "_selected_action": [service.pk], "statut": "suspendu" if action == "suspendre" else "retire",
-        "motif": "Hébergement non certifié",
-    })  # fmt: skip
+    reponse = admin.post(
+        "/admin/catalogue/service/",
+        {
+            "action": action,
+            "_selected_action": [service.pk],
+            "statut": "suspendu" if action == "suspendre" else "retire",
+            "motif": "Hébergement non certifié",
+        },
+    )
     assert reponse.status_code == 302, reponse.content[:400]
     service.refresh_from_db()
     attendu = StatutService.SUSPENDU if action == "suspendre" else StatutService.RETIRE

@@ -11,9 +11,15 @@ from tests.conftest import connecter
 @pytest.mark.django_db
 def test_the_home_and_footer_link_to_activation_opposition_and_the_legal_pages(client):
     page = client.get("/").content.decode()
-    for nom in ["consentement:activation", "consentement:opposition", "account_login",
-                "pages:accessibilite", "pages:mentions_legales", "pages:donnees_personnelles",
-                "pages:aide"]:  # fmt: skip
+    for nom in [
+        "consentement:activation",
+        "consentement:opposition",
+        "account_login",
+        "pages:accessibilite",
+        "pages:mentions_legales",
+        "pages:donnees_personnelles",
+        "pages:aide",
+    ]:
         assert f'href="{reverse(nom)}"' in page, nom
 
 

@@ -21,11 +21,15 @@ pytestmark = pytest.mark.django_db
 
 def _formulaire(profil, **champs) -> dict:
     return {
-        "nom_naissance": profil.nom_naissance, "nom_usage": profil.nom_usage,
-        "prenoms": profil.prenoms, "date_naissance": profil.date_naissance.isoformat(),
-        "sexe": profil.sexe, "code_lieu_naissance": profil.code_lieu_naissance, "nir_saisi": "",
+        "nom_naissance": profil.nom_naissance,
+        "nom_usage": profil.nom_usage,
+        "prenoms": profil.prenoms,
+        "date_naissance": profil.date_naissance.isoformat(),
+        "sexe": profil.sexe,
+        "code_lieu_naissance": profil.code_lieu_naissance,
+        "nir_saisi": "",
         **champs,
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("statut", [StatutProfil.CREE, StatutProfil.ACTIVE, StatutProfil.OPPOSE])
@@ -58,8 +62,10 @@ def test_an_opposition_received_by_post_goes_through_the_lifecycle(client, admin
     assert profil.statut == StatutProfil.OPPOSE and profil.nom_naissance == ""
     decision = Decision.objects.get(profil=profil)
     assert (decision.type, decision.canal, decision.acteur) == (
-        TypeDecision.OPPOSITION, Canal.COURRIER, admin_user,
-    )  # fmt: skip
+        TypeDecision.OPPOSITION,
+        Canal.COURRIER,
+        admin_user,
+    )
 
 
 def test_closing_and_reopening_by_post_and_refusals_said_in_french(client, admin_user):

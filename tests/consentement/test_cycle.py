@@ -65,8 +65,11 @@ def test_opposition_without_account_erases_the_profile_and_gives_a_receipt(clien
 
 
 def test_a_parent_opposes_for_a_minor(client):
-    mineur = ProfilFactory(mineur=True, statut=StatutProfil.ANNONCE,
-                           date_limite_opposition=timezone.localdate() + timedelta(days=3))  # fmt: skip
+    mineur = ProfilFactory(
+        mineur=True,
+        statut=StatutProfil.ANNONCE,
+        date_limite_opposition=timezone.localdate() + timedelta(days=3),
+    )
     code = cycle.code_renouveler(profil=mineur)
     client.post(reverse("consentement:opposition"), identite(mineur, code))
     client.post(reverse("consentement:opposition_confirmer"), {"confirme": "on"})
@@ -128,8 +131,12 @@ def test_activation_email_password_second_factor_then_the_space(client, annonce)
     assert "Ce mot de passe est trop court" in page.text
     reponse = client.post(
         reverse("consentement:activation_compte"),
-        {"email": "Camille@Exemple.fr", "mot_de_passe": "Un-Mot-De-Passe-Solide-42", "confirmation": "Un-Mot-De-Passe-Solide-42"},
-    )  # fmt: skip
+        {
+            "email": "Camille@Exemple.fr",
+            "mot_de_passe": "Un-Mot-De-Passe-Solide-42",
+            "confirmation": "Un-Mot-De-Passe-Solide-42",
+        },
+    )
     assert reponse.url.startswith(reverse("comptes:otp"))
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ANNONCE  # not before the code
     assert client.get(reverse("dossier:accueil")).status_code == 302  # to the code page

@@ -139,10 +139,13 @@ def test_other_file_with_the_same_people_creates_nothing_new():
     ("contenu", "message"),
     [
         (b"nir,nom\n1,2\n", "Colonnes manquantes dans la ligne d'en-tête : nom_naissance"),
-        (exemple.fichier([adulte(1)]) + b"caf\xe9\n", "pas encodé en UTF-8 (caractère illisible ligne 3)"),
+        (
+            exemple.fichier([adulte(1)]) + b"caf\xe9\n",
+            "pas encodé en UTF-8 (caractère illisible ligne 3)",
+        ),
         (b"", "Le fichier est vide"),
     ],
-)  # fmt: skip
+)
 def test_unreadable_files_are_refused_with_the_reason(contenu, message):
     with pytest.raises(lots.FichierRefuse, match=re.escape(message)):
         lots.lot_creer(nom_fichier="x.csv", contenu=contenu)

@@ -48,8 +48,13 @@ def test_organ_donation_reads_in_the_first_person_only_for_the_person(
     client, patient, professionnel
 ):
     profil = patient.profil
-    InformationFactory(profil=profil, rubrique="don_organes", libelle="donneur",
-                       auteur=patient, auteur_libelle="Camille Martin")  # fmt: skip
+    InformationFactory(
+        profil=profil,
+        rubrique="don_organes",
+        libelle="donneur",
+        auteur=patient,
+        auteur_libelle="Camille Martin",
+    )
     connecter(client, patient)
     propre = _texte(client.get(reverse("dossier:profil_medical")))
     assert "Je suis favorable au don de mes organes et tissus" in propre

@@ -28,9 +28,21 @@ from tests.dossier.factories import DocumentFactory, InformationFactory
 pytestmark = pytest.mark.django_db
 
 LECTEURS = [
-    "titulaire", "representant", "auteur", "medecin_traitant", "mt_sans_masques", "medecin",
-    "dentiste", "infirmier", "liste", "urgence", "bloque", "sans_acces", "mediateur", "admin",
-]  # fmt: skip
+    "titulaire",
+    "representant",
+    "auteur",
+    "medecin_traitant",
+    "mt_sans_masques",
+    "medecin",
+    "dentiste",
+    "infirmier",
+    "liste",
+    "urgence",
+    "bloque",
+    "sans_acces",
+    "mediateur",
+    "admin",
+]
 
 # Document states. For each, the readers who see it (all others must not).
 PATIENT = {"titulaire", "representant"}

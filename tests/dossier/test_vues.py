@@ -169,8 +169,12 @@ def test_a_file_over_the_cap_inside_an_acceptable_body_is_refused(client, patien
 
 # --- IDOR: another patient's ids answer 404 to everyone but the owner -------------------
 
-URLS_DOCUMENT = ["dossier:document", "dossier:document_fichier", "dossier:document_restreindre",
-                 "dossier:document_supprimer"]  # fmt: skip
+URLS_DOCUMENT = [
+    "dossier:document",
+    "dossier:document_fichier",
+    "dossier:document_restreindre",
+    "dossier:document_supprimer",
+]
 POSTS_DOCUMENT = ["dossier:document_liberer"]
 
 
@@ -179,9 +183,13 @@ def test_another_patients_document_is_404_for_every_other_persona(client_de, per
     autre = ProfilFactory(active=True)
     document = DocumentFactory(profil=autre, auteur=autre.titulaire)
     info = InformationMedicale.objects.create(
-        profil=autre, rubrique="allergie", libelle="Arachide", auteur=autre.titulaire,
-        auteur_role="titulaire", auteur_libelle="x",
-    )  # fmt: skip
+        profil=autre,
+        rubrique="allergie",
+        libelle="Arachide",
+        auteur=autre.titulaire,
+        auteur_role="titulaire",
+        auteur_libelle="x",
+    )
     client = client_de(persona)
     for nom in URLS_DOCUMENT:
         assert client.get(reverse(nom, args=[document.public_id])).status_code == 404, nom
@@ -352,8 +360,9 @@ def test_emergency_access_opens_two_hours_and_notifies_patient_and_doctor(
 def test_emergency_access_is_refused_when_the_patient_refused_it(client, patient):
     profil = patient.profil
     connecter(client, patient)
-    client.post(reverse("dossier:reglages_enregistrer"), {"refus_urgence": "1",
-                                                "masques_visibles_mt": "1"})  # fmt: skip
+    client.post(
+        reverse("dossier:reglages_enregistrer"), {"refus_urgence": "1", "masques_visibles_mt": "1"}
+    )
     assert Decision.objects.filter(type=TypeDecision.URGENCE_REFUS).exists()
     reponse = _urgence(client, ProfessionnelFactory().user, profil)
     assert "a refusé l'accès à son dossier en urgence" in texte(reponse)
@@ -420,8 +429,12 @@ def test_patient_fills_the_medical_profile_with_measures_bmi_and_chart(client, p
         client.post(ajouter, {"libelle": "Pénicilline", "details": "Urticaire"}).status_code == 302
     )
     mesure = reverse("dossier:mesure_ajouter", args=[profil.public_id])
-    for type_mesure, valeur, jour in [("poids", "72,5", "2026-10-01"), ("poids", "71", "2026-11-01"),
-                                      ("taille", "170", "2026-10-01"), ("tension", "120/80", "2026-11-02")]:  # fmt: skip
+    for type_mesure, valeur, jour in [
+        ("poids", "72,5", "2026-10-01"),
+        ("poids", "71", "2026-11-01"),
+        ("taille", "170", "2026-10-01"),
+        ("tension", "120/80", "2026-11-02"),
+    ]:
         assert (
             client.post(
                 mesure, {"type_mesure": type_mesure, "valeur": valeur, "date": jour}
@@ -475,10 +488,14 @@ def test_fhir_export_validates_and_holds_every_item(client, patient):
     connecter(client, patient)
     profil = patient.profil
     televerser(client, profil, pdf())
-    client.post(reverse("dossier:information_ajouter", args=[profil.public_id, "vaccination"]),
-                {"libelle": "DTP", "date": "2020-01-01"})  # fmt: skip
-    client.post(reverse("dossier:mesure_ajouter", args=[profil.public_id]),
-                {"type_mesure": "poids", "valeur": "70", "date": "2026-11-01"})  # fmt: skip
+    client.post(
+        reverse("dossier:information_ajouter", args=[profil.public_id, "vaccination"]),
+        {"libelle": "DTP", "date": "2020-01-01"},
+    )
+    client.post(
+        reverse("dossier:mesure_ajouter", args=[profil.public_id]),
+        {"type_mesure": "poids", "valeur": "70", "date": "2026-11-01"},
+    )
     reponse = client.get(reverse("dossier:export_fhir"))
     bundle = json.loads(b"".join(reponse.streaming_content))
     fhir.valider(bundle)
@@ -507,11 +524,17 @@ def test_record_page_query_count_is_constant_from_10_to_500_documents(
 
     def remplir(n):
         Document.objects.bulk_create(
-            DocumentFactory.build(profil=profil, auteur=patient) if i % 2
-            else DocumentFactory.build(profil=profil, auteur=pro.user, auteur_professionnel=pro,
-                                       auteur_role="professionnel", masque=i % 3 == 0)
+            DocumentFactory.build(profil=profil, auteur=patient)
+            if i % 2
+            else DocumentFactory.build(
+                profil=profil,
+                auteur=pro.user,
+                auteur_professionnel=pro,
+                auteur_role="professionnel",
+                masque=i % 3 == 0,
+            )
             for i in range(n)
-        )  # fmt: skip
+        )
 
     client.get(url)  # the session's first save is not the page's cost
     remplir(10)
@@ -526,8 +549,10 @@ def test_record_page_query_count_is_constant_from_10_to_500_documents(
 
 def test_notification_email_on_each_professional_access_when_asked(client, patient, professionnel):
     connecter(client, patient)
-    client.post(reverse("dossier:reglages_enregistrer"), {"notifier_acces_pro": "1",
-                                                "masques_visibles_mt": "1"})  # fmt: skip
+    client.post(
+        reverse("dossier:reglages_enregistrer"),
+        {"notifier_acces_pro": "1", "masques_visibles_mt": "1"},
+    )
     ouvrir_acces(professionnel, patient.profil)
     notification = Notification.objects.get()
     assert notification.destinataire == patient.email

@@ -111,8 +111,14 @@ def test_agenda_pages_fit_a_phone(page, patient):
 
     rdv = rdv_de(patient, titre="Consultation de suivi en cardiologie interventionnelle")
     se_connecter(page, patient)
-    for chemin in ["/agenda/", "/agenda/mois/", "/agenda/ajouter/", "/agenda/prevention/",
-                   "/agenda/abonnements/", f"/agenda/rendez-vous/{rdv.public_id}/"]:  # fmt: skip
+    for chemin in [
+        "/agenda/",
+        "/agenda/mois/",
+        "/agenda/ajouter/",
+        "/agenda/prevention/",
+        "/agenda/abonnements/",
+        f"/agenda/rendez-vous/{rdv.public_id}/",
+    ]:
         page.aller(chemin)
         page.verifier_largeur()
     assert "cardiologie" in page.page.locator("main").inner_text()

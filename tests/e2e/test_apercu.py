@@ -37,10 +37,17 @@ def test_the_pdf_preview_shows_the_document_not_a_blocked_plugin(page, patient, 
     profil = patient.profil
     contenu = pdf_rouge()
     document = Document(
-        profil=profil, categorie="compte_rendu", titre="Radio rouge", auteur=patient,
-        auteur_role=Role.TITULAIRE, auteur_libelle="Camille Martin", type_mime="application/pdf",
-        extension="pdf", taille=len(contenu), empreinte="0" * 64,
-    )  # fmt: skip
+        profil=profil,
+        categorie="compte_rendu",
+        titre="Radio rouge",
+        auteur=patient,
+        auteur_role=Role.TITULAIRE,
+        auteur_libelle="Camille Martin",
+        type_mime="application/pdf",
+        extension="pdf",
+        taille=len(contenu),
+        empreinte="0" * 64,
+    )
     document.fichier.save("document", ContentFile(contenu), save=True)
     se_connecter(page, patient)
     page.aller(f"/dossier/documents/{document.public_id}/")

@@ -16,9 +16,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, live_server):
     service, application = service_et_client(
-        nom="Tensio", editeur="Tensio SAS", categorie="mesures",
+        nom="Tensio",
+        editeur="Tensio SAS",
+        categorie="mesures",
         portees=["patient/Observation.rs", "patient/Observation.c", "patient/Condition.rs"],
-    )  # fmt: skip
+    )
     # A visitor browses the catalogue, the publishers' guide and the service's page.
     page.aller("/catalogue/developpeurs/")
     page.verifier_largeur()
@@ -30,8 +32,11 @@ def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, l
 
     # The service sends the person to the authorization page; they log in first.
     verifier, challenge = pkce()
-    autoriser = url_autorisation(application, challenge=challenge,
-                                 scope="launch/patient patient/*.read patient/Observation.c")  # fmt: skip
+    autoriser = url_autorisation(
+        application,
+        challenge=challenge,
+        scope="launch/patient patient/*.read patient/Observation.c",
+    )
     page.aller(autoriser)
     se_connecter(page, patient)
     page.aller(autoriser)
@@ -46,10 +51,17 @@ def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, l
 
     # The service, over plain HTTP with its token.
     base = live_server.url
-    jeton = requests.post(f"{base}/oauth/jeton/", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECTION,
-        "client_id": application.client_id, "code_verifier": verifier,
-    }, timeout=10).json()  # fmt: skip
+    jeton = requests.post(
+        f"{base}/oauth/jeton/",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECTION,
+            "client_id": application.client_id,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    ).json()
     en_tetes = {"Authorization": f"Bearer {jeton['access_token']}"}
     assert requests.get(f"{base}/fhir/Observation", headers=en_tetes, timeout=10).status_code == 200
     assert requests.get(f"{base}/fhir/Condition", headers=en_tetes, timeout=10).status_code == 403
@@ -71,8 +83,9 @@ def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, l
 
 @pytest.mark.parametrize("taille", ["telephone"], indirect=True)
 def test_the_public_catalogue_fits_a_phone(page):
-    service, _ = service_et_client(nom="Tensio", editeur="Tensio SAS", categorie="mesures",
-                                   portees=["patient/Observation.rs"])  # fmt: skip
+    service, _ = service_et_client(
+        nom="Tensio", editeur="Tensio SAS", categorie="mesures", portees=["patient/Observation.rs"]
+    )
     for chemin in ["/catalogue/", "/catalogue/developpeurs/", f"/catalogue/{service.slug}/"]:
         page.aller(chemin)
         page.verifier_largeur()

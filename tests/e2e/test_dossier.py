@@ -182,8 +182,12 @@ def test_record_pages_with_tables_fit_a_phone_and_scroll_by_keyboard(page, patie
 
     acteur = acteur_de(patient, patient.profil)
     for jours, valeur in [(3, "71,5"), (2, "71,2"), (1, "70,9")]:
-        services.mesure_ajouter(acteur=acteur, type_mesure="poids", valeur=valeur,
-                                quand=timezone.now() - timedelta(days=jours))  # fmt: skip
+        services.mesure_ajouter(
+            acteur=acteur,
+            type_mesure="poids",
+            valeur=valeur,
+            quand=timezone.now() - timedelta(days=jours),
+        )
     se_connecter(page, patient)
     for chemin in ["/dossier/", "/dossier/profil-medical/", "/dossier/historique/", "/mes-choix/"]:
         page.aller(chemin)

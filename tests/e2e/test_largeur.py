@@ -13,19 +13,28 @@ from tests.e2e.test_connexion import se_connecter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/dossier/", "/dossier/profil-medical/", "/dossier/confidentialite/",
-         "/dossier/historique/", "/mes-choix/", "/compte/securite/"]  # fmt: skip
+PAGES = [
+    "/dossier/",
+    "/dossier/profil-medical/",
+    "/dossier/confidentialite/",
+    "/dossier/historique/",
+    "/mes-choix/",
+    "/compte/securite/",
+]
 
 
 def remplir(profil):
     lecteur = acteur_de(profil.titulaire, profil)
     for jour in range(30):
-        services.mesure_ajouter(acteur=lecteur, type_mesure="tension",
-                                valeur=f"{120 + jour % 9}/80")  # fmt: skip
+        services.mesure_ajouter(
+            acteur=lecteur, type_mesure="tension", valeur=f"{120 + jour % 9}/80"
+        )
     services.information_ajouter(
-        acteur=lecteur, rubrique="antecedent_medical",
-        libelle="Hypertension artérielle essentielle diagnostiquée", date=date(2019, 4, 2),
-    )  # fmt: skip
+        acteur=lecteur,
+        rubrique="antecedent_medical",
+        libelle="Hypertension artérielle essentielle diagnostiquée",
+        date=date(2019, 4, 2),
+    )
     pro = ProfessionnelFactory(user__prenom="Marie-Christine", user__nom="De La Fontaine-Dupont")
     consentement.professionnel_bloquer(acteur=lecteur, professionnel=pro)
     consentement.urgence_regler(acteur=lecteur, refus=True)

@@ -76,8 +76,13 @@ def test_a_conversation_from_the_first_message_to_fin(
     # The professional answers "[FIN]" from their own mail software, threaded on the reply.
     conversation = Conversation.objects.get()
     reponse = Message.objects.get(cote="patient")
-    fin = courriel(professionnel, profil, sujet="[FIN] Re: Votre bilan sanguin",
-                   corps="Parfait, bonne continuation.", In_Reply_To=reponse.message_id)  # fmt: skip
+    fin = courriel(
+        professionnel,
+        profil,
+        sujet="[FIN] Re: Votre bilan sanguin",
+        corps="Parfait, bonne continuation.",
+        In_Reply_To=reponse.message_id,
+    )
     with smtplib.SMTP(passerelle.hostname, passerelle.port, timeout=30) as client:
         client.send_message(fin)
     page.aller(f"/messagerie/conversations/{conversation.public_id}/")
@@ -93,8 +98,12 @@ def test_messaging_pages_fit_a_phone(page, parent, mineur, professionnel):
     from messagerie.models import PieceJointe
     from tests.messagerie.outils import ecrire, piece
 
-    conversation = ecrire(professionnel, mineur, sujet="Rappel de vaccination contre la "
-                          "diphtérie, le tétanos et la poliomyélite", pieces=[piece()])  # fmt: skip
+    conversation = ecrire(
+        professionnel,
+        mineur,
+        sujet="Rappel de vaccination contre la diphtérie, le tétanos et la poliomyélite",
+        pieces=[piece()],
+    )
     se_connecter(page, parent)
     page.aller("/messagerie/")
     page.verifier_largeur()

@@ -36,8 +36,11 @@ def test_migrate_connects_as_the_owner_and_grants_the_application_role():
     }
     resultat = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert resultat.returncode == 0, resultat.stderr
     assert _droit("journal_entree", "INSERT") and _droit("journal_entree", "SELECT")
     assert not _droit("journal_entree", "UPDATE") and not _droit("journal_entree", "DELETE")

@@ -28,12 +28,17 @@ def pdf_hostile() -> bytes:
     return pdf(_js_a_l_ouverture)
 
 
-def ecrire(pro_user, profil, *, sujet="Vos résultats", corps="Bonjour, tout va bien.",
-           pieces=(), **options):  # fmt: skip
+def ecrire(
+    pro_user, profil, *, sujet="Vos résultats", corps="Bonjour, tout va bien.", pieces=(), **options
+):
     return services.conversation_demarrer(
-        acteur=acteur_de(pro_user), profil=profil, sujet=sujet, corps=corps,
-        pieces=list(pieces), **options,
-    )  # fmt: skip
+        acteur=acteur_de(pro_user),
+        profil=profil,
+        sujet=sujet,
+        corps=corps,
+        pieces=list(pieces),
+        **options,
+    )
 
 
 def repondre(user, conversation, corps="Merci docteur.", **options):
@@ -42,8 +47,9 @@ def repondre(user, conversation, corps="Merci docteur.", **options):
     acteur = acces.en_patient_de(acteur_de(user), conversation.profil)
     if acteur is None:  # a professional
         acteur = acteur_de(user).sur(conversation.profil, role="professionnel")
-    return services.message_repondre(acteur=acteur, conversation=conversation, corps=corps,
-                                     **options)  # fmt: skip
+    return services.message_repondre(
+        acteur=acteur, conversation=conversation, corps=corps, **options
+    )
 
 
 def conversations_en_masse(profil, pro, n: int, *, avec_reponse=True):
@@ -61,25 +67,43 @@ def conversations_en_masse(profil, pro, n: int, *, avec_reponse=True):
     maintenant = timezone.now()
     conversations = Conversation.objects.bulk_create(
         Conversation(
-            profil=profil, professionnel=pro, sujet=f"Compte rendu n° {i}",
+            profil=profil,
+            professionnel=pro,
+            sujet=f"Compte rendu n° {i}",
             sujet_index=adresses.index_sujet(f"Compte rendu n° {i}"),
             dernier_message_le=maintenant - timedelta(minutes=i),
             dernier_pro_le=maintenant - timedelta(minutes=i),
             dernier_patient_le=(maintenant - timedelta(minutes=i)) if avec_reponse else None,
         )
         for i in range(n)
-    )  # fmt: skip
+    )
     messages = []
     for conversation in conversations:
-        messages.append(Message(conversation=conversation, profil=profil, cote="professionnel",
-                                auteur=pro.user, auteur_libelle=str(pro), corps="Bonjour.",
-                                message_id=f"<{uuid.uuid4()}@test>",
-                                envoye_le=conversation.dernier_pro_le))  # fmt: skip
+        messages.append(
+            Message(
+                conversation=conversation,
+                profil=profil,
+                cote="professionnel",
+                auteur=pro.user,
+                auteur_libelle=str(pro),
+                corps="Bonjour.",
+                message_id=f"<{uuid.uuid4()}@test>",
+                envoye_le=conversation.dernier_pro_le,
+            )
+        )
         if avec_reponse:
-            messages.append(Message(conversation=conversation, profil=profil, cote="patient",
-                                    auteur=profil.titulaire, auteur_libelle=profil.nom_affiche,
-                                    corps="Merci.", message_id=f"<{uuid.uuid4()}@test>",
-                                    envoye_le=conversation.dernier_patient_le))  # fmt: skip
+            messages.append(
+                Message(
+                    conversation=conversation,
+                    profil=profil,
+                    cote="patient",
+                    auteur=profil.titulaire,
+                    auteur_libelle=profil.nom_affiche,
+                    corps="Merci.",
+                    message_id=f"<{uuid.uuid4()}@test>",
+                    envoye_le=conversation.dernier_patient_le,
+                )
+            )
     Message.objects.bulk_create(messages)
     return conversations
 

@@ -30,8 +30,10 @@ def _vieillir(conversation, jours: int) -> None:
 
 def test_the_daily_tasks_are_scheduled():
     taches = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"messagerie.tasks.conservation_appliquer",
-            "messagerie.tasks.conservation_prevenir"} <= taches  # fmt: skip
+    assert {
+        "messagerie.tasks.conservation_appliquer",
+        "messagerie.tasks.conservation_prevenir",
+    } <= taches
 
 
 def test_the_patient_is_told_30_days_before_then_the_conversation_is_deleted(

@@ -26,10 +26,14 @@ def _compter(client, url, **requete) -> tuple[int, str]:
 
 @pytest.mark.parametrize(
     ("qui", "nom", "requete"),
-    [("patient", "messagerie:accueil", {}), ("patient", "messagerie:accueil", {"page": "3"}),
-     ("patient", "messagerie:accueil", {"q": "compte"}),
-     ("professionnel", "messagerie:pro_boite", {}), ("patient", "dossier:accueil", {})],
-)  # fmt: skip
+    [
+        ("patient", "messagerie:accueil", {}),
+        ("patient", "messagerie:accueil", {"page": "3"}),
+        ("patient", "messagerie:accueil", {"q": "compte"}),
+        ("professionnel", "messagerie:pro_boite", {}),
+        ("patient", "dossier:accueil", {}),
+    ],
+)
 def test_inbox_queries_do_not_grow_with_the_conversations(
     client, patient, professionnel, qui, nom, requete
 ):

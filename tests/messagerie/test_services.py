@@ -30,8 +30,13 @@ def test_professional_writes_with_an_attachment_and_the_patient_replies(patient,
 
 
 def test_bodies_subjects_and_attachment_names_are_encrypted_at_rest(patient, professionnel):
-    conversation = ecrire(professionnel, patient.profil, sujet="Sérologie VIH",
-                          corps="Résultat négatif.", pieces=[piece("serologie-vih.pdf")])  # fmt: skip
+    conversation = ecrire(
+        professionnel,
+        patient.profil,
+        sujet="Sérologie VIH",
+        corps="Résultat négatif.",
+        pieces=[piece("serologie-vih.pdf")],
+    )
     with connection.cursor() as cur:
         cur.execute("SELECT sujet FROM messagerie_conversation WHERE id = %s", [conversation.pk])
         (sujet,) = cur.fetchone()
@@ -90,8 +95,9 @@ def test_only_the_professional_closes(patient, professionnel):
     conversation = ecrire(professionnel, patient.profil)
     assert not acces.peut_fermer(acteur_de(patient, patient.profil), conversation)
     with pytest.raises(Http404):
-        services.conversation_fermer(acteur=acteur_de(patient, patient.profil),
-                                     conversation=conversation)  # fmt: skip
+        services.conversation_fermer(
+            acteur=acteur_de(patient, patient.profil), conversation=conversation
+        )
 
 
 def test_confidential_conversation_is_hidden_from_the_parent_with_its_history(
@@ -123,17 +129,24 @@ def test_mediator_and_stranger_see_no_conversation(patient, professionnel, media
 
 @pytest.mark.parametrize("bloque", [False, True])
 def test_predicate_and_filter_agree(patient, professionnel, parent, mineur, bloque):
-    conversations = [ecrire(professionnel, patient.profil), ecrire(professionnel, mineur),
-                     ecrire(professionnel, mineur, confidentiel=True)]  # fmt: skip
+    conversations = [
+        ecrire(professionnel, patient.profil),
+        ecrire(professionnel, mineur),
+        ecrire(professionnel, mineur, confidentiel=True),
+    ]
     if bloque:
         choix.professionnel_bloquer(
             acteur=acteur_de(patient, patient.profil), professionnel=professionnel.professionnel
         )
-    lecteurs = [acteur_de(patient, patient.profil), acces.en_patient_de(acteur_de(parent), mineur),
-                acteur_de(professionnel)]  # fmt: skip
+    lecteurs = [
+        acteur_de(patient, patient.profil),
+        acces.en_patient_de(acteur_de(parent), mineur),
+        acteur_de(professionnel),
+    ]
     for lecteur in lecteurs:
-        filtre = set(Conversation.objects.filter(acces.q_conversations(lecteur))
-                     .values_list("pk", flat=True))  # fmt: skip
+        filtre = set(
+            Conversation.objects.filter(acces.q_conversations(lecteur)).values_list("pk", flat=True)
+        )
         predicat = {c.pk for c in conversations if acces.peut_voir_conversation(lecteur, c)}
         assert filtre == predicat, lecteur.role
 

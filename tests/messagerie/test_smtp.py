@@ -62,8 +62,12 @@ def test_a_multipart_mail_with_an_attachment_starts_a_conversation_and_fin_close
     # threaded, with its attachment, once however often the outbox is drained.
     from tests.messagerie.outils import piece
 
-    reponse = repondre(patient, conversation, corps="Merci, et ma prise de sang ?",
-                       pieces=[piece("prise-de-sang.pdf")])  # fmt: skip
+    reponse = repondre(
+        patient,
+        conversation,
+        corps="Merci, et ma prise de sang ?",
+        pieces=[piece("prise-de-sang.pdf")],
+    )
     en_attente_envoyer()
     en_attente_envoyer()
     (sortant,) = [m for m in mail.outbox if m.to == [professionnel.email]]
@@ -75,9 +79,14 @@ def test_a_multipart_mail_with_an_attachment_starts_a_conversation_and_fin_close
     assert Notification.objects.get(motif="reponse_patient_smtp").envoye_le is not None
 
     # The professional answers from their mail software with "[FIN]": same conversation, closed.
-    fin = courriel(professionnel, profil, sujet="[FIN] Re: Résultats", corps="Rien à refaire.",
-                   In_Reply_To=reponse.message_id,
-                   References=f"{message.message_id} {reponse.message_id}")  # fmt: skip
+    fin = courriel(
+        professionnel,
+        profil,
+        sujet="[FIN] Re: Résultats",
+        corps="Rien à refaire.",
+        In_Reply_To=reponse.message_id,
+        References=f"{message.message_id} {reponse.message_id}",
+    )
     assert envoyer(passerelle, fin) is None
     conversation.refresh_from_db()
     assert Conversation.objects.count() == 1 and conversation.fermee_le is not None
@@ -99,12 +108,17 @@ def test_unknown_sender_is_refused_at_mail_from(passerelle, patient):
 def test_unknown_patient_and_blocking_patient_get_the_same_refusal(
     passerelle, patient, professionnel
 ):
-    inconnu = envoyer(passerelle, courriel(professionnel, patient.profil),
-                      destinataire=f"299999999999999@{adresses.domaine_patients()}")  # fmt: skip
-    ailleurs = envoyer(passerelle, courriel(professionnel, patient.profil),
-                       destinataire="camille@exemple.fr")  # fmt: skip
-    choix.professionnel_bloquer(acteur=acteur_de(patient, patient.profil),
-                                professionnel=professionnel.professionnel)  # fmt: skip
+    inconnu = envoyer(
+        passerelle,
+        courriel(professionnel, patient.profil),
+        destinataire=f"299999999999999@{adresses.domaine_patients()}",
+    )
+    ailleurs = envoyer(
+        passerelle, courriel(professionnel, patient.profil), destinataire="camille@exemple.fr"
+    )
+    choix.professionnel_bloquer(
+        acteur=acteur_de(patient, patient.profil), professionnel=professionnel.professionnel
+    )
     bloque = envoyer(passerelle, courriel(professionnel, patient.profil))
     assert inconnu == ailleurs == bloque
     assert inconnu[0] == 550 and "Destinataire inconnu" in inconnu[1]
@@ -131,16 +145,18 @@ def test_a_malformed_mime_mail_is_refused(passerelle, patient, professionnel):
     )  # no closing boundary, broken base64
     with smtplib.SMTP(passerelle.hostname, passerelle.port, timeout=30) as client:
         with pytest.raises(smtplib.SMTPDataError) as refus:
-            client.sendmail(professionnel.email, [adresses.adresse_patient(patient.profil)],
-                            brut.encode())  # fmt: skip
+            client.sendmail(
+                professionnel.email, [adresses.adresse_patient(patient.profil)], brut.encode()
+            )
     assert refus.value.smtp_code == 550 and b"5.6.0" in refus.value.smtp_error
     assert not Conversation.objects.exists() and not Message.objects.exists()
 
 
 def test_a_hostile_attachment_refuses_the_whole_mail(passerelle, patient, professionnel):
     avant = _fichiers(patient.profil)
-    message = courriel(professionnel, patient.profil,
-                       pieces=[("ok.pdf", pdf()), ("piege.pdf", pdf_hostile())])  # fmt: skip
+    message = courriel(
+        professionnel, patient.profil, pieces=[("ok.pdf", pdf()), ("piege.pdf", pdf_hostile())]
+    )
     code, texte = envoyer(passerelle, message)
     assert code == 550 and "piege.pdf" in texte
     assert not Conversation.objects.exists() and not PieceJointe.objects.exists()
@@ -173,11 +189,16 @@ def test_refused_recipients_never_lock_the_professional_out_of_the_portal(
     from tests.conftest import connecter
 
     for n in range(settings.LOCKOUT_MAX_FAILURES + 1):
-        envoyer(passerelle, courriel(professionnel, patient.profil),
-                destinataire=f"29999999999999{n}@{adresses.domaine_patients()}")  # fmt: skip
+        envoyer(
+            passerelle,
+            courriel(professionnel, patient.profil),
+            destinataire=f"29999999999999{n}@{adresses.domaine_patients()}",
+        )
     connecter(client, professionnel)
-    reponse = client.post(reverse("dossier:pro_accueil"), {"nir": patient.profil.nir,
-                          "date_naissance": patient.profil.date_naissance.isoformat()})  # fmt: skip
+    reponse = client.post(
+        reverse("dossier:pro_accueil"),
+        {"nir": patient.profil.nir, "date_naissance": patient.profil.date_naissance.isoformat()},
+    )
     assert reponse.status_code == 302  # the record opens
 
 

@@ -102,8 +102,13 @@ def test_professional_writes_by_nir_and_a_wrong_or_blocked_patient_looks_the_sam
 ):
     connecter(client, professionnel)
     profil = patient.profil
-    donnees = {"nir": profil.nir, "date_naissance": "1985-05-14", "sujet": "Rendez-vous",
-               "corps": "Venez me voir.", "pieces": [fichier()]}  # fmt: skip
+    donnees = {
+        "nir": profil.nir,
+        "date_naissance": "1985-05-14",
+        "sujet": "Rendez-vous",
+        "corps": "Venez me voir.",
+        "pieces": [fichier()],
+    }
     reponse = client.post(reverse("messagerie:pro_ecrire"), donnees)
     assert reponse.status_code == 302
     conversation = Conversation.objects.get()
@@ -154,8 +159,9 @@ def test_professional_closes_from_the_page_and_the_patient_can_no_longer_reply(
     connecter(client, patient)
     page = texte(client.get(reverse("messagerie:conversation", args=[conversation.public_id])))
     assert "Conversation close" in page and "Répondre" not in page
-    reponse = client.post(reverse("messagerie:repondre", args=[conversation.public_id]),
-                          {"corps": "Et pourtant ?"})  # fmt: skip
+    reponse = client.post(
+        reverse("messagerie:repondre", args=[conversation.public_id]), {"corps": "Et pourtant ?"}
+    )
     assert reponse.status_code == 400 and "close" in texte(reponse)
 
 
@@ -226,8 +232,12 @@ def test_archive_and_search_in_the_inbox(client, patient, professionnel):
 # --- IDOR: another patient's conversation and attachment answer 404 to everyone -----------
 
 GETS = ["messagerie:conversation", "messagerie:piece", "messagerie:piece_fichier"]
-POSTS = ["messagerie:repondre", "messagerie:fermer", "messagerie:archiver",
-         "messagerie:piece_enregistrer"]  # fmt: skip
+POSTS = [
+    "messagerie:repondre",
+    "messagerie:fermer",
+    "messagerie:archiver",
+    "messagerie:piece_enregistrer",
+]
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonyme"])
@@ -323,14 +333,20 @@ def test_staff_never_read_a_patients_reply_waiting_to_go_back_by_smtp(
     from messagerie.enums import CanalMessage
     from tests.messagerie.outils import repondre
 
-    conversation = ecrire(professionnel, patient.profil, sujet="Sérologie VIH",
-                          canal=CanalMessage.SMTP,
-                          adresse_professionnel=professionnel.email)  # fmt: skip
+    conversation = ecrire(
+        professionnel,
+        patient.profil,
+        sujet="Sérologie VIH",
+        canal=CanalMessage.SMTP,
+        adresse_professionnel=professionnel.email,
+    )
     repondre(patient, conversation, corps="Je suis inquiète du résultat.")
     ligne = Notification.objects.get(motif="reponse_patient_smtp")
     connecter(client, admin_user)
-    for url in ["/admin/notifications/notification/",
-                f"/admin/notifications/notification/{ligne.pk}/change/"]:  # fmt: skip
+    for url in [
+        "/admin/notifications/notification/",
+        f"/admin/notifications/notification/{ligne.pk}/change/",
+    ]:
         page = texte(client.get(url))
         assert "Sérologie" not in page and "inquiète" not in page, url
         assert professionnel.email in page

@@ -57,9 +57,10 @@ def travailleur(file_du_test, tmp_path):
 
     def demarrer():
         p = embedded.demarrer_travailleur(
-            base=connection.settings_dict["NAME"], file=file_du_test,
+            base=connection.settings_dict["NAME"],
+            file=file_du_test,
             env_extra={"EMAIL_FILE_PATH": str(tmp_path / "emails")},
-        )  # fmt: skip
+        )
         demarres.append(p)
         return p
 
@@ -107,8 +108,14 @@ def test_a_message_written_while_redis_is_down_is_notified_by_the_sweep_once(
         " sujet='Compte rendu opératoire')\n"
     )
     debut = time.monotonic()
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=embedded.RACINE,
-                   env=env, check=True, timeout=120, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=embedded.RACINE,
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
     assert time.monotonic() - debut < 60
     assert Conversation.objects.count() == 1
     (avis,) = Notification.objects.filter(motif="nouveau_message")

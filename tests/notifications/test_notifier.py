@@ -20,10 +20,18 @@ pytestmark = pytest.mark.django_db
 
 def _notifier(profil, cle="essai:1", **options):
     return services.notifier(
-        profil=profil, motif="avis", cle=cle, gabarit="acces_pro",
-        contexte={"professionnel": "Dr Jeanne Lefèvre", "patient": "Camille Martin",
-                  "quand": "27/11/2026 à 10:00", "urgence": False}, **options,
-    )  # fmt: skip
+        profil=profil,
+        motif="avis",
+        cle=cle,
+        gabarit="acces_pro",
+        contexte={
+            "professionnel": "Dr Jeanne Lefèvre",
+            "patient": "Camille Martin",
+            "quand": "27/11/2026 à 10:00",
+            "urgence": False,
+        },
+        **options,
+    )
 
 
 def test_the_same_key_twice_sends_one_message(settings):

@@ -18,10 +18,16 @@ from tests.lib.corpus import pdf
 pytestmark = pytest.mark.django_db
 
 PAGES_PATIENT = [
-    "dossier:accueil", "dossier:profil_medical", "dossier:historique", "dossier:historique_csv",
-    "dossier:export_fhir", "dossier:export_pdf", "dossier:parametres", "consentement:mes_choix",
+    "dossier:accueil",
+    "dossier:profil_medical",
+    "dossier:historique",
+    "dossier:historique_csv",
+    "dossier:export_fhir",
+    "dossier:export_pdf",
+    "dossier:parametres",
+    "consentement:mes_choix",
     "comptes:securite",
-]  # fmt: skip
+]
 
 
 def _sans_cache(reponse) -> bool:

@@ -26,9 +26,13 @@ def codes_affiches(page) -> list[str]:
 
 @pytest.mark.parametrize(
     ("methode", "nom"),
-    [("post", "comptes:totp_demarrer"), ("post", "comptes:codes_secours"),
-     ("get", "comptes:totp_ajout"), ("post", "comptes:totp_ajout")],
-)  # fmt: skip
+    [
+        ("post", "comptes:totp_demarrer"),
+        ("post", "comptes:codes_secours"),
+        ("get", "comptes:totp_ajout"),
+        ("post", "comptes:totp_ajout"),
+    ],
+)
 def test_adding_a_factor_asks_for_the_password_again(client, patient, methode, nom):
     connecter(client, patient)
     reponse = getattr(client, methode)(reverse(nom), {"code": "123456"})

@@ -39,9 +39,13 @@ def _ajouter(client, profil, rubrique, libelle):
 
 @pytest.mark.parametrize(
     ("rubrique", "libelle"),
-    [("directives_anticipees", "Ne pas réanimer"), ("don_organes", "refus"),
-     ("personne_a_prevenir", "Un inconnu"), ("antecedent_medical", "Diabète")],
-)  # fmt: skip
+    [
+        ("directives_anticipees", "Ne pas réanimer"),
+        ("don_organes", "refus"),
+        ("personne_a_prevenir", "Un inconnu"),
+        ("antecedent_medical", "Diabète"),
+    ],
+)
 def test_pharmacist_cannot_write_the_persons_wishes_nor_outside_their_profession(
     client, patient, pharmacien, rubrique, libelle
 ):
@@ -96,11 +100,15 @@ def test_pharmacist_still_writes_an_allergy_and_the_patient_masks_and_signals_it
     assert Decision.objects.filter(profil=profil, type=TypeDecision.MASQUAGE).exists()
     # Another doctor no longer sees it; its author still does.
     ouvrir_acces(professionnel, profil)
-    autre = texte(connecter(client, professionnel).get(
-        reverse("dossier:pro_dossier", args=[profil.public_id])))  # fmt: skip
+    autre = texte(
+        connecter(client, professionnel).get(
+            reverse("dossier:pro_dossier", args=[profil.public_id])
+        )
+    )
     assert "Pénicilline" not in autre
-    auteur = texte(connecter(client, pharmacien).get(
-        reverse("dossier:pro_dossier", args=[profil.public_id])))  # fmt: skip
+    auteur = texte(
+        connecter(client, pharmacien).get(reverse("dossier:pro_dossier", args=[profil.public_id]))
+    )
     assert "Pénicilline" in auteur
 
 

@@ -67,9 +67,12 @@ def png_brut(largeur: int, hauteur: int, profondeur: int, couleur: int, canaux: 
     entete = struct.pack(">IIBBBBB", largeur, hauteur, profondeur, couleur, 0, 0, 0)
     palette = bloc(b"PLTE", bytes(range(256)) * 3) if couleur == 3 else b""
     return (
-        b"\x89PNG\r\n\x1a\n" + bloc(b"IHDR", entete) + palette + bloc(b"IDAT", idat)
+        b"\x89PNG\r\n\x1a\n"
+        + bloc(b"IHDR", entete)
+        + palette
+        + bloc(b"IDAT", idat)
         + bloc(b"IEND", b"")
-    )  # fmt: skip
+    )
 
 
 PIRES_IMAGES = {

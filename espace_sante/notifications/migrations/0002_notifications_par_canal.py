@@ -27,21 +27,55 @@ class Migration(migrations.Migration):
     dependencies = [("notifications", "0001_initial")]
 
     operations = [
-        migrations.AddField("notification", "public_id", models.UUIDField(null=True, editable=False)),
-        migrations.AddField("notification", "cle", models.CharField("clé d'unicité", max_length=200, null=True)),
+        migrations.AddField(
+            "notification", "public_id", models.UUIDField(null=True, editable=False)
+        ),
+        migrations.AddField(
+            "notification", "cle", models.CharField("clé d'unicité", max_length=200, null=True)
+        ),
         migrations.AddField("notification", "motif", models.CharField(max_length=40, default="")),
-        migrations.AddField("notification", "canal", models.CharField(choices=[("email", "Courriel"), ("sms", "SMS")], default="email", max_length=10)),
-        migrations.AddField("notification", "secret", models.BooleanField("corps effacé après l'envoi", default=False)),
-        migrations.AddField("notification", "erreur", models.CharField("dernière erreur", blank=True, max_length=200)),
+        migrations.AddField(
+            "notification",
+            "canal",
+            models.CharField(
+                choices=[("email", "Courriel"), ("sms", "SMS")], default="email", max_length=10
+            ),
+        ),
+        migrations.AddField(
+            "notification",
+            "secret",
+            models.BooleanField("corps effacé après l'envoi", default=False),
+        ),
+        migrations.AddField(
+            "notification",
+            "erreur",
+            models.CharField("dernière erreur", blank=True, max_length=200),
+        ),
         migrations.AddField("notification", "corps_chiffre", models.BinaryField(null=True)),
         migrations.RunPython(chiffrer_anciennes, migrations.RunPython.noop),
         migrations.RemoveField("notification", "corps"),
         migrations.RenameField("notification", "corps_chiffre", "corps"),
-        migrations.AlterField("notification", "corps", espace_sante.lib.fields.EncryptedTextField(blank=True, null=True)),
-        migrations.AlterField("notification", "public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-        migrations.AlterField("notification", "cle", models.CharField("clé d'unicité", max_length=200, unique=True)),
+        migrations.AlterField(
+            "notification",
+            "corps",
+            espace_sante.lib.fields.EncryptedTextField(blank=True, null=True),
+        ),
+        migrations.AlterField(
+            "notification",
+            "public_id",
+            models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+        ),
+        migrations.AlterField(
+            "notification", "cle", models.CharField("clé d'unicité", max_length=200, unique=True)
+        ),
         migrations.AlterField("notification", "motif", models.CharField(max_length=40)),
         migrations.AlterField("notification", "destinataire", models.CharField(max_length=254)),
-        migrations.AlterField("notification", "cree_le", models.DateTimeField("créée le", db_index=True, default=django.utils.timezone.now)),
-        migrations.AlterField("notification", "envoye_le", models.DateTimeField("envoyée le", blank=True, null=True)),
-    ]  # fmt: skip
+        migrations.AlterField(
+            "notification",
+            "cree_le",
+            models.DateTimeField("créée le", db_index=True, default=django.utils.timezone.now),
+        ),
+        migrations.AlterField(
+            "notification", "envoye_le", models.DateTimeField("envoyée le", blank=True, null=True)
+        ),
+    ]

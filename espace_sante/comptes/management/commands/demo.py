@@ -62,8 +62,9 @@ class Command(BaseCommand):
         for cle, _, _, role in PERSONAS:
             self.stdout.write(f"  {email_de(cle):38} {role}")
         self.stdout.write("Le code de connexion (second facteur) s'affiche dans la console.")
-        demo_preparee.send(sender=self.__class__, comptes=users, profils=profils,
-                           ecrire=self.stdout.write)  # fmt: skip
+        demo_preparee.send(
+            sender=self.__class__, comptes=users, profils=profils, ecrire=self.stdout.write
+        )
 
     def _comptes(self) -> dict[str, User]:
         users = {}
@@ -112,20 +113,44 @@ class Command(BaseCommand):
             services.representation_creer(representant=nadia, mineur=yanis)
         # Created by an account-creation batch, not activated: the mediator can help him.
         lucas = self._profil(
-            "1670169123011", "Petit", "Lucas Henri", date(1967, 1, 20), Sexe.MASCULIN, "69123",
+            "1670169123011",
+            "Petit",
+            "Lucas Henri",
+            date(1967, 1, 20),
+            Sexe.MASCULIN,
+            "69123",
             statut=StatutProfil.CREE,
-        )  # fmt: skip
+        )
         coordonnees = {
-            camille: ("camille.martin@exemple.fr", "0612345678", "12 rue des Lilas", "75020", "Paris"),
-            nadia: ("nadia.benali@exemple.fr", "0698765432", "3 avenue Jean Jaurès", "93100", "Montreuil"),
+            camille: (
+                "camille.martin@exemple.fr",
+                "0612345678",
+                "12 rue des Lilas",
+                "75020",
+                "Paris",
+            ),
+            nadia: (
+                "nadia.benali@exemple.fr",
+                "0698765432",
+                "3 avenue Jean Jaurès",
+                "93100",
+                "Montreuil",
+            ),
             lucas: ("lucas.petit@exemple.fr", "", "8 place Bellecour", "69002", "Lyon"),
-        }  # fmt: skip
+        }
         for profil, (email, telephone, adresse, code_postal, commune) in coordonnees.items():
             if not profil.email_contact:
                 profil.email_contact, profil.telephone = email, telephone
                 profil.adresse, profil.code_postal, profil.commune = adresse, code_postal, commune
-                profil.save(update_fields=["email_contact", "telephone", "adresse",
-                                           "code_postal", "commune"])  # fmt: skip
+                profil.save(
+                    update_fields=[
+                        "email_contact",
+                        "telephone",
+                        "adresse",
+                        "code_postal",
+                        "commune",
+                    ]
+                )
         return {"camille": camille, "nadia": nadia, "yanis": yanis, "lucas": lucas}
 
     def _roles(self, users: dict[str, User]) -> None:
@@ -149,9 +174,12 @@ class Command(BaseCommand):
         for numero, (cle, _, _, profession, specialite, commune) in enumerate(AUTRES_PROS, 3):
             if not hasattr(users[cle], "professionnel"):
                 services.professionnel_creer(
-                    user=users[cle], rpps=_rpps(f"10000000{numero:02d}"), profession=profession,
-                    specialite=specialite, commune=commune,
-                )  # fmt: skip
+                    user=users[cle],
+                    rpps=_rpps(f"10000000{numero:02d}"),
+                    profession=profession,
+                    specialite=specialite,
+                    commune=commune,
+                )
         if not hasattr(users["mediateur"], "mediateur"):
             services.mediateur_creer(
                 user=users["mediateur"],
