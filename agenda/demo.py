@@ -16,8 +16,8 @@ from django.utils import timezone
 from agenda import services
 from agenda.heures import PARIS
 from agenda.models import RendezVous
-from consentement import acces, ouverture
-from consentement.acces import Acteur
+from consentement import acces
+from consentement.acces import Acteur, ouverture
 
 
 def _a(jours: int, heure: int, minute: int = 0) -> datetime:

@@ -3,7 +3,7 @@
 Written: what anyone but the titulaire does to an appointment (a parent for a child, a
 professional's proposal, answers and cancellations on someone's behalf), every calendar
 feed created or revoked, and a feed's fetches as one line per day. The prevention opt-out
-is a consent decision (``consentement.cycle.decision_enregistrer`` writes its entry).
+is a consent decision (``consentement.services.cycle.decision_enregistrer`` writes its entry).
 Details hold dates and names, never an appointment's title, place or notes.
 """
 

@@ -4,7 +4,7 @@
     (or: .venv/bin/python -m espace_sante.embedded exec .venv/bin/python bench/lot_creation.py --rows 100000)
 
 In a throwaway database, with real Celery workers (2 processes, like `make run`):
-- generates N valid rows (consentement.exemple: 10 % minors linked to two earlier
+- generates N valid rows (consentement.services.lots.exemple: 10 % minors linked to two earlier
   rows, one person in ten without email, so a letter);
 - baseline: one `COPY … (FORMAT csv, HEADER)` of the same file into a bare table with
   the file's 14 columns (no index, no constraint): the fastest PostgreSQL can take the rows;
@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "espace_sante.settings")
 
 def _copy_seul(connection, contenu: bytes) -> float:
     """Seconds PostgreSQL's COPY takes to load the same file into a bare text table."""
-    from consentement import lots
+    from consentement.services import lots
 
     with connection.cursor() as cur:
         cur.execute(
@@ -40,8 +40,8 @@ def _copy_seul(connection, contenu: bytes) -> float:
 
 def _import(contenu: bytes, travailleur) -> tuple[object, float]:
     """Create the batch and wait until the worker has finished it; (batch, seconds)."""
-    from consentement import lots
     from consentement.enums import StatutLot
+    from consentement.services import lots
 
     debut = time.perf_counter()
     lot = lots.lot_creer(nom_fichier="bench.csv", contenu=contenu)
@@ -68,7 +68,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from consentement import exemple
+    from consentement.services.lots import exemple
     from espace_sante import embedded
     from espace_sante.comptes.models import Profil
 

@@ -49,7 +49,8 @@ def peupler() -> dict[str, object]:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from consentement import acces, ouverture
+    from consentement import acces
+    from consentement.acces import ouverture
     from dossier import services
     from dossier.models import Document, Mesure
     from espace_sante.comptes.enums import Role
@@ -304,7 +305,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from consentement import matrice
+    from consentement.acces import matrice
     from espace_sante.embedded import url_base
 
     setup_test_environment()

@@ -16,8 +16,7 @@ from oauth2_provider.models import get_access_token_model, revoke_access_token
 from catalogue import journal, portees, selectors, suppression
 from catalogue.enums import StatutService
 from catalogue.models import Autorisation, Connexion, Service
-from consentement import cycle, textes
-from consentement.acces import ACTEUR_SYSTEME, Acteur
+from consentement.acces import ACTEUR_SYSTEME, Acteur, registre, textes
 from consentement.enums import TypeDecision
 from espace_sante.comptes.enums import Role
 from espace_sante.notifications.services import notifier
@@ -68,7 +67,7 @@ def connexion_autoriser(*, acteur: Acteur, service: Service, choisies) -> Connex
         connexion.autorisations.expirees(maintenant).filter(portee=portee).update(
             revoque_le=maintenant
         )
-        decision = cycle.decision_enregistrer(
+        decision = registre.decision_enregistrer(
             profil=acteur.profil,
             type_decision=TypeDecision.SERVICE_AUTORISATION,
             acteur=acteur,
@@ -95,7 +94,7 @@ def connexion_autoriser(*, acteur: Acteur, service: Service, choisies) -> Connex
 
 def _retirer(acteur: Acteur, autorisation: Autorisation, maintenant) -> None:
     connexion = autorisation.connexion
-    decision = cycle.decision_enregistrer(
+    decision = registre.decision_enregistrer(
         profil=autorisation.profil,
         type_decision=TypeDecision.SERVICE_RETRAIT,
         acteur=acteur,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from consentement import accompagnement as acc_lib
+from consentement.services import accompagnement as acc_lib
 from espace_sante.comptes.enums import Role
 
 

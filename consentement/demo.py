@@ -3,7 +3,7 @@ services mediator can help gets a fresh notice code, printed with what the media
 
 from __future__ import annotations
 
-from consentement.cycle import codes
+from consentement.services.cycle import codes
 
 
 def peupler(sender, *, profils, ecrire, **kwargs) -> None:

@@ -11,9 +11,9 @@ from datetime import timedelta
 from celery.signals import worker_ready
 from django.utils import timezone
 
-from consentement import avis, cycle, lots
 from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot, LotMorceau
+from consentement.services import avis, balayages, cycle, lots
 from espace_sante.lib import taches
 
 
@@ -104,7 +104,7 @@ def avis_relancer() -> int:
 
 @taches.tache_reprise
 def annonces_echoir() -> int:
-    return cycle.annonces_echoir()
+    return balayages.annonces_echoir()
 
 
 @taches.tache_reprise
@@ -114,7 +114,7 @@ def suppressions_executer() -> int:
 
 @taches.tache_reprise
 def majorites_traiter() -> int:
-    return cycle.majorites_traiter()
+    return balayages.majorites_traiter()
 
 
 @worker_ready.connect

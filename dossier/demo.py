@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from consentement import acces, ouverture
-from consentement import services as choix
+from consentement import acces
+from consentement.acces import choix, ouverture
 from dossier import services
 from dossier.models import Document
 from espace_sante.lib import fichiers, pdf

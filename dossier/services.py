@@ -14,8 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces
-from consentement import services as consentement
 from consentement.acces import Acteur
+from consentement.acces import choix as consentement
 from consentement.enums import Categorie
 from dossier import journal, mesures
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, CategorieDocument, Rubrique, TypeMesure

@@ -6,8 +6,7 @@ class MessagerieConfig(AppConfig):
     verbose_name = "Messagerie sécurisée"
 
     def ready(self):
-        from consentement.cycle import donnees_effacees
-        from espace_sante.comptes.signals import demo_preparee
+        from espace_sante.comptes.signals import demo_preparee, donnees_effacees
         from espace_sante.journal import actions
         from messagerie import conservation, demo
         from messagerie.journal import POUR_LA_PERSONNE, Action

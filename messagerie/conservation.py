@@ -82,7 +82,7 @@ def conservation_prevenir(*, maintenant=None, limite: int = 200) -> int:
 
 
 def profil_efface(sender, *, profil, **kwargs) -> None:
-    """``consentement.cycle.donnees_effacees``: the erased profile's conversations go too."""
+    """``espace_sante.comptes.signals.donnees_effacees``: the erased profile's conversations go too."""
     for conversation in Conversation.objects.filter(profil=profil).select_related(
         "profil", "professionnel__user"
     ):

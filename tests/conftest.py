@@ -73,7 +73,7 @@ def _matrice_des_professions(request):
         return
     transactionnel = bool(marqueur and marqueur.kwargs.get("transaction"))
     request.getfixturevalue("transactional_db" if transactionnel else "db")
-    from consentement import matrice
+    from consentement.acces import matrice
 
     matrice.initialiser()
 
@@ -137,7 +137,7 @@ def inconnu(db):
 @pytest.fixture
 def annonce(db):
     """An announced profile, opposition still open, whose notice code is known (``code_clair``)."""
-    from consentement import cycle
+    from consentement.services import cycle
 
     profil = ProfilFactory(
         date_limite_opposition=timezone.localdate() + timedelta(weeks=6),

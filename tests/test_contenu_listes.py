@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from consentement import acces, services
+from consentement import acces
+from consentement.acces import choix as services
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from consentement.enums import TypeDecision
 from consentement.models import Decision
-from consentement.selectors import SESSION_PROFIL_ACTIF
 from dossier.models import Document
 from tests.comptes.factories import ProfessionnelFactory, ProfilFactory
 from tests.conftest import PERSONAS, acteur_de, connecter

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from consentement import accompagnement
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from consentement.models import Blocage, Decision
-from consentement.selectors import SESSION_PROFIL_ACTIF
+from consentement.services import accompagnement
 from dossier.models import Document, Mesure
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, User

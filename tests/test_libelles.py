@@ -11,8 +11,10 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from consentement import exemple, lots, textes
+from consentement.acces import textes
 from consentement.enums import TypeDecision
+from consentement.services import lots
+from consentement.services.lots import exemple
 from espace_sante.lib.texte import nombre
 from tests.conftest import connecter
 

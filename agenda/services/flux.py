@@ -27,7 +27,7 @@ from agenda.enums import StatutRdv
 from agenda.models import Abonnement, CompteurFlux, RendezVous
 from consentement import acces
 from consentement.acces import Acteur
-from consentement.cycle import ActionImpossible
+from consentement.acces.registre import ActionImpossible
 from espace_sante.lib.crypto import keyed_hash
 from espace_sante.lib.texte import nom_affichable
 

@@ -15,8 +15,8 @@ from agenda.heures import PARIS
 from agenda.models import Rappel, SuiviPrevention
 from agenda.selectors import prevention_refusee
 from agenda.services.rappels import canaux_de, cle_rappel
-from consentement import acces, cycle
-from consentement.acces import Acteur
+from consentement import acces
+from consentement.acces import Acteur, registre
 from consentement.enums import TypeDecision
 from consentement.models import Decision
 from espace_sante.comptes.models import Profil
@@ -52,7 +52,7 @@ def prevention_messages_regler(*, acteur: Acteur, actifs: bool) -> Decision | No
     profil = Profil.objects.select_for_update().get(pk=acteur.profil.pk)
     if prevention_refusee(profil) == (not actifs):
         return None
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=profil,
         type_decision=TypeDecision.PREVENTION_ACCORD if actifs else TypeDecision.PREVENTION_REFUS,
         acteur=acteur,

@@ -23,9 +23,9 @@ from agenda.heures import quand_fr
 from agenda.models import RendezVous
 from agenda.services.rappels import destinations_du_profil, prenom_pour, rappels_synchroniser
 from consentement import acces
-from consentement import services as consentement
 from consentement.acces import Acteur
-from consentement.cycle import ActionImpossible
+from consentement.acces import choix as consentement
+from consentement.acces.registre import ActionImpossible
 from espace_sante.comptes.models import Professionnel
 from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications.models import Canal

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agenda import forms, selectors, services
 from consentement import acces
-from consentement.cycle import ActionImpossible
-from consentement.decorators import espace_patient, exige
+from consentement.acces.decorateurs import espace_patient, exige
+from consentement.acces.registre import ActionImpossible
 from espace_sante.comptes.verrouillage import ip_de
 
 gere = exige(acces.peut_gerer_agenda)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agenda import forms, selectors, services
 from agenda.heures import MOIS
 from consentement import acces
-from consentement.cycle import ActionImpossible
-from consentement.decorators import espace_patient, exige
+from consentement.acces.decorateurs import espace_patient, exige
+from consentement.acces.registre import ActionImpossible
 from dossier import forms as forms_dossier
 from dossier import selectors as annuaire
 from espace_sante.lib.requetes import RECHERCHE, date_bornee

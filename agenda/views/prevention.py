@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agenda import prevention, selectors, services
 from consentement import acces
-from consentement.decorators import espace_patient, exige
+from consentement.acces.decorateurs import espace_patient, exige
+from consentement.acces.textes import texte_de
 from consentement.enums import TypeDecision
-from consentement.textes import texte_de
 from dossier import selectors as dossier
 from dossier.enums import Rubrique
 

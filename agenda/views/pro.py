@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agenda import forms, selectors, services
 from consentement import acces
-from consentement.cycle import ActionImpossible
-from consentement.decorators import exige
+from consentement.acces.decorateurs import exige
+from consentement.acces.registre import ActionImpossible
 from dossier import selectors as dossier
 
 professionnel_seulement = exige(acces.peut_utiliser_espace_professionnel)

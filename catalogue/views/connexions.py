@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalogue import forms, portees, selectors, services
 from catalogue.views.consentement import contexte_consentement
-from consentement.decorators import espace_patient
+from consentement.acces.decorateurs import espace_patient
 
 
 @require_GET

@@ -26,7 +26,8 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from catalogue import forms, portees, selectors, services
 from catalogue.oauth.validateur import claims_de, offertes
-from consentement import acces, textes
+from consentement import acces
+from consentement.acces import textes
 from consentement.enums import TypeDecision
 
 

@@ -1,4 +1,4 @@
-"""Who acts in a request: resolved once (``consentement.middleware``), read everywhere.
+"""Who acts in a request: resolved once (``consentement.acces.middleware``), read everywhere.
 
 The base actor is the login with its roles: its professional or mediator record (loaded
 with the user), the profiles it acts on as titulaire or legal representative with the one

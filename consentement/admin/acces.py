@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpResponse
 
-from consentement import avis
 from consentement.models import (
     AccesProfessionnel,
     Accompagnement,
@@ -14,6 +13,7 @@ from consentement.models import (
     MatriceProfession,
     ParametresAcces,
 )
+from consentement.services import avis
 from espace_sante.lib.admin import LectureSeuleAdmin
 
 

@@ -9,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from consentement import acces, cycle
+from consentement import acces
 from consentement.enums import Canal
 from consentement.models import (
     Decision,
 )
+from consentement.services import cycle
 from espace_sante.comptes.models import Profil
 from espace_sante.lib import nir as nir_lib
 from espace_sante.lib.admin import LectureSeuleAdmin

@@ -11,10 +11,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from consentement import lots
 from consentement.models import (
     Lot,
 )
+from consentement.services import lots
 from espace_sante.lib.texte import nombre
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from consentement import acces, cycle
+from consentement import acces
 from consentement.enums import Canal, ModeCloture
+from consentement.services import cycle
 from espace_sante.comptes.admin import ProfilAdmin
 from espace_sante.comptes.models import Profil
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def charger(apps, schema_editor):
-    from consentement import matrice
+    from consentement.acces import matrice
 
     matrice.initialiser(apps.get_model("consentement", "MatriceProfession"))
 

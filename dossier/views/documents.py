@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consentement import acces
-from consentement import services as consentement
+from consentement.acces import choix as consentement
 from dossier import forms, journal, selectors, services
 from dossier.erreurs import SaisieRefusee
 from dossier.views.navigation import retour

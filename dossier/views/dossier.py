@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from consentement.decorators import espace_patient
+from consentement.acces.decorateurs import espace_patient
 from dossier import presentation, selectors, services
 from dossier.enums import TypeMesure
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consentement import acces
-from consentement import services as consentement
+from consentement.acces import choix as consentement
 from consentement.enums import Categorie
 from dossier import forms, selectors, services
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, Rubrique

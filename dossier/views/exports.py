@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from consentement.decorators import espace_patient
+from consentement.acces.decorateurs import espace_patient
 from dossier import exports
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from consentement import acces
-from consentement.decorators import espace_patient
+from consentement.acces.decorateurs import espace_patient
 from dossier import forms, journal, selectors
 from dossier import historique as presentation
 from espace_sante.comptes.enums import Role

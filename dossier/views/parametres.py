@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from consentement import acces
-from consentement import selectors as choix
-from consentement import services as consentement
-from consentement.cycle import ActionImpossible
-from consentement.decorators import espace_patient
+from consentement.acces import choix as consentement
+from consentement.acces import selectors as choix
+from consentement.acces.decorateurs import espace_patient
+from consentement.acces.registre import ActionImpossible
 from dossier import forms, selectors
 
 

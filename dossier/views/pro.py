@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consentement import acces, ouverture
-from consentement import selectors as choix
-from consentement.cycle import ActionImpossible
-from consentement.decorators import exige
+from consentement import acces
+from consentement.acces import ouverture
+from consentement.acces import selectors as choix
+from consentement.acces.decorateurs import exige
+from consentement.acces.registre import ActionImpossible
 from dossier import forms, presentation, selectors, services
 from dossier.views.dossier import page_documents
 from espace_sante.comptes import verrouillage

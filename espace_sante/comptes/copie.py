@@ -1,6 +1,6 @@
 """Bulk writes into the profile tables, with ``COPY`` (account-creation batches).
 
-The batch importer (consentement.lots) validates rows in plain Python; this module, next
+The batch importer (consentement.services.lots) validates rows in plain Python; this module, next
 to the tables it writes, turns them into COPY lines: ids and public ids allocated here,
 the NIR encrypted through the field's own helper, text escaped for COPY's text format.
 ``verifier_colonnes`` fails loudly (tests run it) when a column is added to the tables

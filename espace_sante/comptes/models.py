@@ -145,7 +145,7 @@ class Profil(models.Model):
         db_default=True,
         help_text="Un courriel ou un SMS (selon les choix ci-dessus) à chaque nouveau message.",
     )
-    # Lifecycle (rules in consentement.cycle): announcement, activation code, closure.
+    # Lifecycle (rules in consentement.services.cycle): announcement, activation code, closure.
     lot_numero = models.PositiveIntegerField(
         "lot de création", null=True, blank=True, help_text="Numéro du lot (consentement.Lot)."
     )

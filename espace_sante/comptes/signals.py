@@ -9,6 +9,10 @@ from espace_sante.lib.requetes import adresse_client
 # profils={key: Profil} and ecrire (print a line): each app seeds its own demo data.
 demo_preparee = Signal()
 
+# Sent with profil= after a profile's data is erased (an opposition, a closed profile's
+# time up): each app deletes what it holds, without importing the lifecycle that sends it.
+donnees_effacees = Signal()
+
 
 @receiver(user_logged_in)
 def _connexion(sender, request, user, **kwargs):

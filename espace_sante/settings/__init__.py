@@ -116,7 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "espace_sante.comptes.middleware.OTPRequiredMiddleware",
     # Who acts, resolved once per request (lazily): request.acteur.
-    "consentement.middleware.ActeurMiddleware",
+    "consentement.acces.middleware.ActeurMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from consentement import acces
-from consentement.decorators import espace_patient, exige
+from consentement.acces.decorateurs import espace_patient, exige
 from messagerie import adresses, selectors
 from messagerie.forms import RechercheForm
 

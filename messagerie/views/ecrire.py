@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from consentement import acces
-from consentement.decorators import exige
+from consentement.acces.decorateurs import exige
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.comptes.models import Profil

@@ -13,7 +13,7 @@ from django.utils import timezone
 from agenda import services
 from agenda.enums import StatutRdv
 from agenda.models import RendezVous
-from consentement.selectors import SESSION_PROFIL_ACTIF
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from espace_sante.comptes.models import Representation, User
 from espace_sante.notifications.models import Notification
 from tests.conftest import connecter

@@ -153,7 +153,7 @@ def test_no_prevention_reminder_after_opt_out_or_once_the_step_is_done(patient):
 
 
 def test_a_parent_sees_the_childs_calendar(client, parent, mineur):
-    from consentement.selectors import SESSION_PROFIL_ACTIF
+    from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 
     connecter(client, parent)
     session = client.session

@@ -10,7 +10,7 @@ from django.utils import timezone
 from agenda import services
 from agenda.enums import StatutRappel, StatutRdv
 from agenda.models import Rappel, RendezVous
-from consentement.cycle import ActionImpossible
+from consentement.services.cycle import ActionImpossible
 from espace_sante.journal.models import Entree
 from espace_sante.notifications import sms
 from espace_sante.notifications.models import Notification
@@ -158,7 +158,7 @@ def test_professional_cancels_and_the_patient_reads_why(client, patient, profess
 
 
 def test_a_blocked_professional_can_no_longer_see_nor_cancel_their_proposal(patient, professionnel):
-    from consentement import services as consentement
+    from consentement.acces import choix as consentement
 
     rdv = proposer(professionnel, patient.profil)
     consentement.professionnel_bloquer(

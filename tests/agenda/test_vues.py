@@ -10,7 +10,7 @@ from django.utils import timezone
 from agenda import services
 from agenda.enums import StatutRdv
 from agenda.models import Abonnement, Rappel, RendezVous
-from consentement.selectors import SESSION_PROFIL_ACTIF
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from tests.agenda.outils import acteur_patient, proposer, rdv_de
 from tests.comptes.factories import ProfessionnelFactory
 from tests.conftest import connecter

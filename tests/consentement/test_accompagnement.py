@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from consentement import cycle
 from consentement.models import Accompagnement, Decision
+from consentement.services import cycle
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from espace_sante.journal.models import Entree

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consentement import exemple, lots
 from consentement.models import Lot
+from consentement.services import lots
+from consentement.services.lots import exemple
 from tests.conftest import connecter
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from consentement import acces, cycle, identification
+from consentement import acces
 from consentement.enums import Canal, ModeCloture, TypeDecision
 from consentement.models import Decision, DecisionImmuable, EnvoiAvis
+from consentement.services import balayages, cycle, identification
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Representation, User
 from espace_sante.journal.models import Entree
@@ -232,11 +233,11 @@ def test_at_eighteen_links_end_and_the_young_adult_gets_a_notice(representation)
         date_naissance=cycle.date_majorite(), email_contact="jeune@exemple.fr"
     )
     autre = RepresentationFactory()
-    assert cycle.majorites_traiter() == 1
+    assert balayages.majorites_traiter() == 1
     assert not Representation.objects.actives().filter(mineur=jeune).exists()
     assert Representation.objects.actives().filter(pk=autre.pk).exists()
     envoi = EnvoiAvis.objects.get()
     assert envoi.motif == "majorite" and envoi.nb_emails == 1
     assert Entree.objects.filter(profil=jeune, action=Action.REPRESENTATION_FIN).exists()
-    assert cycle.majorites_traiter() == 0  # once
+    assert balayages.majorites_traiter() == 0  # once
     assert User.objects.filter(profil=jeune).count() == 0

@@ -10,9 +10,11 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from consentement import acces, avis, cycle, exemple, lots
+from consentement import acces
 from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot
+from consentement.services import avis, balayages, cycle, lots
+from consentement.services.lots import exemple
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from espace_sante.lib import nir as nir_lib
@@ -196,9 +198,9 @@ def test_notices_codes_emails_and_letters():
 
 def test_announced_profiles_become_created_after_the_deadline(django_capture_on_commit_callbacks):
     lot = importer(list(exemple.lignes(5)))
-    assert cycle.annonces_echoir() == 0
+    assert balayages.annonces_echoir() == 0
     Profil.objects.filter(lot_numero=lot.pk).update(date_limite_opposition=date(2026, 1, 1))
-    assert cycle.annonces_echoir() == 5
+    assert balayages.annonces_echoir() == 5
     assert set(Profil.objects.values_list("statut", flat=True)) == {StatutProfil.CREE}
 
 

@@ -14,9 +14,10 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from consentement import exemple, lots
 from consentement.enums import StatutLot
 from consentement.models import Lot, LotMorceau
+from consentement.services import lots
+from consentement.services.lots import exemple
 from espace_sante.comptes.models import Profil
 from tests.conftest import connecter
 

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from consentement import exemple, lots, tasks
+from consentement import tasks
 from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot, LotMorceau
+from consentement.services import lots
+from consentement.services.lots import exemple
 from espace_sante import embedded
 from espace_sante.comptes.models import Profil
 

@@ -7,7 +7,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from consentement.selectors import SESSION_PROFIL_ACTIF
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from tests.conftest import connecter
 from tests.dossier.factories import InformationFactory
 from tests.dossier.test_vues import ouvrir_acces

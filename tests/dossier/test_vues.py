@@ -19,8 +19,8 @@ from django.utils import timezone
 from PIL import Image
 from pypdf.generic import NameObject
 
-from consentement import ouverture
-from consentement import services as consentement
+from consentement.acces import choix as consentement
+from consentement.acces import ouverture
 from consentement.enums import TypeDecision
 from consentement.models import AccesProfessionnel, Decision, ParametresAcces
 from dossier import fhir

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from consentement import cycle
 from consentement.models import Accompagnement, Decision, EnvoiAvis
+from consentement.services import cycle
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from tests.comptes.factories import ProfilFactory

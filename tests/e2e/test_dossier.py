@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consentement import ouverture
+from consentement.acces import ouverture
 from dossier.models import Document
 from espace_sante.comptes.enums import Profession
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from consentement import services as consentement
+from consentement.acces import choix as consentement
 from dossier import services
 from tests.comptes.factories import ProfessionnelFactory
 from tests.conftest import acteur_de

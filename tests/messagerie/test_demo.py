@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from consentement.selectors import SESSION_PROFIL_ACTIF
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from espace_sante.comptes.models import User
 from messagerie.models import Conversation
 from tests.conftest import connecter

@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import Http404
 
 from consentement import acces
-from consentement import services as choix
+from consentement.acces import choix
 from espace_sante.journal.models import Entree
 from messagerie import selectors, services
 from messagerie.models import Conversation, Message, PieceJointe

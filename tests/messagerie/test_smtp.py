@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from consentement import services as choix
+from consentement.acces import choix
 from espace_sante.journal.models import Entree
 from espace_sante.notifications.models import Notification
 from espace_sante.notifications.services import en_attente_envoyer

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consentement.selectors import SESSION_PROFIL_ACTIF
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from dossier.models import Document
 from espace_sante.journal.models import Entree
 from espace_sante.notifications.models import Notification
@@ -262,7 +262,7 @@ def test_another_patients_conversation_is_404_for_every_persona(client_de, perso
 
 
 def test_blocked_professional_loses_their_conversations(client, patient, professionnel):
-    from consentement import services as choix
+    from consentement.acces import choix
     from tests.conftest import acteur_de
 
     conversation = ecrire(professionnel, patient.profil)

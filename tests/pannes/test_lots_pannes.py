@@ -10,9 +10,11 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from consentement import avis, exemple, lots, tasks
+from consentement import tasks
 from consentement.enums import StatutLot
 from consentement.models import EnvoiAvis, Lot, LotMorceau
+from consentement.services import avis, lots
+from consentement.services.lots import exemple
 from espace_sante.comptes.models import Profil
 from tests.consentement.test_lots import adulte, importer, rejets
 from tests.pannes.aide_travailleurs import Travailleurs, attendre_progres, base_perdue

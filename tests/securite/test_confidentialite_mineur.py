@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from agenda import services
 from agenda.models import RendezVous
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 from consentement.enums import TypeDecision
 from consentement.models import Decision
-from consentement.selectors import SESSION_PROFIL_ACTIF
 from espace_sante.journal.models import Entree
 from espace_sante.notifications.models import Notification
 from tests.agenda.outils import acteur_patient
@@ -159,7 +159,7 @@ def test_an_ordinary_proposal_to_a_minor_still_reaches_the_parent(
 def test_only_a_professional_for_a_minor_may_make_an_appointment_confidential(
     client, patient, parent, mineur, professionnel
 ):
-    from consentement.cycle import ActionImpossible
+    from consentement.services.cycle import ActionImpossible
     from tests.agenda.outils import saisie
 
     ouvrir_acces(professionnel, patient.profil)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agenda.models import Rappel, RendezVous
-from consentement.lots.lignes import Rejet, valider_date
+from consentement.services.lots.lignes import Rejet, valider_date
 from dossier.models import Mesure
 from tests.catalogue.factories import fhir, lancer, service_et_client
 from tests.conftest import connecter

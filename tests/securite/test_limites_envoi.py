@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
-from consentement import accompagnement as accompagnement_lib
 from consentement.models import Accompagnement, EnvoiAvis
+from consentement.services import accompagnement as accompagnement_lib
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.forms import MESSAGE_REINIT_ADRESSE, MESSAGE_REINIT_CONNEXION
 from espace_sante.comptes.models import Tentative

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consentement import cycle, identification
 from consentement.models import Accompagnement, EnvoiAvis
+from consentement.services import cycle, identification
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Tentative
 from espace_sante.journal.models import Entree

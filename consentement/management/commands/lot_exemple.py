@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from consentement import exemple
+from consentement.services.lots import exemple
 
 
 class Command(BaseCommand):

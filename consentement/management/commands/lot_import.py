@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consentement import avis, lots
 from consentement.models import EnvoiAvis
+from consentement.services import avis, lots
 from espace_sante.notifications.services import en_attente_envoyer
 
 

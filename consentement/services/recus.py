@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 
-from consentement import textes
+from consentement.acces import textes
 from consentement.enums import TypeDecision
 from consentement.models import Decision
 from espace_sante.lib import pdf

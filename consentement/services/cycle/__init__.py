@@ -1,10 +1,12 @@
-"""The lifecycle of a profile: codes, the ledger, the states and their changes, erasure,
-the periodic sweeps. Every decision goes through ``decision_enregistrer``: one row in the
-ledger and one journal entry, in the same transaction as the change of status."""
+"""The lifecycle of a profile: codes, the states and their changes, erasure. Every
+decision goes through the ledger's ``decision_enregistrer`` (``consentement.acces.registre``,
+re-exported here): one row and one journal entry, in the same transaction as the change of
+status. The periodic sweeps, which also send notices, sit above it in
+``consentement.services.balayages``."""
 
 from consentement.acces import date_majorite
-from consentement.cycle.balayages import annonces_echoir, majorites_traiter
-from consentement.cycle.codes import (
+from consentement.acces.registre import ActionImpossible, decision_enregistrer, derniere_cloture
+from consentement.services.cycle.codes import (
     ALPHABET,
     LONGUEUR_CODE,
     VALIDITE_CODE,
@@ -16,9 +18,12 @@ from consentement.cycle.codes import (
     hacheur_code,
     normaliser_code,
 )
-from consentement.cycle.decisions import ActionImpossible, decision_enregistrer, derniere_cloture
-from consentement.cycle.effacement import donnees_effacees, donnees_effacer, suppressions_executer
-from consentement.cycle.etats import (
+from consentement.services.cycle.effacement import (
+    donnees_effacees,
+    donnees_effacer,
+    suppressions_executer,
+)
+from consentement.services.cycle.etats import (
     DELAI_OPPOSITION,
     DELAI_SUPPRESSION,
     DUREE_ARCHIVE,
@@ -38,7 +43,6 @@ __all__ = [
     "DUREE_ARCHIVE",
     "LONGUEUR_CODE",
     "VALIDITE_CODE",
-    "annonces_echoir",
     "code_expire",
     "code_renouveler",
     "code_valide",
@@ -50,7 +54,6 @@ __all__ = [
     "formater_code",
     "generer_code",
     "hacheur_code",
-    "majorites_traiter",
     "normaliser_code",
     "opposition_possible",
     "profil_activer",

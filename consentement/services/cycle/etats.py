@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from consentement.acces import Acteur
-from consentement.cycle.decisions import ActionImpossible, decision_enregistrer
-from consentement.cycle.effacement import donnees_effacer
+from consentement.acces.registre import ActionImpossible, decision_enregistrer
 from consentement.enums import ModeCloture, TypeDecision
 from consentement.models import Decision
+from consentement.services.cycle.effacement import donnees_effacer
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, User
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from consentement import avis, cycle, journal
+from consentement import journal
 from consentement.enums import MotifAvis
+from consentement.services import avis, cycle
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.comptes.models import Profil

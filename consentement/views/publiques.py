@@ -16,9 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from consentement import acces, cycle, identification, recus, textes
+from consentement import acces
+from consentement.acces import textes
 from consentement.forms import CompteForm, ConfirmationForm, IdentificationForm
 from consentement.models import Decision
+from consentement.services import cycle, identification, recus
 from espace_sante.comptes import otp
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, User

@@ -7,14 +7,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consentement import acces, cycle, selectors, textes
-from consentement.coordonnees import coordonnees_modifier
-from consentement.decorators import espace_patient
+from consentement import acces
+from consentement.acces import selectors, textes
+from consentement.acces.choix import profil_basculer
+from consentement.acces.decorateurs import espace_patient
 from consentement.enums import ModeCloture
 from consentement.forms import ClotureForm, ConfirmationForm, CoordonneesForm, MesCoordonneesForm
 from consentement.models import Decision
-from consentement.recus import reponse_recu
-from consentement.services import profil_basculer
+from consentement.services import cycle
+from consentement.services.coordonnees import coordonnees_modifier
+from consentement.services.recus import reponse_recu
 from espace_sante.comptes import roles
 
 

@@ -16,12 +16,13 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from consentement import cycle, journal
+from consentement import journal
 from consentement.enums import StatutLot
-from consentement.lots.decoupage import ErreurCsv, enregistrements
-from consentement.lots.ecriture import Ecriture, Resultat, motif_doublon
-from consentement.lots.lignes import Rejet, Validation
 from consentement.models import Lot, LotMorceau, LotRejet
+from consentement.services import cycle
+from consentement.services.lots.decoupage import ErreurCsv, enregistrements
+from consentement.services.lots.ecriture import Ecriture, Resultat, motif_doublon
+from consentement.services.lots.lignes import Rejet, Validation
 from espace_sante.lib import taches
 
 logger = logging.getLogger(__name__)

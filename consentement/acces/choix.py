@@ -12,8 +12,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from consentement import acces, cycle, journal
-from consentement.acces import Acteur
+from consentement import acces, journal
+from consentement.acces import Acteur, registre
 from consentement.enums import TypeDecision
 from consentement.models import AccesProfessionnel, Blocage, Decision, ParametresAcces
 from espace_sante.comptes.enums import Profession
@@ -50,13 +50,13 @@ def professionnel_bloquer(*, acteur: Acteur, professionnel: Professionnel) -> De
     _exiger(acces.peut_gerer_visibilite(acteur))
     profil = acteur.profil
     if acces.est_bloque(professionnel, profil):
-        raise cycle.ActionImpossible("Ce professionnel est déjà bloqué.")
+        raise registre.ActionImpossible("Ce professionnel est déjà bloqué.")
     Blocage.objects.create(profil=profil, professionnel=professionnel)
     # A block ends the professional's current accesses at once.
     AccesProfessionnel.objects.actifs().filter(profil=profil, professionnel=professionnel).update(
         revoque_le=timezone.now()
     )
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=profil,
         type_decision=TypeDecision.BLOCAGE,
         acteur=acteur,
@@ -70,7 +70,7 @@ def professionnel_debloquer(*, acteur: Acteur, blocage: Blocage) -> Decision:
     blocage.revoque_le = timezone.now()
     blocage.save(update_fields=["revoque_le"])
     pro = blocage.professionnel
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=acteur.profil,
         type_decision=TypeDecision.DEBLOCAGE,
         acteur=acteur,
@@ -87,7 +87,7 @@ def element_masquer(*, acteur: Acteur, element, masque: bool) -> Decision | None
         return None
     element.masque = masque
     element.save(update_fields=["masque"])
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=acteur.profil,
         type_decision=TypeDecision.MASQUAGE if masque else TypeDecision.DEMASQUAGE,
         acteur=acteur,
@@ -106,7 +106,7 @@ def document_restreindre(
         return None
     document.reserve_a = ids
     document.save(update_fields=["reserve_a"])
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=acteur.profil,
         type_decision=TypeDecision.RESTRICTION,
         acteur=acteur,
@@ -121,7 +121,7 @@ def document_restreindre(
 def confidentialite_enregistrer(*, acteur: Acteur, element) -> Decision:
     """The professional records the minor's request (inside the item's creation)."""
     _exiger(acces.peut_declarer_confidentiel(acteur))
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=acteur.profil,
         type_decision=TypeDecision.CONFIDENTIALITE,
         acteur=acteur,
@@ -142,7 +142,7 @@ def urgence_regler(*, acteur: Acteur, refus: bool) -> Decision | None:
     parametres.refus_urgence = refus
     parametres.save(update_fields=["refus_urgence"])
     type_decision = TypeDecision.URGENCE_REFUS if refus else TypeDecision.URGENCE_ACCEPTATION
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=acteur.profil, type_decision=type_decision, acteur=acteur
     )
 
@@ -155,7 +155,7 @@ def masques_mt_regler(*, acteur: Acteur, visibles: bool) -> Decision | None:
         return None
     parametres.masques_visibles_mt = visibles
     parametres.save(update_fields=["masques_visibles_mt"])
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=acteur.profil,
         type_decision=TypeDecision.MASQUES_MT,
         acteur=acteur,
@@ -169,13 +169,13 @@ def medecin_traitant_declarer(
 ) -> Decision | None:
     _exiger(acces.peut_gerer_visibilite(acteur))
     if professionnel is not None and professionnel.profession != Profession.MEDECIN:
-        raise cycle.ActionImpossible("Le médecin traitant doit être un médecin.")
+        raise registre.ActionImpossible("Le médecin traitant doit être un médecin.")
     parametres = _parametres_verrouilles(acteur.profil)
     if parametres.medecin_traitant_id == (professionnel.pk if professionnel else None):
         return None
     parametres.medecin_traitant = professionnel
     parametres.save(update_fields=["medecin_traitant"])
-    return cycle.decision_enregistrer(
+    return registre.decision_enregistrer(
         profil=acteur.profil,
         type_decision=TypeDecision.MEDECIN_TRAITANT,
         acteur=acteur,

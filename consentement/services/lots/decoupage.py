@@ -102,8 +102,8 @@ def doublons(lot: Lot, corps: bytes) -> dict[int, int]:
     The first valid line of a NIR wins (an invalid line is reported for its own reason by
     its chunk), so chunks processed in parallel never insert the same NIR twice.
     """
-    from consentement import cycle
-    from consentement.lots.lignes import Rejet, Validation
+    from consentement.services import cycle
+    from consentement.services.lots.lignes import Rejet, Validation
 
     validation = Validation(
         lot.entete, majorite=cycle.date_majorite(lot.date_avis), aujourdhui=timezone.localdate()
@@ -124,7 +124,7 @@ def doublons(lot: Lot, corps: bytes) -> dict[int, int]:
 
 def lot_decouper(lot_id: int) -> list[int]:
     """Cut the batch into chunks (once); return the ids of chunks still to do."""
-    from consentement.lots.fichier import corps_de
+    from consentement.services.lots.fichier import corps_de
 
     with transaction.atomic():
         lot = Lot.objects.select_for_update().get(pk=lot_id)

@@ -14,9 +14,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from consentement import acces, cycle, identification, journal
+from consentement import acces, journal
 from consentement.enums import StatutAccompagnement
 from consentement.models import Accompagnement
+from consentement.services import cycle, identification
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative, StatutProfil
 from espace_sante.comptes.models import Mediateur, Profil

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from consentement import journal
-from consentement.lots.decoupage import ErreurCsv, enregistrements
 from consentement.models import Lot
+from consentement.services.lots.decoupage import ErreurCsv, enregistrements
 from espace_sante.lib import taches
 
 COLONNES = [

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from consentement import acces, cycle, journal
-from consentement.acces import Acteur
+from consentement import acces, journal
+from consentement.acces import Acteur, registre
 from consentement.enums import TypeAcces
 from consentement.models import DUREE_ACCES, AccesProfessionnel
 from espace_sante.comptes.models import Profil
@@ -49,10 +49,10 @@ def acces_ouvrir(*, acteur: Acteur, nir: str, date_naissance) -> AccesProfession
     pro = acteur.professionnel
     profil = _profil_identifie(nir=nir, date_naissance=date_naissance)
     if profil is None or not acces.profil_ouvert_aux_pros(profil):
-        raise cycle.ActionImpossible(MESSAGE_AUCUN_DOSSIER)
+        raise registre.ActionImpossible(MESSAGE_AUCUN_DOSSIER)
     if acces.est_bloque(pro, profil):
         _refus(acteur, profil, "professionnel bloqué par le patient")
-        raise cycle.ActionImpossible(MESSAGE_AUCUN_DOSSIER)
+        raise registre.ActionImpossible(MESSAGE_AUCUN_DOSSIER)
     return _acces_creer(acteur, profil, TypeAcces.IDENTIFICATION, motif=None)
 
 
@@ -61,12 +61,12 @@ def acces_urgence_ouvrir(
 ) -> AccesProfessionnel:
     profil = _profil_identifie(nir=nir, date_naissance=date_naissance)
     if profil is None:
-        raise cycle.ActionImpossible(MESSAGE_AUCUN_DOSSIER)
+        raise registre.ActionImpossible(MESSAGE_AUCUN_DOSSIER)
     refus = acces.refus_urgence(acteur.professionnel, profil)
     if refus:
         if acces.profil_ouvert_aux_pros(profil):
             _refus(acteur, profil, "accès en urgence refusé")
-        raise cycle.ActionImpossible(refus)
+        raise registre.ActionImpossible(refus)
     return _acces_creer(acteur, profil, TypeAcces.URGENCE, motif=motif)
 
 

@@ -8,19 +8,19 @@
    owner (espace_sante.comptes.copie) with the notice row (ecriture), the bad ones
    reported. A chunk that keeps failing is given up and reported, never retried for ever.
 4. ``lot_finaliser`` links the minors whose representatives were in a later chunk, then
-   closes the batch; the notices are then delivered (``consentement.avis``).
+   closes the batch; the notices are then delivered (``consentement.services.avis``).
 """
 
-from consentement.lots.decoupage import lot_decouper
-from consentement.lots.fichier import (
+from consentement.services.lots.decoupage import lot_decouper
+from consentement.services.lots.fichier import (
     COLONNES,
     FichierRefuse,
     lire_entete,
     lot_creer,
     verifier_fichier,
 )
-from consentement.lots.rapport import rapport_csv
-from consentement.lots.traitement import (
+from consentement.services.lots.rapport import rapport_csv
+from consentement.services.lots.traitement import (
     ESSAIS_MAX,
     lot_finaliser,
     morceau_traiter,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from consentement import journal
 from consentement.acces import date_majorite
 from consentement.enums import MotifAvis
+from consentement.services import avis
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Representation
 
@@ -25,8 +26,6 @@ def annonces_echoir() -> int:
 
 def majorites_traiter() -> int:
     """End the representations of minors who turned 18; send them their own notice."""
-    from consentement import avis
-
     aujourdhui = timezone.localdate()
     n = 0
     liens = Representation.objects.actives().filter(

@@ -3,8 +3,8 @@ transaction as the change it records (the caller's)."""
 
 from __future__ import annotations
 
-from consentement import journal, textes
-from consentement.acces import Acteur
+from consentement import journal
+from consentement.acces import Acteur, textes
 from consentement.enums import TypeDecision
 from consentement.models import Decision
 from espace_sante.comptes.models import Profil

@@ -12,7 +12,7 @@ import io
 import random
 from datetime import date, timedelta
 
-from consentement.lots import COLONNES
+from consentement.services.lots import COLONNES
 from espace_sante.lib import nir as nir_lib
 
 NOMS = [

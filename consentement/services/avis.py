@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from consentement import cycle, journal
+from consentement import journal
 from consentement.acces import ACTEUR_SYSTEME, Acteur
 from consentement.enums import MotifAvis
 from consentement.models import EnvoiAvis, Lot
+from consentement.services import cycle
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil
 from espace_sante.lib import pdf, taches

@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consentement import acces, accompagnement, avis, cycle, textes
-from consentement.coordonnees import coordonnees_modifier
-from consentement.decorators import exige
+from consentement import acces
+from consentement.acces import textes
+from consentement.acces.decorateurs import exige
 from consentement.enums import ModeCloture
 from consentement.forms import (
     ClotureForm,
@@ -19,7 +19,9 @@ from consentement.forms import (
     PresenceForm,
 )
 from consentement.models import Accompagnement, Decision
-from consentement.recus import reponse_recu
+from consentement.services import accompagnement, avis, cycle
+from consentement.services.coordonnees import coordonnees_modifier
+from consentement.services.recus import reponse_recu
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.lib.affichage import masquer_email
 from espace_sante.lib.requetes import adresse_client

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from consentement import cycle
 from consentement.enums import MotifAvis
-from consentement.lots.lignes import Candidat
 from consentement.models import EnvoiAvis, Lot, LotRejet
+from consentement.services import cycle
+from consentement.services.lots.lignes import Candidat
 from espace_sante.comptes import copie
 from espace_sante.comptes.enums import StatutProfil
 

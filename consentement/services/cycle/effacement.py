@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
-from django.dispatch import Signal
 from django.utils import timezone
 
 from consentement import journal
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, Representation
-
-# Sent after a profile's data is erased, so each app deletes what it holds.
-donnees_effacees = Signal()
+from espace_sante.comptes.signals import donnees_effacees
 
 _CHAMPS_EFFACES = {
     "nom_naissance": "",

@@ -7,7 +7,7 @@ second factor only (before it, every page but the code page is refused anyway).
 from django.utils.functional import SimpleLazyObject
 
 from consentement import acces
-from consentement.selectors import SESSION_PROFIL_ACTIF
+from consentement.acces.selectors import SESSION_PROFIL_ACTIF
 
 
 def _verifie(user) -> bool:
