@@ -36,15 +36,9 @@ class LotForm(forms.ModelForm):
         if fichier is not None:
             contenu = fichier.read()
             try:
-                lots.verifier_fichier(contenu)
+                self.examen = lots.fichier_examiner(contenu)
             except lots.FichierRefuse as e:
                 raise ValidationError(str(e)) from None
-            deja = Lot.objects.filter(empreinte=Lot.calculer_empreinte(contenu)).first()
-            if deja is not None:
-                raise ValidationError(
-                    f"Ce fichier a déjà été importé : lot n° {deja.pk}. Aucun profil ne sera "
-                    "créé de nouveau."
-                )
             self.contenu = contenu
         return donnees
 
@@ -85,6 +79,7 @@ class LotAdmin(admin.ModelAdmin):
             contenu=form.contenu,
             user=request.user,
             date_avis=form.cleaned_data.get("date_avis"),
+            examen=form.examen,
         )
         obj.pk = lot.pk
         obj._state.adding = False

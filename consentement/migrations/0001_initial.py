@@ -292,7 +292,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
-                        to="consentement.services.accompagnement",
+                        to="consentement.accompagnement",
                     ),
                 ),
                 (

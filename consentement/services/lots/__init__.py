@@ -14,7 +14,9 @@
 from consentement.services.lots.decoupage import lot_decouper
 from consentement.services.lots.fichier import (
     COLONNES,
+    Examen,
     FichierRefuse,
+    fichier_examiner,
     lire_entete,
     lot_creer,
     verifier_fichier,
@@ -30,7 +32,9 @@ from consentement.services.lots.traitement import (
 __all__ = [
     "COLONNES",
     "ESSAIS_MAX",
+    "Examen",
     "FichierRefuse",
+    "fichier_examiner",
     "lire_entete",
     "lot_creer",
     "lot_decouper",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import uuid
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,8 +20,12 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
+from consentement.acces import date_majorite
 from consentement.enums import StatutLot
 from consentement.models import Lot, LotMorceau
+from consentement.services.lots.lignes import Rejet, Validation
+
+BOM = b"\xef\xbb\xbf"
 
 # A record may not span more lines than this (an address has a few): beyond, a quote
 # was left open. Python's own limit on a field's length (131,072 characters) also holds.
@@ -29,6 +34,14 @@ LIGNES_PAR_ENREGISTREMENT_MAX = 20
 
 class ErreurCsv(Exception):
     """A record the CSV parser cannot read; the message names the line, in French."""
+
+
+def corps_de(contenu: bytes) -> bytes:
+    """The records after the header line (without a BOM)."""
+    if contenu.startswith(BOM):
+        contenu = contenu[len(BOM) :]
+    fin_entete = contenu.find(b"\n")
+    return contenu[fin_entete + 1 :] if fin_entete >= 0 else b""
 
 
 def _lignes(corps: bytes) -> Iterator[tuple[int, int]]:
@@ -83,49 +96,56 @@ def _message(ligne: int, erreur: csv.Error | None) -> str:
     )
 
 
-def bornes(corps: bytes, separateur: str, taille: int) -> list[tuple[int, int, int]]:
-    """(start byte, end byte, first line number) of chunks of ``taille`` records at most."""
-    resultat, debut, ligne_debut, compte = [], 0, 2, 0
-    for _, suivante, fin, _ in enregistrements(corps, separateur, premiere_ligne=2):
-        compte += 1
-        if compte == taille:
-            resultat.append((debut, fin, ligne_debut))
-            debut, ligne_debut, compte = fin, suivante, 0
-    if compte:
-        resultat.append((debut, len(corps), ligne_debut))
-    return resultat
+class Borne(NamedTuple):
+    """A chunk of ``taille`` records at most: its bytes and its first line number."""
+
+    debut: int
+    fin: int
+    ligne: int
 
 
-def doublons(lot: Lot, corps: bytes) -> dict[int, int]:
-    """In-file duplicates, decided before any chunk runs: line -> the earlier line it repeats.
+class Decoupe(NamedTuple):
+    """One read of the batch's records: where its chunks are cut, and its in-file duplicates."""
+
+    bornes: list[Borne]
+    doublons: dict[int, int]
+
+
+def decouper(lot: Lot, corps: bytes, taille: int) -> Decoupe:
+    """Read the records once: the chunks' bounds, and the in-file duplicates (line -> the
+    earlier line it repeats), decided before any chunk runs.
 
     The first valid line of a NIR wins (an invalid line is reported for its own reason by
     its chunk), so chunks processed in parallel never insert the same NIR twice.
     """
-    from consentement.services import cycle
-    from consentement.services.lots.lignes import Rejet, Validation
-
     validation = Validation(
-        lot.entete, majorite=cycle.date_majorite(lot.date_avis), aujourdhui=timezone.localdate()
+        lot.entete, majorite=date_majorite(lot.date_avis), aujourdhui=timezone.localdate()
     )
+    bornes: list[Borne] = []
+    debut, ligne_debut, compte = 0, 2, 0
     premieres: dict[str, int] = {}
-    resultat: dict[int, int] = {}
-    for ligne, _, _, brute in enregistrements(corps, lot.separateur, premiere_ligne=2):
+    doublons: dict[int, int] = {}
+    for ligne, suivante, fin, brute in enregistrements(corps, lot.separateur, premiere_ligne=2):
         try:
             nir_hash = validation.candidat(ligne, brute).nir_hash
         except Rejet:
-            continue
-        if nir_hash in premieres:
-            resultat[ligne] = premieres[nir_hash]
+            pass
         else:
-            premieres[nir_hash] = ligne
-    return resultat
+            if nir_hash in premieres:
+                doublons[ligne] = premieres[nir_hash]
+            else:
+                premieres[nir_hash] = ligne
+        compte += 1
+        if compte == taille:
+            bornes.append(Borne(debut, fin, ligne_debut))
+            debut, ligne_debut, compte = fin, suivante, 0
+    if compte:
+        bornes.append(Borne(debut, len(corps), ligne_debut))
+    return Decoupe(bornes, doublons)
 
 
 def lot_decouper(lot_id: int) -> list[int]:
     """Cut the batch into chunks (once); return the ids of chunks still to do."""
-    from consentement.services.lots.fichier import corps_de
-
     with transaction.atomic():
         lot = Lot.objects.select_for_update().get(pk=lot_id)
         if lot.statut == StatutLot.RECU:
@@ -133,8 +153,7 @@ def lot_decouper(lot_id: int) -> list[int]:
                 corps = corps_de(f.read())
             stockage = storages["sante"]
             morceaux = []
-            decoupe = bornes(corps, lot.separateur, settings.LOT_TAILLE_MORCEAU)
-            repetees = doublons(lot, corps)
+            decoupe, repetees = decouper(lot, corps, settings.LOT_TAILLE_MORCEAU)
             for numero, (debut, fin, ligne) in enumerate(decoupe):
                 segment = corps[debut:fin]
                 nom = stockage.save(
@@ -142,7 +161,7 @@ def lot_decouper(lot_id: int) -> list[int]:
                     ContentFile(segment),
                 )
                 n = segment.count(b"\n") + (0 if segment.endswith(b"\n") else 1)
-                suivant = decoupe[numero + 1][2] if numero + 1 < len(decoupe) else None
+                suivant = decoupe[numero + 1].ligne if numero + 1 < len(decoupe) else None
                 morceaux.append(
                     LotMorceau(
                         lot=lot,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from consentement import journal
 from consentement.models import Lot
-from consentement.services.lots.decoupage import ErreurCsv, enregistrements
+from consentement.services.lots.decoupage import BOM, ErreurCsv, corps_de, enregistrements
 from espace_sante.lib import taches
 
 COLONNES = [
@@ -35,7 +36,6 @@ COLONNES = [
     "nir_representant_1",
     "nir_representant_2",
 ]
-BOM = b"\xef\xbb\xbf"
 COLONNES_CITEES = 20  # a 2 MB header is not echoed back in full
 
 
@@ -92,14 +92,6 @@ def _message_encodage(ligne: int) -> str:
     )
 
 
-def corps_de(contenu: bytes) -> bytes:
-    """The records after the header line (without a BOM)."""
-    if contenu.startswith(BOM):
-        contenu = contenu[len(BOM) :]
-    fin_entete = contenu.find(b"\n")
-    return contenu[fin_entete + 1 :] if fin_entete >= 0 else b""
-
-
 def verifier_fichier(contenu: bytes) -> tuple[str, list[str], int]:
     """(separator, columns, number of records); FichierRefuse says what to fix and where."""
     separateur, entete = lire_entete(contenu)
@@ -118,10 +110,17 @@ def verifier_fichier(contenu: bytes) -> tuple[str, list[str], int]:
     return separateur, entete, nombre
 
 
-def lot_creer(*, nom_fichier: str, contenu: bytes, user=None, date_avis: date | None = None) -> Lot:
-    """Record a batch and hand it to the workers (after commit)."""
-    separateur, entete, nombre = verifier_fichier(contenu)
-    empreinte = Lot.calculer_empreinte(contenu)
+class Examen(NamedTuple):
+    """What the upload learnt from reading the file once."""
+
+    separateur: str
+    entete: list[str]
+    nombre: int
+    empreinte: str
+
+
+def refuser_si_deja_importe(empreinte: str) -> None:
+    """The one "already imported" rule: a file whose hash a batch already has is refused."""
     deja = Lot.objects.filter(empreinte=empreinte).first()
     if deja is not None:
         raise FichierRefuse(
@@ -129,15 +128,43 @@ def lot_creer(*, nom_fichier: str, contenu: bytes, user=None, date_avis: date | 
             f"{timezone.localtime(deja.cree_le):%d/%m/%Y à %H:%M}. Aucun profil n'a été créé "
             "de nouveau."
         )
+
+
+def fichier_examiner(contenu: bytes) -> Examen:
+    """Read the file once: FichierRefuse says what to fix, or the Examen to create it with."""
+    separateur, entete, nombre = verifier_fichier(contenu)
+    empreinte = Lot.calculer_empreinte(contenu)
+    refuser_si_deja_importe(empreinte)
+    return Examen(separateur, entete, nombre, empreinte)
+
+
+def lot_creer(
+    *,
+    nom_fichier: str,
+    contenu: bytes,
+    user=None,
+    date_avis: date | None = None,
+    examen: Examen | None = None,
+) -> Lot:
+    """Record a batch and hand it to the workers (after commit).
+
+    ``examen`` is what ``fichier_examiner`` found in this same content (the admin form
+    examines it to show its errors): the file is then not read again, only the "already
+    imported" rule is asked once more, as another upload may have won meanwhile.
+    """
+    if examen is None or examen.empreinte != Lot.calculer_empreinte(contenu):
+        examen = fichier_examiner(contenu)
+    else:
+        refuser_si_deja_importe(examen.empreinte)
     with transaction.atomic():
         lot = Lot(
             nom_fichier=nom_fichier[:255],
-            empreinte=empreinte,
-            separateur=separateur,
-            entete=entete,
+            empreinte=examen.empreinte,
+            separateur=examen.separateur,
+            entete=examen.entete,
             cree_par=user,
             date_avis=date_avis or timezone.localdate(),
-            lignes_total=nombre,
+            lignes_total=examen.nombre,
         )
         lot.fichier.save("fichier.csv", ContentFile(contenu), save=False)
         lot.save()
