@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from consentement.forms import IdentificationForm
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
 from dossier.erreurs import SaisieRefusee
 from dossier.mesures import valeur_normaliser
 from dossier.services import limites_depot
-from espace_sante.comptes.enums import Profession, Role
-from espace_sante.comptes.models import Professionnel, valider_rpps
+from espace_sante.comptes.annuaire import professionnel_par_rpps
+from espace_sante.comptes.enums import Role
+from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.lib import fichiers, televersement
 from espace_sante.lib.forms import DateBornee, FormulaireDsfr
 
@@ -198,65 +198,6 @@ class SignalementForm(FormulaireDsfr):
         "2 000 caractères au plus.",
         error_messages={"required": "Dites ce qui est erroné."},
     )
-
-
-def professionnel_par_rpps(valeur: str) -> Professionnel:
-    """The active professional with this RPPS; the format is checked first, so "12345" is
-    told it is not an RPPS number rather than that nobody has it."""
-    rpps = "".join(valeur.split())
-    valider_rpps(rpps)
-    pro = Professionnel.objects.filter(rpps=rpps, actif=True).select_related("user").first()
-    if pro is None:
-        raise ValidationError(f"Aucun professionnel de santé n'a le numéro RPPS « {rpps} ».")
-    return pro
-
-
-class ChoixProfessionnelForm(FormulaireDsfr):
-    """A professional picked in the directory (a hidden id), or typed by RPPS number."""
-
-    professionnel = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    rpps = forms.CharField(
-        label="Numéro RPPS du professionnel",
-        required=False,
-        max_length=20,
-        help_text="11 chiffres, inscrits sur ses ordonnances. Ou cherchez-le par son nom.",
-    )
-
-    def clean(self):
-        donnees = super().clean()
-        if self.errors:
-            return donnees
-        if donnees.get("professionnel"):
-            pro = (
-                Professionnel.objects.filter(public_id=donnees["professionnel"], actif=True)
-                .select_related("user")
-                .first()
-            )
-            if pro is None:
-                raise ValidationError("Ce professionnel n'est plus dans l'annuaire.")
-        elif donnees.get("rpps"):
-            try:
-                pro = professionnel_par_rpps(donnees["rpps"])
-            except ValidationError as erreur:
-                self.add_error("rpps", erreur)
-                return donnees
-        else:
-            self.add_error("rpps", "Saisissez le numéro RPPS, ou cherchez le professionnel.")
-            return donnees
-        donnees["professionnel"] = pro
-        return donnees
-
-
-class AnnuaireForm(FormulaireDsfr):
-    nom = forms.CharField(
-        label="Nom du professionnel",
-        max_length=100,
-        error_messages={"required": "Saisissez au moins son nom."},
-    )
-    profession = forms.ChoiceField(
-        label="Profession", required=False, choices=[("", "Toutes")] + Profession.choices
-    )
-    commune = forms.CharField(label="Commune d'exercice", required=False, max_length=100)
 
 
 class RestrictionForm(FormulaireDsfr):

@@ -152,19 +152,3 @@ def signalement_ouvert(*, acteur: Acteur, public_id) -> Signalement:
     if signalement is None:
         raise Http404
     return signalement
-
-
-ANNUAIRE_MAX = 20
-
-
-def annuaire(*, nom: str, profession: str = "", commune: str = "") -> list[Professionnel]:
-    """The directory: active professionals by name (first or last), profession and town,
-    to pick one without typing an RPPS number (at most 20, alphabetical)."""
-    trouves = Professionnel.objects.filter(actif=True).filter(
-        Q(user__nom__icontains=nom.strip()) | Q(user__prenom__icontains=nom.strip())
-    )
-    if profession:
-        trouves = trouves.filter(profession=profession)
-    if commune.strip():
-        trouves = trouves.filter(commune__icontains=commune.strip())
-    return list(trouves.select_related("user").order_by("user__nom", "user__prenom")[:ANNUAIRE_MAX])

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from consentement.forms import IdentificationForm
 from dossier.enums import CategorieDocument
+from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.lib import fichiers, televersement
 from espace_sante.lib.forms import FormulaireDsfr
 from messagerie.services import CORPS_MAX, PIECES_MAX, SUJET_MAX, PieceRecue

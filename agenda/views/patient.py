@@ -17,8 +17,7 @@ from agenda.heures import MOIS
 from consentement import acces
 from consentement.acces.decorateurs import espace_patient, exige
 from consentement.acces.registre import ActionImpossible
-from dossier import forms as forms_dossier
-from dossier import selectors as annuaire
+from espace_sante.comptes import annuaire
 from espace_sante.lib.requetes import RECHERCHE, date_bornee
 
 gere = exige(acces.peut_gerer_agenda)
@@ -74,8 +73,8 @@ def mois(request, annee=None, numero=None):
 
 
 def _annuaire(request):
-    recherche = forms_dossier.AnnuaireForm(request.GET or None)
-    trouves = annuaire.annuaire(**recherche.cleaned_data) if recherche.is_valid() else None
+    recherche = annuaire.AnnuaireForm(request.GET or None)
+    trouves = annuaire.chercher(**recherche.cleaned_data) if recherche.is_valid() else None
     return recherche, trouves
 
 

@@ -15,7 +15,6 @@ from consentement.forms import (
     ClotureForm,
     ConfirmationForm,
     CoordonneesForm,
-    IdentificationForm,
     PresenceForm,
 )
 from consentement.models import Accompagnement, Decision
@@ -23,6 +22,7 @@ from consentement.services import accompagnement, avis, cycle
 from consentement.services.coordonnees import coordonnees_modifier
 from consentement.services.recus import reponse_recu
 from espace_sante.comptes.enums import StatutProfil
+from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.lib.affichage import masquer_email
 from espace_sante.lib.requetes import adresse_client
 

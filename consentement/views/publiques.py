@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from consentement import acces
 from consentement.acces import textes
-from consentement.forms import CompteForm, ConfirmationForm, IdentificationForm
+from consentement.forms import CompteForm, ConfirmationForm
 from consentement.models import Decision
 from consentement.services import cycle, identification, recus
 from espace_sante.comptes import otp
 from espace_sante.comptes.enums import StatutProfil
+from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.comptes.models import Profil, User
 from espace_sante.lib.requetes import adresse_client
 

@@ -13,24 +13,26 @@ from consentement.acces import choix as consentement
 from consentement.acces import selectors as choix
 from consentement.acces.decorateurs import espace_patient
 from consentement.acces.registre import ActionImpossible
-from dossier import forms, selectors
+from espace_sante.comptes import annuaire
 
 
 def _page(request, *, form_blocage=None, form_mt=None, status=200):
     acteur = request.acteur
     if not acces.peut_gerer_visibilite(acteur):
         raise Http404
-    annuaire = forms.AnnuaireForm(request.GET or None)
+    recherche = annuaire.AnnuaireForm(request.GET or None)
     return render(
         request,
         "dossier/parametres.html",
         {
             "parametres": acces.parametres_de(acteur.profil),
             "blocages": choix.blocages_actifs(acteur=acteur),
-            "form_blocage": form_blocage or forms.ChoixProfessionnelForm(prefix="blocage"),
-            "form_mt": form_mt or forms.ChoixProfessionnelForm(prefix="mt"),
-            "annuaire": annuaire,
-            "trouves": selectors.annuaire(**annuaire.cleaned_data) if annuaire.is_valid() else None,
+            "form_blocage": form_blocage or annuaire.ChoixProfessionnelForm(prefix="blocage"),
+            "form_mt": form_mt or annuaire.ChoixProfessionnelForm(prefix="mt"),
+            "annuaire": recherche,
+            "trouves": annuaire.chercher(**recherche.cleaned_data)
+            if recherche.is_valid()
+            else None,
         },
         status=status,
     )
@@ -50,7 +52,7 @@ def parametres(request):
 @require_POST
 @espace_patient
 def blocage_ajouter(request):
-    form = forms.ChoixProfessionnelForm(request.POST, prefix="blocage")
+    form = annuaire.ChoixProfessionnelForm(request.POST, prefix="blocage")
     if not form.is_valid():
         return _page(request, form_blocage=form, status=400)
     pro = form.cleaned_data["professionnel"]
@@ -74,7 +76,7 @@ def blocage_lever(request, public_id):
 @require_POST
 @espace_patient
 def medecin_traitant_declarer(request):
-    form = forms.ChoixProfessionnelForm(request.POST, prefix="mt")
+    form = annuaire.ChoixProfessionnelForm(request.POST, prefix="mt")
     if not form.is_valid():
         return _page(request, form_mt=form, status=400)
     try:

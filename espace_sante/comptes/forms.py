@@ -3,10 +3,12 @@ from datetime import timedelta
 from allauth.account import forms as allauth_forms
 from allauth.core import context
 from django import forms
+from django.core.exceptions import ValidationError
 
 from espace_sante.comptes import otp, verrouillage
 from espace_sante.comptes.enums import PorteeTentative
-from espace_sante.lib.forms import FormulaireDsfr
+from espace_sante.lib import nir as nir_lib
+from espace_sante.lib.forms import DateBornee, FormulaireDsfr
 
 MESSAGE_REINIT_ADRESSE = (
     "Plusieurs demandes de réinitialisation ont déjà été faites pour cette adresse dans "
@@ -100,3 +102,41 @@ class ConfirmationTOTPForm(FormulaireDsfr):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": "Saisissez le code affiché par l'application."},
     )
+
+
+class IdentificationForm(FormulaireDsfr):
+    """NIR and birth date (and, unless ``avec_code=False``, the code of the notice)."""
+
+    nir = forms.CharField(
+        label="Numéro de sécurité sociale",
+        max_length=25,
+        help_text="15 caractères, inscrits sur votre carte Vitale (espaces acceptés).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Saisissez le numéro de sécurité sociale."},
+    )
+    date_naissance = DateBornee(
+        label="Date de naissance",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Saisissez la date de naissance.",
+            "invalid": "Date de naissance invalide : utilisez le format JJ/MM/AAAA.",
+        },
+    )
+    code = forms.CharField(
+        label="Code personnel",
+        max_length=20,
+        help_text="12 caractères, inscrits sur le courrier ou le courriel reçu (ex. : AB2C-3DEF-4GH5).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Saisissez le code de votre courrier ou courriel."},
+    )
+
+    def __init__(self, *args, avec_code: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not avec_code:
+            del self.fields["code"]
+
+    def clean_nir(self):
+        try:
+            return nir_lib.valider(self.cleaned_data["nir"])
+        except ValidationError as e:
+            raise ValidationError(e.messages[0]) from None

@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from espace_sante.journal import signature, temoin
 from espace_sante.journal.empreinte import HASH_ORIGINE, json_canonique
+from espace_sante.journal.temoin import dossier
 
 
 @dataclass(frozen=True)
@@ -150,10 +150,6 @@ class Registre:
         actuel = self.planchers.get(chaine)
         if actuel is None or plancher.rang > actuel.rang:
             self.planchers[chaine] = plancher
-
-
-def dossier() -> Path:
-    return Path(settings.JOURNAL_CHECKPOINT_DIR)
 
 
 def _fichiers() -> list[Path]:

@@ -42,6 +42,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -102,10 +103,9 @@ def _mac(contenu: dict) -> str:
     return hmac.new(cle, json_canonique(contenu), hashlib.sha256).hexdigest()[:32]
 
 
-def _dossier():
-    from espace_sante.journal import points
-
-    return points.dossier()
+def dossier() -> Path:
+    """The folder of the witness files and the checkpoints (``JOURNAL_CHECKPOINT_DIR``)."""
+    return Path(settings.JOURNAL_CHECKPOINT_DIR)
 
 
 def ligne(chaine: str, rang: int, empreinte: str, quand: datetime) -> bytes:
@@ -117,7 +117,7 @@ def noter(chaine: str, rang: int, empreinte: str) -> None:
     """Append one committed head. Never raises: the act it follows is already committed."""
     maintenant = timezone.now()
     donnees = ligne(chaine, rang, empreinte, maintenant)
-    fichier = _dossier() / f"{PREFIXE}{maintenant:%Y-%m}.jsonl"
+    fichier = dossier() / f"{PREFIXE}{maintenant:%Y-%m}.jsonl"
     try:
         try:
             fd = os.open(fichier, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
@@ -137,7 +137,7 @@ def noter(chaine: str, rang: int, empreinte: str) -> None:
 
 
 def _cle_echec() -> str:
-    return "journal:temoin:echec:" + hashlib.sha256(str(_dossier()).encode()).hexdigest()[:16]
+    return "journal:temoin:echec:" + hashlib.sha256(str(dossier()).encode()).hexdigest()[:16]
 
 
 def signaler_illisible() -> None:
@@ -174,8 +174,10 @@ def dernier_echec() -> datetime | None:
 def _a_lire(depuis: dict[str, int]) -> list[tuple[str, int]]:
     """(file, start offset): files the last checkpoint read resume at its offset, newer
     files are read whole, older ones were consumed before."""
-    dossier = _dossier()
-    noms = sorted(f.name for f in dossier.glob(f"{PREFIXE}*.jsonl")) if dossier.is_dir() else []
+    repertoire = dossier()
+    noms = (
+        sorted(f.name for f in repertoire.glob(f"{PREFIXE}*.jsonl")) if repertoire.is_dir() else []
+    )
     if not depuis:
         return [(nom, 0) for nom in noms]
     plus_recent = max(depuis)
@@ -189,7 +191,7 @@ def lire(*, depuis: dict[str, int], chaine: str | None = None) -> Lecture:
     filtre = None if chaine is None else _DEBUT_LIGNE + json_canonique(chaine) + b","
     for nom, debut in _a_lire(depuis):
         position = debut
-        with (_dossier() / nom).open("rb") as flux:
+        with (dossier() / nom).open("rb") as flux:
             flux.seek(debut)
             for brut in flux:
                 if not brut.endswith(b"\n"):
