@@ -10,7 +10,7 @@ from catalogue import journal, services
 from catalogue.models import Critere, PorteeDemandee, Service
 from catalogue.oauth import clients
 from consentement import acces
-from dossier import selectors as dossier_selectors
+from dossier import public as dossier
 from espace_sante.lib import crypto
 
 # Known in development only (the README's example run uses it); production services get a
@@ -110,7 +110,7 @@ def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
         application=tensio,
         scopes={"patient/Observation.rs", "patient/Observation.c"},
     )
-    lues = dossier_selectors.mesures_visibles(acteur=application).count()
+    lues = dossier.mesures_visibles(acteur=application).count()
     journal.api_lecture(
         application, operation="search Observation", ressources={"Observation": lues}
     )

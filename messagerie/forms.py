@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from dossier.enums import CategorieDocument
+from dossier.public import CategorieDocument
 from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.lib import fichiers, televersement
 from espace_sante.lib.forms import FormulaireDsfr

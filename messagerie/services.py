@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from consentement import acces
 from consentement.acces import Acteur
-from dossier import services as dossier
-from dossier.erreurs import SaisieRefusee
+from dossier import public as dossier
+from dossier.public import SaisieRefusee
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil
 from espace_sante.lib.fichiers import FichierVerifie

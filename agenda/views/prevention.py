@@ -13,8 +13,8 @@ from consentement import acces
 from consentement.acces.decorateurs import espace_patient, exige
 from consentement.acces.textes import texte_de
 from consentement.enums import TypeDecision
-from dossier import selectors as dossier
-from dossier.enums import Rubrique
+from dossier import public as dossier
+from dossier.public import Rubrique
 
 gere = exige(acces.peut_gerer_agenda)
 ACTIONS = {"fait": "fait", "ecarter": "ecarte", "retablir": None}

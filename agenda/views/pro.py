@@ -13,7 +13,7 @@ from agenda import forms, selectors, services
 from consentement import acces
 from consentement.acces.decorateurs import exige
 from consentement.acces.registre import ActionImpossible
-from dossier import selectors as dossier
+from dossier import public as dossier
 
 professionnel_seulement = exige(acces.peut_utiliser_espace_professionnel)
 

@@ -25,9 +25,14 @@ from catalogue.api.erreurs import ErreurApi, reponse_fhir
 from catalogue.api.ressources import TYPE_DU_CODE, document_json, mesure_json
 from consentement import acces
 from consentement.acces.applications import CATEGORIES_DOCUMENTS
-from dossier import services
-from dossier.erreurs import SaisieRefusee
-from dossier.fhir.modeles import DIASTOLIQUE, MESURES, SYSTEME_CATEGORIE_DOCUMENT, SYSTEME_LOINC
+from dossier import public as dossier
+from dossier.public import (
+    DIASTOLIQUE,
+    MESURES,
+    SYSTEME_CATEGORIE_DOCUMENT,
+    SYSTEME_LOINC,
+    SaisieRefusee,
+)
 from espace_sante.lib import fichiers
 from espace_sante.lib.requetes import CorpsTropGrand, HorsBornes, date_bornee, lire_json
 
@@ -104,7 +109,7 @@ def observation_creer(request, acteur) -> object:
     if quand > timezone.now() + timedelta(minutes=5):
         raise ErreurApi(422, "effectiveDateTime : une mesure ne peut pas être dans le futur.")
     try:
-        mesure = services.mesure_ajouter(
+        mesure = dossier.mesure_ajouter(
             acteur=acteur,
             type_mesure=type_mesure,
             valeur=_valeur(observation, type_mesure),
@@ -147,7 +152,7 @@ def document_creer(request, acteur) -> object:
     if not titre:
         raise ErreurApi(422, "Donnez un titre au document (description).")
     try:
-        document = services.document_ajouter(
+        document = dossier.document_ajouter(
             acteur=acteur,
             fichier=fichier,
             titre=titre[:200],

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from catalogue.api.erreurs import ErreurApi
 from catalogue.api.ressources import TYPE_DU_CODE
-from dossier.fhir.modeles import SYSTEME_CATEGORIE_DOCUMENT, SYSTEME_CATEGORIE_OBSERVATION
+from dossier.public import SYSTEME_CATEGORIE_DOCUMENT, SYSTEME_CATEGORIE_OBSERVATION
 from espace_sante.lib.requetes import RECHERCHE, HorsBornes, date_bornee
 
 COMMUNS = {"_count", "_page", "patient", "subject", "_id"}

@@ -18,10 +18,14 @@ from django.utils import timezone
 
 from consentement import acces
 from consentement.acces import Acteur
-from dossier import exports, selectors
-from dossier.fhir.cliniques import information_ressource
-from dossier.fhir.modeles import MESURES
-from dossier.fhir.ressources import document_ressource, mesure_ressource, patient_ressource
+from dossier import public as dossier
+from dossier.public import (
+    MESURES,
+    document_ressource,
+    information_ressource,
+    mesure_ressource,
+    patient_ressource,
+)
 
 RUBRIQUES = {
     "AllergyIntolerance": ["allergie"],
@@ -52,7 +56,7 @@ def _json(ressource) -> dict:
 
 def _sans_contenu(d):
     """The document's mapping without reading its file (size from the row)."""
-    return dataclasses.replace(exports.document_fhir(d), contenu=lambda: iter(()))
+    return dataclasses.replace(dossier.document_fhir(d), contenu=lambda: iter(()))
 
 
 def document_json(document, acteur: Acteur) -> dict:
@@ -65,23 +69,23 @@ def document_json(document, acteur: Acteur) -> dict:
 
 
 def mesure_json(mesure, acteur: Acteur) -> dict:
-    return _json(mesure_ressource(exports.mesure_fhir(mesure), sujet(acteur)))
+    return _json(mesure_ressource(dossier.mesure_fhir(mesure), sujet(acteur)))
 
 
 def information_json(information, acteur: Acteur) -> dict:
     return _json(
-        information_ressource(exports.information_fhir(information), sujet(acteur), timezone.now())
+        information_ressource(dossier.information_fhir(information), sujet(acteur), timezone.now())
     )
 
 
 def patient_json(acteur: Acteur) -> dict:
-    return _json(patient_ressource(exports.patient_fhir(acteur.profil)))
+    return _json(patient_ressource(dossier.patient_fhir(acteur.profil)))
 
 
 def _informations(type_ressource: str):
     def queryset(acteur: Acteur) -> QuerySet:
         return (
-            selectors.informations_visibles(acteur=acteur)
+            dossier.informations_visibles(acteur=acteur)
             .filter(rubrique__in=RUBRIQUES[type_ressource])
             .select_related("auteur_professionnel")
             .order_by("-ajoute_le", "-pk")
@@ -92,11 +96,11 @@ def _informations(type_ressource: str):
 
 FAMILLES: dict[str, Famille] = {
     "DocumentReference": Famille(
-        lambda a: selectors.documents_visibles(acteur=a), document_json, date="ajoute_le"
+        lambda a: dossier.documents_visibles(acteur=a), document_json, date="ajoute_le"
     ),
     "Observation": Famille(
         lambda a: (
-            selectors.mesures_visibles(acteur=a)
+            dossier.mesures_visibles(acteur=a)
             .select_related("auteur_professionnel")
             .order_by("-date", "-pk")
         ),

@@ -19,8 +19,7 @@ from catalogue.api.erreurs import ErreurApi, reponse_fhir
 from catalogue.api.jeton import point_api
 from catalogue.api.ressources import FAMILLES, lisibles, patient_json
 from consentement import acces
-from dossier import selectors as dossier_selectors
-from dossier import services as dossier_services
+from dossier import public as dossier
 
 TYPES = ("Patient", *FAMILLES)
 TAILLE_LECTURE = 64 * 1024
@@ -131,15 +130,11 @@ def binaire(request, acteur, identifiant):
     """A document's file, decrypted and streamed chunk by chunk, with our type and name."""
     _exiger_lecture(acteur, "DocumentReference")
     document = (
-        dossier_selectors.documents_visibles(acteur=acteur)
-        .filter(public_id=_uuid(identifiant))
-        .first()
+        dossier.documents_visibles(acteur=acteur).filter(public_id=_uuid(identifiant)).first()
     )
     if document is None:
         raise Http404
-    fichier = dossier_services.document_ouvrir(
-        acteur=acteur, document=document, telechargement=True
-    )
+    fichier = dossier.document_ouvrir(acteur=acteur, document=document, telechargement=True)
     # One line in the history: the record's own « document opened », by the service.
 
     def morceaux():

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from consentement import acces
-from dossier.enums import CategorieDocument
+from dossier.public import CategorieDocument
 from messagerie import selectors, services
 from messagerie.forms import MessageForm
 
