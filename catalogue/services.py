@@ -192,7 +192,7 @@ def service_statut_changer(*, acteur: Acteur, service: Service, statut: str, mot
             profil=connexion.profil,
             motif="service_" + statut,
             cle=f"service:{service.public_id}:{statut}:{service.statut_depuis:%Y%m%d%H%M%S}",
-            gabarit="service_suspendu",
+            gabarit="catalogue/notifications/service_suspendu",
             contexte={"service": service.nom, "retire": statut == StatutService.RETIRE},
             obligatoire=True,
         )

@@ -234,7 +234,7 @@ def erreur_signaler(*, acteur: Acteur, element: ElementDossier, message: str) ->
     notifier(
         motif="erreur_signalee",
         cle=f"signalement:{signalement.public_id}",
-        gabarit="erreur_signalee",
+        gabarit="dossier/notifications/erreur_signalee",
         contexte={},
         a=[Destination(Canal.EMAIL, pro.user.email, acteur.profil)],
     )

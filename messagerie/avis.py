@@ -43,7 +43,7 @@ def message_annoncer(message, pieces) -> None:
         notifier(
             motif="reponse_patient",
             cle=f"message:{message.public_id}",
-            gabarit="messagerie_reponse_portail",
+            gabarit="messagerie/notifications/messagerie_reponse_portail",
             contexte={"lien": _lien(conversation)},
             a=[
                 Destination(Canal.EMAIL, conversation.professionnel.user.email, conversation.profil)
@@ -60,7 +60,7 @@ def _au_patient(conversation, message) -> None:
         profil=profil,
         motif="nouveau_message",
         cle=f"message:{message.public_id}",
-        gabarit="nouveau_message",
+        gabarit="messagerie/notifications/nouveau_message",
         contexte={
             "lien": _lien(conversation),
             "patient": profil.nom_affiche,
@@ -83,7 +83,7 @@ def _reponse_par_smtp(conversation, message, pieces) -> None:
     notifier(
         motif="reponse_patient_smtp",
         cle=f"message:{message.public_id}",
-        gabarit="messagerie_reponse",
+        gabarit="messagerie/notifications/messagerie_reponse",
         contexte={
             "sujet": conversation.sujet,
             "corps": message.corps,
@@ -106,7 +106,7 @@ def conservation_annoncer(conversation, *, supprimee_le) -> None:
     notifier(
         profil=profil,
         motif="conservation",
-        gabarit="messagerie_conservation",
+        gabarit="messagerie/notifications/messagerie_conservation",
         cle=f"conservation:{conversation.public_id}:{supprimee_le:%Y%m%d}",
         contexte={
             "lien": _lien(conversation),

@@ -176,9 +176,12 @@ def _remettre(rappel: Rappel) -> str:
         return StatutRappel.ANNULE  # the person no longer wants this channel
     lien = settings.SITE_URL + reverse("agenda:accueil")
     if rappel.rendez_vous is not None:
-        gabarit, contexte = "rappel_rdv", {"quand": quand_fr(rappel.rendez_vous.debut)}
+        gabarit, contexte = (
+            "agenda/notifications/rappel_rdv",
+            {"quand": quand_fr(rappel.rendez_vous.debut)},
+        )
     else:
-        gabarit, contexte = "rappel_prevention", {}
+        gabarit, contexte = "agenda/notifications/rappel_prevention", {}
     prenom = prenom_pour(rappel.profil, rdv)
     notifier(
         profil=rappel.profil,

@@ -118,7 +118,7 @@ def rdv_proposer(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
     if rdv.confidentiel:  # the minor's request is a decision of the ledger, like a document's
         consentement.confidentialite_enregistrer(acteur=acteur, element=rdv)
     journal.rdv_cree(acteur, rdv)
-    _prevenir_patient(rdv, gabarit="rdv_propose", motif="rdv_propose")
+    _prevenir_patient(rdv, gabarit="agenda/notifications/rdv_propose", motif="rdv_propose")
     return rdv
 
 
@@ -181,7 +181,7 @@ def rdv_annuler(*, acteur: Acteur, rdv: RendezVous, motif: str) -> RendezVous:
     if acteur.cote_patient:
         _prevenir_professionnel(rdv, "annule")
     else:
-        _prevenir_patient(rdv, gabarit="rdv_annule", motif="rdv_annule")
+        _prevenir_patient(rdv, gabarit="agenda/notifications/rdv_annule", motif="rdv_annule")
     return rdv
 
 
@@ -209,7 +209,7 @@ def _prevenir_professionnel(rdv: RendezVous, reponse: str) -> None:
     notifier(
         motif="rdv_reponse",
         cle=f"rdv_reponse:{rdv.public_id}:{rdv.version}",
-        gabarit="rdv_reponse",
+        gabarit="agenda/notifications/rdv_reponse",
         a=[Destination(Canal.EMAIL, pro.user.email, None)],
         contexte={
             "quand": quand_fr(rdv.debut),

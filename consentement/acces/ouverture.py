@@ -106,7 +106,7 @@ def _notifier_acces(acces_pro: AccesProfessionnel) -> None:
         profil=profil,
         motif="acces_urgence" if urgence else "acces_pro",
         cle=cle,
-        gabarit="acces_pro",
+        gabarit="consentement/notifications/acces_pro",
         contexte=contexte,
         obligatoire=urgence,
         a=destinations_avec_representants(profil, obligatoire=urgence),
@@ -116,7 +116,7 @@ def _notifier_acces(acces_pro: AccesProfessionnel) -> None:
         notifier(
             motif="acces_urgence_mt",
             cle=f"{cle}:mt",
-            gabarit="acces_urgence_mt",
+            gabarit="consentement/notifications/acces_urgence_mt",
             contexte=contexte,
             a=[Destination(Canal.EMAIL, mt.user.email, profil)],
         )

@@ -115,7 +115,7 @@ def code_presence_envoyer(*, accompagnement: Accompagnement) -> str | None:
         profil=acc.profil,
         motif="presence",
         cle=f"presence:{acc.public_id}:{code}",
-        gabarit="code_presence",
+        gabarit="consentement/notifications/code_presence",
         contexte={"code": code, "site": acc.mediateur.site_france_services},
         a=[Destination(Canal.EMAIL, email, acc.profil)],
         secret=True,

@@ -225,7 +225,9 @@ def courriels_confier(envoi_id: int) -> int:
         if envoi is None:
             return 0
         lignes = [_courriel(p, code, envoi.motif, envoi) for p, code in _entrees(envoi, EMAIL)]
-        notifier_en_masse(motif="avis", gabarit="avis", lignes=lignes, secret=True)
+        notifier_en_masse(
+            motif="avis", gabarit="consentement/notifications/avis", lignes=lignes, secret=True
+        )
         envoi.emails_envoyes_le = timezone.now()
         _enregistrer(envoi, "emails_envoyes_le")
     return len(lignes)

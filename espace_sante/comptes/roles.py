@@ -6,7 +6,7 @@ belongs to consentement.acces.
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.urls import reverse
 
 from espace_sante.comptes.enums import Role, StatutProfil
@@ -76,15 +76,19 @@ def role_pour_journal(user) -> Role:
     return role_principal(user) or (Role.ANONYME if not user.is_authenticated else Role.TITULAIRE)
 
 
-ACCUEILS = {
-    Role.ADMIN: "admin:index",
-    Role.PROFESSIONNEL: "dossier:pro_accueil",
-    Role.MEDIATEUR: "consentement:france_services",
-    Role.TITULAIRE: "dossier:accueil",
-    Role.REPRESENTANT: "dossier:accueil",
-}
+# Each role's home page (a URL name), registered by the app that serves it in its
+# AppConfig.ready: the kernel names no app's URL. The admin's is the kernel's own.
+ACCUEILS: dict[Role, str] = {Role.ADMIN: "admin:index"}
+
+
+def accueil_enregistrer(role: Role, nom_url: str) -> None:
+    """An app declares the home page of a role (one app per role)."""
+    deja = ACCUEILS.setdefault(role, nom_url)
+    if deja != nom_url:
+        raise ImproperlyConfigured(f"Le rôle {role} a déjà une page d'accueil : {deja}.")
 
 
 def url_accueil(user) -> str:
+    """The home page of the user's main role; the "no space" page when none is registered."""
     role = role_principal(user)
-    return reverse(ACCUEILS[role]) if role else reverse("comptes:sans_espace")
+    return reverse(ACCUEILS.get(role) or "comptes:sans_espace")

@@ -1,8 +1,9 @@
 """The one way to tell a person something: ``notifier``.
 
 A row first (with its unique key), the channel from the person's preferences (email,
-SMS), the body from ``templates/notifications/<gabarit>*.txt``, sent by Celery after the
-commit; a periodic sweep sends what the broker lost. No SMTP inside a web request.
+SMS), the body from the sending app's own templates, ``<gabarit>_sujet.txt``, ``.txt``
+and ``_sms.txt`` (``gabarit`` names them whole: ``"agenda/notifications/rappel_rdv"``),
+sent by Celery after the commit; a periodic sweep sends what the broker lost. No SMTP inside a web request.
 """
 
 from __future__ import annotations
@@ -101,9 +102,9 @@ class Courrier:
 
 
 def _rendre(gabarit: str, canal: Canal, contexte: dict) -> tuple[str, str]:
-    sujet = render_to_string(f"notifications/{gabarit}_sujet.txt", contexte).strip()
+    sujet = render_to_string(f"{gabarit}_sujet.txt", contexte).strip()
     suffixe = "_sms" if canal == Canal.SMS else ""
-    corps = render_to_string(f"notifications/{gabarit}{suffixe}.txt", contexte).strip()
+    corps = render_to_string(f"{gabarit}{suffixe}.txt", contexte).strip()
     return sujet[:200], corps
 
 

@@ -23,7 +23,7 @@ def _notifier(profil, cle="essai:1", **options):
         profil=profil,
         motif="avis",
         cle=cle,
-        gabarit="acces_pro",
+        gabarit="consentement/notifications/acces_pro",
         contexte={
             "professionnel": "Dr Jeanne Lefèvre",
             "patient": "Camille Martin",
