@@ -15,6 +15,7 @@ from dossier import fhir, journal, selectors
 from dossier.models import Document, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.lib import pdf
+from espace_sante.lib.storage import morceaux
 
 
 def _exiger(condition: bool) -> None:
@@ -27,15 +28,11 @@ def auteur_fhir(element) -> fhir.AuteurFhir:
     return fhir.AuteurFhir(libelle=element.auteur_libelle, rpps=pro.rpps if pro else "")
 
 
-TAILLE_LECTURE = 64 * 1024
-
-
 def lire_fichier(document: Document) -> Iterator[bytes]:
     """The decrypted file, chunk by chunk; the file is closed when the reading ends."""
     # A fresh handle at each call: the content is read twice (SHA-1, then the data).
     with document.fichier.storage.open(document.fichier.name, "rb") as fichier:
-        while morceau := fichier.read(TAILLE_LECTURE):
-            yield morceau
+        yield from morceaux(fichier)
 
 
 def patient_fhir(profil) -> fhir.PatientFhir:

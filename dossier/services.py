@@ -21,7 +21,6 @@ from dossier import journal, mesures
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, CategorieDocument, Rubrique, TypeMesure
 from dossier.erreurs import SaisieRefusee
 from dossier.models import Document, ElementDossier, InformationMedicale, Mesure, Signalement
-from espace_sante.comptes.enums import Role
 from espace_sante.lib.fichiers import FichierVerifie
 from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications.models import Canal
@@ -34,20 +33,12 @@ def _exiger(condition: bool) -> None:
 
 
 def _auteur(acteur: Acteur) -> dict:
-    if acteur.role == Role.PROFESSIONNEL:
-        libelle = str(acteur.professionnel)
-    elif acteur.role == Role.APPLICATION:
-        libelle = f"{acteur.libelle} (service connecté)"
-    else:
-        libelle = (
-            f"{acteur.user.nom_complet or acteur.user.email} ({Role(acteur.role).label.lower()})"
-        )
     return {
         "profil": acteur.profil,
         "auteur": acteur.user,
         "auteur_role": acteur.role,
         "auteur_professionnel": acteur.professionnel,
-        "auteur_libelle": libelle,
+        "auteur_libelle": acces.libelle_auteur(acteur),
     }
 
 
@@ -228,7 +219,7 @@ def erreur_signaler(*, acteur: Acteur, element: ElementDossier, message: str) ->
         element_id=element.public_id,
         message=message,
         signale_par=acteur.user,
-        signale_par_libelle=_auteur(acteur)["auteur_libelle"],
+        signale_par_libelle=acces.libelle_auteur(acteur),
     )
     journal.erreur_signalee(acteur, element, signalement)
     notifier(

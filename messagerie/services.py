@@ -61,15 +61,8 @@ def _exiger(condition: bool) -> None:
 
 
 def _auteur(acteur: Acteur) -> dict:
-    if acteur.professionnel is not None and not acteur.cote_patient:
-        return {
-            "cote": Cote.PROFESSIONNEL,
-            "auteur": acteur.user,
-            "auteur_libelle": str(acteur.professionnel),
-        }
-    role = Role(acteur.role).label.lower()
-    nom = acteur.user.nom_complet or acteur.user.email
-    return {"cote": Cote.PATIENT, "auteur": acteur.user, "auteur_libelle": f"{nom} ({role})"}
+    cote = Cote.PROFESSIONNEL if acteur.professionnel and not acteur.cote_patient else Cote.PATIENT
+    return {"cote": cote, "auteur": acteur.user, "auteur_libelle": acces.libelle_auteur(acteur)}
 
 
 def _limite_horaire(acteur: Acteur) -> None:

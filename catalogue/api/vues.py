@@ -20,9 +20,9 @@ from catalogue.api.jeton import point_api
 from catalogue.api.ressources import FAMILLES, lisibles, patient_json
 from consentement import acces
 from dossier import public as dossier
+from espace_sante.lib.storage import morceaux
 
 TYPES = ("Patient", *FAMILLES)
-TAILLE_LECTURE = 64 * 1024
 
 
 def _type_connu(type_ressource: str) -> None:
@@ -137,12 +137,11 @@ def binaire(request, acteur, identifiant):
     fichier = dossier.document_ouvrir(acteur=acteur, document=document, telechargement=True)
     # One line in the history: the record's own « document opened », by the service.
 
-    def morceaux():
+    def contenu():
         with fichier:
-            while morceau := fichier.read(TAILLE_LECTURE):
-                yield morceau
+            yield from morceaux(fichier)
 
-    reponse = StreamingHttpResponse(morceaux(), content_type=document.type_mime)
+    reponse = StreamingHttpResponse(contenu(), content_type=document.type_mime)
     reponse["Content-Disposition"] = f'attachment; filename="{document.nom_telechargement}"'
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Content-Security-Policy"] = "sandbox"

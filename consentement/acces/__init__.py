@@ -26,6 +26,7 @@ from consentement.acces.acteur import (
     acteur_professionnel,
     acteur_representant_anonyme,
     acteur_titulaire,
+    libelle_auteur,
 )
 from consentement.acces.agenda import (
     flux_servi,
@@ -201,4 +202,5 @@ __all__ = [
     "peut_voir_conversation",
     "q_conversations",
     "q_conversations_des_profils",
+    "libelle_auteur",
 ]

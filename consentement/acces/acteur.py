@@ -70,6 +70,18 @@ class Acteur:
         return dataclasses.replace(self, profil=profil, **{**base, **changes})
 
 
+def libelle_auteur(acteur: Acteur) -> str:
+    """How the author of an item (a document, a measure, a message, a report) is named
+    wherever it is shown: a professional as in the directory, a connected service by its
+    name, anyone else by name and role ("Camille Martin (représentant légal)")."""
+    if acteur.professionnel is not None and not acteur.cote_patient:
+        return str(acteur.professionnel)
+    if acteur.role == Role.APPLICATION:
+        return f"{acteur.libelle} (service connecté)"
+    nom = acteur.user.nom_complet or acteur.user.email
+    return f"{nom} ({Role(acteur.role).label.lower()})"
+
+
 def libelle_de(user: User | None) -> str:
     if user is None:
         return ""

@@ -25,6 +25,17 @@ from consentement.enums import (
     StatutLot,
     TypeDecision,
 )
+
+# The record's access models (matrix, blocks, accesses, settings) have their own module,
+# importable from here like the others.
+from consentement.models.acces import (
+    DUREE_ACCES,
+    AccesProfessionnel,
+    Blocage,
+    MatriceProfession,
+    ParametresAcces,
+    PeriodeQuerySet,
+)
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Mediateur, Profil
 from espace_sante.lib.fields import EncryptedTextField
@@ -281,16 +292,6 @@ class Accompagnement(models.Model):
             and self.expire_le > timezone.now()
         )
 
-
-# The record's access models live in their own module; importable from here as before.
-from consentement.models.acces import (  # noqa: E402
-    DUREE_ACCES,
-    AccesProfessionnel,
-    Blocage,
-    MatriceProfession,
-    ParametresAcces,
-    PeriodeQuerySet,
-)
 
 __all__ = [
     "DUREE_ACCES",

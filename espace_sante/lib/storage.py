@@ -15,6 +15,7 @@ import io
 import os
 import time
 import uuid
+from collections.abc import Iterator
 
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
@@ -22,17 +23,27 @@ from django.utils.module_loading import import_string
 
 from espace_sante.lib import crypto
 
-
-def _chunks(content) -> list[bytes] | object:
-    if hasattr(content, "chunks"):
-        return content.chunks()
-    return iter(lambda: content.read(64 * 1024), b"")
+TAILLE_MORCEAU = 64 * 1024
 
 
-class _DecryptingReader(io.RawIOBase):
-    def __init__(self, raw, aad: bytes):
-        self._raw = raw
-        self._plain = crypto.decrypt_stream(raw.read, aad)
+def morceaux(fichier, taille: int = TAILLE_MORCEAU) -> Iterator[bytes]:
+    """The one stream reader: a file-like object's bytes, ``taille`` at a time, to the end
+    (the caller closes the file)."""
+    while morceau := fichier.read(taille):
+        yield morceau
+
+
+def _chunks(content) -> Iterator[bytes]:
+    return content.chunks() if hasattr(content, "chunks") else morceaux(content)
+
+
+class _Flux(io.RawIOBase):
+    """A readable file over an iterator of byte strings (the cipher's segments, encrypting
+    or decrypting); ``fermer`` closes what lies under it."""
+
+    def __init__(self, segments: Iterator[bytes], fermer=None):
+        self._segments = segments
+        self._fermer = fermer
         self._buffer = b""
 
     def readable(self) -> bool:
@@ -41,7 +52,7 @@ class _DecryptingReader(io.RawIOBase):
     def readinto(self, b) -> int:
         while not self._buffer:
             try:
-                self._buffer = next(self._plain)
+                self._buffer = next(self._segments)
             except StopIteration:
                 return 0
         n = min(len(b), len(self._buffer))
@@ -49,27 +60,9 @@ class _DecryptingReader(io.RawIOBase):
         return n
 
     def close(self):
-        self._raw.close()
+        if self._fermer is not None:
+            self._fermer()
         super().close()
-
-
-class _EncryptingReader(io.RawIOBase):
-    def __init__(self, content, aad: bytes):
-        self._cipher = crypto.encrypt_stream(_chunks(content), aad)
-        self._buffer = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        while not self._buffer:
-            try:
-                self._buffer = next(self._cipher)
-            except StopIteration:
-                return 0
-        n = min(len(b), len(self._buffer))
-        b[:n], self._buffer = self._buffer[:n], self._buffer[n:]
-        return n
 
 
 def _synchroniser(chemin: str) -> None:
@@ -115,7 +108,9 @@ class EncryptedStorage(FileSystemStorage):
         return f"fichier:{name}".encode()
 
     def _save(self, name, content):
-        encrypted = File(io.BufferedReader(_EncryptingReader(content, self.aad(name))), name)
+        encrypted = File(
+            io.BufferedReader(_Flux(crypto.encrypt_stream(_chunks(content), self.aad(name)))), name
+        )
         if self._inner:  # an object store writes a whole object or nothing
             return self._inner._save(name, encrypted)
         # On disk: written under a temporary name, flushed to the disk (file, then folder),
@@ -160,7 +155,12 @@ class EncryptedStorage(FileSystemStorage):
         if "w" in mode or "a" in mode:
             raise ValueError("Le stockage chiffré ne s'ouvre qu'en lecture.")
         raw = self._inner._open(name, "rb") if self._inner else super()._open(name, "rb")
-        return File(io.BufferedReader(_DecryptingReader(raw, self.aad(name))), name)
+        return File(
+            io.BufferedReader(
+                _Flux(crypto.decrypt_stream(raw.read, self.aad(name)), fermer=raw.close)
+            ),
+            name,
+        )
 
     def open_raw(self, name):
         """The ciphertext as stored (for key rotation and tests)."""
