@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -91,15 +92,32 @@ def echapper(valeur: str) -> str:
     )
 
 
-def profils_existants(nir_hashes: list[str]) -> dict[str, tuple]:
-    """NIR hash → (id, statut, lot_numero, lot_ligne, date_naissance) of existing profiles."""
+class ProfilExistant(NamedTuple):
+    """What a batch needs to know of a profile that already has a NIR."""
+
+    id: int
+    statut: str
+    lot_numero: int | None
+    lot_ligne: int | None
+    date_naissance: date | None
+
+
+class Lien(NamedTuple):
+    """A legal representation to create: the representative's profile id, the minor's."""
+
+    representant: int
+    mineur: int
+
+
+def profils_existants(nir_hashes: list[str]) -> dict[str, ProfilExistant]:
+    """NIR hash → the existing profile with that NIR."""
     with connection.cursor() as cur:
         cur.execute(
             "SELECT nir_hash, id, statut, lot_numero, lot_ligne, date_naissance"
             " FROM comptes_profil WHERE nir_hash = ANY(%s)",
             [nir_hashes],
         )
-        return {r[0]: r[1:] for r in cur.fetchall()}
+        return {r[0]: ProfilExistant(*r[1:]) for r in cur.fetchall()}
 
 
 def ids_allouer(n: int) -> list[int]:
@@ -162,8 +180,8 @@ def profils_copier(
     return len(lignes)
 
 
-def representations_copier(liens: list[tuple[int, int]], *, debut: date) -> None:
-    """COPY (representative id, minor id) links starting on ``debut``."""
+def representations_copier(liens: list[Lien], *, debut: date) -> None:
+    """COPY the links, starting on ``debut``."""
     if not liens:
         return
     with connection.cursor() as cur:

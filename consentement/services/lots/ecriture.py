@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from consentement.enums import MotifAvis
 from consentement.models import EnvoiAvis, Lot, LotRejet
@@ -39,12 +40,22 @@ def motif_doublon(originale: int) -> str:
     return f"Doublon dans le fichier : même NIR qu'à la ligne {originale}."
 
 
-def _motif_existant(c: Candidat, ex: tuple | None, deja: Candidat | None, lot: Lot) -> str | None:
-    if deja is not None or (ex and ex[2] == lot.pk):
-        return motif_doublon(deja.ligne if deja else ex[3])
-    if ex and ex[1] == StatutProfil.OPPOSE:
+class LigneAvis(NamedTuple):
+    """One notice to send, as stored in ``EnvoiAvis.contenu`` (a JSON list per profile)."""
+
+    profil_id: int
+    canal: str  # "email" or "courrier"
+    code: str
+
+
+def _motif_existant(
+    c: Candidat, ex: copie.ProfilExistant | None, deja: Candidat | None, lot: Lot
+) -> str | None:
+    if deja is not None or (ex and ex.lot_numero == lot.pk):
+        return motif_doublon(deja.ligne if deja else ex.lot_ligne)
+    if ex and ex.statut == StatutProfil.OPPOSE:
         return "Cette personne s'est opposée à la création de son profil : il n'est pas recréé."
-    if ex and ex[1] == StatutProfil.CLOTURE:
+    if ex and ex.statut == StatutProfil.CLOTURE:
         return "Cette personne a clôturé son profil : il n'est pas recréé."
     if ex:
         return "Un profil existe déjà pour ce NIR."
@@ -70,9 +81,9 @@ class Ecriture:
         ids = copie.ids_allouer(len(retenus))
         id_de = {h: ids[k] for k, h in enumerate(retenus)}
         adultes = {
-            h: ex[0]
+            h: ex.id
             for h, ex in existants.items()
-            if ex[1] in UTILISABLES and ex[4] and ex[4] <= self.majorite
+            if ex.statut in UTILISABLES and ex.date_naissance and ex.date_naissance <= self.majorite
         }
         crees, liens = self._lier(retenus, id_de, adultes, res)
         codes = self._copier(crees, id_de)
@@ -81,7 +92,7 @@ class Ecriture:
         LotRejet.objects.bulk_create(res.rejets)
         res.crees = len(crees)
 
-    def _lier(self, retenus, id_de, adultes, res) -> tuple[list[Candidat], list[tuple[int, int]]]:
+    def _lier(self, retenus, id_de, adultes, res) -> tuple[list[Candidat], list[copie.Lien]]:
         """Representatives: an adult of this chunk, or an adult profile that already exists."""
 
         def representant(h: str) -> int | None:
@@ -112,7 +123,7 @@ class Ecriture:
                     c.remarques.append(
                         (col, "Représentant légal introuvable : ce lien n'a pas été créé.")
                     )
-                liens += [(rid, id_de[c.nir_hash]) for rid in connus]
+                liens += [copie.Lien(rid, id_de[c.nir_hash]) for rid in connus]
             crees.append(c)
             for col, motif in c.remarques:
                 res.rejeter(self.lot, c.ligne, col, motif, avertissement=True)
@@ -148,10 +159,10 @@ class Ecriture:
         if not crees:
             return
         contenu = [
-            [id_de[c.nir_hash], "email" if c.email else "courrier", code]
+            LigneAvis(id_de[c.nir_hash], "email" if c.email else "courrier", code)
             for c, code in zip(crees, codes, strict=True)
         ]
-        emails = sum(1 for e in contenu if e[1] == "email")
+        emails = sum(1 for e in contenu if e.canal == "email")
         EnvoiAvis.objects.create(
             lot=self.lot,
             motif=MotifAvis.CREATION,
