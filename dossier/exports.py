@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces
@@ -15,11 +14,7 @@ from dossier import fhir, journal, selectors
 from dossier.models import Document, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.lib import pdf
-
-
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
+from espace_sante.lib.refus import exiger
 
 
 def auteur_fhir(element) -> fhir.AuteurFhir:
@@ -93,7 +88,7 @@ def mesure_fhir(m: Mesure) -> fhir.MesureFhir:
 def fhir_exporter(*, acteur: Acteur) -> Iterator[bytes]:
     """The whole record the reader sees, as a FHIR R4 Bundle (JSON), files included,
     streamed: the files are read and encoded chunk by chunk while the client downloads."""
-    _exiger(acces.peut_exporter(acteur))
+    exiger(acces.peut_exporter(acteur))
     documents = [
         document_fhir(d)
         for d in selectors.documents_visibles(acteur=acteur).select_related("auteur_professionnel")
@@ -118,7 +113,7 @@ def fhir_exporter(*, acteur: Acteur) -> Iterator[bytes]:
 
 def pdf_exporter(*, acteur: Acteur) -> bytes:
     """A readable summary: identity, medical profile, measures, list of documents."""
-    _exiger(acces.peut_exporter(acteur))
+    exiger(acces.peut_exporter(acteur))
     profil = acteur.profil
     contenu = selectors.profil_medical(acteur=acteur)
     blocs = [

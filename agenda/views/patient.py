@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agenda import forms, selectors, services
 from agenda.heures import MOIS
 from consentement import acces
-from consentement.cycle import ActionImpossible
 from consentement.decorators import espace_patient, exige
 from dossier import forms as forms_dossier
 from dossier import selectors as annuaire
+from espace_sante.lib.refus import SaisieInvalide
 from espace_sante.lib.requetes import RECHERCHE, date_bornee
 
 gere = exige(acces.peut_gerer_agenda)
@@ -112,7 +112,7 @@ def ajouter(request):
     if request.method == "POST" and form.is_valid():
         try:
             rdv = services.rdv_ajouter(acteur=request.acteur, saisie=form.saisie())
-        except ActionImpossible as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, "Le rendez-vous est ajouté à l'agenda.")
@@ -130,7 +130,7 @@ def modifier(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.rdv_modifier(acteur=request.acteur, rdv=rdv, saisie=form.saisie())
-        except ActionImpossible as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, "Le rendez-vous est modifié ; ses rappels suivent.")

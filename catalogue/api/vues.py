@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 
 from catalogue import journal
 from catalogue.api import ecriture, recherche
@@ -21,6 +21,7 @@ from catalogue.api.ressources import FAMILLES, lisibles, patient_json
 from consentement import acces
 from dossier import selectors as dossier_selectors
 from dossier import services as dossier_services
+from espace_sante.lib.refus import Introuvable
 
 TYPES = ("Patient", *FAMILLES)
 TAILLE_LECTURE = 64 * 1024
@@ -41,7 +42,7 @@ def _uuid(valeur: str) -> uuid.UUID:
     try:
         return uuid.UUID(valeur)
     except ValueError:
-        raise Http404 from None
+        raise Introuvable from None
 
 
 @point_api("search", methodes=("GET", "POST"))
@@ -81,13 +82,13 @@ def ressource(request, acteur, type_ressource, identifiant):
     _exiger_lecture(acteur, type_ressource)
     if type_ressource == "Patient":
         if identifiant != str(acteur.profil.public_id):
-            raise Http404
+            raise Introuvable
         donnees = patient_json(acteur)
     else:
         famille = FAMILLES[type_ressource]
         element = famille.queryset(acteur).filter(public_id=_uuid(identifiant)).first()
         if element is None:
-            raise Http404
+            raise Introuvable
         donnees = famille.vers_fhir(element, acteur)
     journal.api_lecture(acteur, operation=f"read {type_ressource}", ressources={type_ressource: 1})
     return reponse_fhir(donnees)
@@ -99,7 +100,7 @@ def tout(request, acteur, identifiant):
     like a search (``_count``, ``_page``, ``next`` links): a large record costs one page
     per request, never the whole record at once."""
     if identifiant != str(acteur.profil.public_id):
-        raise Http404
+        raise Introuvable
     types = lisibles(acteur)
     if not types:
         raise ErreurApi(403, "La personne n'a autorisé ce service à lire aucune donnée.")
@@ -136,7 +137,7 @@ def binaire(request, acteur, identifiant):
         .first()
     )
     if document is None:
-        raise Http404
+        raise Introuvable
     fichier = dossier_services.document_ouvrir(
         acteur=acteur, document=document, telechargement=True
     )

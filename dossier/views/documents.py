@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consentement import acces
 from consentement import services as consentement
 from dossier import forms, journal, selectors, services
-from dossier.erreurs import SaisieRefusee
 from dossier.views.navigation import retour
+from espace_sante.lib.refus import SaisieInvalide
 from espace_sante.lib.telechargement import reponse_fichier
 
 
@@ -27,7 +27,7 @@ def _ajouter(acteur, form) -> object | None:
             annonce_requise=donnees.get("annonce_requise", False),
             confidentiel=donnees.get("confidentiel", False),
         )
-    except SaisieRefusee as refus:
+    except SaisieInvalide as refus:
         form.add_error(None, str(refus))
         return None
 

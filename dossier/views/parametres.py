@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 from consentement import acces
 from consentement import selectors as choix
 from consentement import services as consentement
-from consentement.cycle import ActionImpossible
 from consentement.decorators import espace_patient
 from dossier import forms, selectors
+from espace_sante.lib.refus import SaisieInvalide
 
 
 def _page(request, *, form_blocage=None, form_mt=None, status=200):
@@ -56,7 +56,7 @@ def blocage_ajouter(request):
     pro = form.cleaned_data["professionnel"]
     try:
         consentement.professionnel_bloquer(acteur=request.acteur, professionnel=pro)
-    except ActionImpossible as refus:
+    except SaisieInvalide as refus:
         return _apres(request, str(refus), erreur=True)
     return _apres(request, f"{pro} est bloqué.")
 
@@ -81,7 +81,7 @@ def medecin_traitant_declarer(request):
         consentement.medecin_traitant_declarer(
             acteur=request.acteur, professionnel=form.cleaned_data["professionnel"]
         )
-    except ActionImpossible as refus:
+    except SaisieInvalide as refus:
         return _apres(request, str(refus), erreur=True)
     return _apres(request, "Votre médecin traitant est enregistré.")
 

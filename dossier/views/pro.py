@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consentement import acces, ouverture
 from consentement import selectors as choix
-from consentement.cycle import ActionImpossible
 from consentement.decorators import exige
 from dossier import forms, presentation, selectors, services
 from dossier.views.dossier import page_documents
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative
+from espace_sante.lib.refus import SaisieInvalide
 
 MESSAGE_VERROU = (
     "Trop de recherches infructueuses : la recherche de patients est suspendue pour "
@@ -34,7 +34,7 @@ def _identifier(request, form, ouvrir) -> object | None:
         return None
     try:
         return ouvrir(request.acteur, form.cleaned_data)
-    except ActionImpossible as refus:
+    except SaisieInvalide as refus:
         verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)
         form.add_error(None, str(refus))
         return None
