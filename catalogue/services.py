@@ -23,6 +23,17 @@ from espace_sante.lib.refus import SaisieInvalide, exiger
 from espace_sante.notifications.services import notifier
 
 
+def api_lecture(*, acteur: Acteur, operation: str, ressources: dict[str, int]) -> None:
+    """A connected service read the record (``acteur`` is its actor; what it read came
+    through the policy's querysets): one history line with the types and their counts."""
+    journal.api_lecture(acteur, operation=operation, ressources=ressources)
+
+
+def api_refus(*, acteur: Acteur, operation: str, statut: int, motif: str) -> None:
+    """A connected service's call the policy refused (403, 404): a history line too."""
+    journal.api_refus(acteur, operation=operation, statut=statut, motif=motif)
+
+
 def duree_autorisation() -> timedelta:
     return timedelta(days=settings.CATALOGUE_DUREE_AUTORISATION_JOURS)
 

@@ -20,6 +20,7 @@ from dossier import journal, mesures
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, CategorieDocument, Rubrique, TypeMesure
 from dossier.models import Document, ElementDossier, InformationMedicale, Mesure, Signalement
 from espace_sante.comptes.enums import Role
+from espace_sante.journal.attestation import attester
 from espace_sante.lib.fichiers import FichierVerifie
 from espace_sante.lib.refus import SaisieInvalide, exiger
 from espace_sante.lib.texte import nom_affichable
@@ -155,6 +156,30 @@ def document_ouvrir(*, acteur: Acteur, document: Document, telechargement: bool)
     """The decrypting file handle; the journal says who opened it."""
     journal.document_consulte(acteur, document, telechargement=telechargement)
     return document.fichier.open("rb")
+
+
+def document_consulter(*, acteur: Acteur, document: Document, page: str) -> None:
+    """A document's page was shown (``document`` comes from a selector, so it is the
+    actor's to see): one history line, unless it is the holder's own read."""
+    journal.document_consulte(acteur, document, page=page)
+
+
+def depot_refuse(*, acteur: Acteur, motif: str) -> None:
+    """An upload the checks refused: the history keeps the attempt and its reason."""
+    journal.document_refuse(acteur, motif=motif)
+
+
+def historique_exporter(*, acteur: Acteur, format: str) -> None:
+    """The person takes their activity history away (CSV): one history line."""
+    journal.historique_exporte(acteur, format=format)
+
+
+def historique_attester(*, acteur: Acteur) -> dict:
+    """The head of the person's chain, signed (``JournalAltere`` if the chain is broken).
+    Journaled first, so the attestation covers the entry that records its own issue."""
+    exiger(acces.peut_attester_historique(acteur))
+    journal.historique_exporte(acteur, format="attestation")
+    return attester(acteur.profil)
 
 
 @transaction.atomic

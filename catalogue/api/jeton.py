@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
-from catalogue import journal, selectors, services
+from catalogue import selectors, services
 from catalogue.api.erreurs import ErreurApi, operation_outcome
 from consentement import acces
 from espace_sante.lib.cache import CacheIndisponible
@@ -104,8 +104,8 @@ def point_api(operation: str, methodes=("GET",)):
             except ErreurApi as e:
                 erreur = e
             if acteur is not None and erreur.statut in (403, 404):
-                journal.api_refus(
-                    acteur,
+                services.api_refus(
+                    acteur=acteur,
                     operation=f"{operation} {request.path}",
                     statut=erreur.statut,
                     motif=erreur.message,

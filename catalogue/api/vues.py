@@ -13,7 +13,7 @@ import uuid
 
 from django.http import StreamingHttpResponse
 
-from catalogue import journal
+from catalogue import services
 from catalogue.api import ecriture, recherche
 from catalogue.api.erreurs import ErreurApi, reponse_fhir
 from catalogue.api.jeton import point_api
@@ -70,8 +70,10 @@ def type_ressource(request, acteur, type_ressource):
         total = qs.count()
         debut = (page - 1) * count
         entrees = [famille.vers_fhir(e, acteur) for e in qs[debut : debut + count]]
-    journal.api_lecture(
-        acteur, operation=f"search {type_ressource}", ressources={type_ressource: len(entrees)}
+    services.api_lecture(
+        acteur=acteur,
+        operation=f"search {type_ressource}",
+        ressources={type_ressource: len(entrees)},
     )
     corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
     return reponse_fhir(corps)
@@ -90,7 +92,9 @@ def ressource(request, acteur, type_ressource, identifiant):
         if element is None:
             raise Introuvable
         donnees = famille.vers_fhir(element, acteur)
-    journal.api_lecture(acteur, operation=f"read {type_ressource}", ressources={type_ressource: 1})
+    services.api_lecture(
+        acteur=acteur, operation=f"read {type_ressource}", ressources={type_ressource: 1}
+    )
     return reponse_fhir(donnees)
 
 
@@ -122,7 +126,7 @@ def tout(request, acteur, identifiant):
             entrees += trouvees
             compte[type_] = len(trouvees)
         total += nombre
-    journal.api_lecture(acteur, operation="Patient/$everything", ressources=compte)
+    services.api_lecture(acteur=acteur, operation="Patient/$everything", ressources=compte)
     corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
     return reponse_fhir(corps)
 
