@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from consentement.acces import Acteur
-from consentement.journal import ecrire
+from consentement.journal import ecrire, par_autrui
 from espace_sante.comptes.enums import Role
 
 
@@ -29,10 +29,6 @@ class Action(models.TextChoices):
     FLUX_CONSULTE = "flux_consulte", "Calendrier lu par un abonnement (première lecture du jour)"
 
 
-def _par_autrui(acteur: Acteur) -> bool:
-    return acteur.role != Role.TITULAIRE
-
-
 def _rdv(rdv) -> dict:
     return {"debut": timezone.localtime(rdv.debut).strftime("%d/%m/%Y %H:%M")}
 
@@ -40,24 +36,24 @@ def _rdv(rdv) -> dict:
 def rdv_cree(acteur: Acteur, rdv) -> None:
     if acteur.role == Role.PROFESSIONNEL:
         ecrire(acteur, Action.RDV_PROPOSE, profil=rdv.profil, objet=rdv, details=_rdv(rdv))
-    elif _par_autrui(acteur):
+    elif par_autrui(acteur):
         ecrire(acteur, Action.RDV_CREE, profil=rdv.profil, objet=rdv, details=_rdv(rdv))
 
 
 def rdv_modifie(acteur: Acteur, rdv, *, avant) -> None:
-    if _par_autrui(acteur):
+    if par_autrui(acteur):
         details = {**_rdv(rdv), "avant": timezone.localtime(avant).strftime("%d/%m/%Y %H:%M")}
         ecrire(acteur, Action.RDV_MODIFIE, profil=rdv.profil, objet=rdv, details=details)
 
 
 def rdv_repondu(acteur: Acteur, rdv, *, accepte: bool) -> None:
-    if _par_autrui(acteur):
+    if par_autrui(acteur):
         action = Action.RDV_ACCEPTE if accepte else Action.RDV_REFUSE
         ecrire(acteur, action, profil=rdv.profil, objet=rdv, details=_rdv(rdv))
 
 
 def rdv_annule(acteur: Acteur, rdv) -> None:
-    if _par_autrui(acteur):
+    if par_autrui(acteur):
         ecrire(acteur, Action.RDV_ANNULE, profil=rdv.profil, objet=rdv, details=_rdv(rdv))
 
 

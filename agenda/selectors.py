@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from agenda import prevention
@@ -18,6 +17,7 @@ from consentement.acces import Acteur
 from consentement.enums import TypeDecision
 from consentement.models import Decision
 from espace_sante.comptes.models import Profil
+from espace_sante.lib.refus import Introuvable
 
 EN_COURS = (StatutRdv.PROPOSE, StatutRdv.CONFIRME)
 
@@ -32,7 +32,7 @@ def rdv_visible(*, acteur: Acteur, public_id) -> RendezVous:
     """One appointment the actor may see; 404 otherwise (missing or not theirs look alike)."""
     rdv = rdv_visibles(acteur=acteur).filter(public_id=public_id).first()
     if rdv is None:
-        raise Http404
+        raise Introuvable
     return rdv
 
 
@@ -100,7 +100,7 @@ def abonnements(*, acteur: Acteur) -> QuerySet[Abonnement]:
 def abonnement_visible(*, acteur: Acteur, public_id) -> Abonnement:
     abonnement = abonnements(acteur=acteur).filter(public_id=public_id).first()
     if abonnement is None:
-        raise Http404
+        raise Introuvable
     return abonnement
 
 
@@ -140,8 +140,8 @@ def occurrence_de(*, acteur: Acteur, code: str) -> prevention.Occurrence:
     """One step of the actor's calendar, by code; 404 for a code that is not theirs."""
     profil = acteur.profil
     if not acces.peut_gerer_agenda(acteur) or profil.date_naissance is None:
-        raise Http404
+        raise Introuvable
     for occurrence in prevention.occurrences_de(profil.date_naissance, profil.sexe):
         if occurrence.code == code:
             return occurrence
-    raise Http404
+    raise Introuvable

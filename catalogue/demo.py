@@ -6,7 +6,7 @@ Idempotent: a catalogue that has services is left as it is."""
 
 from __future__ import annotations
 
-from catalogue import journal, services
+from catalogue import services
 from catalogue.models import Critere, PorteeDemandee, Service
 from catalogue.oauth import clients
 from consentement import acces
@@ -111,8 +111,8 @@ def peupler(sender, *, comptes, profils, ecrire, **kwargs) -> None:
         scopes={"patient/Observation.rs", "patient/Observation.c"},
     )
     lues = dossier.mesures_visibles(acteur=application).count()
-    journal.api_lecture(
-        application, operation="search Observation", ressources={"Observation": lues}
+    services.api_lecture(
+        acteur=application, operation="search Observation", ressources={"Observation": lues}
     )
     services.derniere_utilisation(connexion)  # « Mes services connectés » shows that read
     ecrire(

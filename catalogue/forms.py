@@ -67,7 +67,7 @@ class LogoField(forms.FileField):
             return fichier
         try:
             verifie = fichiers.verifier(fichier)
-        except fichiers.FichierRefuse as erreur:
+        except fichiers.FichierInvalide as erreur:
             raise forms.ValidationError(str(erreur)) from erreur
         if not verifie.type_mime.startswith("image/"):
             raise forms.ValidationError("Le logo doit être une image PNG ou JPEG.")

@@ -5,13 +5,13 @@ a connection and its live scopes."""
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from catalogue import portees
 from catalogue.enums import StatutService
 from catalogue.models import Autorisation, Client, Connexion, DemandeSuppression, Service
 from consentement.acces import Acteur
+from espace_sante.lib.refus import Introuvable
 
 
 def catalogue(*, recherche: str = "", categorie: str = "", donnee: str = "") -> QuerySet[Service]:
@@ -39,7 +39,7 @@ def service_public(*, slug: str) -> Service:
         .first()
     )
     if service is None:
-        raise Http404
+        raise Introuvable
     return service
 
 
@@ -96,21 +96,21 @@ def connexions(*, acteur: Acteur) -> list[Connexion]:
 def connexion_de(*, acteur: Acteur, public_id) -> Connexion:
     """One of the profile's connections, or 404."""
     if not acteur.cote_patient or acteur.profil is None:
-        raise Http404
+        raise Introuvable
     connexion = (
         Connexion.objects.filter(profil=acteur.profil, public_id=public_id)
         .select_related("service")
         .first()
     )
     if connexion is None:
-        raise Http404
+        raise Introuvable
     return connexion
 
 
 def autorisation_de(*, acteur: Acteur, connexion: Connexion, portee: str) -> Autorisation:
     autorisation = connexion.autorisations.actives().filter(portee=portee).first()
     if autorisation is None or autorisation.profil_id != acteur.profil.pk:
-        raise Http404
+        raise Introuvable
     return autorisation
 
 

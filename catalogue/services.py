@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, revoke_access_token
 
@@ -19,20 +18,23 @@ from catalogue.models import Autorisation, Connexion, Service
 from consentement.acces import ACTEUR_SYSTEME, Acteur, registre, textes
 from consentement.enums import TypeDecision
 from espace_sante.comptes.enums import Role
+from espace_sante.lib.refus import SaisieInvalide, exiger
 from espace_sante.notifications.services import notifier
 
 
-class ConsentementRefuse(Exception):
-    """Nothing can be granted as asked; the message says why, in French."""
+def api_lecture(*, acteur: Acteur, operation: str, ressources: dict[str, int]) -> None:
+    """A connected service read the record (``acteur`` is its actor; what it read came
+    through the policy's querysets): one history line with the types and their counts."""
+    journal.api_lecture(acteur, operation=operation, ressources=ressources)
+
+
+def api_refus(*, acteur: Acteur, operation: str, statut: int, motif: str) -> None:
+    """A connected service's call the policy refused (403, 404): a history line too."""
+    journal.api_refus(acteur, operation=operation, statut=statut, motif=motif)
 
 
 def duree_autorisation() -> timedelta:
     return timedelta(days=settings.CATALOGUE_DUREE_AUTORISATION_JOURS)
-
-
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
 
 
 def _offertes(service: Service) -> set[str]:
@@ -43,14 +45,14 @@ def _offertes(service: Service) -> set[str]:
 def connexion_autoriser(*, acteur: Acteur, service: Service, choisies) -> Connexion:
     """The person consents to ``choisies`` (canonical scopes the service declared): one
     ledger row and one Autorisation per scope not already granted, valid for a year."""
-    _exiger(acteur.cote_patient and acteur.profil is not None)
+    exiger(acteur.cote_patient and acteur.profil is not None)
     if not service.reference:
-        raise ConsentementRefuse("Ce service n'est plus référencé : il ne peut pas être connecté.")
+        raise SaisieInvalide("Ce service n'est plus référencé : il ne peut pas être connecté.")
     choisies = set(choisies) - {portees.LANCEMENT}
     if not choisies or not choisies <= _offertes(service):
-        raise ConsentementRefuse("Cochez au moins une des données demandées par le service.")
+        raise SaisieInvalide("Cochez au moins une des données demandées par le service.")
     if choisies == {portees.HORS_LIGNE}:
-        raise ConsentementRefuse("Cochez au moins une donnée, en plus de l'accès hors ligne.")
+        raise SaisieInvalide("Cochez au moins une donnée, en plus de l'accès hors ligne.")
     connexion = selectors.connexion_active(service=service, profil=acteur.profil)
     if connexion is None:
         connexion = Connexion.objects.create(
@@ -128,7 +130,7 @@ def _terminer(acteur: Acteur, connexion: Connexion, *, motif: str) -> None:
 def portee_retirer(*, acteur: Acteur, connexion: Connexion, portee: str) -> None:
     """Withdraw one scope: refused from the service's very next request; the service is
     asked to delete what it copied under it. The last data scope ends the connection."""
-    _exiger(acteur.cote_patient and connexion.profil_id == acteur.profil.pk)
+    exiger(acteur.cote_patient and connexion.profil_id == acteur.profil.pk)
     connexion = Connexion.objects.select_for_update().get(pk=connexion.pk)
     autorisation = selectors.autorisation_de(acteur=acteur, connexion=connexion, portee=portee)
     maintenant = timezone.now()
@@ -147,7 +149,7 @@ def portee_retirer(*, acteur: Acteur, connexion: Connexion, portee: str) -> None
 @transaction.atomic
 def connexion_revoquer(*, acteur: Acteur, connexion: Connexion, motif: str = "") -> None:
     """Withdraw everything: a ledger row per scope, tokens revoked now, one deletion request."""
-    _exiger(
+    exiger(
         (acteur.cote_patient and connexion.profil_id == acteur.profil.pk)
         or acteur.role == Role.SYSTEME  # a service withdrawn from the catalogue
     )

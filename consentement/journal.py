@@ -48,6 +48,18 @@ def drapeaux(acteur: Acteur, objet=None) -> dict:
     return details
 
 
+def par_autrui(acteur: Acteur) -> bool:
+    """Whether the act is someone else's than the holder's: the holder's own reads (and,
+    in the agenda, their own acts on it) are not history lines — the history lists what
+    others did. The one place this rule is written."""
+    return acteur.role != Role.TITULAIRE
+
+
+def lecture(acteur: Acteur, action: str, **champs) -> Entree | None:
+    """A read: one entry (as ``ecrire``), unless it is the holder's own (``par_autrui``)."""
+    return ecrire(acteur, action, **champs) if par_autrui(acteur) else None
+
+
 def ecrire(
     acteur: Acteur, action: str, *, profil: Profil | None = None, objet=None, details=None
 ) -> Entree:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces
@@ -15,12 +14,8 @@ from dossier import fhir, journal, selectors
 from dossier.models import Document, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Role
 from espace_sante.lib import pdf
+from espace_sante.lib.refus import exiger
 from espace_sante.lib.storage import morceaux
-
-
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
 
 
 def auteur_fhir(element) -> fhir.AuteurFhir:
@@ -90,7 +85,7 @@ def mesure_fhir(m: Mesure) -> fhir.MesureFhir:
 def fhir_exporter(*, acteur: Acteur) -> Iterator[bytes]:
     """The whole record the reader sees, as a FHIR R4 Bundle (JSON), files included,
     streamed: the files are read and encoded chunk by chunk while the client downloads."""
-    _exiger(acces.peut_exporter(acteur))
+    exiger(acces.peut_exporter(acteur))
     documents = [
         document_fhir(d)
         for d in selectors.documents_visibles(acteur=acteur).select_related("auteur_professionnel")
@@ -115,7 +110,7 @@ def fhir_exporter(*, acteur: Acteur) -> Iterator[bytes]:
 
 def pdf_exporter(*, acteur: Acteur) -> bytes:
     """A readable summary: identity, medical profile, measures, list of documents."""
-    _exiger(acces.peut_exporter(acteur))
+    exiger(acces.peut_exporter(acteur))
     profil = acteur.profil
     contenu = selectors.profil_medical(acteur=acteur)
     blocs = [

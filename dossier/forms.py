@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
-from dossier.erreurs import SaisieRefusee
 from dossier.mesures import valeur_normaliser
 from dossier.services import limites_depot
 from espace_sante.comptes.annuaire import professionnel_par_rpps
@@ -13,6 +12,7 @@ from espace_sante.comptes.enums import Role
 from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.lib import fichiers, televersement
 from espace_sante.lib.forms import DateBornee, FormulaireDsfr
+from espace_sante.lib.refus import SaisieInvalide
 
 CHAMP_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 DATE_INVALIDE = {"invalid": "Date invalide : utilisez le format JJ/MM/AAAA."}
@@ -92,7 +92,7 @@ class DocumentForm(OptionsProfessionnel, FormulaireDsfr):
             raise ValidationError(refus)
         try:
             return fichiers.verifier(fichier, televersement.taille_max())
-        except fichiers.FichierRefuse as refus:
+        except fichiers.FichierInvalide as refus:
             raise ValidationError(str(refus)) from None
 
     def full_clean(self):
@@ -184,7 +184,7 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
         if donnees.get("type_mesure") and donnees.get("valeur"):
             try:
                 donnees["valeur"] = valeur_normaliser(donnees["type_mesure"], donnees["valeur"])
-            except SaisieRefusee as refus:
+            except SaisieInvalide as refus:
                 self.add_error("valeur", str(refus))
         return donnees
 

@@ -1,8 +1,8 @@
 """The journal entries of the medical record: one typed constructor per event.
 
-The titulaire's own reads are not written: the history lists what others did, and a
-person reading their own record needs no trace of it. Every other read is written
-(a representative's, a professional's, an emergency access's).
+The titulaire's own reads are not written (``consentement.journal.lecture``): the history
+lists what others did. Every other read is written (a representative's, a professional's,
+an emergency access's).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.db import models
 
 from consentement.acces import Acteur
-from consentement.journal import ecrire
-from espace_sante.comptes.enums import Role
+from consentement.journal import ecrire, lecture
 
 
 class Action(models.TextChoices):
@@ -29,24 +28,18 @@ class Action(models.TextChoices):
     HISTORIQUE_EXPORTE = "historique_exporte", "Historique d'activité exporté"
 
 
-def _lecture(acteur: Acteur) -> bool:
-    return acteur.role != Role.TITULAIRE
-
-
 def dossier_consulte(acteur: Acteur, *, page: str) -> None:
-    if _lecture(acteur):
-        ecrire(acteur, Action.DOSSIER_CONSULTE, details={"page": page})
+    lecture(acteur, Action.DOSSIER_CONSULTE, details={"page": page})
 
 
 def document_consulte(acteur: Acteur, document, *, telechargement: bool = False, page: str = ""):
-    if _lecture(acteur):
-        details = {"categorie": document.categorie, "telechargement": telechargement}
-        ecrire(
-            acteur,
-            Action.DOCUMENT_CONSULTE,
-            objet=document,
-            details={**details, **({"page": page} if page else {})},
-        )
+    details = {"categorie": document.categorie, "telechargement": telechargement}
+    lecture(
+        acteur,
+        Action.DOCUMENT_CONSULTE,
+        objet=document,
+        details={**details, **({"page": page} if page else {})},
+    )
 
 
 def document_ajoute(acteur: Acteur, document) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dossier.enums import BORNES, UNITES, TypeMesure
-from dossier.erreurs import SaisieRefusee
 from dossier.models import Mesure
+from espace_sante.lib.refus import SaisieInvalide
 
 
 def valeur_normaliser(type_mesure: str, valeur: str) -> str:
@@ -15,23 +15,23 @@ def valeur_normaliser(type_mesure: str, valeur: str) -> str:
     attendus = 2 if type_mesure == TypeMesure.TENSION else 1
     if len(morceaux) != attendus:
         exemple = "120/80" if attendus == 2 else "72,5"
-        raise SaisieRefusee(f"Saisissez la valeur sous la forme {exemple}.")
+        raise SaisieInvalide(f"Saisissez la valeur sous la forme {exemple}.")
     nombres = []
     for morceau in morceaux:
         try:
             nombre = float(morceau)
         except ValueError:
-            raise SaisieRefusee("La valeur doit être un nombre (ex. : 72,5).") from None
+            raise SaisieInvalide("La valeur doit être un nombre (ex. : 72,5).") from None
         if not bas <= nombre <= haut:
             unite = UNITES[type_mesure]
-            raise SaisieRefusee(
+            raise SaisieInvalide(
                 f"Valeur improbable : elle doit être comprise entre {bas:n} et {haut:n} {unite}.".replace(
                     ".", ","
                 )
             )
         nombres.append(f"{nombre:g}")
     if attendus == 2 and float(nombres[0]) <= float(nombres[1]):
-        raise SaisieRefusee("La tension systolique (1er nombre) doit dépasser la diastolique.")
+        raise SaisieInvalide("La tension systolique (1er nombre) doit dépasser la diastolique.")
     return "/".join(nombres)
 
 

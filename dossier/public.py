@@ -7,11 +7,10 @@ else of dossier (``tests/test_architecture.py`` checks it).
   the API creates a DocumentReference), a measure added, a document's file opened;
 - the FHIR R4 mapping the API serves (``exports`` turns a row into a neutral value,
   ``fhir`` turns that value into a resource): one mapping for the export and the API;
-- the enums and the refusal other apps show to people.
+- the enums other apps show to people (refusals are the kernel's: ``espace_sante.lib.refus``).
 """
 
 from dossier.enums import CategorieDocument, Rubrique
-from dossier.erreurs import SaisieRefusee
 from dossier.exports import document_fhir, information_fhir, mesure_fhir, patient_fhir
 from dossier.fhir.cliniques import information_ressource
 from dossier.fhir.modeles import (
@@ -38,7 +37,6 @@ __all__ = [
     "SYSTEME_LOINC",
     "CategorieDocument",
     "Rubrique",
-    "SaisieRefusee",
     "acteur_sur_dossier",
     "document_ajouter",
     "document_fhir",

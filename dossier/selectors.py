@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
-from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces
@@ -17,13 +16,14 @@ from dossier.models import Document, InformationMedicale, Mesure, Signalement
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Professionnel
 from espace_sante.journal.models import Entree
+from espace_sante.lib.refus import Introuvable
 
 
 def acteur_sur_dossier(*, acteur: Acteur, public_id) -> Acteur:
     """The actor narrowed to the record of this profile id; 404 if the policy grants none."""
     sur = acces.sur_dossier_par(acteur, public_id=public_id)
     if sur is None:
-        raise Http404
+        raise Introuvable
     return sur
 
 
@@ -43,10 +43,10 @@ def element_visible(*, acteur: Acteur, modele, public_id):
     profil_id = profil_id.first()
     sur = acces.sur_dossier_par(acteur, pk=profil_id) if profil_id else None
     if sur is None:
-        raise Http404
+        raise Introuvable
     element = modele.objects.filter(acces.q_visibles(sur, modele), public_id=public_id).first()
     if element is None:
-        raise Http404
+        raise Introuvable
     return sur, element
 
 
@@ -150,5 +150,5 @@ def signalements_ouverts(*, acteur: Acteur) -> QuerySet[Signalement]:
 def signalement_ouvert(*, acteur: Acteur, public_id) -> Signalement:
     signalement = signalements_ouverts(acteur=acteur).filter(public_id=public_id).first()
     if signalement is None:
-        raise Http404
+        raise Introuvable
     return signalement

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
-from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces
@@ -19,17 +18,13 @@ from consentement.acces import choix as consentement
 from consentement.enums import Categorie
 from dossier import journal, mesures
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, CategorieDocument, Rubrique, TypeMesure
-from dossier.erreurs import SaisieRefusee
 from dossier.models import Document, ElementDossier, InformationMedicale, Mesure, Signalement
+from espace_sante.journal.attestation import attester
 from espace_sante.lib.fichiers import FichierVerifie
+from espace_sante.lib.refus import SaisieInvalide, exiger
 from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications.models import Canal
 from espace_sante.notifications.services import Destination, notifier
-
-
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
 
 
 def _auteur(acteur: Acteur) -> dict:
@@ -54,7 +49,7 @@ def _apres_creation(acteur: Acteur, element: ElementDossier) -> None:
 def _nom(texte: str, vide: str) -> str:
     """A title as others will read it (``texte.nom_affichable``), refused if nothing is left."""
     if not (nom := nom_affichable(texte)):
-        raise SaisieRefusee(vide)
+        raise SaisieInvalide(vide)
     return nom
 
 
@@ -64,18 +59,18 @@ def _exiger_ecriture(acteur: Acteur, categorie: str) -> None:
         return
     libelle = Categorie(categorie).label
     if categorie in acces.VOLONTES_DE_LA_PERSONNE:
-        raise SaisieRefusee(
+        raise SaisieInvalide(
             f"« {libelle} » : seul le patient (ou son représentant légal) renseigne sa volonté."
         )
-    raise SaisieRefusee(f"Votre profession ne permet pas d'ajouter d'élément « {libelle} ».")
+    raise SaisieInvalide(f"Votre profession ne permet pas d'ajouter d'élément « {libelle} ».")
 
 
 def _options_pro(acteur: Acteur, *, confidentiel: bool, annonce_requise: bool = False):
     """Only a professional holds a result for announcement or records confidentiality."""
     if confidentiel and not acces.peut_declarer_confidentiel(acteur):
-        raise SaisieRefusee("Seul un professionnel peut rendre confidentiel l'acte d'un mineur.")
+        raise SaisieInvalide("Seul un professionnel peut rendre confidentiel l'acte d'un mineur.")
     if annonce_requise and not acces.peut_reserver_annonce(acteur):
-        raise SaisieRefusee("Seul un professionnel peut réserver un résultat à l'annonce.")
+        raise SaisieInvalide("Seul un professionnel peut réserver un résultat à l'annonce.")
 
 
 def _mo(octets: int) -> str:
@@ -121,7 +116,7 @@ def document_ajouter(
     _options_pro(acteur, confidentiel=confidentiel, annonce_requise=annonce_requise)
     titre = _nom(titre, "Donnez un titre au document.")
     if refus := limites_depot(acteur=acteur, taille=len(fichier.contenu)):
-        raise SaisieRefusee(refus)
+        raise SaisieInvalide(refus)
     document = Document(
         **_auteur(acteur),
         categorie=CategorieDocument(categorie),
@@ -154,9 +149,33 @@ def document_ouvrir(*, acteur: Acteur, document: Document, telechargement: bool)
     return document.fichier.open("rb")
 
 
+def document_consulter(*, acteur: Acteur, document: Document, page: str) -> None:
+    """A document's page was shown (``document`` comes from a selector, so it is the
+    actor's to see): one history line, unless it is the holder's own read."""
+    journal.document_consulte(acteur, document, page=page)
+
+
+def depot_refuse(*, acteur: Acteur, motif: str) -> None:
+    """An upload the checks refused: the history keeps the attempt and its reason."""
+    journal.document_refuse(acteur, motif=motif)
+
+
+def historique_exporter(*, acteur: Acteur, format: str) -> None:
+    """The person takes their activity history away (CSV): one history line."""
+    journal.historique_exporte(acteur, format=format)
+
+
+def historique_attester(*, acteur: Acteur) -> dict:
+    """The head of the person's chain, signed (``JournalAltere`` if the chain is broken).
+    Journaled first, so the attestation covers the entry that records its own issue."""
+    exiger(acces.peut_attester_historique(acteur))
+    journal.historique_exporte(acteur, format="attestation")
+    return attester(acteur.profil)
+
+
 @transaction.atomic
 def document_supprimer(*, acteur: Acteur, document: Document) -> None:
-    _exiger(acces.peut_supprimer(acteur, document))
+    exiger(acces.peut_supprimer(acteur, document))
     nom = document.fichier.name
     journal.document_supprime(acteur, document)
     document.delete()
@@ -166,7 +185,7 @@ def document_supprimer(*, acteur: Acteur, document: Document) -> None:
 
 @transaction.atomic
 def document_liberer(*, acteur: Acteur, document: Document) -> None:
-    _exiger(acces.peut_liberer(acteur, document))
+    exiger(acces.peut_liberer(acteur, document))
     document.annonce_le = timezone.now()
     document.save(update_fields=["annonce_le"])
     journal.document_libere(acteur, document)
@@ -186,7 +205,7 @@ def information_ajouter(
     _exiger_ecriture(acteur, CATEGORIE_DE_RUBRIQUE[Rubrique(rubrique)])
     _options_pro(acteur, confidentiel=confidentiel)
     if date and date_fin and date_fin < date:
-        raise SaisieRefusee("La date de fin ne peut pas précéder la date de début.")
+        raise SaisieInvalide("La date de fin ne peut pas précéder la date de début.")
     info = InformationMedicale.objects.create(
         **_auteur(acteur),
         rubrique=Rubrique(rubrique),
@@ -202,7 +221,7 @@ def information_ajouter(
 
 @transaction.atomic
 def information_supprimer(*, acteur: Acteur, element: InformationMedicale | Mesure) -> None:
-    _exiger(acces.peut_voir(acteur, element) and acces.peut_supprimer(acteur, element))
+    exiger(acces.peut_voir(acteur, element) and acces.peut_supprimer(acteur, element))
     journal.information_supprimee(acteur, element)
     element.delete()
 
@@ -210,7 +229,7 @@ def information_supprimer(*, acteur: Acteur, element: InformationMedicale | Mesu
 @transaction.atomic
 def erreur_signaler(*, acteur: Acteur, element: ElementDossier, message: str) -> Signalement:
     """The person tells the author of an item that it is wrong; the author is emailed."""
-    _exiger(acces.peut_voir(acteur, element) and acces.peut_signaler_erreur(acteur, element))
+    exiger(acces.peut_voir(acteur, element) and acces.peut_signaler_erreur(acteur, element))
     pro = element.auteur_professionnel
     signalement = Signalement.objects.create(
         profil=acteur.profil,
@@ -235,7 +254,7 @@ def erreur_signaler(*, acteur: Acteur, element: ElementDossier, message: str) ->
 @transaction.atomic
 def signalement_traiter(*, acteur: Acteur, signalement: Signalement) -> None:
     """The professional marks a report as handled (journaled on the person's chain)."""
-    _exiger(
+    exiger(
         acteur.professionnel is not None
         and signalement.professionnel_id == acteur.professionnel.pk
         and signalement.traite_le is None

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils.module_loading import import_string
 
+from espace_sante.lib.refus import Refus
+
 logger = logging.getLogger(__name__)
 PERIODE_MAX = 300  # seconds: the sweeps of due work; daily housekeeping stays beat's
 
@@ -47,9 +49,20 @@ def _taches_balayees() -> frozenset[str]:
 
 class Tache(Task):
     """The app's task class: a sweep (a task of ``balayages``) runs under its advisory
-    lock, or not at all (None) when another process is running it; other tasks as is."""
+    lock, or not at all (None) when another process is running it; other tasks as is.
+
+    It is also the tasks' one answer to the kernel's refusals (``lib.refus``): a refused
+    task is logged with its reason and ends (None); it is never retried, since the same
+    work would be refused again."""
 
     def __call__(self, *args, **kwargs):
+        try:
+            return self._executer(*args, **kwargs)
+        except Refus as refus:
+            logger.warning("Tâche %s refusée (%s) : %s", self.name, type(refus).__name__, refus)
+            return None
+
+    def _executer(self, *args, **kwargs):
         if self.name not in _taches_balayees():
             return super().__call__(*args, **kwargs)
         with connection.cursor() as cur:

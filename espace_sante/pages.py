@@ -6,18 +6,26 @@ own explanation instead of Django's English page. When the database cannot be re
 (stopped, restarting, out of connections), wherever in the request it was found out,
 the person gets ``503.html`` with ``Retry-After`` instead of the 500 page: nothing they
 did is wrong, and nothing is lost.
+
+``RefusMiddleware`` is where a page answers the kernel's refusals (``lib.refus``): not found
+or not yours, the 404 page; an invalid request a view did not re-show itself, 400 with its
+message; any other refusal, the 403 page.
 """
 
 import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import path
 from django.views.decorators.http import require_GET
+
+from espace_sante.lib.refus import Introuvable, Refus, SaisieInvalide
 
 PAGES = {
     "accessibilite": "pages/accessibilite.html",
@@ -59,6 +67,25 @@ def erreur_serveur(request):
         reponse["Retry-After"] = str(settings.INDISPONIBLE_REESSAYER_SECONDES)
         return reponse
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+class RefusMiddleware:
+    """Pages: the one place a refusal a view let through becomes an answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Introuvable):
+            return response_for_exception(request, Http404(str(exception)))
+        if isinstance(exception, SaisieInvalide):
+            return render(request, "400_refus.html", {"message": exception.message}, status=400)
+        if isinstance(exception, Refus):
+            return response_for_exception(request, PermissionDenied(str(exception)))
+        return None
 
 
 def csrf_echec(request, reason=""):

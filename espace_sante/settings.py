@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The kernel's refusals a view let through: 404, 400 with the message, 403 (lib.refus).
+    "espace_sante.pages.RefusMiddleware",
     # Last, so its check runs before any view middleware (CSRF) reads the body.
     "espace_sante.lib.televersement.PlafondMiddleware",
 ]

@@ -42,7 +42,7 @@ def pieces_verifier(envois) -> list[PieceRecue]:
             recues.append(
                 PieceRecue(envoi.name, fichiers.verifier(envoi, televersement.taille_max()))
             )
-        except fichiers.FichierRefuse as refus:
+        except fichiers.FichierInvalide as refus:
             raise ValidationError(f"« {envoi.name} » : {refus}" + RECHOISIR) from None
     return recues
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 from consentement.acces import ACTEUR_SYSTEME, Acteur
-from consentement.journal import ecrire
-from espace_sante.comptes.enums import Role
+from consentement.journal import ecrire, lecture
 
 
 class Action(models.TextChoices):
@@ -54,28 +53,24 @@ def message_envoye(acteur: Acteur, message, *, canal: str, pieces: int) -> None:
 
 
 def conversation_lue(acteur: Acteur, conversation) -> None:
-    if acteur.role != Role.TITULAIRE:
-        ecrire(
-            acteur,
-            Action.CONVERSATION_LUE,
-            profil=conversation.profil,
-            objet=conversation,
-            details=_details(conversation),
-        )
+    lecture(
+        acteur,
+        Action.CONVERSATION_LUE,
+        profil=conversation.profil,
+        objet=conversation,
+        details=_details(conversation),
+    )
 
 
 def piece_ouverte(acteur: Acteur, piece, *, telechargement: bool) -> None:
     conversation = piece.message.conversation
-    if acteur.role != Role.TITULAIRE:
-        ecrire(
-            acteur,
-            Action.PIECE_OUVERTE,
-            profil=conversation.profil,
-            objet=conversation,
-            details=_details(
-                conversation, piece=str(piece.public_id), telechargement=telechargement
-            ),
-        )
+    lecture(
+        acteur,
+        Action.PIECE_OUVERTE,
+        profil=conversation.profil,
+        objet=conversation,
+        details=_details(conversation, piece=str(piece.public_id), telechargement=telechargement),
+    )
 
 
 def conversation_fermee(acteur: Acteur, conversation, *, canal: str) -> None:

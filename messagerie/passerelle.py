@@ -27,6 +27,7 @@ from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative, Role
 from espace_sante.comptes.models import Professionnel, Profil
 from espace_sante.lib import courriel, fichiers, texte
+from espace_sante.lib.refus import Introuvable, Refus
 from messagerie import adresses, journal, services
 from messagerie.enums import CanalMessage
 from messagerie.models import Conversation, Message
@@ -49,14 +50,23 @@ def _ascii(texte: str) -> str:
     return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
 
 
-class Refus(Exception):
+class RefusSmtp(Exception):
     """An SMTP refusal: ``str()`` is the status line sent back."""
 
     def __init__(self, code: int, etendu: str, texte: str):
         super().__init__(f"{code} {etendu} {_ascii(texte)}")
 
 
-INCONNU = Refus(550, "5.1.1", "Destinataire inconnu : aucun patient joignable a cette adresse.")
+def reponse_refus(refus: Refus) -> RefusSmtp:
+    """The gateway's one answer to the kernel's refusals (``lib.refus``), all permanent: a
+    relay must not retry what will be refused again. Not found or not yours: the unknown
+    recipient's 550 5.1.1, which tells nothing more; any other, 550 5.7.1 with its reason."""
+    if isinstance(refus, Introuvable):
+        return INCONNU
+    return RefusSmtp(550, "5.7.1", refus.message)
+
+
+INCONNU = RefusSmtp(550, "5.1.1", "Destinataire inconnu : aucun patient joignable a cette adresse.")
 
 
 def relais_autorise(ip: str) -> None:
@@ -71,7 +81,7 @@ def relais_autorise(ip: str) -> None:
     except ValueError:
         autorise = False
     if not autorise:
-        raise Refus(
+        raise RefusSmtp(
             554,
             "5.7.1",
             "Client non autorise : seuls les relais de la messagerie "
@@ -86,7 +96,9 @@ def professionnel_de(adresse: str) -> Professionnel:
         .first()
     )
     if pro is None or not adresse.strip():
-        raise Refus(550, "5.7.1", "Expediteur inconnu de l'annuaire des professionnels de sante.")
+        raise RefusSmtp(
+            550, "5.7.1", "Expediteur inconnu de l'annuaire des professionnels de sante."
+        )
     return pro
 
 
@@ -101,7 +113,7 @@ def patient_de(pro: Professionnel, adresse: str) -> Profil:
     out of their records, and their look-ups in the portal never stop their mail."""
     portee, compte = PorteeTentative.PASSERELLE_SMTP, pro.user.email
     if verrouillage.est_verrouille(portee=portee, compte=compte, ip=None):
-        raise Refus(450, "4.7.1", "Trop de destinataires inconnus : reessayez plus tard.")
+        raise RefusSmtp(450, "4.7.1", "Trop de destinataires inconnus : reessayez plus tard.")
     profil = adresses.profil_de_adresse(adresse)
     acteur = acces.acteur_professionnel(pro, profil)
     if profil is not None and acces.peut_ecrire_a(acteur, profil):
@@ -120,8 +132,8 @@ def patient_de(pro: Professionnel, adresse: str) -> Profil:
     raise INCONNU
 
 
-def _trop_grand(refus: courriel.CourrielRefuse) -> Refus:
-    return Refus(552, "5.3.4", str(refus))
+def _trop_grand(refus: courriel.CourrielRefuse) -> RefusSmtp:
+    return RefusSmtp(552, "5.3.4", str(refus))
 
 
 class _Lu(NamedTuple):
@@ -150,10 +162,14 @@ def _lire(donnees: bytes) -> _Lu:
         message = courriel.lire(donnees)
         defauts = [d for partie in message.walk() for d in partie.defects]
         if any(isinstance(d, _DEFAUTS_GRAVES) for d in defauts):
-            raise Refus(550, "5.6.0", "Message MIME mal forme : structure ou encodage incorrect.")
+            raise RefusSmtp(
+                550, "5.6.0", "Message MIME mal forme : structure ou encodage incorrect."
+            )
         parties = list(message.iter_attachments())
         if len(parties) > services.PIECES_MAX:  # before decoding any of them
-            raise Refus(552, "5.3.4", f"{services.PIECES_MAX} pieces jointes au plus par message.")
+            raise RefusSmtp(
+                552, "5.3.4", f"{services.PIECES_MAX} pieces jointes au plus par message."
+            )
         corps = message.get_body(preferencelist=("plain", "html"))
         if corps is not None:
             corps.get_content_type()
@@ -165,12 +181,12 @@ def _lire(donnees: bytes) -> _Lu:
             corps=corps,
             pieces=[(str(p.get_filename() or "piece-jointe"), p) for p in parties],
         )
-    except Refus:
+    except RefusSmtp:
         raise
     except courriel.CourrielRefuse as refus:
         raise _trop_grand(refus) from None
     except Exception:  # the parser gave up on a header or a part
-        raise Refus(550, "5.6.0", ILLISIBLE) from None
+        raise RefusSmtp(550, "5.6.0", ILLISIBLE) from None
 
 
 def _texte(corps) -> str:
@@ -179,7 +195,7 @@ def _texte(corps) -> str:
     try:
         contenu = corps.get_content()
     except Exception:  # an unknown charset, a payload the package cannot decode
-        raise Refus(550, "5.6.0", "Texte du message illisible (jeu de caracteres).") from None
+        raise RefusSmtp(550, "5.6.0", "Texte du message illisible (jeu de caracteres).") from None
     if corps.get_content_type() != "text/html":
         return contenu
     try:
@@ -188,13 +204,13 @@ def _texte(corps) -> str:
         raise _trop_grand(refus) from None
 
 
-def _piece_refusee(nom: str, raison: str) -> Refus:
+def _piece_refusee(nom: str, raison: str) -> RefusSmtp:
     """The refusal names the file as the patient would see it (``nom_affichable``: no
     control character, no line break that would end the SMTP reply), bounded."""
     nom = texte.nom_affichable(nom)
     if len(nom) > NOM_MAX:
         nom = nom[: NOM_MAX - 3] + "..."
-    return Refus(550, "5.7.1", f"Piece jointe refusee ({nom}) : {raison}")
+    return RefusSmtp(550, "5.7.1", f"Piece jointe refusee ({nom}) : {raison}")
 
 
 def _pieces(lu: _Lu) -> list[services.PieceRecue]:
@@ -203,19 +219,19 @@ def _pieces(lu: _Lu) -> list[services.PieceRecue]:
         try:
             contenu = partie.get_payload(decode=True)
         except Exception:
-            raise Refus(550, "5.6.0", ILLISIBLE) from None
+            raise RefusSmtp(550, "5.6.0", ILLISIBLE) from None
         if not isinstance(contenu, bytes):
             raise _piece_refusee(nom, "type non accepte.")
         try:
             pieces.append(services.PieceRecue(nom, fichiers.verifier(io.BytesIO(contenu))))
-        except fichiers.FichierRefuse as refus:
+        except fichiers.FichierInvalide as refus:
             raise _piece_refusee(nom, str(refus)) from None
     return pieces
 
 
 def _expediteur_entete(lu: _Lu, pro: Professionnel) -> None:
     if len(lu.auteurs) != 1 or lu.auteurs[0].lower() != pro.user.email.lower():
-        raise Refus(550, "5.7.1", "L'expediteur (From) differe de l'enveloppe (MAIL FROM).")
+        raise RefusSmtp(550, "5.7.1", "L'expediteur (From) differe de l'enveloppe (MAIL FROM).")
 
 
 def _reste_confidentiel(acteur, pro: Professionnel, profil: Profil) -> bool:
@@ -228,7 +244,7 @@ def _reste_confidentiel(acteur, pro: Professionnel, profil: Profil) -> bool:
 
 
 def recevoir(*, expediteur: str, destinataire: str, donnees: bytes) -> Message | None:
-    """Store one mail whole, or refuse it (``Refus``) and store nothing. A mail whose
+    """Store one mail whole, or refuse it (``RefusSmtp``) and store nothing. A mail whose
     Message-ID is already stored for this patient (a relay's retry) is accepted again
     without a copy; the same mail to another patient is theirs."""
     pro = professionnel_de(expediteur)
@@ -280,5 +296,5 @@ def recevoir(*, expediteur: str, destinataire: str, donnees: bytes) -> Message |
                 message_id=message_id,
                 fin=services.est_fin(sujet),
             )
-    except services.EnvoiRefuse as refus:
-        raise Refus(550, "5.7.1", str(refus)) from None
+    except Refus as refus:
+        raise reponse_refus(refus) from None

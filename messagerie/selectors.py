@@ -16,11 +16,11 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.http import Http404
 
 from consentement import acces
 from consentement.acces import Acteur
 from espace_sante.comptes.enums import Role
+from espace_sante.lib.refus import Introuvable
 from messagerie import adresses
 from messagerie.models import Conversation, Message, PieceJointe, Suivi
 
@@ -123,7 +123,7 @@ def _sur(acteur: Acteur, conversation: Conversation) -> Acteur:
             conversation.profil, role=Role.PROFESSIONNEL, libelle=str(acteur.professionnel)
         )
     if sur is None or not acces.peut_voir_conversation(sur, conversation):
-        raise Http404
+        raise Introuvable
     return sur
 
 
@@ -134,7 +134,7 @@ def conversation_visible(*, acteur: Acteur, public_id) -> tuple[Acteur, Conversa
         .first()
     )
     if conversation is None:
-        raise Http404
+        raise Introuvable
     return _sur(acteur, conversation), conversation
 
 
@@ -151,7 +151,7 @@ def piece_visible(*, acteur: Acteur, public_id) -> tuple[Acteur, PieceJointe]:
         .first()
     )
     if piece is None:
-        raise Http404
+        raise Introuvable
     return _sur(acteur, piece.message.conversation), piece
 
 

@@ -13,16 +13,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces
 from consentement.acces import Acteur
 from dossier import public as dossier
-from dossier.public import SaisieRefusee
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Profil
 from espace_sante.lib.fichiers import FichierVerifie
+from espace_sante.lib.refus import SaisieInvalide, exiger
 from espace_sante.lib.texte import nom_affichable
 from messagerie import adresses, avis, journal, selectors
 from messagerie.enums import CanalMessage, Cote
@@ -32,10 +31,6 @@ AUCUN_PATIENT = "Aucun patient joignable ne correspond à ce NIR et cette date d
 PIECES_MAX = 5
 SUJET_MAX = 200
 CORPS_MAX = 20_000
-
-
-class EnvoiRefuse(Exception):
-    """The message cannot be sent; str(exc) says why, in French."""
 
 
 @dataclass(frozen=True)
@@ -55,11 +50,6 @@ def est_fin(sujet: str) -> bool:
     return _PREFIXES.sub("", sujet or "").upper().startswith("[FIN]")
 
 
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
-
-
 def _auteur(acteur: Acteur) -> dict:
     cote = Cote.PROFESSIONNEL if acteur.professionnel and not acteur.cote_patient else Cote.PATIENT
     return {"cote": cote, "auteur": acteur.user, "auteur_libelle": acces.libelle_auteur(acteur)}
@@ -70,7 +60,7 @@ def _limite_horaire(acteur: Acteur) -> None:
     depuis = timezone.now() - timedelta(hours=1)
     recents = Message.objects.filter(auteur=acteur.user, envoye_le__gte=depuis).count()
     if recents >= settings.MESSAGERIE_MESSAGES_PAR_HEURE:
-        raise EnvoiRefuse(
+        raise SaisieInvalide(
             f"Vous avez envoyé {recents} messages en moins d'une heure : par sécurité, "
             "attendez un peu avant d'en envoyer d'autres."
         )
@@ -78,11 +68,11 @@ def _limite_horaire(acteur: Acteur) -> None:
 
 def _verifier_saisie(corps: str, pieces: list[PieceRecue]) -> None:
     if not corps.strip() and not pieces:
-        raise EnvoiRefuse("Le message est vide : écrivez un texte ou joignez un fichier.")
+        raise SaisieInvalide("Le message est vide : écrivez un texte ou joignez un fichier.")
     if len(corps) > CORPS_MAX:
-        raise EnvoiRefuse(f"Le message dépasse {CORPS_MAX} caractères : raccourcissez-le.")
+        raise SaisieInvalide(f"Le message dépasse {CORPS_MAX} caractères : raccourcissez-le.")
     if len(pieces) > PIECES_MAX:
-        raise EnvoiRefuse(f"{PIECES_MAX} pièces jointes au plus par message.")
+        raise SaisieInvalide(f"{PIECES_MAX} pièces jointes au plus par message.")
 
 
 def conversation_demarrer(
@@ -100,9 +90,9 @@ def conversation_demarrer(
     """A professional writes to a patient. A blocked professional, an opposed or closed
     profile, and an unknown patient get the same refusal."""
     if not acces.peut_ecrire_a(acteur, profil):
-        raise EnvoiRefuse(AUCUN_PATIENT)
+        raise SaisieInvalide(AUCUN_PATIENT)
     if confidentiel and not acces.peut_declarer_conversation_confidentielle(acteur, profil):
-        raise EnvoiRefuse("Seule une conversation avec un mineur peut être confidentielle.")
+        raise SaisieInvalide("Seule une conversation avec un mineur peut être confidentielle.")
     sujet = nom_affichable(sujet)[:SUJET_MAX] or "(sans objet)"
     fin = est_fin(sujet)
     _verifier_saisie(corps, pieces)
@@ -141,14 +131,14 @@ def message_repondre(
     fin: bool = False,
 ) -> Message:
     """Either side writes in an open conversation; ``fin`` (a professional's "[FIN]") closes it."""
-    _exiger(acces.peut_voir_conversation(acteur, conversation))
+    exiger(acces.peut_voir_conversation(acteur, conversation))
     if conversation.fermee_le is not None:
-        raise EnvoiRefuse(
+        raise SaisieInvalide(
             "Cette conversation a été close par le professionnel : elle reste lisible, mais "
             "on ne peut plus y répondre."
         )
     if fin and not acces.peut_fermer(acteur, conversation):
-        raise EnvoiRefuse("Seul le professionnel peut clore la conversation.")
+        raise SaisieInvalide("Seul le professionnel peut clore la conversation.")
     _verifier_saisie(corps, pieces)
     _limite_horaire(acteur)
     return _message_ajouter(
@@ -254,7 +244,7 @@ def _conversation_avancer(conversation: Conversation, message: Message, *, nouve
 
 @transaction.atomic
 def conversation_fermer(*, acteur: Acteur, conversation: Conversation, canal=CanalMessage.WEB):
-    _exiger(acces.peut_fermer(acteur, conversation))
+    exiger(acces.peut_fermer(acteur, conversation))
     conversation.fermee_le = timezone.now()
     conversation.save(update_fields=["fermee_le"])
     journal.conversation_fermee(acteur, conversation, canal=canal)
@@ -265,7 +255,7 @@ def conversation_lire(*, acteur: Acteur, conversation: Conversation) -> None:
 
     Written on the GET that shows the conversation, as a mail client marks what it shows:
     a read state that needed a second click would be wrong every time it was forgotten."""
-    _exiger(acces.peut_voir_conversation(acteur, conversation))
+    exiger(acces.peut_voir_conversation(acteur, conversation))
     with transaction.atomic():
         Suivi.objects.update_or_create(
             conversation=conversation, user=acteur.user, defaults={"lu_le": timezone.now()}
@@ -276,7 +266,7 @@ def conversation_lire(*, acteur: Acteur, conversation: Conversation) -> None:
 
 def conversation_archiver(*, acteur: Acteur, conversation: Conversation, archivee: bool) -> None:
     """For this participant only; a later message from the other side brings it back."""
-    _exiger(acces.peut_voir_conversation(acteur, conversation))
+    exiger(acces.peut_voir_conversation(acteur, conversation))
     Suivi.objects.update_or_create(
         conversation=conversation,
         user=acteur.user,
@@ -295,26 +285,23 @@ def piece_enregistrer(*, acteur: Acteur, piece: PieceJointe, categorie: str, tit
     """The person's side files an attachment into the record, in one step: the document
     says it came from this message, and both acts are journaled."""
     conversation = piece.message.conversation
-    _exiger(acces.peut_enregistrer_piece(acteur, conversation))
+    exiger(acces.peut_enregistrer_piece(acteur, conversation))
     with transaction.atomic():
         piece = PieceJointe.objects.select_for_update().get(pk=piece.pk)
         if piece.document is not None:
-            raise EnvoiRefuse("Cette pièce jointe est déjà enregistrée dans le dossier.")
+            raise SaisieInvalide("Cette pièce jointe est déjà enregistrée dans le dossier.")
         with piece.fichier.open("rb") as flux:
             fichier = FichierVerifie(flux.read(), piece.type_mime, piece.extension)
         recu = timezone.localtime(piece.message.envoye_le)
-        try:
-            document = dossier.document_ajouter(
-                acteur=acteur,
-                fichier=fichier,
-                titre=titre.strip()[:200] or piece.nom,
-                categorie=categorie,
-                date_acte=recu.date(),
-                provenance=f"Pièce jointe d'un message de {piece.message.auteur_libelle}, "
-                f"reçu le {recu:%d/%m/%Y à %H:%M}",
-            )
-        except SaisieRefusee as refus:
-            raise EnvoiRefuse(str(refus)) from None
+        document = dossier.document_ajouter(
+            acteur=acteur,
+            fichier=fichier,
+            titre=titre.strip()[:200] or piece.nom,
+            categorie=categorie,
+            date_acte=recu.date(),
+            provenance=f"Pièce jointe d'un message de {piece.message.auteur_libelle}, "
+            f"reçu le {recu:%d/%m/%Y à %H:%M}",
+        )
         piece.document = document.public_id
         piece.save(update_fields=["document"])
         piece.message.conversation = conversation

@@ -52,7 +52,7 @@ class Passerelle:
         try:
             passerelle.relais_autorise(session.peer[0])
             await _executer(passerelle.professionnel_de, address)
-        except passerelle.Refus as refus:
+        except passerelle.RefusSmtp as refus:
             return str(refus)
         except Exception:
             logger.exception("Passerelle SMTP : MAIL FROM")
@@ -67,7 +67,7 @@ class Passerelle:
         try:
             pro = await _executer(passerelle.professionnel_de, envelope.mail_from or "")
             await _executer(passerelle.patient_de, pro, address)
-        except passerelle.Refus as refus:
+        except passerelle.RefusSmtp as refus:
             return str(refus)
         except Exception:
             logger.exception("Passerelle SMTP : RCPT TO")
@@ -87,7 +87,7 @@ class Passerelle:
                     destinataire=envelope.rcpt_tos[0],
                     donnees=envelope.content,
                 )
-        except passerelle.Refus as refus:
+        except passerelle.RefusSmtp as refus:
             logger.info("Passerelle SMTP : message refuse (%s)", str(refus)[:9])  # no file name
             return str(refus)
         except Exception:
@@ -127,7 +127,7 @@ class _Session(SMTP):
         pair = self.session.peer[0] if self.session.peer else ""
         try:  # before it holds a place: a client that may not send mail takes none
             passerelle.relais_autorise(pair)
-        except passerelle.Refus as refus:
+        except passerelle.RefusSmtp as refus:
             await self.push(str(refus))  # instead of the greeting
             self.transport.close()
             return

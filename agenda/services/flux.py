@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import Http404
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -27,8 +26,8 @@ from agenda.enums import StatutRdv
 from agenda.models import Abonnement, CompteurFlux, RendezVous
 from consentement import acces
 from consentement.acces import Acteur
-from consentement.acces.registre import ActionImpossible
 from espace_sante.lib.crypto import keyed_hash
+from espace_sante.lib.refus import Introuvable, SaisieInvalide
 from espace_sante.lib.texte import nom_affichable
 
 TITRE_GENERIQUE = "Rendez-vous médical"
@@ -73,7 +72,7 @@ def calendrier_ics(rdvs, *, details: bool, nom: str = "espace-santé") -> bytes:
 
 def rdv_ics(*, acteur: Acteur, rdv: RendezVous, details: bool) -> bytes:
     if not acces.peut_voir_rdv(acteur, rdv):
-        raise Http404
+        raise Introuvable
     return calendrier_ics([rdv], details=details)
 
 
@@ -81,10 +80,10 @@ def rdv_ics(*, acteur: Acteur, rdv: RendezVous, details: bool) -> bytes:
 def abonnement_creer(*, acteur: Acteur, nom: str, details: bool) -> tuple[Abonnement, str]:
     """A new subscription; returns it and the token, which is never stored nor shown again."""
     if not acces.peut_gerer_agenda(acteur):
-        raise Http404
+        raise Introuvable
     actifs = Abonnement.objects.actifs().filter(profil=acteur.profil)
     if actifs.count() >= MAX_ABONNEMENTS:
-        raise ActionImpossible(
+        raise SaisieInvalide(
             f"{MAX_ABONNEMENTS} abonnements sont déjà actifs : révoquez-en un avant d'en créer un autre."
         )
     jeton = secrets.token_urlsafe(32)
@@ -102,7 +101,7 @@ def abonnement_creer(*, acteur: Acteur, nom: str, details: bool) -> tuple[Abonne
 @transaction.atomic
 def abonnement_revoquer(*, acteur: Acteur, abonnement: Abonnement) -> None:
     if not acces.peut_voir_abonnement(acteur, abonnement) or abonnement.revoque_le:
-        raise Http404
+        raise Introuvable
     abonnement.revoque_le = timezone.now()
     abonnement.save(update_fields=["revoque_le"])
     journal.flux_revoque(acteur, abonnement)
@@ -144,7 +143,7 @@ def flux_lire(*, jeton: str, ip: str) -> bytes:
         # Counted in its own commit: the 404 that follows must not undo it.
         if _compter(f"ip:{keyed_hash('flux-ip', ip)[:40]}") > settings.AGENDA_FLUX_REFUS_PAR_JOUR:
             raise Limite("Trop d'adresses d'abonnement inconnues depuis cette adresse.")
-        raise Http404
+        raise Introuvable
     with transaction.atomic():
         lectures = _compter(f"abonnement:{abonnement.pk}")
         if lectures > settings.AGENDA_FLUX_LECTURES_PAR_JOUR:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from agenda import prevention
@@ -20,20 +19,16 @@ from consentement.acces import Acteur, registre
 from consentement.enums import TypeDecision
 from consentement.models import Decision
 from espace_sante.comptes.models import Profil
+from espace_sante.lib.refus import exiger
 
 HEURE_RAPPEL = time(10, 0)  # prevention reminders leave at 10:00, Paris time
 AVANCE = 7  # days ahead the daily planning looks
 
 
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
-
-
 @transaction.atomic
 def etape_suivre(*, acteur: Acteur, occurrence: prevention.Occurrence, etat: str | None) -> None:
     """Mark a step done or dismissed (``etat``), or put it back (None)."""
-    _exiger(acces.peut_gerer_agenda(acteur))
+    exiger(acces.peut_gerer_agenda(acteur))
     profil = acteur.profil
     if etat is None:
         SuiviPrevention.objects.filter(profil=profil, etape=occurrence.code).delete()
@@ -48,7 +43,7 @@ def etape_suivre(*, acteur: Acteur, occurrence: prevention.Occurrence, etat: str
 @transaction.atomic
 def prevention_messages_regler(*, acteur: Acteur, actifs: bool) -> Decision | None:
     """Turn prevention messages off (or on again): a decision in the consent ledger."""
-    _exiger(acces.peut_gerer_agenda(acteur))
+    exiger(acces.peut_gerer_agenda(acteur))
     profil = Profil.objects.select_for_update().get(pk=acteur.profil.pk)
     if prevention_refusee(profil) == (not actifs):
         return None

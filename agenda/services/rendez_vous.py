@@ -13,7 +13,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,8 +24,8 @@ from agenda.services.rappels import destinations_du_profil, prenom_pour, rappels
 from consentement import acces
 from consentement.acces import Acteur
 from consentement.acces import choix as consentement
-from consentement.acces.registre import ActionImpossible
 from espace_sante.comptes.models import Professionnel
+from espace_sante.lib.refus import SaisieInvalide, exiger
 from espace_sante.lib.texte import nom_affichable
 from espace_sante.notifications.models import Canal
 from espace_sante.notifications.services import Destination, notifier
@@ -47,22 +46,17 @@ class Saisie:
     confidentiel: bool = False  # a professional records a minor's request (a proposal only)
 
 
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
-
-
 def _verifier(saisie: Saisie, *, a_venir: bool) -> None:
     """A person may note an appointment that took place; a proposal or a move is ahead."""
     if saisie.fin <= saisie.debut:
-        raise ActionImpossible("L'heure de fin doit être après l'heure de début.")
+        raise SaisieInvalide("L'heure de fin doit être après l'heure de début.")
     if a_venir and saisie.debut <= timezone.now():
-        raise ActionImpossible("Ce moment est déjà passé : choisissez une date à venir.")
+        raise SaisieInvalide("Ce moment est déjà passé : choisissez une date à venir.")
 
 
 def _verifier_confidentialite(acteur: Acteur, saisie: Saisie) -> None:
     if saisie.confidentiel and not acces.peut_declarer_confidentiel(acteur):
-        raise ActionImpossible("Seul un professionnel peut rendre confidentiel l'acte d'un mineur.")
+        raise SaisieInvalide("Seul un professionnel peut rendre confidentiel l'acte d'un mineur.")
 
 
 def _remplir(rdv: RendezVous, saisie: Saisie) -> None:
@@ -79,7 +73,7 @@ def _remplir(rdv: RendezVous, saisie: Saisie) -> None:
 @transaction.atomic
 def rdv_ajouter(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
     """The person (or a parent for a child) adds an appointment to the agenda."""
-    _exiger(acces.peut_gerer_agenda(acteur))
+    exiger(acces.peut_gerer_agenda(acteur))
     _verifier(saisie, a_venir=False)
     _verifier_confidentialite(acteur, saisie)
     rdv = RendezVous(
@@ -100,7 +94,7 @@ def rdv_ajouter(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
 def rdv_proposer(*, acteur: Acteur, saisie: Saisie) -> RendezVous:
     """A professional proposes an appointment to the patient of ``acteur.profil`` (narrowed by
     ``acces.sur_dossier``): from the patient's page, or later from a conversation."""
-    _exiger(acces.peut_proposer_rdv(acteur))
+    exiger(acces.peut_proposer_rdv(acteur))
     _verifier(saisie, a_venir=True)
     _verifier_confidentialite(acteur, saisie)
     pro = acteur.professionnel
@@ -130,7 +124,7 @@ def rdv_verrouille(rdv: RendezVous) -> RendezVous:
 def rdv_modifier(*, acteur: Acteur, rdv: RendezVous, saisie: Saisie) -> RendezVous:
     """The person moves or edits their appointment; its reminders move with it."""
     rdv = rdv_verrouille(rdv)
-    _exiger(acces.peut_modifier_rdv(acteur, rdv))
+    exiger(acces.peut_modifier_rdv(acteur, rdv))
     _verifier(saisie, a_venir=True)
     avant = rdv.debut
     _remplir(rdv, saisie)
@@ -146,7 +140,7 @@ def rdv_modifier(*, acteur: Acteur, rdv: RendezVous, saisie: Saisie) -> RendezVo
 def rdv_repondre(*, acteur: Acteur, rdv: RendezVous, accepte: bool, motif: str = "") -> RendezVous:
     """The person accepts a professional's proposal (reminders start) or declines it."""
     rdv = rdv_verrouille(rdv)
-    _exiger(acces.peut_repondre_rdv(acteur, rdv))
+    exiger(acces.peut_repondre_rdv(acteur, rdv))
     maintenant = timezone.now()
     rdv.repondu_le = rdv.modifie_le = maintenant
     rdv.version += 1
@@ -167,9 +161,9 @@ def rdv_repondre(*, acteur: Acteur, rdv: RendezVous, accepte: bool, motif: str =
 def rdv_annuler(*, acteur: Acteur, rdv: RendezVous, motif: str) -> RendezVous:
     """Either side cancels, with a reason the other side reads; reminders are removed."""
     rdv = rdv_verrouille(rdv)
-    _exiger(acces.peut_annuler_rdv(acteur, rdv))
+    exiger(acces.peut_annuler_rdv(acteur, rdv))
     if not motif.strip():
-        raise ActionImpossible("Indiquez le motif de l'annulation : l'autre partie le lira.")
+        raise SaisieInvalide("Indiquez le motif de l'annulation : l'autre partie le lira.")
     maintenant = timezone.now()
     rdv.statut, rdv.annule_le, rdv.modifie_le = StatutRdv.ANNULE, maintenant, maintenant
     rdv.motif = motif.strip()

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agenda import forms, selectors, services
 from consentement import acces
 from consentement.acces.decorateurs import espace_patient, exige
-from consentement.acces.registre import ActionImpossible
 from espace_sante.comptes.verrouillage import ip_de
+from espace_sante.lib.refus import SaisieInvalide
 
 gere = exige(acces.peut_gerer_agenda)
 
@@ -43,7 +43,7 @@ def abonnements(request):
         return _page(request, form, status=400)
     try:
         _, jeton = services.abonnement_creer(acteur=request.acteur, **form.cleaned_data)
-    except ActionImpossible as refus:
+    except SaisieInvalide as refus:
         form.add_error(None, str(refus))
         return _page(request, form, status=400)
     url = request.build_absolute_uri(reverse("agenda:flux", args=[jeton]))

@@ -16,8 +16,8 @@ from agenda import forms, selectors, services
 from agenda.heures import MOIS
 from consentement import acces
 from consentement.acces.decorateurs import espace_patient, exige
-from consentement.acces.registre import ActionImpossible
 from espace_sante.comptes import annuaire
+from espace_sante.lib.refus import SaisieInvalide
 from espace_sante.lib.requetes import RECHERCHE, date_bornee
 
 gere = exige(acces.peut_gerer_agenda)
@@ -111,7 +111,7 @@ def ajouter(request):
     if request.method == "POST" and form.is_valid():
         try:
             rdv = services.rdv_ajouter(acteur=request.acteur, saisie=form.saisie())
-        except ActionImpossible as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, "Le rendez-vous est ajouté à l'agenda.")
@@ -129,7 +129,7 @@ def modifier(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.rdv_modifier(acteur=request.acteur, rdv=rdv, saisie=form.saisie())
-        except ActionImpossible as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, "Le rendez-vous est modifié ; ses rappels suivent.")

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agenda import forms, selectors, services
 from consentement import acces
 from consentement.acces.decorateurs import exige
-from consentement.acces.registre import ActionImpossible
 from dossier import public as dossier
+from espace_sante.lib.refus import SaisieInvalide
 
 professionnel_seulement = exige(acces.peut_utiliser_espace_professionnel)
 
@@ -39,7 +39,7 @@ def pro_proposer(request, profil):
     if form.is_valid():
         try:
             services.rdv_proposer(acteur=acteur, saisie=form.saisie())
-        except ActionImpossible as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(

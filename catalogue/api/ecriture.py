@@ -26,13 +26,7 @@ from catalogue.api.ressources import TYPE_DU_CODE, document_json, mesure_json
 from consentement import acces
 from consentement.acces.applications import CATEGORIES_DOCUMENTS
 from dossier import public as dossier
-from dossier.public import (
-    DIASTOLIQUE,
-    MESURES,
-    SYSTEME_CATEGORIE_DOCUMENT,
-    SYSTEME_LOINC,
-    SaisieRefusee,
-)
+from dossier.public import DIASTOLIQUE, MESURES, SYSTEME_CATEGORIE_DOCUMENT, SYSTEME_LOINC
 from espace_sante.lib import fichiers
 from espace_sante.lib.requetes import CorpsTropGrand, HorsBornes, date_bornee, lire_json
 
@@ -108,15 +102,12 @@ def observation_creer(request, acteur) -> object:
         raise ErreurApi(422, f"effectiveDateTime : {erreur}") from None
     if quand > timezone.now() + timedelta(minutes=5):
         raise ErreurApi(422, "effectiveDateTime : une mesure ne peut pas être dans le futur.")
-    try:
-        mesure = dossier.mesure_ajouter(
-            acteur=acteur,
-            type_mesure=type_mesure,
-            valeur=_valeur(observation, type_mesure),
-            quand=quand,
-        )
-    except SaisieRefusee as erreur:
-        raise ErreurApi(422, str(erreur)) from None
+    mesure = dossier.mesure_ajouter(
+        acteur=acteur,
+        type_mesure=type_mesure,
+        valeur=_valeur(observation, type_mesure),
+        quand=quand,
+    )
     return mesure, mesure_json(mesure, acteur)
 
 
@@ -142,25 +133,19 @@ def document_creer(request, acteur) -> object:
             contenu = base64.b64decode(contenu, validate=True)
         except (binascii.Error, ValueError, TypeError):
             raise ErreurApi(400, "attachment.data n'est pas du base64 valide.") from None
-    try:
-        fichier = fichiers.verifier(io.BytesIO(contenu))
-    except fichiers.FichierRefuse as erreur:
-        raise ErreurApi(422, str(erreur)) from None
+    fichier = fichiers.verifier(io.BytesIO(contenu))
     if piece.contentType and piece.contentType != fichier.type_mime:
         raise ErreurApi(422, f"contentType : le fichier est en réalité {fichier.type_mime}.")
     titre = (reference.description or piece.title or "").strip()
     if not titre:
         raise ErreurApi(422, "Donnez un titre au document (description).")
-    try:
-        document = dossier.document_ajouter(
-            acteur=acteur,
-            fichier=fichier,
-            titre=titre[:200],
-            categorie=_categorie(reference),
-            date_acte=_jour(piece.creation) if piece.creation else None,
-        )
-    except SaisieRefusee as erreur:
-        raise ErreurApi(422, str(erreur)) from None
+    document = dossier.document_ajouter(
+        acteur=acteur,
+        fichier=fichier,
+        titre=titre[:200],
+        categorie=_categorie(reference),
+        date_acte=_jour(piece.creation) if piece.creation else None,
+    )
     return document, document_json(document, acteur)
 
 

@@ -16,14 +16,14 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
-from catalogue import journal, selectors, services
+from catalogue import selectors, services
 from catalogue.api.erreurs import ErreurApi, operation_outcome
 from consentement import acces
 from espace_sante.lib.cache import CacheIndisponible
+from espace_sante.lib.refus import Introuvable, Refus, SaisieInvalide
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,16 @@ def acteur_du_jeton(request):
     return acteur
 
 
+def erreur_de_refus(refus: Refus) -> ErreurApi:
+    """The API's one answer to the kernel's refusals (``lib.refus``): not found or not
+    yours, 404 (saying nothing more); invalid, 422 with the reason; any other, 403."""
+    if isinstance(refus, Introuvable):
+        return ErreurApi(404, "Ressource introuvable.")
+    if isinstance(refus, SaisieInvalide):
+        return ErreurApi(422, refus.message)
+    return ErreurApi(403, refus.message)
+
+
 def point_api(operation: str, methodes=("GET",)):
     """An API view: ``view(request, acteur, …)``; errors become OperationOutcome, and a call
     refused by the policy (403, 404) is journaled for the person too."""
@@ -89,13 +99,13 @@ def point_api(operation: str, methodes=("GET",)):
             try:
                 acteur = acteur_du_jeton(request)
                 return vue(request, acteur, *args, **kwargs)
-            except Http404:
-                erreur = ErreurApi(404, "Ressource introuvable.")
+            except Refus as refus:
+                erreur = erreur_de_refus(refus)
             except ErreurApi as e:
                 erreur = e
             if acteur is not None and erreur.statut in (403, 404):
-                journal.api_refus(
-                    acteur,
+                services.api_refus(
+                    acteur=acteur,
                     operation=f"{operation} {request.path}",
                     statut=erreur.statut,
                     motif=erreur.message,

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 
-from catalogue import journal
+from catalogue import services
 from catalogue.api import ecriture, recherche
 from catalogue.api.erreurs import ErreurApi, reponse_fhir
 from catalogue.api.jeton import point_api
 from catalogue.api.ressources import FAMILLES, lisibles, patient_json
 from consentement import acces
 from dossier import public as dossier
+from espace_sante.lib.refus import Introuvable
 from espace_sante.lib.storage import morceaux
 
 TYPES = ("Patient", *FAMILLES)
@@ -40,7 +41,7 @@ def _uuid(valeur: str) -> uuid.UUID:
     try:
         return uuid.UUID(valeur)
     except ValueError:
-        raise Http404 from None
+        raise Introuvable from None
 
 
 @point_api("search", methodes=("GET", "POST"))
@@ -68,8 +69,10 @@ def type_ressource(request, acteur, type_ressource):
         total = qs.count()
         debut = (page - 1) * count
         entrees = [famille.vers_fhir(e, acteur) for e in qs[debut : debut + count]]
-    journal.api_lecture(
-        acteur, operation=f"search {type_ressource}", ressources={type_ressource: len(entrees)}
+    services.api_lecture(
+        acteur=acteur,
+        operation=f"search {type_ressource}",
+        ressources={type_ressource: len(entrees)},
     )
     corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
     return reponse_fhir(corps)
@@ -80,15 +83,17 @@ def ressource(request, acteur, type_ressource, identifiant):
     _exiger_lecture(acteur, type_ressource)
     if type_ressource == "Patient":
         if identifiant != str(acteur.profil.public_id):
-            raise Http404
+            raise Introuvable
         donnees = patient_json(acteur)
     else:
         famille = FAMILLES[type_ressource]
         element = famille.queryset(acteur).filter(public_id=_uuid(identifiant)).first()
         if element is None:
-            raise Http404
+            raise Introuvable
         donnees = famille.vers_fhir(element, acteur)
-    journal.api_lecture(acteur, operation=f"read {type_ressource}", ressources={type_ressource: 1})
+    services.api_lecture(
+        acteur=acteur, operation=f"read {type_ressource}", ressources={type_ressource: 1}
+    )
     return reponse_fhir(donnees)
 
 
@@ -98,7 +103,7 @@ def tout(request, acteur, identifiant):
     like a search (``_count``, ``_page``, ``next`` links): a large record costs one page
     per request, never the whole record at once."""
     if identifiant != str(acteur.profil.public_id):
-        raise Http404
+        raise Introuvable
     types = lisibles(acteur)
     if not types:
         raise ErreurApi(403, "La personne n'a autorisé ce service à lire aucune donnée.")
@@ -120,7 +125,7 @@ def tout(request, acteur, identifiant):
             entrees += trouvees
             compte[type_] = len(trouvees)
         total += nombre
-    journal.api_lecture(acteur, operation="Patient/$everything", ressources=compte)
+    services.api_lecture(acteur=acteur, operation="Patient/$everything", ressources=compte)
     corps = recherche.bundle(request, entrees=entrees, total=total, count=count, page=page)
     return reponse_fhir(corps)
 
@@ -133,7 +138,7 @@ def binaire(request, acteur, identifiant):
         dossier.documents_visibles(acteur=acteur).filter(public_id=_uuid(identifiant)).first()
     )
     if document is None:
-        raise Http404
+        raise Introuvable
     fichier = dossier.document_ouvrir(acteur=acteur, document=document, telechargement=True)
     # One line in the history: the record's own « document opened », by the service.
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalogue import forms, portees, selectors, services
 from catalogue.views.consentement import contexte_consentement
 from consentement.acces.decorateurs import espace_patient
+from espace_sante.lib.refus import SaisieInvalide
 
 
 @require_GET
@@ -42,7 +43,7 @@ def connecter(request, slug):
             services.connexion_autoriser(
                 acteur=acteur, service=service, choisies=form.cleaned_data["portees"]
             )
-        except services.ConsentementRefuse as erreur:
+        except SaisieInvalide as erreur:
             form.add_error("portees", str(erreur))
         else:
             messages.success(request, f"{service.nom} est connecté à ce profil.")

@@ -29,6 +29,7 @@ from catalogue.oauth.validateur import claims_de, offertes
 from consentement import acces
 from consentement.acces import textes
 from consentement.enums import TypeDecision
+from espace_sante.lib.refus import SaisieInvalide
 
 
 def contexte_consentement(*, service, form, acteur, action: str) -> dict:
@@ -120,7 +121,7 @@ def autoriser(request):
                 connexion = services.connexion_autoriser(
                     acteur=acteur, service=service, choisies=form.cleaned_data["portees"]
                 )
-            except services.ConsentementRefuse as erreur:
+            except SaisieInvalide as erreur:
                 form.add_error("portees", str(erreur))
             else:
                 credentials["claims"] = claims_de(connexion)

@@ -9,7 +9,6 @@ the policy narrowed it) and refuses with 404 what the policy does not grant.
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from consentement import acces, journal
@@ -18,6 +17,7 @@ from consentement.enums import TypeDecision
 from consentement.models import AccesProfessionnel, Blocage, Decision, ParametresAcces
 from espace_sante.comptes.enums import Profession
 from espace_sante.comptes.models import Professionnel, Profil
+from espace_sante.lib.refus import Introuvable, exiger
 
 
 def profil_basculer(*, acteur: Acteur, public_id) -> Acteur:
@@ -26,18 +26,13 @@ def profil_basculer(*, acteur: Acteur, public_id) -> Acteur:
     profil = next((p for p in acteur.profils if str(p.public_id) == str(public_id)), None)
     nouveau = acces.en_patient_de(acteur, profil)
     if nouveau is None:
-        raise Http404
+        raise Introuvable
     journal.profil_bascule(nouveau)
     return nouveau
 
 
 def _drapeau(element) -> dict:
     return {"confidentiel": True} if getattr(element, "confidentiel", False) else {}
-
-
-def _exiger(condition: bool) -> None:
-    if not condition:
-        raise Http404
 
 
 def _parametres_verrouilles(profil: Profil) -> ParametresAcces:
@@ -47,7 +42,7 @@ def _parametres_verrouilles(profil: Profil) -> ParametresAcces:
 
 @transaction.atomic
 def professionnel_bloquer(*, acteur: Acteur, professionnel: Professionnel) -> Decision:
-    _exiger(acces.peut_gerer_visibilite(acteur))
+    exiger(acces.peut_gerer_visibilite(acteur))
     profil = acteur.profil
     if acces.est_bloque(professionnel, profil):
         raise registre.ActionImpossible("Ce professionnel est déjà bloqué.")
@@ -66,7 +61,7 @@ def professionnel_bloquer(*, acteur: Acteur, professionnel: Professionnel) -> De
 
 @transaction.atomic
 def professionnel_debloquer(*, acteur: Acteur, blocage: Blocage) -> Decision:
-    _exiger(acces.peut_gerer_visibilite(acteur) and blocage.profil_id == acteur.profil.pk)
+    exiger(acces.peut_gerer_visibilite(acteur) and blocage.profil_id == acteur.profil.pk)
     blocage.revoque_le = timezone.now()
     blocage.save(update_fields=["revoque_le"])
     pro = blocage.professionnel
@@ -82,7 +77,7 @@ def professionnel_debloquer(*, acteur: Acteur, blocage: Blocage) -> Decision:
 def element_masquer(*, acteur: Acteur, element, masque: bool) -> Decision | None:
     """Mask an item of the record from professionals (its author and the médecin traitant
     still see it, see the policy), or lift the mask."""
-    _exiger(acces.peut_gerer_visibilite(acteur) and acces.peut_voir(acteur, element))
+    exiger(acces.peut_gerer_visibilite(acteur) and acces.peut_voir(acteur, element))
     if element.masque == masque:
         return None
     element.masque = masque
@@ -100,7 +95,7 @@ def document_restreindre(
     *, acteur: Acteur, document, professionnels: list[Professionnel]
 ) -> Decision | None:
     """Only these professionals (and the author) see the document; [] lifts the list."""
-    _exiger(acces.peut_gerer_visibilite(acteur) and acces.peut_voir(acteur, document))
+    exiger(acces.peut_gerer_visibilite(acteur) and acces.peut_voir(acteur, document))
     ids = sorted({p.pk for p in professionnels})
     if sorted(document.reserve_a) == ids:
         return None
@@ -120,7 +115,7 @@ def document_restreindre(
 
 def confidentialite_enregistrer(*, acteur: Acteur, element) -> Decision:
     """The professional records the minor's request (inside the item's creation)."""
-    _exiger(acces.peut_declarer_confidentiel(acteur))
+    exiger(acces.peut_declarer_confidentiel(acteur))
     return registre.decision_enregistrer(
         profil=acteur.profil,
         type_decision=TypeDecision.CONFIDENTIALITE,
@@ -135,7 +130,7 @@ def confidentialite_enregistrer(*, acteur: Acteur, element) -> Decision:
 
 @transaction.atomic
 def urgence_regler(*, acteur: Acteur, refus: bool) -> Decision | None:
-    _exiger(acces.peut_gerer_visibilite(acteur))
+    exiger(acces.peut_gerer_visibilite(acteur))
     parametres = _parametres_verrouilles(acteur.profil)
     if parametres.refus_urgence == refus:
         return None
@@ -149,7 +144,7 @@ def urgence_regler(*, acteur: Acteur, refus: bool) -> Decision | None:
 
 @transaction.atomic
 def masques_mt_regler(*, acteur: Acteur, visibles: bool) -> Decision | None:
-    _exiger(acces.peut_gerer_visibilite(acteur))
+    exiger(acces.peut_gerer_visibilite(acteur))
     parametres = _parametres_verrouilles(acteur.profil)
     if parametres.masques_visibles_mt == visibles:
         return None
@@ -167,7 +162,7 @@ def masques_mt_regler(*, acteur: Acteur, visibles: bool) -> Decision | None:
 def medecin_traitant_declarer(
     *, acteur: Acteur, professionnel: Professionnel | None
 ) -> Decision | None:
-    _exiger(acces.peut_gerer_visibilite(acteur))
+    exiger(acces.peut_gerer_visibilite(acteur))
     if professionnel is not None and professionnel.profession != Profession.MEDECIN:
         raise registre.ActionImpossible("Le médecin traitant doit être un médecin.")
     parametres = _parametres_verrouilles(acteur.profil)
@@ -188,7 +183,7 @@ def medecin_traitant_declarer(
 
 @transaction.atomic
 def notifications_acces_regler(*, acteur: Acteur, actives: bool) -> None:
-    _exiger(acces.peut_gerer_visibilite(acteur))
+    exiger(acces.peut_gerer_visibilite(acteur))
     parametres = _parametres_verrouilles(acteur.profil)
     if parametres.notifier_acces_pro == actives:
         return

@@ -8,10 +8,13 @@ from consentement.acces import Acteur, textes
 from consentement.enums import TypeDecision
 from consentement.models import Decision
 from espace_sante.comptes.models import Profil
+from espace_sante.lib.refus import SaisieInvalide
 
 
-class ActionImpossible(Exception):
-    """The decision cannot be taken now; the message says why and what to do instead."""
+class ActionImpossible(SaisieInvalide):
+    """The lifecycle refuses this decision now (the profile's state forbids it); the
+    message says why and what to do instead. A ``SaisieInvalide``: every channel answers
+    it as one."""
 
 
 def decision_enregistrer(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.utils import timezone
 
 from consentement.acces import textes
@@ -50,10 +49,3 @@ def recu_pdf(decision: Decision) -> bytes:
         ),
     ]
     return pdf.document([blocs], titre=f"Accusé de réception {decision.reference}")
-
-
-def reponse_recu(decision: Decision) -> HttpResponse:
-    """The receipt as a download (built from the ledger row, never stored)."""
-    reponse = HttpResponse(recu_pdf(decision), content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="recu-{decision.reference}.pdf"'
-    return reponse

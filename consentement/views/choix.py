@@ -16,7 +16,7 @@ from consentement.forms import ClotureForm, ConfirmationForm, CoordonneesForm, M
 from consentement.models import Decision
 from consentement.services import cycle
 from consentement.services.coordonnees import coordonnees_modifier
-from consentement.services.recus import reponse_recu
+from consentement.views.recu import reponse_recu
 from espace_sante.comptes import roles
 
 

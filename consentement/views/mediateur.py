@@ -20,7 +20,7 @@ from consentement.forms import (
 from consentement.models import Accompagnement, Decision
 from consentement.services import accompagnement, avis, cycle
 from consentement.services.coordonnees import coordonnees_modifier
-from consentement.services.recus import reponse_recu
+from consentement.views.recu import reponse_recu
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.lib.affichage import masquer_email

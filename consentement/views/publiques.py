@@ -20,7 +20,8 @@ from consentement import acces
 from consentement.acces import textes
 from consentement.forms import CompteForm, ConfirmationForm
 from consentement.models import Decision
-from consentement.services import cycle, identification, recus
+from consentement.services import cycle, identification
+from consentement.views.recu import reponse_recu
 from espace_sante.comptes import otp
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.forms import IdentificationForm
@@ -127,7 +128,7 @@ def _decision_autorisee(request, public_id) -> Decision:
 @login_not_required
 @require_GET
 def recu_public(request, public_id):
-    return recus.reponse_recu(_decision_autorisee(request, public_id))
+    return reponse_recu(_decision_autorisee(request, public_id))
 
 
 # --- Activation -------------------------------------------------------------------------

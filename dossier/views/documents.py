@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consentement import acces
 from consentement.acces import choix as consentement
-from dossier import forms, journal, selectors, services
-from dossier.erreurs import SaisieRefusee
+from dossier import forms, selectors, services
 from dossier.views.navigation import retour
+from espace_sante.lib.refus import SaisieInvalide
 from espace_sante.lib.telechargement import reponse_fichier
 
 
@@ -27,7 +27,7 @@ def _ajouter(acteur, form) -> object | None:
             annonce_requise=donnees.get("annonce_requise", False),
             confidentiel=donnees.get("confidentiel", False),
         )
-    except SaisieRefusee as refus:
+    except SaisieInvalide as refus:
         form.add_error(None, str(refus))
         return None
 
@@ -45,7 +45,7 @@ def document_ajouter(request, profil):
         messages.success(request, "Le document a été ajouté au dossier.")
         return redirect("dossier:document", document.public_id)
     if form.is_bound:
-        journal.document_refuse(acteur, motif="; ".join(form.errors.get("fichier", [])))
+        services.depot_refuse(acteur=acteur, motif="; ".join(form.errors.get("fichier", [])))
     return render(
         request,
         "dossier/document_ajouter.html",
@@ -57,7 +57,7 @@ def document_ajouter(request, profil):
 @require_GET
 def document(request, public_id):
     acteur, doc = selectors.document_visible(acteur=request.acteur, public_id=public_id)
-    journal.document_consulte(acteur, doc, page="fiche")
+    services.document_consulter(acteur=acteur, document=doc, page="fiche")
     return render(
         request,
         "dossier/document.html",

@@ -15,9 +15,9 @@ from consentement.acces import choix as consentement
 from consentement.enums import Categorie
 from dossier import forms, selectors, services
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, Rubrique
-from dossier.erreurs import SaisieRefusee
 from dossier.models import Document, InformationMedicale, Mesure
 from dossier.views.navigation import retour_element, retour_profil
+from espace_sante.lib.refus import SaisieInvalide
 
 MODELES = {m.GENRE: m for m in (Document, InformationMedicale, Mesure)}
 
@@ -53,7 +53,7 @@ def information_ajouter(request, profil, rubrique):
     if form.is_valid():
         try:
             services.information_ajouter(acteur=acteur, rubrique=rubrique, **form.cleaned_data)
-        except SaisieRefusee as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, f"« {rubrique.label} » : information ajoutée.")

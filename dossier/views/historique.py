@@ -7,17 +7,17 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from consentement import acces
 from consentement.acces.decorateurs import espace_patient
-from dossier import forms, journal, selectors
+from dossier import forms, selectors, services
 from dossier import historique as presentation
 from espace_sante.comptes.enums import Role
-from espace_sante.journal.attestation import JournalAltere, attester
+from espace_sante.journal.attestation import JournalAltere
 from espace_sante.journal.selectors import verifier_profil
 
 
@@ -77,7 +77,7 @@ ENTETE_CSV = [
 def historique_csv(request):
     acteur = request.acteur
     _, entrees = _entrees(request)
-    journal.historique_exporte(acteur, format="CSV")
+    services.historique_exporter(acteur=acteur, format="CSV")
     ecrivain = csv.writer(_Echo(), delimiter=";")
 
     def lignes():
@@ -116,13 +116,8 @@ def _lignes_csv(ecrivain, acteur, entrees):
 @espace_patient
 def historique_attestation(request):
     """The head of the patient's chain, signed, to keep outside espace-santé."""
-    acteur = request.acteur
-    if not acces.peut_attester_historique(acteur):
-        raise Http404
-    # Journaled first, so the attestation covers the entry that records its own issue.
-    journal.historique_exporte(acteur, format="attestation")
     try:
-        attestation = attester(acteur.profil)
+        attestation = services.historique_attester(acteur=request.acteur)
     except JournalAltere as erreur:
         messages.error(
             request,

@@ -12,8 +12,8 @@ from consentement import acces
 from consentement.acces import choix as consentement
 from consentement.acces import selectors as choix
 from consentement.acces.decorateurs import espace_patient
-from consentement.acces.registre import ActionImpossible
 from espace_sante.comptes import annuaire
+from espace_sante.lib.refus import SaisieInvalide
 
 
 def _page(request, *, form_blocage=None, form_mt=None, status=200):
@@ -58,7 +58,7 @@ def blocage_ajouter(request):
     pro = form.cleaned_data["professionnel"]
     try:
         consentement.professionnel_bloquer(acteur=request.acteur, professionnel=pro)
-    except ActionImpossible as refus:
+    except SaisieInvalide as refus:
         return _apres(request, str(refus), erreur=True)
     return _apres(request, f"{pro} est bloqué.")
 
@@ -83,7 +83,7 @@ def medecin_traitant_declarer(request):
         consentement.medecin_traitant_declarer(
             acteur=request.acteur, professionnel=form.cleaned_data["professionnel"]
         )
-    except ActionImpossible as refus:
+    except SaisieInvalide as refus:
         return _apres(request, str(refus), erreur=True)
     return _apres(request, "Votre médecin traitant est enregistré.")
 

@@ -13,11 +13,11 @@ from consentement import acces
 from consentement.acces import ouverture
 from consentement.acces import selectors as choix
 from consentement.acces.decorateurs import exige
-from consentement.acces.registre import ActionImpossible
 from dossier import forms, presentation, selectors, services
 from dossier.views.dossier import page_documents
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative
+from espace_sante.lib.refus import SaisieInvalide
 
 MESSAGE_VERROU = (
     "Trop de recherches infructueuses : la recherche de patients est suspendue pour "
@@ -35,7 +35,7 @@ def _identifier(request, form, ouvrir) -> object | None:
         return None
     try:
         return ouvrir(request.acteur, form.cleaned_data)
-    except ActionImpossible as refus:
+    except SaisieInvalide as refus:
         verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)
         form.add_error(None, str(refus))
         return None

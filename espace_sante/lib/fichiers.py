@@ -16,6 +16,7 @@ from io import BytesIO
 from PIL import Image, ImageOps
 
 from espace_sante.lib import fichiers_pdf, pdf_isole
+from espace_sante.lib.refus import SaisieInvalide
 
 TAILLE_MAX = 20 * 1024 * 1024  # bytes
 PIXELS_MAX = 40_000_000
@@ -38,8 +39,9 @@ MSG_IMAGE_LOURDE = (
 )
 
 
-class FichierRefuse(Exception):
-    """The upload is refused; str(exc) is a clear French sentence for the user."""
+class FichierInvalide(SaisieInvalide):
+    """The upload fails the checks; str(exc) is a clear French sentence for the user.
+    (A batch file the import refuses is ``consentement.lots.FichierRefuse``.)"""
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,13 @@ def verifier(flux, taille_max: int = TAILLE_MAX) -> FichierVerifie:
     if donnees.startswith(b"%PDF-"):
         reecrit, motif = pdf_isole.verifier(donnees, complexe=fichiers_pdf.MSG_PDF_COMPLEXE)
         if motif:
-            raise FichierRefuse(motif)
+            raise FichierInvalide(motif)
         return FichierVerifie(reecrit, "application/pdf", "pdf")
     if donnees.startswith(b"\xff\xd8\xff"):
         return FichierVerifie(_reencoder(donnees, "JPEG"), "image/jpeg", "jpg")
     if donnees.startswith(b"\x89PNG\r\n\x1a\n"):
         return FichierVerifie(_reencoder(donnees, "PNG"), "image/png", "png")
-    raise FichierRefuse(MSG_TYPE)
+    raise FichierInvalide(MSG_TYPE)
 
 
 def _lire(flux, taille_max: int) -> bytes:
@@ -77,9 +79,9 @@ def _lire(flux, taille_max: int) -> bytes:
         reste -= len(morceau)
     donnees = b"".join(morceaux)
     if len(donnees) > taille_max:
-        raise FichierRefuse(f"Le fichier dépasse la taille maximale de {_taille(taille_max)}.")
+        raise FichierInvalide(f"Le fichier dépasse la taille maximale de {_taille(taille_max)}.")
     if not donnees:
-        raise FichierRefuse(MSG_VIDE)
+        raise FichierInvalide(MSG_VIDE)
     return donnees
 
 
@@ -112,19 +114,19 @@ def _reencoder(donnees: bytes, attendu: str) -> bytes:
                 image.load()
                 return _encoder_sans_metadonnees(image, attendu)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise FichierRefuse(MSG_IMAGE_GRANDE) from exc
-    except FichierRefuse:
+        raise FichierInvalide(MSG_IMAGE_GRANDE) from exc
+    except FichierInvalide:
         raise
     except Exception as exc:  # OSError, SyntaxError, ValueError… from a hostile file
-        raise FichierRefuse(MSG_IMAGE_ILLISIBLE) from exc
+        raise FichierInvalide(MSG_IMAGE_ILLISIBLE) from exc
 
 
 def _controler(image: Image.Image, formats: tuple[str, ...]) -> None:
     if image.format not in formats:
-        raise FichierRefuse(MSG_IMAGE_ILLISIBLE)
+        raise FichierInvalide(MSG_IMAGE_ILLISIBLE)
     # Pillow's own bomb limit is about 89 million pixels; ours is lower.
     if image.width * image.height > PIXELS_MAX:
-        raise FichierRefuse(MSG_IMAGE_GRANDE)
+        raise FichierInvalide(MSG_IMAGE_GRANDE)
 
 
 def _tenir_dans_la_memoire(image: Image.Image, plusieurs_passes: bool) -> None:
@@ -135,7 +137,7 @@ def _tenir_dans_la_memoire(image: Image.Image, plusieurs_passes: bool) -> None:
             if echelle > 1:
                 image.draft(image.mode, (image.width // echelle, image.height // echelle))
             return
-    raise FichierRefuse(MSG_IMAGE_LOURDE)
+    raise FichierInvalide(MSG_IMAGE_LOURDE)
 
 
 def _memoire(image: Image.Image, plusieurs_passes: bool, echelle: int) -> int:
@@ -168,7 +170,7 @@ def _compter_blocs_png(donnees: bytes) -> None:
         if donnees[pos + 4 : pos + 8] in (b"IEND", b""):
             return
         pos += 12 + int.from_bytes(donnees[pos : pos + 4], "big")
-    raise FichierRefuse(MSG_IMAGE_ILLISIBLE)
+    raise FichierInvalide(MSG_IMAGE_ILLISIBLE)
 
 
 def _plusieurs_passes(donnees: bytes) -> bool:
@@ -184,7 +186,7 @@ def _plusieurs_passes(donnees: bytes) -> bool:
         if passes > 1:
             return True
         pos = marqueur.end() + int.from_bytes(donnees[marqueur.end() : marqueur.end() + 2], "big")
-    raise FichierRefuse(MSG_IMAGE_ILLISIBLE)
+    raise FichierInvalide(MSG_IMAGE_ILLISIBLE)
 
 
 def _encoder_sans_metadonnees(image: Image.Image, format_: str) -> bytes:

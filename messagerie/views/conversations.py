@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from consentement import acces
 from dossier.public import CategorieDocument
+from espace_sante.lib.refus import SaisieInvalide
 from messagerie import selectors, services
 from messagerie.forms import MessageForm
 
@@ -68,7 +69,7 @@ def repondre(request, public_id):
                 corps=form.cleaned_data["corps"],
                 pieces=form.cleaned_data["pieces"],
             )
-        except services.EnvoiRefuse as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, "Votre message est envoyé.")

@@ -15,6 +15,7 @@ from consentement.acces.decorateurs import exige
 from espace_sante.comptes import verrouillage
 from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.comptes.models import Profil
+from espace_sante.lib.refus import SaisieInvalide
 from messagerie import services
 from messagerie.forms import NouvelleConversationForm, PatientMessageForm
 
@@ -56,7 +57,7 @@ def _envoyer(request, profil, form) -> object | None:
             pieces=donnees["pieces"],
             confidentiel=donnees.get("confidentiel", False),
         )
-    except services.EnvoiRefuse as refus:
+    except SaisieInvalide as refus:
         form.add_error(None, str(refus))
         return None
 

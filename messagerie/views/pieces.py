@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from consentement import acces
+from espace_sante.lib.refus import SaisieInvalide
 from espace_sante.lib.telechargement import reponse_fichier
 from messagerie import selectors, services
 from messagerie.forms import EnregistrementForm
@@ -68,7 +69,7 @@ def piece_enregistrer(request, public_id):
                 categorie=form.cleaned_data["categorie"],
                 titre=form.cleaned_data["titre"],
             )
-        except services.EnvoiRefuse as refus:
+        except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, "La pièce jointe est enregistrée dans le dossier médical.")

@@ -4,14 +4,13 @@ what the reminder rows become, what the sweep sends and what the journal says.""
 from datetime import timedelta
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from agenda import services
 from agenda.enums import StatutRappel, StatutRdv
 from agenda.models import Rappel, RendezVous
-from consentement.services.cycle import ActionImpossible
 from espace_sante.journal.models import Entree
+from espace_sante.lib.refus import Introuvable, SaisieInvalide
 from espace_sante.notifications import sms
 from espace_sante.notifications.models import Notification
 from tests.agenda.outils import acteur_patient, proposer, rdv_de, saisie
@@ -84,17 +83,17 @@ def test_moving_an_appointment_moves_its_reminders_and_cancelling_removes_them(p
 
 def test_cancelling_needs_a_reason(patient):
     rdv = rdv_de(patient)
-    with pytest.raises(ActionImpossible, match="motif"):
+    with pytest.raises(SaisieInvalide, match="motif"):
         services.rdv_annuler(acteur=acteur_patient(patient), rdv=rdv, motif="  ")
 
 
 def test_moving_to_the_past_or_ending_before_start_is_refused_in_french(patient):
     acteur, rdv = acteur_patient(patient), rdv_de(patient)
-    with pytest.raises(ActionImpossible, match="déjà passé"):
+    with pytest.raises(SaisieInvalide, match="déjà passé"):
         services.rdv_modifier(
             acteur=acteur, rdv=rdv, saisie=saisie(timezone.now() - timedelta(hours=1))
         )
-    with pytest.raises(ActionImpossible, match="après l'heure de début"):
+    with pytest.raises(SaisieInvalide, match="après l'heure de début"):
         services.rdv_modifier(acteur=acteur, rdv=rdv, saisie=saisie(duree=-10))
 
 
@@ -108,7 +107,7 @@ def test_nobody_else_may_touch_someones_appointment(patient, inconnu, profession
         lambda: services.rdv_annuler(acteur=acteur_de(professionnel), rdv=rdv, motif="x"),
         lambda: services.rdv_ics(acteur=autre, rdv=rdv, details=False),
     ):
-        with pytest.raises(Http404):
+        with pytest.raises(Introuvable):
             appel()
 
 
@@ -164,7 +163,7 @@ def test_a_blocked_professional_can_no_longer_see_nor_cancel_their_proposal(pati
     consentement.professionnel_bloquer(
         acteur=acteur_patient(patient), professionnel=professionnel.professionnel
     )
-    with pytest.raises(Http404):
+    with pytest.raises(Introuvable):
         services.rdv_annuler(acteur=acteur_de(professionnel), rdv=rdv, motif="x")
 
 

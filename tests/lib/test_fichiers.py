@@ -16,7 +16,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from espace_sante.lib.fichiers import TAILLE_MAX, FichierRefuse, FichierVerifie, verifier
+from espace_sante.lib.fichiers import TAILLE_MAX, FichierInvalide, FichierVerifie, verifier
 from tests.lib.corpus import (
     PAGE,
     PAGES,
@@ -41,7 +41,7 @@ TROP_GRANDE = "L'image est trop grande (plus de 40 millions de pixels)."
 
 
 def refus(donnees: bytes, **kwargs) -> str:
-    with pytest.raises(FichierRefuse) as exc:
+    with pytest.raises(FichierInvalide) as exc:
         verifier(io.BytesIO(donnees), **kwargs)
     return str(exc.value)
 
@@ -273,7 +273,7 @@ def test_the_default_limit_is_twenty_megabytes_and_reading_stops_just_past_it():
             return morceau
 
     assert TAILLE_MAX == 20 * 1024 * 1024
-    with pytest.raises(FichierRefuse, match="^Le fichier dépasse la taille maximale de 20 Mo.$"):
+    with pytest.raises(FichierInvalide, match="^Le fichier dépasse la taille maximale de 20 Mo.$"):
         verifier(Flux(b"%PDF-" + b"\x00" * (TAILLE_MAX + 5000)))
     assert Flux.lu == TAILLE_MAX + 1
 
@@ -380,7 +380,7 @@ def test_no_python_warning_escapes_from_a_broken_pdf(recwarn):
     donnees = pdf().replace(b"startxref\n", b"startxref\n9")
     try:
         verifier(io.BytesIO(donnees))
-    except FichierRefuse:
+    except FichierInvalide:
         pass
     assert not recwarn.list
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.http import Http404
 
 from consentement import acces
 from consentement.acces import choix
 from espace_sante.journal.models import Entree
+from espace_sante.lib.refus import Introuvable, SaisieInvalide
 from messagerie import selectors, services
 from messagerie.models import Conversation, Message, PieceJointe
 from tests.comptes.factories import ProfilFactory
@@ -55,7 +55,7 @@ def test_bodies_subjects_and_attachment_names_are_encrypted_at_rest(patient, pro
 
 
 def test_a_patient_cannot_start_a_conversation(patient, professionnel):
-    with pytest.raises(services.EnvoiRefuse):
+    with pytest.raises(SaisieInvalide):
         services.conversation_demarrer(
             acteur=acteur_de(patient, patient.profil), profil=patient.profil, sujet="x", corps="y"
         )
@@ -65,9 +65,9 @@ def test_blocked_professional_gets_the_refusal_of_an_unknown_patient(patient, pr
     choix.professionnel_bloquer(
         acteur=acteur_de(patient, patient.profil), professionnel=professionnel.professionnel
     )
-    with pytest.raises(services.EnvoiRefuse) as bloque:
+    with pytest.raises(SaisieInvalide) as bloque:
         ecrire(professionnel, patient.profil)
-    with pytest.raises(services.EnvoiRefuse) as inconnu:
+    with pytest.raises(SaisieInvalide) as inconnu:
         ecrire(professionnel, ProfilFactory())  # announced: not open to professionals
     assert str(bloque.value) == str(inconnu.value) == services.AUCUN_PATIENT
     assert not Conversation.objects.exists()
@@ -76,7 +76,7 @@ def test_blocked_professional_gets_the_refusal_of_an_unknown_patient(patient, pr
 def test_nobody_replies_in_a_closed_conversation_which_stays_readable(patient, professionnel):
     conversation = ecrire(professionnel, patient.profil)
     services.conversation_fermer(acteur=acteur_de(professionnel), conversation=conversation)
-    with pytest.raises(services.EnvoiRefuse, match="close"):
+    with pytest.raises(SaisieInvalide, match="close"):
         repondre(patient, conversation)
     lecteur = acteur_de(patient, patient.profil)
     assert acces.peut_voir_conversation(lecteur, conversation)
@@ -94,7 +94,7 @@ def test_a_fin_subject_closes_the_conversation_at_once(patient, professionnel):
 def test_only_the_professional_closes(patient, professionnel):
     conversation = ecrire(professionnel, patient.profil)
     assert not acces.peut_fermer(acteur_de(patient, patient.profil), conversation)
-    with pytest.raises(Http404):
+    with pytest.raises(Introuvable):
         services.conversation_fermer(
             acteur=acteur_de(patient, patient.profil), conversation=conversation
         )
@@ -115,7 +115,7 @@ def test_confidential_conversation_is_hidden_from_the_parent_with_its_history(
 
 
 def test_an_adult_conversation_cannot_be_confidential(patient, professionnel):
-    with pytest.raises(services.EnvoiRefuse):
+    with pytest.raises(SaisieInvalide):
         ecrire(professionnel, patient.profil, confidentiel=True)
 
 
@@ -155,14 +155,14 @@ def test_messages_per_hour_are_limited_and_counted_in_postgresql(settings, patie
     settings.MESSAGERIE_MESSAGES_PAR_HEURE = 2
     conversation = ecrire(professionnel, patient.profil)
     repondre(professionnel, conversation, corps="Précision.")
-    with pytest.raises(services.EnvoiRefuse, match="attendez"):
+    with pytest.raises(SaisieInvalide, match="attendez"):
         repondre(professionnel, conversation, corps="Encore.")
     assert Message.objects.count() == 2
 
 
 def test_a_refused_message_stores_neither_rows_nor_files(patient, professionnel, settings):
     settings.MESSAGERIE_MESSAGES_PAR_HEURE = 0
-    with pytest.raises(services.EnvoiRefuse):
+    with pytest.raises(SaisieInvalide):
         ecrire(professionnel, patient.profil, pieces=[piece()])
     assert not PieceJointe.objects.exists() and not Conversation.objects.exists()
 

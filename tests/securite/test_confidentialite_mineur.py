@@ -159,7 +159,7 @@ def test_an_ordinary_proposal_to_a_minor_still_reaches_the_parent(
 def test_only_a_professional_for_a_minor_may_make_an_appointment_confidential(
     client, patient, parent, mineur, professionnel
 ):
-    from consentement.services.cycle import ActionImpossible
+    from espace_sante.lib.refus import SaisieInvalide
     from tests.agenda.outils import saisie
 
     ouvrir_acces(professionnel, patient.profil)
@@ -167,5 +167,5 @@ def test_only_a_professional_for_a_minor_may_make_an_appointment_confidential(
     url = reverse("agenda:pro_proposer", args=[patient.profil.public_id])
     assert 'name="confidentiel"' not in client.get(url).content.decode()  # an adult: no box
     for acteur in (acteur_patient(parent, mineur), acteur_patient(patient)):
-        with pytest.raises(ActionImpossible):
+        with pytest.raises(SaisieInvalide):
             services.rdv_ajouter(acteur=acteur, saisie=saisie(confidentiel=True))

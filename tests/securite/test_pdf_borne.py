@@ -18,7 +18,7 @@ import tracemalloc
 import pytest
 
 from espace_sante.lib import pdf_isole
-from espace_sante.lib.fichiers import FichierRefuse, verifier
+from espace_sante.lib.fichiers import FichierInvalide, verifier
 from tests.lib.corpus import PAGE, PAGES, pdf_a_la_main
 
 ILLISIBLE = "Le PDF est illisible ou endommagé."
@@ -41,7 +41,7 @@ def tableau_geant() -> bytes:
 def verdict(donnees: bytes) -> str:
     try:
         verifier(io.BytesIO(donnees))
-    except FichierRefuse as refus:
+    except FichierInvalide as refus:
         return str(refus)
     return "accepté"
 

@@ -111,7 +111,7 @@ def _reponse_smtp(pro_user, profil, brut: bytes) -> str:
         passerelle.recevoir(
             expediteur=pro_user.email, destinataire=adresses.adresse_patient(profil), donnees=brut
         )
-    except passerelle.Refus as refus:
+    except passerelle.RefusSmtp as refus:
         return str(refus)
     return "250 2.0.0 Message recu"
 

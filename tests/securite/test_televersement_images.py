@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image
 
-from espace_sante.lib.fichiers import MEMOIRE_MAX, FichierRefuse, verifier
+from espace_sante.lib.fichiers import MEMOIRE_MAX, FichierInvalide, verifier
 
 RACINE = Path(__file__).resolve().parents[2]
 LOURDE = "L'image demande trop de mémoire pour être vérifiée"
@@ -26,12 +26,12 @@ LOURDE = "L'image demande trop de mémoire pour être vérifiée"
 # fork and exec starts from the parent's (pytest's, holding the test's images).
 SONDE = """
 import io, re, sys
-from espace_sante.lib.fichiers import FichierRefuse, verifier
+from espace_sante.lib.fichiers import FichierInvalide, verifier
 donnees = sys.stdin.buffer.read()
 try:
     verifier(io.BytesIO(donnees))
     issue = "acceptée"
-except FichierRefuse as refus:
+except FichierInvalide as refus:
     issue = str(refus)
 with open("/proc/self/status") as statut:
     print(int(re.search(r"VmHWM:\\s*(\\d+) kB", statut.read())[1]) * 1024)
@@ -142,7 +142,7 @@ def test_a_twelve_megapixel_phone_photo_keeps_its_full_size_and_is_turned_uprigh
 
 
 def test_a_png_too_heavy_to_check_is_refused_with_a_clear_message():
-    with pytest.raises(FichierRefuse) as refus:
+    with pytest.raises(FichierInvalide) as refus:
         verifier(io.BytesIO(enregistrer(Image.new("RGB", (6300, 6300)), "PNG")))
     assert str(refus.value) == (
         "L'image demande trop de mémoire pour être vérifiée : réduisez sa définition ou "
@@ -153,7 +153,7 @@ def test_a_png_too_heavy_to_check_is_refused_with_a_clear_message():
 def test_a_jpeg_flooded_with_empty_segments_is_refused_before_pillow_reads_them():
     jpeg = enregistrer(Image.new("RGB", (64, 64)), "JPEG")
     inonde = jpeg[:2] + b"\xff\xfe\x00\x02" * 1_000_000 + jpeg[2:]  # comments, 4 MB
-    with pytest.raises(FichierRefuse, match="^L'image est illisible ou endommagée.$"):
+    with pytest.raises(FichierInvalide, match="^L'image est illisible ou endommagée.$"):
         verifier(io.BytesIO(inonde))
 
 
@@ -161,7 +161,7 @@ def test_a_png_flooded_with_empty_chunks_is_refused_before_pillow_reads_them():
     png = enregistrer(Image.new("L", (64, 64)), "PNG")
     vide = struct.pack(">I", 0) + b"aaAa" + struct.pack(">I", zlib.crc32(b"aaAa"))
     inonde = png[:33] + vide * 1_000_000 + png[33:]  # after the header, 12 MB
-    with pytest.raises(FichierRefuse, match="^L'image est illisible ou endommagée.$"):
+    with pytest.raises(FichierInvalide, match="^L'image est illisible ou endommagée.$"):
         verifier(io.BytesIO(inonde))
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from dossier.models import Document
 from espace_sante.journal.models import Entree
-from espace_sante.lib.fichiers import TAILLE_MAX, FichierRefuse, verifier
+from espace_sante.lib.fichiers import TAILLE_MAX, FichierInvalide, verifier
 from espace_sante.lib.fichiers_pdf import LECTURE_MAX, motif_de_refus
 from tests.actions import Action
 from tests.conftest import connecter
@@ -42,7 +42,7 @@ def remplir(motif: bytes, taille: int = TAILLE_MAX, debut: bytes = ENTETE) -> by
 def verdict(donnees: bytes) -> str:
     try:
         verifier(io.BytesIO(donnees))
-    except FichierRefuse as refus:
+    except FichierInvalide as refus:
         return str(refus)
     return "accepté"
 

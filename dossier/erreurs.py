@@ -1,2 +1,0 @@
-class SaisieRefusee(Exception):
-    """Input the record cannot take; the message is French and says what to fix."""
