@@ -16,10 +16,9 @@ from oauth2_provider.models import get_access_token_model, revoke_access_token
 from catalogue import journal, portees, selectors, suppression
 from catalogue.enums import StatutService
 from catalogue.models import Autorisation, Connexion, Service
-from consentement import cycle, textes
+from consentement import acces, cycle, textes
 from consentement.acces import ACTEUR_SYSTEME, Acteur
 from consentement.enums import TypeDecision
-from espace_sante.comptes.enums import Role
 from espace_sante.notifications.services import notifier
 
 
@@ -44,7 +43,7 @@ def _offertes(service: Service) -> set[str]:
 def connexion_autoriser(*, acteur: Acteur, service: Service, choisies) -> Connexion:
     """The person consents to ``choisies`` (canonical scopes the service declared): one
     ledger row and one Autorisation per scope not already granted, valid for a year."""
-    _exiger(acteur.cote_patient and acteur.profil is not None)
+    _exiger(acces.peut_connecter_service(acteur))
     if not service.reference:
         raise ConsentementRefuse("Ce service n'est plus référencé : il ne peut pas être connecté.")
     choisies = set(choisies) - {portees.LANCEMENT}
@@ -129,7 +128,7 @@ def _terminer(acteur: Acteur, connexion: Connexion, *, motif: str) -> None:
 def portee_retirer(*, acteur: Acteur, connexion: Connexion, portee: str) -> None:
     """Withdraw one scope: refused from the service's very next request; the service is
     asked to delete what it copied under it. The last data scope ends the connection."""
-    _exiger(acteur.cote_patient and connexion.profil_id == acteur.profil.pk)
+    _exiger(acces.peut_gerer_connexion(acteur, connexion))
     connexion = Connexion.objects.select_for_update().get(pk=connexion.pk)
     autorisation = selectors.autorisation_de(acteur=acteur, connexion=connexion, portee=portee)
     maintenant = timezone.now()
@@ -148,10 +147,7 @@ def portee_retirer(*, acteur: Acteur, connexion: Connexion, portee: str) -> None
 @transaction.atomic
 def connexion_revoquer(*, acteur: Acteur, connexion: Connexion, motif: str = "") -> None:
     """Withdraw everything: a ledger row per scope, tokens revoked now, one deletion request."""
-    _exiger(
-        (acteur.cote_patient and connexion.profil_id == acteur.profil.pk)
-        or acteur.role == Role.SYSTEME  # a service withdrawn from the catalogue
-    )
+    _exiger(acces.peut_revoquer_connexion(acteur, connexion))
     connexion = Connexion.objects.select_for_update().get(pk=connexion.pk)
     if connexion.revoquee_le is not None:
         return
