@@ -113,7 +113,7 @@ from consentement.acces.etats import (
     refus_activation,
     reouverture_possible,
 )
-from consentement.acces.mediation import ACTES, peut_accompagner
+from consentement.acces.mediation import ACTES, peut_accompagner, q_accompagnables
 from consentement.acces.messagerie import (
     peut_declarer_conversation_confidentielle,
     peut_ecrire_a,
@@ -181,6 +181,7 @@ __all__ = [
     "est_bloque",
     "parametres_de",
     "peut_accompagner",
+    "q_accompagnables",
     "peut_attester_historique",
     "peut_declarer_confidentiel",
     "peut_ecrire",
