@@ -18,6 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from agenda import services as agenda_services
 from agenda.models import RendezVous
 from catalogue import services as catalogue_services
 from catalogue.models import Connexion
@@ -29,7 +30,7 @@ from dossier.models import Signalement
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, User
 from espace_sante.journal.models import Entree
-from tests.agenda.outils import proposer
+from tests.agenda.outils import proposer, saisie
 from tests.catalogue.factories import ServiceFactory
 from tests.comptes.factories import ProfessionnelFactory, ProfilFactory
 from tests.conftest import acteur_de, connecter
@@ -276,7 +277,9 @@ def test_the_professionals_list_offers_cancel_only_where_the_policy_allows(
     client, patient, professionnel
 ):
     a_venir = proposer(professionnel, patient.profil)
-    passe = proposer(professionnel, patient.profil, titre="Bilan")
+    passe = agenda_services.rdv_proposer(
+        acteur=acteur_de(professionnel, patient.profil), saisie=saisie(titre="Bilan")
+    )
     RendezVous.objects.filter(pk=passe.pk).update(
         debut=timezone.now() - timedelta(days=2), fin=timezone.now() - timedelta(days=2, hours=-1)
     )
