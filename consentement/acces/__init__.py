@@ -104,6 +104,7 @@ from consentement.acces.espaces import (
     peut_utiliser_espace_professionnel,
 )
 from consentement.acces.etats import (
+    REFUS_ACTIVATION_MINEUR,
     REFUS_ACTIVATION_STATUT,
     STATUTS_AVISABLES,
     cloture_possible,
@@ -232,6 +233,7 @@ __all__ = [
     "q_conversations",
     "q_conversations_des_profils",
     # a profile's states
+    "REFUS_ACTIVATION_MINEUR",
     "REFUS_ACTIVATION_STATUT",
     "cloture_possible",
     "opposition_possible",
