@@ -10,6 +10,7 @@ from django.utils import timezone
 from catalogue import portees
 from catalogue.enums import StatutService
 from catalogue.models import Autorisation, Client, Connexion, DemandeSuppression, Service
+from consentement import acces
 from consentement.acces import Acteur
 from espace_sante.lib.refus import Introuvable
 
@@ -70,11 +71,9 @@ def connexion_de_jeton(access_token) -> Connexion | None:
 def connexions(*, acteur: Acteur) -> list[Connexion]:
     """The profile's connections, active first, each with its live and past scopes and its
     deletion requests (for « Mes services connectés »)."""
-    if not acteur.cote_patient or acteur.profil is None:
-        return []
     maintenant = timezone.now()
     liste = list(
-        Connexion.objects.filter(profil=acteur.profil)
+        Connexion.objects.filter(acces.q_connexions(acteur))
         .select_related("service")
         .prefetch_related(
             Prefetch("autorisations", queryset=Autorisation.objects.order_by("portee", "-cree_le")),
@@ -95,10 +94,8 @@ def connexions(*, acteur: Acteur) -> list[Connexion]:
 
 def connexion_de(*, acteur: Acteur, public_id) -> Connexion:
     """One of the profile's connections, or 404."""
-    if not acteur.cote_patient or acteur.profil is None:
-        raise Introuvable
     connexion = (
-        Connexion.objects.filter(profil=acteur.profil, public_id=public_id)
+        Connexion.objects.filter(acces.q_connexions(acteur), public_id=public_id)
         .select_related("service")
         .first()
     )

@@ -15,9 +15,9 @@ from oauth2_provider.models import get_access_token_model, revoke_access_token
 from catalogue import journal, portees, selectors, suppression
 from catalogue.enums import StatutService
 from catalogue.models import Autorisation, Connexion, Service
+from consentement import acces
 from consentement.acces import ACTEUR_SYSTEME, Acteur, registre, textes
 from consentement.enums import TypeDecision
-from espace_sante.comptes.enums import Role
 from espace_sante.lib.refus import SaisieInvalide, exiger
 from espace_sante.notifications.services import notifier
 
@@ -45,7 +45,7 @@ def _offertes(service: Service) -> set[str]:
 def connexion_autoriser(*, acteur: Acteur, service: Service, choisies) -> Connexion:
     """The person consents to ``choisies`` (canonical scopes the service declared): one
     ledger row and one Autorisation per scope not already granted, valid for a year."""
-    exiger(acteur.cote_patient and acteur.profil is not None)
+    exiger(acces.peut_connecter_service(acteur))
     if not service.reference:
         raise SaisieInvalide("Ce service n'est plus référencé : il ne peut pas être connecté.")
     choisies = set(choisies) - {portees.LANCEMENT}
@@ -130,7 +130,7 @@ def _terminer(acteur: Acteur, connexion: Connexion, *, motif: str) -> None:
 def portee_retirer(*, acteur: Acteur, connexion: Connexion, portee: str) -> None:
     """Withdraw one scope: refused from the service's very next request; the service is
     asked to delete what it copied under it. The last data scope ends the connection."""
-    exiger(acteur.cote_patient and connexion.profil_id == acteur.profil.pk)
+    exiger(acces.peut_gerer_connexion(acteur, connexion))
     connexion = Connexion.objects.select_for_update().get(pk=connexion.pk)
     autorisation = selectors.autorisation_de(acteur=acteur, connexion=connexion, portee=portee)
     maintenant = timezone.now()
@@ -149,10 +149,7 @@ def portee_retirer(*, acteur: Acteur, connexion: Connexion, portee: str) -> None
 @transaction.atomic
 def connexion_revoquer(*, acteur: Acteur, connexion: Connexion, motif: str = "") -> None:
     """Withdraw everything: a ledger row per scope, tokens revoked now, one deletion request."""
-    exiger(
-        (acteur.cote_patient and connexion.profil_id == acteur.profil.pk)
-        or acteur.role == Role.SYSTEME  # a service withdrawn from the catalogue
-    )
+    exiger(acces.peut_revoquer_connexion(acteur, connexion))
     connexion = Connexion.objects.select_for_update().get(pk=connexion.pk)
     if connexion.revoquee_le is not None:
         return

@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     DONNEES_SUPPRIMEES = "donnees_supprimees", "Données du profil supprimées"
     AVIS_EMIS = "avis_emis", "Avis avec code d'activation émis"
     ACTIVATION_ECHEC = "activation_echec", "Échec d'activation"
+    COMPTE_CREE = "compte_cree", "Compte créé pour activer le profil"
     REPRESENTATION_FIN = "representation_fin", "Fin d'une représentation légale"
     COORDONNEES_MODIFIEES = "coordonnees_modifiees", "Coordonnées ou préférences modifiées"
     ACCOMPAGNEMENT_OUVERT = "accompagnement_ouvert", "Accompagnement France services ouvert"
@@ -132,6 +133,14 @@ def avis_emis(acteur: Acteur, profil: Profil, *, motif: str, canal: str) -> Entr
 def activation_echec(profil: Profil, *, ip: str) -> Entree:
     return ecrire_noyau(
         action=Action.ACTIVATION_ECHEC, role=Role.ANONYME, profil=profil, details={"ip": ip}
+    )
+
+
+def compte_cree(acteur: Acteur, profil: Profil, *, user, nouveau: bool) -> Entree:
+    """Step 2 of the activation: the account (email, password) is created, or an earlier
+    attempt's is updated, and linked to the profile — not yet active (the second factor)."""
+    return ecrire(
+        acteur, Action.COMPTE_CREE, profil=profil, objet=user, details={"nouveau": nouveau}
     )
 
 

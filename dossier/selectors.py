@@ -142,9 +142,9 @@ def acces_en_cours(*, acteur: Acteur) -> QuerySet:
 
 def signalements_ouverts(*, acteur: Acteur) -> QuerySet[Signalement]:
     """Errors reported to this professional on items they added, not yet handled."""
-    return Signalement.objects.filter(
-        professionnel=acteur.professionnel, traite_le__isnull=True
-    ).select_related("profil")
+    return Signalement.objects.filter(acces.q_signalements_a_traiter(acteur)).select_related(
+        "profil"
+    )
 
 
 def signalement_ouvert(*, acteur: Acteur, public_id) -> Signalement:

@@ -254,11 +254,7 @@ def erreur_signaler(*, acteur: Acteur, element: ElementDossier, message: str) ->
 @transaction.atomic
 def signalement_traiter(*, acteur: Acteur, signalement: Signalement) -> None:
     """The professional marks a report as handled (journaled on the person's chain)."""
-    exiger(
-        acteur.professionnel is not None
-        and signalement.professionnel_id == acteur.professionnel.pk
-        and signalement.traite_le is None
-    )
+    exiger(acces.peut_traiter_signalement(acteur, signalement))
     signalement.traite_le = timezone.now()
     signalement.save(update_fields=["traite_le"])
     journal.signalement_traite(acteur, signalement)

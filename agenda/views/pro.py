@@ -5,6 +5,7 @@ cancel one with a reason the patient reads."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,7 +22,13 @@ professionnel_seulement = exige(acces.peut_utiliser_espace_professionnel)
 @require_GET
 @professionnel_seulement
 def pro_rendez_vous(request):
-    rdvs = selectors.rdv_visibles(acteur=request.acteur).order_by("-debut", "-pk")[:200]
+    # Each row's "Annuler" link is the policy's ``peut_annuler_rdv``, as its queryset twin.
+    annulable = Case(When(acces.q_rdv_annulables(request.acteur), then=True), default=False)
+    rdvs = (
+        selectors.rdv_visibles(acteur=request.acteur)
+        .annotate(annulable=annulable)
+        .order_by("-debut", "-pk")[:200]
+    )
     return render(request, "agenda/pro_rendez_vous.html", {"rdvs": list(rdvs)})
 
 

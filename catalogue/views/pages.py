@@ -44,7 +44,14 @@ def catalogue(request):
     return render(
         request,
         "catalogue/catalogue.html",
-        {"form": form, "page": page, "requete": requete.urlencode(), "total": page.paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "requete": requete.urlencode(),
+            "total": page.paginator.count,
+            # The link to « Mes services connectés », for whom that page exists (the policy's).
+            "mes_services": acces.en_patient(request.acteur) is not None,
+        },
     )
 
 

@@ -8,6 +8,8 @@ none re-implements a rule. ``from consentement import acces`` gives all of them.
 - ``acteur``: the Acteur value (who acts, in which role, for whom, through which channel);
 - ``requete``: resolving it once per request; ``espaces``: which space a role may use;
 - ``profils``: which profiles a user acts on, the age of majority;
+- ``etats``: what may happen to a profile in its state (oppose, activate — never a minor
+  alone —, close, reopen, a new notice code);
 - ``confidentialite``: a minor's confidentiality, one rule for every kind of item;
 - ``dossier``: the record (reading, writing, announcement, emergency);
 - ``decisions``: the ledger and the history as the person's side sees them;
@@ -38,6 +40,7 @@ from consentement.acces.agenda import (
     peut_voir_abonnement,
     peut_voir_rdv,
     q_abonnements,
+    q_rdv_annulables,
     q_rdv_visibles,
 )
 from consentement.acces.applications import (
@@ -45,9 +48,13 @@ from consentement.acces.applications import (
     categories_lisibles,
     connexion_utilisable,
     est_application,
+    peut_connecter_service,
     peut_creer,
     peut_ecrire_categorie,
+    peut_gerer_connexion,
     peut_lire,
+    peut_revoquer_connexion,
+    q_connexions,
 )
 from consentement.acces.confidentialite import (
     destinataires,
@@ -78,10 +85,12 @@ from consentement.acces.dossier import (
     peut_reserver_annonce,
     peut_signaler_erreur,
     peut_supprimer,
+    peut_traiter_signalement,
     peut_voir,
     profils_ouverts,
     q_annonce_faite,
     q_en_attente_annonce,
+    q_signalements_a_traiter,
     q_visibles,
     refus_urgence,
     rubrique_lisible,
@@ -95,12 +104,24 @@ from consentement.acces.espaces import (
     peut_utiliser_espace_patient,
     peut_utiliser_espace_professionnel,
 )
-from consentement.acces.mediation import ACTES, peut_accompagner
+from consentement.acces.etats import (
+    REFUS_ACTIVATION_MINEUR,
+    REFUS_ACTIVATION_STATUT,
+    STATUTS_AVISABLES,
+    cloture_possible,
+    opposition_possible,
+    peut_activer,
+    peut_recevoir_nouveau_code,
+    refus_activation,
+    reouverture_possible,
+)
+from consentement.acces.mediation import ACTES, peut_accompagner, q_accompagnables
 from consentement.acces.messagerie import (
     peut_declarer_conversation_confidentielle,
     peut_ecrire_a,
     peut_enregistrer_piece,
     peut_fermer,
+    peut_proposer_rdv_depuis,
     peut_repondre,
     peut_voir_conversation,
     q_conversations,
@@ -122,6 +143,7 @@ __all__ = [
     "ANNONCE_AVIS",
     "ANNONCE_VISIBLE",
     "Acteur",
+    "STATUTS_AVISABLES",
     "STATUTS_UTILISABLES",
     "VOLONTES_DE_LA_PERSONNE",
     "acteur_agent",
@@ -133,6 +155,10 @@ __all__ = [
     "peut_creer",
     "peut_ecrire_categorie",
     "peut_lire",
+    "peut_connecter_service",
+    "peut_gerer_connexion",
+    "peut_revoquer_connexion",
+    "q_connexions",
     "acteur_de_connexion",
     "acteur_mediateur",
     "acteur_personne",
@@ -148,6 +174,7 @@ __all__ = [
     "peut_voir_abonnement",
     "peut_voir_rdv",
     "q_abonnements",
+    "q_rdv_annulables",
     "q_rdv_visibles",
     "categories_refusees",
     "date_majorite",
@@ -156,6 +183,7 @@ __all__ = [
     "est_bloque",
     "parametres_de",
     "peut_accompagner",
+    "q_accompagnables",
     "peut_attester_historique",
     "peut_declarer_confidentiel",
     "peut_ecrire",
@@ -165,6 +193,8 @@ __all__ = [
     "peut_reserver_annonce",
     "peut_signaler_erreur",
     "peut_supprimer",
+    "peut_traiter_signalement",
+    "q_signalements_a_traiter",
     "peut_utiliser_admin",
     "peut_utiliser_espace_mediateur",
     "peut_utiliser_espace_patient",
@@ -198,9 +228,19 @@ __all__ = [
     "peut_ecrire_a",
     "peut_enregistrer_piece",
     "peut_fermer",
+    "peut_proposer_rdv_depuis",
     "peut_repondre",
     "peut_voir_conversation",
     "q_conversations",
     "q_conversations_des_profils",
     "libelle_auteur",
+    # a profile's states
+    "REFUS_ACTIVATION_MINEUR",
+    "REFUS_ACTIVATION_STATUT",
+    "cloture_possible",
+    "opposition_possible",
+    "peut_activer",
+    "peut_recevoir_nouveau_code",
+    "refus_activation",
+    "reouverture_possible",
 ]

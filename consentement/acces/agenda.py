@@ -104,6 +104,11 @@ def peut_annuler_rdv(acteur: Acteur, rdv) -> bool:
     return peut_voir_rdv(acteur, rdv) and rdv.statut in _EN_COURS and rdv.debut > timezone.now()
 
 
+def q_rdv_annulables(acteur: Acteur) -> Q:
+    """``peut_annuler_rdv`` as a filter on RendezVous (a list's "Annuler" links)."""
+    return q_rdv_visibles(acteur) & Q(statut__in=_EN_COURS, debut__gt=timezone.now())
+
+
 def peut_voir_abonnement(acteur: Acteur, abonnement) -> bool:
     return peut_gerer_agenda(acteur) and abonnement.profil_id == acteur.profil.pk
 

@@ -16,6 +16,8 @@ Scopes are SMART App Launch v2 (``patient/Observation.rs``, ``patient/Observatio
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from consentement.acces.acteur import Acteur
 from consentement.acces.profils import STATUTS_UTILISABLES, profils_accessibles
 from consentement.enums import Canal, Categorie
@@ -104,6 +106,31 @@ def connexion_utilisable(user, profil) -> bool:
     if user is None or profil is None or profil.statut not in STATUTS_UTILISABLES:
         return False
     return profils_accessibles(user).filter(pk=profil.pk).exists()
+
+
+def peut_connecter_service(acteur: Acteur) -> bool:
+    """Consent to a service's scopes: the person's side (titulaire, or a representative for
+    the minor), on the profile they act on."""
+    return acteur.cote_patient and acteur.profil is not None
+
+
+def peut_gerer_connexion(acteur: Acteur, connexion) -> bool:
+    """See a connection, withdraw one of its scopes or all of it: the person's side of its
+    profile."""
+    return peut_connecter_service(acteur) and connexion.profil_id == acteur.profil.pk
+
+
+def q_connexions(acteur: Acteur) -> Q:
+    """``peut_gerer_connexion`` as a filter on Connexion (« Mes services connectés »)."""
+    if not peut_connecter_service(acteur):
+        return Q(pk__in=[])
+    return Q(profil_id=acteur.profil.pk)
+
+
+def peut_revoquer_connexion(acteur: Acteur, connexion) -> bool:
+    """Ending a connection: the person's side, or the system when the service is withdrawn
+    or suspended from the catalogue."""
+    return peut_gerer_connexion(acteur, connexion) or acteur.role == Role.SYSTEME
 
 
 def acteur_application(*, user, profil, application, scopes) -> Acteur:

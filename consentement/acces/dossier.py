@@ -279,6 +279,23 @@ def peut_exporter(acteur: Acteur) -> bool:
     return acteur.cote_patient
 
 
+def peut_traiter_signalement(acteur: Acteur, signalement) -> bool:
+    """An error reported on an item is handled by the professional it was reported to, once."""
+    return (
+        acteur.professionnel is not None
+        and not acteur.cote_patient
+        and signalement.professionnel_id == acteur.professionnel.pk
+        and signalement.traite_le is None
+    )
+
+
+def q_signalements_a_traiter(acteur: Acteur) -> Q:
+    """``peut_traiter_signalement`` as a filter on Signalement (the professional's home)."""
+    if acteur.professionnel is None or acteur.cote_patient:
+        return Q(pk__in=[])
+    return Q(professionnel_id=acteur.professionnel.pk, traite_le__isnull=True)
+
+
 def refus_urgence(professionnel: Professionnel, profil: Profil) -> str | None:
     """None if an emergency access may open, else the French reason for the refusal."""
     if not profil_ouvert_aux_pros(profil) or est_bloque(professionnel, profil):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from consentement.acces.acteur import Acteur
+from consentement.acces.agenda import peut_proposer_rdv
 from consentement.acces.confidentialite import (
     peut_declarer_confidentiel,
     peut_voir_confidentiel,
@@ -96,6 +97,21 @@ def peut_declarer_conversation_confidentielle(acteur: Acteur, profil) -> bool:
     return peut_declarer_confidentiel(acteur, profil)
 
 
+def peut_proposer_rdv_depuis(acteur_dossier: Acteur | None, conversation) -> bool:
+    """From a conversation, the professional may propose an appointment while the patient's
+    record is open to them (``acteur_dossier``: their actor on that record, from
+    ``sur_dossier``, None if refused) — never from a confidential one: a minor's confidential
+    exchange must not lead to an appointment in the parents' agenda."""
+    return (
+        acteur_dossier is not None
+        and not acteur_dossier.cote_patient
+        and not conversation.confidentiel
+        and acteur_dossier.profil is not None
+        and acteur_dossier.profil.pk == conversation.profil_id
+        and peut_proposer_rdv(acteur_dossier)
+    )
+
+
 def peut_enregistrer_piece(acteur: Acteur, conversation) -> bool:
     """The person's side files an attachment into the record."""
     return _cote_patient(acteur, conversation)
@@ -106,6 +122,7 @@ __all__ = [
     "peut_ecrire_a",
     "peut_enregistrer_piece",
     "peut_fermer",
+    "peut_proposer_rdv_depuis",
     "peut_repondre",
     "peut_voir_conversation",
     "q_conversations",

@@ -87,6 +87,7 @@ class DecisionAdmin(LectureSeuleAdmin):
             **self.admin_site.each_context(request),
             "form": form,
             "title": "Enregistrer une opposition reçue par courrier ou téléphone",
+            "subtitle": None,
             "opts": self.model._meta,
         }
         return render(request, "admin/consentement/decision/opposition.html", contexte)

@@ -19,7 +19,7 @@ from consentement.enums import StatutAccompagnement
 from consentement.models import Accompagnement
 from consentement.services import cycle, identification
 from espace_sante.comptes import verrouillage
-from espace_sante.comptes.enums import PorteeTentative, StatutProfil
+from espace_sante.comptes.enums import PorteeTentative
 from espace_sante.comptes.models import Mediateur, Profil
 from espace_sante.lib.crypto import keyed_hash
 from espace_sante.notifications.models import Canal
@@ -28,12 +28,6 @@ from espace_sante.notifications.services import Destination, notifier
 DUREE = timedelta(minutes=30)
 VALIDITE_CODE_PRESENCE = timedelta(minutes=10)
 SESSION = "accompagnement"
-STATUTS_ACCOMPAGNABLES = (
-    StatutProfil.ANNONCE,
-    StatutProfil.CREE,
-    StatutProfil.ACTIVE,
-    StatutProfil.CLOTURE,
-)
 
 
 def _hash_presence(acc: Accompagnement, code: str) -> str:
@@ -50,10 +44,9 @@ def accompagnement_commencer(
     if verrouillage.est_verrouille(portee=portee, compte=compte, ip=ip):
         raise cycle.ActionImpossible(identification.MESSAGE_BLOQUE)
     profil = Profil.objects.filter(
+        acces.q_accompagnables(),
         nir_hash=identification.nir_hash_de(nir),
         date_naissance=date_naissance,
-        statut__in=STATUTS_ACCOMPAGNABLES,
-        donnees_supprimees_le__isnull=True,
     ).first()
     if profil is None:
         verrouillage.enregistrer_echec(portee=portee, compte=compte, ip=ip)

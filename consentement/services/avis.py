@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from consentement import journal
 from consentement.acces import ACTEUR_SYSTEME, Acteur
+from consentement.acces.etats import STATUTS_AVISABLES, peut_recevoir_nouveau_code
 from consentement.enums import MotifAvis
 from consentement.models import EnvoiAvis, Lot
 from consentement.services import cycle
@@ -30,7 +31,10 @@ from espace_sante.notifications.services import Destination, notifier_en_masse
 logger = logging.getLogger(__name__)
 
 EMAIL, COURRIER, GUICHET = "email", "courrier", "guichet"
-STATUTS_AVISABLES = (StatutProfil.ANNONCE, StatutProfil.CREE)
+MESSAGE_SANS_NOUVEAU_CODE = (
+    "Aucun nouvel avis ne peut être imprimé pour ce profil : il est déjà activé, clôturé, ou "
+    "c'est celui d'un enfant mineur (il s'utilise depuis l'espace de son représentant légal)."
+)
 
 
 def canal_pour(profil: Profil) -> str:
@@ -177,6 +181,8 @@ def avis_emettre(*, profil: Profil, motif: MotifAvis, acteur: Acteur = ACTEUR_SY
 def avis_reimprimer(*, acteur: Acteur) -> bytes:
     """A new notice printed at a France services desk: the letter comes back as a PDF."""
     profil = acteur.profil
+    if not peut_recevoir_nouveau_code(profil):
+        raise cycle.ActionImpossible(MESSAGE_SANS_NOUVEAU_CODE)
     with transaction.atomic():
         code = cycle.code_renouveler(profil=profil)
         _journaliser(profil, MotifAvis.REEMISSION, GUICHET, acteur)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from consentement import journal
+from consentement import acces, journal
 from consentement.enums import MotifAvis
 from consentement.services import avis, cycle
 from espace_sante.comptes import verrouillage
@@ -117,7 +117,7 @@ def code_demander(*, nir: str, date_naissance: date, source: str) -> None:
         raise
     except cycle.ActionImpossible:
         return
-    if profil.statut not in avis.STATUTS_AVISABLES or profil.est_mineur():
+    if not acces.peut_recevoir_nouveau_code(profil):
         return
     cible = verrouillage.Limite(f"profil:{profil.pk}", 3, timedelta(hours=24), "")
     if verrouillage.limite_envoi(portee=portee, limites=[cible]) is None:

@@ -21,7 +21,6 @@ from consentement.models import Accompagnement, Decision
 from consentement.services import accompagnement, avis, cycle
 from consentement.services.coordonnees import coordonnees_modifier
 from consentement.views.recu import reponse_recu
-from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.forms import IdentificationForm
 from espace_sante.lib.affichage import masquer_email
 from espace_sante.lib.requetes import adresse_client
@@ -136,9 +135,9 @@ def accompagnement_tableau(request):
         {
             "acc": acc,
             "profil": profil,
-            "peut_opposer": cycle.opposition_possible(profil),
-            "peut_cloturer": profil.statut in (StatutProfil.CREE, StatutProfil.ACTIVE),
-            "peut_reediter": profil.statut in avis.STATUTS_AVISABLES and not profil.est_mineur(),
+            "peut_opposer": acces.opposition_possible(profil),
+            "peut_cloturer": acces.cloture_possible(profil),
+            "peut_reediter": acces.peut_recevoir_nouveau_code(profil),
             "decisions": Decision.objects.filter(accompagnement=acc),
         },
     )
@@ -228,8 +227,7 @@ def accompagnement_activation(request):
 @require_POST
 @_accompagnement_requis("avis")
 def accompagnement_avis(request):
-    acc = request.accompagnement
-    if acc.profil.statut not in avis.STATUTS_AVISABLES or acc.profil.est_mineur():
+    if not acces.peut_recevoir_nouveau_code(request.accompagnement.profil):
         raise Http404
     contenu = avis.avis_reimprimer(acteur=request.acteur)
     reponse = HttpResponse(contenu, content_type="application/pdf")

@@ -20,12 +20,12 @@ from consentement import acces
 from consentement.acces import textes
 from consentement.forms import CompteForm, ConfirmationForm
 from consentement.models import Decision
+from consentement.services import activation as services_activation
 from consentement.services import cycle, identification
 from consentement.views.recu import reponse_recu
 from espace_sante.comptes import otp
-from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.forms import IdentificationForm
-from espace_sante.comptes.models import Profil, User
+from espace_sante.comptes.models import Profil
 from espace_sante.lib.requetes import adresse_client
 
 DUREE_ETAPE = 30 * 60
@@ -143,17 +143,11 @@ def activation(request):
     if request.method == "POST" and form.is_valid():
         profil = _identifier(request, form)
         if profil is not None:
-            if profil.statut not in (StatutProfil.ANNONCE, StatutProfil.CREE):
-                form.add_error(
-                    None, "Ce profil ne peut pas être activé. " + identification.MESSAGE_INCONNU
-                )
-            elif profil.est_mineur():
-                form.add_error(
-                    None,
-                    "Le profil d'un enfant mineur ne s'active pas seul : il s'utilise depuis "
-                    "l'espace de son représentant légal. Activez votre propre profil, puis "
-                    "choisissez celui de l'enfant avec le sélecteur de profil.",
-                )
+            refus = acces.refus_activation(profil)
+            if refus == acces.REFUS_ACTIVATION_STATUT:
+                form.add_error(None, f"{refus} {identification.MESSAGE_INCONNU}")
+            elif refus is not None:
+                form.add_error(None, refus)
             else:
                 _retenir(request, SESSION_ACTIVATION, profil)
                 return redirect("consentement:activation_compte")
@@ -172,46 +166,44 @@ def activation_compte(request):
         request.POST if request.method == "POST" else None, utilisateur_existant=existant
     )
     if request.method == "POST" and form.is_valid():
-        user = existant or User(prenom=profil.prenoms.split(" ")[0], nom=profil.nom_naissance)
-        user.email = form.cleaned_data["email"]
-        user.set_password(form.cleaned_data["mot_de_passe"])
-        user.save()
-        if existant is None:
-            Profil.objects.filter(pk=profil.pk).update(titulaire=user)
-        login(request, user, backend="espace_sante.comptes.backends.AuthenticationBackend")
-        otp.envoyer_code_email(user, request=request)
-        suite = reverse("consentement:activation_terminer")
-        return redirect(f"{reverse('comptes:otp')}?next={suite}")
+        try:
+            user = services_activation.compte_activer(
+                profil=profil,
+                email=form.cleaned_data["email"],
+                mot_de_passe=form.cleaned_data["mot_de_passe"],
+                acteur=acces.acteur_anonyme(profil),
+            )
+        except cycle.ActionImpossible as refus:
+            form.add_error(None, str(refus))
+        else:
+            login(request, user, backend="espace_sante.comptes.backends.AuthenticationBackend")
+            otp.envoyer_code_email(user, request=request)
+            suite = reverse("consentement:activation_terminer")
+            return redirect(f"{reverse('comptes:otp')}?next={suite}")
     return render(request, "consentement/activation_compte.html", {"form": form, "profil": profil})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def activation_terminer(request):
-    """After the second factor: the email is proved, the profile becomes active."""
-    from allauth.account.models import EmailAddress
-
+    """After the second factor: the person confirms, the profile becomes active. The GET only
+    shows the button (a GET never changes anything); the POST activates."""
     profil = _retrouver(request, SESSION_ACTIVATION)
     if profil is None or profil.titulaire_id != request.user.pk:
         return redirect("comptes:accueil")
-    EmailAddress.objects.update_or_create(
-        user=request.user,
-        email=request.user.email,
-        defaults={"verified": True, "primary": True},
-    )
-    try:
-        decision = cycle.profil_activer(
-            profil=profil, user=request.user, acteur=acces.acteur_titulaire(request.user, profil)
+    if request.method == "POST":
+        try:
+            decision = services_activation.activation_terminer(profil=profil, user=request.user)
+        except cycle.ActionImpossible as e:
+            messages.error(request, str(e))
+            return redirect("comptes:accueil")
+        del request.session[SESSION_ACTIVATION]
+        messages.success(
+            request,
+            f"Votre profil est activé (référence {decision.reference}). Pour plus de sécurité, "
+            "ajoutez une application d'authentification dans « Sécurité du compte ».",
         )
-    except cycle.ActionImpossible as e:
-        messages.error(request, str(e))
-        return redirect("comptes:accueil")
-    del request.session[SESSION_ACTIVATION]
-    messages.success(
-        request,
-        f"Votre profil est activé (référence {decision.reference}). Pour plus de sécurité, "
-        "ajoutez une application d'authentification dans « Sécurité du compte ».",
-    )
-    return redirect("dossier:accueil")
+        return redirect("dossier:accueil")
+    return render(request, "consentement/activation_terminer.html", {"profil": profil})
 
 
 @login_not_required

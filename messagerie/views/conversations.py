@@ -19,13 +19,9 @@ def retour(acteur) -> str:
     return "messagerie:accueil" if acteur.cote_patient else "messagerie:pro_boite"
 
 
-def _peut_proposer_rdv(request, acteur, conversation) -> bool:
-    """The professional may propose an appointment from the conversation while the record
-    is open to them (the agenda's own rule, on the record's actor)."""
-    if acteur.cote_patient or conversation.confidentiel:
-        return False  # an appointment would show in the parents' agenda
+def _peut_proposer_rdv(request, conversation) -> bool:
     sur_dossier = acces.sur_dossier_par(request.acteur, pk=conversation.profil_id)
-    return sur_dossier is not None and acces.peut_proposer_rdv(sur_dossier)
+    return acces.peut_proposer_rdv_depuis(sur_dossier, conversation)
 
 
 def _afficher(request, acteur, conversation, form, *, status=200):
@@ -41,7 +37,7 @@ def _afficher(request, acteur, conversation, form, *, status=200):
             "peut_repondre": acces.peut_repondre(acteur, conversation),
             "peut_fermer": acces.peut_fermer(acteur, conversation),
             "peut_enregistrer": acces.peut_enregistrer_piece(acteur, conversation),
-            "peut_proposer_rdv": _peut_proposer_rdv(request, acteur, conversation),
+            "peut_proposer_rdv": _peut_proposer_rdv(request, conversation),
             "categories": CategorieDocument.choices,
             "retour": retour(acteur),
             "fin_conservation": fin_conservation,

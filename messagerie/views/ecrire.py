@@ -64,7 +64,10 @@ def _envoyer(request, profil, form) -> object | None:
 
 def _formulaires(request, profil):
     donnees = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    confidentiel = profil is None or profil.est_mineur()
+    # Known patient: the policy says; identified by NIR in the same form: the service does.
+    confidentiel = profil is None or acces.peut_declarer_conversation_confidentielle(
+        request.acteur, profil
+    )
     form = NouvelleConversationForm(*donnees, request=request, confidentiel_possible=confidentiel)
     identification = PatientMessageForm(donnees[0]) if profil is None else None
     return form, identification

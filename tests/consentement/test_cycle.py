@@ -147,7 +147,10 @@ def test_activation_email_password_second_factor_then_the_space(client, annonce)
         reverse("comptes:otp"),
         {"methode": "email", "code": jeton, "next": reverse("consentement:activation_terminer")},
     )
-    reponse = client.get(reponse.url)
+    page = client.get(reponse.url)  # the last step asks; a GET changes nothing
+    assert "Activer mon profil" in page.text
+    assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ANNONCE
+    reponse = client.post(reverse("consentement:activation_terminer"))
     assert reponse.url == reverse("dossier:accueil")
     profil = Profil.objects.get(pk=annonce.pk)
     assert profil.statut == StatutProfil.ACTIVE and profil.titulaire.email == "camille@exemple.fr"

@@ -83,6 +83,8 @@ def test_activation_with_second_factor_lands_in_the_space(page, annonce):
     code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
     page.page.get_by_label("Code de vérification").fill(code)
     page.cliquer("Valider le code")
+    assert "/activation/terminer/" in page.page.url  # the last step is a button (a POST)
+    page.cliquer("Activer mon profil")
     assert page.page.url.endswith("/dossier/")
     assert "Votre profil est activé" in page.page.locator("main").inner_text()
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ACTIVE

@@ -7,12 +7,18 @@ the admin's forms) writes a profile's status.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from consentement.acces import Acteur
+from consentement.acces.etats import (
+    cloture_possible,
+    opposition_possible,
+    refus_activation,
+    reouverture_possible,
+)
 from consentement.acces.registre import ActionImpossible, decision_enregistrer
 from consentement.enums import ModeCloture, TypeDecision
 from consentement.models import Decision
@@ -27,13 +33,6 @@ DELAI_SUPPRESSION = timedelta(days=30)  # "within 3 months": done after 30 days
 
 def _verrouiller(profil: Profil) -> Profil:
     return Profil.objects.select_for_update().get(pk=profil.pk)
-
-
-def opposition_possible(profil: Profil, le: date | None = None) -> bool:
-    le = le or timezone.localdate()
-    return profil.statut == StatutProfil.ANNONCE and (
-        profil.date_limite_opposition is None or le <= profil.date_limite_opposition
-    )
 
 
 @transaction.atomic
@@ -57,8 +56,9 @@ def profil_opposer(*, profil: Profil, acteur: Acteur) -> Decision:
 @transaction.atomic
 def profil_activer(*, profil: Profil, user: User, acteur: Acteur) -> Decision:
     profil = _verrouiller(profil)
-    if profil.statut not in (StatutProfil.ANNONCE, StatutProfil.CREE):
-        raise ActionImpossible("Ce profil ne peut pas être activé.")
+    refus = refus_activation(profil)  # a minor's profile never activates on its own
+    if refus is not None:
+        raise ActionImpossible(refus)
     profil.titulaire = user
     profil.statut = StatutProfil.ACTIVE
     profil.code_activation_hash = ""
@@ -72,7 +72,7 @@ def profil_activer(*, profil: Profil, user: User, acteur: Acteur) -> Decision:
 @transaction.atomic
 def profil_cloturer(*, profil: Profil, mode: ModeCloture, acteur: Acteur) -> Decision:
     profil = _verrouiller(profil)
-    if profil.statut not in (StatutProfil.CREE, StatutProfil.ACTIVE):
+    if not cloture_possible(profil):
         raise ActionImpossible("Seul un profil créé ou activé peut être clôturé.")
     maintenant = timezone.now()
     profil.statut = StatutProfil.CLOTURE
@@ -83,10 +83,6 @@ def profil_cloturer(*, profil: Profil, mode: ModeCloture, acteur: Acteur) -> Dec
     return decision_enregistrer(
         profil=profil, type_decision=TypeDecision.CLOTURE, acteur=acteur, mode=mode
     )
-
-
-def reouverture_possible(profil: Profil) -> bool:
-    return profil.statut == StatutProfil.CLOTURE and profil.donnees_supprimees_le is None
 
 
 @transaction.atomic
