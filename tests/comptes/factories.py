@@ -99,3 +99,13 @@ class RepresentationFactory(factory.django.DjangoModelFactory):
 
     representant = factory.SubFactory(ProfilFactory, active=True)
     mineur = factory.SubFactory(ProfilFactory, mineur=True)
+
+
+def compte_du_mineur(mineur: Profil, **utilisateur) -> User:
+    """The minor opens their own account (active profile): the notices of a confidential
+    act go there, never to the profile's contact details, which are the parents' to edit."""
+    utilisateur = {"prenom": "Yanis", "email": "yanis@exemple.fr", **utilisateur}
+    mineur.titulaire = UserFactory(**utilisateur)
+    mineur.statut = StatutProfil.ACTIVE
+    mineur.save()
+    return mineur.titulaire

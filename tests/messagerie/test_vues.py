@@ -15,7 +15,7 @@ from espace_sante.journal.models import Entree
 from espace_sante.notifications.models import Notification
 from messagerie.models import Conversation, Message, PieceJointe
 from tests.actions import Action
-from tests.comptes.factories import ProfessionnelFactory, ProfilFactory
+from tests.comptes.factories import ProfessionnelFactory, ProfilFactory, compte_du_mineur
 from tests.conftest import PERSONAS, connecter, courriels
 from tests.dossier.test_vues import ouvrir_acces
 from tests.lib.corpus import pdf
@@ -292,8 +292,15 @@ def test_an_sms_only_patient_is_told_by_sms_without_health_content(professionnel
 
 
 def test_a_confidential_conversation_tells_the_minor_not_the_parents(parent, mineur, professionnel):
+    yanis = compte_du_mineur(mineur)
     ecrire(professionnel, mineur, sujet="Contraception", confidentiel=True)
-    assert parent.email not in [adresse for m in courriels() for adresse in m.to]
+    (avis,) = courriels()
+    assert avis.to == [yanis.email]  # the minor is told, at their own account
+    assert "Contraception" not in avis.subject + avis.body
+    # An ordinary conversation with the same minor is told to the parent: the silence above
+    # is the confidentiality's, not an absent parent address.
+    ecrire(professionnel, mineur, sujet="Vaccin")
+    assert parent.email in [adresse for m in courriels() for adresse in m.to]
 
 
 def test_a_parent_cannot_steer_a_confidential_notice_to_themselves(
