@@ -78,9 +78,7 @@ def _personnes_avec_rappel_du(n: int, *, debut_dans=timedelta(hours=3)) -> dict[
     numeros = {}
     for i in range(n):
         numero = f"06{i:08d}"
-        profil = ProfilFactory(
-            active=True, telephone=numero, notifier_par_sms=True, notifier_par_email=False
-        )
+        profil = ProfilFactory(par_sms=True, telephone=numero)
         numeros[numero] = rdv_de(profil.titulaire, debut=timezone.now() + debut_dans)
     # Time passed: the reminders (2 hours before) are due.
     Rappel.objects.filter(delai=120).update(echeance=timezone.now() - timedelta(minutes=1))

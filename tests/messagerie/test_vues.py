@@ -15,7 +15,7 @@ from espace_sante.journal.models import Entree
 from espace_sante.notifications.models import Notification
 from messagerie.models import Conversation, Message, PieceJointe
 from tests.actions import Action
-from tests.comptes.factories import ProfessionnelFactory, ProfilFactory, compte_du_mineur
+from tests.comptes.factories import ProfessionnelFactory, ProfilFactory
 from tests.conftest import PERSONAS, connecter, courriels
 from tests.dossier.test_vues import ouvrir_acces
 from tests.lib.corpus import pdf
@@ -281,9 +281,7 @@ def test_an_sms_only_patient_is_told_by_sms_without_health_content(professionnel
     from espace_sante.notifications import sms
 
     sms.boite.clear()
-    profil = ProfilFactory(
-        active=True, telephone="+33612345678", notifier_par_email=False, notifier_par_sms=True
-    )
+    profil = ProfilFactory(par_sms=True)
     ecrire(professionnel, profil, sujet="Résultat de biopsie", corps="Rien d'inquiétant.")
     assert courriels() == []
     ((numero, texte),) = sms.boite
@@ -291,11 +289,12 @@ def test_an_sms_only_patient_is_told_by_sms_without_health_content(professionnel
     assert "biopsie" not in texte and "inquiétant" not in texte
 
 
-def test_a_confidential_conversation_tells_the_minor_not_the_parents(parent, mineur, professionnel):
-    yanis = compte_du_mineur(mineur)
+def test_a_confidential_conversation_tells_the_minor_not_the_parents(
+    parent, mineur, professionnel, compte_du_mineur
+):
     ecrire(professionnel, mineur, sujet="Contraception", confidentiel=True)
     (avis,) = courriels()
-    assert avis.to == [yanis.email]  # the minor is told, at their own account
+    assert avis.to == [compte_du_mineur.email]  # the minor is told, at their own account
     assert "Contraception" not in avis.subject + avis.body
     # An ordinary conversation with the same minor is told to the parent: the silence above
     # is the confidentiality's, not an absent parent address.

@@ -20,6 +20,7 @@ from espace_sante.comptes.forms import MESSAGE_REINIT_ADRESSE, MESSAGE_REINIT_CO
 from espace_sante.comptes.models import Tentative
 from tests.comptes.factories import MOT_DE_PASSE, MediateurFactory, ProfilFactory
 from tests.conftest import connecter, courriels
+from tests.consentement.factories import AccompagnementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_presence_codes_are_capped_per_mediator():
     envois = []
     for _ in range(31):
         personne = ProfilFactory(statut=StatutProfil.CREE, email_contact="x@exemple.fr")
-        acc = Accompagnement.objects.create(mediateur=mediateur, profil=personne)
+        acc = AccompagnementFactory(mediateur=mediateur, profil=personne)
         envois.append(accompagnement_lib.code_presence_envoyer(accompagnement=acc))
     assert envois[:30] == [None] * 30 and "trente codes" in envois[30]
     assert len(courriels()) == 30
