@@ -19,7 +19,7 @@ from espace_sante.notifications.models import Notification
 from tests.agenda.outils import acteur_patient
 from tests.conftest import connecter
 from tests.dossier.factories import InformationFactory
-from tests.horloge import matin_a_paris
+from tests.horloge import figer_un_matin
 
 pytestmark = pytest.mark.django_db
 
@@ -113,10 +113,7 @@ def _cinquante_ans_dans_trois_jours(profil, time_machine):
     """Stop the clock on a Paris morning (the sweep and the planning see the same day), three
     days before the person's 50th birthday (never a 29 February: no such birthday 50 years
     back)."""
-    matin = matin_a_paris()
-    if (matin + timedelta(days=3)).strftime("%m-%d") == "02-29":
-        matin += timedelta(days=1)
-    time_machine.move_to(matin, tick=False)
+    figer_un_matin(time_machine, dans_jours=3)
     jour = timezone.localdate() + timedelta(days=3)
     profil.date_naissance, profil.sexe = jour.replace(year=jour.year - 50), "F"
     profil.save()
