@@ -186,7 +186,7 @@ def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient,
         == "application/pdf"
     )
     assert "Rouvrir mon profil" in client.get(reverse("comptes:sans_espace")).text
-    time_machine.shift(timedelta(days=2))  # reopened in the new year
+    time_machine.shift(timedelta(seconds=2))  # reopened a moment later, in the new year
     client.post(reverse("consentement:reouverture"), {"confirme": "on"})
     assert Profil.objects.get(pk=profil.pk).statut == StatutProfil.ACTIVE
     types = list(
