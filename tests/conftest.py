@@ -22,6 +22,7 @@ from tests.comptes.factories import (
     ProfilFactory,
     RepresentationFactory,
     UserFactory,
+    ouvrir_compte_du_mineur,
 )
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
@@ -107,6 +108,12 @@ def parent(representation):
 @pytest.fixture
 def mineur(representation):
     return representation.mineur
+
+
+@pytest.fixture
+def compte_du_mineur(mineur):
+    """Yanis has his own account (the notices of a confidential act go there)."""
+    return ouvrir_compte_du_mineur(mineur)
 
 
 @pytest.fixture

@@ -21,6 +21,17 @@ def matin_a_paris(heure: int = 9) -> datetime:
     return datetime.combine(demain, time(heure)).replace(tzinfo=PARIS)
 
 
+def figer_un_matin(time_machine, *, dans_jours: int = 0) -> datetime:
+    """Stop the clock on a Paris morning (``matin_a_paris``) such that the day ``dans_jours``
+    later is no 29 February: a birthday counted whole years back from it always exists, and
+    the test and the code under test see the same date, even near midnight."""
+    matin = matin_a_paris()
+    if (matin + timedelta(days=dans_jours)).strftime("%m-%d") == "02-29":
+        matin += timedelta(days=1)
+    time_machine.move_to(matin, tick=False)
+    return matin
+
+
 def figer(time_machine) -> None:
     """Stop the clock where it is (``time_machine``: the pytest fixture): a wait of N seconds
     lasts until the test moves the clock on, however slowly the machine runs the requests."""

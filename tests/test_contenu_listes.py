@@ -311,16 +311,6 @@ VOIT_CONFIDENTIELS = {
 
 
 @pytest.fixture
-def compte_du_mineur(mineur):
-    from tests.comptes.factories import UserFactory
-
-    mineur.titulaire = UserFactory(prenom="Yanis", email="yanis@exemple.fr")
-    mineur.statut = "active"
-    mineur.save()
-    return mineur.titulaire
-
-
-@pytest.fixture
 def tout_confidentiel(compte_du_mineur, parent, mineur, professionnel, monde):
     from agenda import services as agenda_services
     from tests.agenda.outils import acteur_patient, proposer

@@ -2,7 +2,7 @@
 person's age and sex, vaccinations of the record counting as done, the person's choices,
 the opt-out as a consent decision, and prevention reminders through the same rows."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agenda import prevention, services
 from agenda.enums import StatutRappel
+from agenda.heures import PARIS
 from agenda.models import Rappel, SuiviPrevention
 from consentement.enums import TypeDecision
 from consentement.models import Decision
@@ -18,6 +19,7 @@ from espace_sante.notifications.models import Notification
 from tests.agenda.outils import acteur_patient
 from tests.conftest import connecter
 from tests.dossier.factories import InformationFactory
+from tests.horloge import figer_un_matin
 
 pytestmark = pytest.mark.django_db
 
@@ -107,16 +109,20 @@ def test_turning_prevention_messages_off_is_a_consent_decision(client, patient):
     assert Decision.objects.filter(profil=patient.profil).count() == 2
 
 
-def _cinquante_ans_dans_trois_jours(profil):
+def _cinquante_ans_dans_trois_jours(profil, time_machine):
+    """Stop the clock on a Paris morning (the sweep and the planning see the same day), three
+    days before the person's 50th birthday (never a 29 February: no such birthday 50 years
+    back)."""
+    figer_un_matin(time_machine, dans_jours=3)
     jour = timezone.localdate() + timedelta(days=3)
     profil.date_naissance, profil.sexe = jour.replace(year=jour.year - 50), "F"
     profil.save()
     return jour
 
 
-def test_prevention_reminders_are_rows_of_the_same_table_planned_once(patient):
+def test_prevention_reminders_are_rows_of_the_same_table_planned_once(patient, time_machine):
     profil = patient.profil
-    jour = _cinquante_ans_dans_trois_jours(profil)
+    jour = _cinquante_ans_dans_trois_jours(profil, time_machine)
     services.prevention_planifier()
     rappels = Rappel.objects.filter(profil=profil)
     nombre = rappels.count()
@@ -126,7 +132,7 @@ def test_prevention_reminders_are_rows_of_the_same_table_planned_once(patient):
     assert {r.etape for r in rappels} >= {"dep-sein@50a", "dep-colorectal@50a"}
     for rappel in rappels:
         assert rappel.cle.startswith(f"rappel:prevention-{profil.public_id}-")
-        assert rappel.echeance.date() == jour or rappel.echeance.date() == jour - timedelta(days=1)
+        assert rappel.echeance == datetime.combine(jour, time(10), tzinfo=PARIS)  # 10:00 in Paris
 
     bilan = services.rappels_balayer(maintenant=timezone.now() + timedelta(days=4))
     assert bilan.envoyes == rappels.count()
@@ -134,9 +140,9 @@ def test_prevention_reminders_are_rows_of_the_same_table_planned_once(patient):
         assert "sein" not in notif.corps.lower() and "colorectal" not in notif.corps.lower()
 
 
-def test_no_prevention_reminder_after_opt_out_or_once_the_step_is_done(patient):
+def test_no_prevention_reminder_after_opt_out_or_once_the_step_is_done(patient, time_machine):
     profil = patient.profil
-    _cinquante_ans_dans_trois_jours(profil)
+    _cinquante_ans_dans_trois_jours(profil, time_machine)
     services.prevention_planifier()
     acteur = acteur_patient(patient)
     occurrence = next(

@@ -221,22 +221,20 @@ def test_sweep_sends_due_reminders_once_with_no_health_content(patient, time_mac
     assert Notification.objects.filter(motif="rappel").count() == 1
 
 
-def test_the_message_says_tomorrow_at_9_30_in_paris_time(patient):
+def test_the_message_says_tomorrow_at_9_30_in_paris_time(patient, time_machine):
     from datetime import datetime
 
     from agenda.heures import PARIS
 
     demain = timezone.localdate() + timedelta(days=2)
     debut = datetime(demain.year, demain.month, demain.day, 9, 30, tzinfo=PARIS)
-    rdv = rdv_de(patient, debut=debut)
-    Rappel.objects.filter(rendez_vous=rdv, delai=1440).update(echeance=timezone.now())
-    from agenda.services import rappels as module
-
-    veille = debut - timedelta(days=1)
-    assert module.quand_fr(debut, veille) == "demain à 9 h 30"
+    rdv_de(patient, debut=debut)
+    # The day before at 9:30 in Paris, when the 24-hour reminder falls due: the sweep run
+    # by the clock (no "maintenant" handed in) words it from there.
+    time_machine.move_to(debut - timedelta(days=1), tick=False)
     services.rappels_balayer()
     notif = Notification.objects.get(motif="rappel")
-    assert "à 9 h 30" in notif.corps
+    assert "demain à 9 h 30" in notif.corps
 
 
 def test_a_late_reminder_is_sent_but_one_whose_appointment_began_is_marked_not_sent(patient):

@@ -24,7 +24,7 @@ from espace_sante import embedded
 from espace_sante.notifications.models import Notification
 from tests.agenda.outils import rdv_de
 from tests.comptes.factories import ProfilFactory
-from tests.pannes.processus import RedisPrive, attendre
+from tests.pannes.processus import RedisPrive, attendre, file_videe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,6 +66,7 @@ def banc(tmp_path):
     banc = type("Banc", (), {})()
     banc.redis, banc.sms, banc.travailleur, banc.envoyer = redis, sms, travailleur, envoyer
     banc.livraisons = livraisons
+    banc.vider = lambda: file_videe(redis.url, file)
     yield banc
     for p in travailleurs:
         embedded.arreter_travailleur(p, brutal=True)
@@ -77,9 +78,7 @@ def _personnes_avec_rappel_du(n: int, *, debut_dans=timedelta(hours=3)) -> dict[
     numeros = {}
     for i in range(n):
         numero = f"06{i:08d}"
-        profil = ProfilFactory(
-            active=True, telephone=numero, notifier_par_sms=True, notifier_par_email=False
-        )
+        profil = ProfilFactory(par_sms=True, telephone=numero)
         numeros[numero] = rdv_de(profil.titulaire, debut=timezone.now() + debut_dans)
     # Time passed: the reminders (2 hours before) are due.
     Rappel.objects.filter(delai=120).update(echeance=timezone.now() - timedelta(minutes=1))
@@ -111,8 +110,8 @@ def test_worker_sigkilled_mid_send_then_restarted_delivers_each_reminder_exactly
     # Another round of every sweep sends nothing more.
     banc.envoyer("agenda.tasks.rappels_balayer")
     banc.envoyer("espace_sante.notifications.tasks.notifications_relancer")
-    attendre(lambda: not Notification.objects.filter(envoye_le__isnull=True).exists())
-    time.sleep(1.5)
+    banc.vider()  # both sweeps, and every send they queued, have run to their end
+    assert not Notification.objects.filter(envoye_le__isnull=True).exists()
     assert banc.livraisons() == Counter(dict.fromkeys(numeros, 1))
 
 
@@ -129,15 +128,14 @@ def test_redis_stopped_then_restarted_loses_no_reminder_sends_none_twice_and_ski
     )
     with pytest.raises(Exception):  # noqa: B017 — beat cannot publish while Redis is down
         banc.envoyer("agenda.tasks.rappels_balayer")
-    time.sleep(3)
-    assert not banc.sms.exists()
+    assert not banc.sms.exists()  # nothing could be queued, so nothing is sent
 
     banc.redis.demarrer()  # back, empty: whatever was queued is gone; PostgreSQL has the rows
     banc.envoyer("agenda.tasks.rappels_balayer")
     attendre(lambda: sum(banc.livraisons().values()) >= 7, delai=120, message="après Redis")
     banc.envoyer("agenda.tasks.rappels_balayer")
     banc.envoyer("espace_sante.notifications.tasks.notifications_relancer")
-    time.sleep(3)
+    banc.vider()  # the second round has run to its end
     attendus = {n: 1 for n in numeros if n != commence}
     assert banc.livraisons() == Counter(attendus)
     rappel = Rappel.objects.get(rendez_vous=numeros[commence])

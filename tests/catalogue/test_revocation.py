@@ -16,6 +16,7 @@ from catalogue.models import Connexion, DemandeSuppression, Service
 from tests.catalogue.factories import fhir, lancer, service_et_client
 from tests.catalogue.recepteur import Recepteur, demarrer
 from tests.conftest import connecter, courriels
+from tests.horloge import figer
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,9 @@ def connecte(client, patient, recepteur):
 
 
 def test_disconnecting_revokes_every_token_and_the_signed_request_is_retried_until_received(
-    client, patient, connecte, recepteur
+    client, patient, connecte, recepteur, time_machine
 ):
+    figer(time_machine)  # the retry is planned a minute on from this instant, not "about"
     service, application, jeton = connecte
     _, serveur = recepteur
     serveur.reponses = [503]
@@ -70,12 +72,13 @@ def test_disconnecting_revokes_every_token_and_the_signed_request_is_retried_unt
     demande.refresh_from_db()
     assert demande.etat == EtatSuppression.A_ENVOYER and demande.essais == 1
     assert demande.derniere_erreur == suppression.NON_RECUE  # never the status (a port oracle)
-    assert timedelta(seconds=50) < demande.prochain_essai - timezone.now() <= timedelta(minutes=1)
+    assert demande.prochain_essai == timezone.now() + timedelta(minutes=1)
     page = client.get("/catalogue/mes-services/").text
     assert "en cours d'envoi" in page and "1 essai" in page
+    time_machine.shift(timedelta(seconds=59))
     assert tasks.suppressions_relancer() == 0 and len(serveur.recus) == 1  # not due yet
 
-    DemandeSuppression.objects.update(prochain_essai=timezone.now())
+    time_machine.shift(timedelta(seconds=1))  # the minute is up
     assert tasks.suppressions_relancer() == 1
     demande.refresh_from_db()
     assert demande.etat == EtatSuppression.LIVREE and demande.essais == 2

@@ -71,6 +71,10 @@ class ProfilFactory(factory.django.DjangoModelFactory):
             statut=StatutProfil.CREE,
             nir=factory.LazyFunction(lambda: nir_unique("1", 14, 3)),
         )
+        # An account holder told by SMS only (telephone overridable).
+        par_sms = factory.Trait(
+            active=True, telephone="+33612345678", notifier_par_sms=True, notifier_par_email=False
+        )
 
 
 class ProfessionnelFactory(factory.django.DjangoModelFactory):
@@ -99,3 +103,13 @@ class RepresentationFactory(factory.django.DjangoModelFactory):
 
     representant = factory.SubFactory(ProfilFactory, active=True)
     mineur = factory.SubFactory(ProfilFactory, mineur=True)
+
+
+def ouvrir_compte_du_mineur(mineur: Profil, **utilisateur) -> User:
+    """The minor opens their own account (active profile): the notices of a confidential
+    act go there, never to the profile's contact details, which are the parents' to edit."""
+    utilisateur = {"prenom": "Yanis", "email": "yanis@exemple.fr", **utilisateur}
+    mineur.titulaire = UserFactory(**utilisateur)
+    mineur.statut = StatutProfil.ACTIVE
+    mineur.save()
+    return mineur.titulaire

@@ -8,6 +8,7 @@ from espace_sante.comptes.enums import Role
 from espace_sante.journal.models import Entree
 from tests.actions import Action
 from tests.comptes.factories import ProfilFactory
+from tests.horloge import figer_un_matin
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,9 @@ def test_switching_to_someone_elses_profile_is_404(client_de, parent):
 
 
 def test_access_to_the_child_stops_on_the_request_after_the_18th_birthday(
-    client_de, parent, mineur
+    client_de, parent, mineur, time_machine
 ):
+    figer_un_matin(time_machine)  # the request and the test see the same day
     client = client_de("parent")
     client.post(reverse("consentement:changer_profil"), {"profil": mineur.public_id})
     assert mineur.nom_affiche in client.get("/dossier/").text

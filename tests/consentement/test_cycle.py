@@ -1,6 +1,6 @@
 """Opposition, activation, closure, reopening, deletions and majority, through the pages."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from agenda.heures import PARIS
 from consentement import acces
 from consentement.enums import Canal, ModeCloture, TypeDecision
 from consentement.models import Decision, DecisionImmuable, EnvoiAvis
@@ -19,6 +20,7 @@ from espace_sante.journal.selectors import verifier_profil
 from tests.actions import Action
 from tests.comptes.factories import ProfilFactory, RepresentationFactory
 from tests.conftest import connecter
+from tests.horloge import figer, matin_a_paris
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +165,11 @@ def test_activation_email_password_second_factor_then_the_space(client, annonce)
     assert identification.MESSAGE_INCONNU in page.text.replace("&#x27;", "'")
 
 
-def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient):
+def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient, time_machine):
+    # The Paris New Year's Eve, a second before midnight: "ten years" is counted from the
+    # closure's instant, whatever the wall clock says when the suite runs.
+    veille = datetime(timezone.localdate().year, 12, 31, 23, 59, 59, tzinfo=PARIS)
+    time_machine.move_to(veille, tick=False)
     connecter(client, patient)
     reponse = client.get(reverse("consentement:cloture"))
     assert reponse.url.startswith(reverse("account_reauthenticate"))
@@ -175,13 +181,16 @@ def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient)
     assert reponse.url == reverse("consentement:cloture_faite", args=[decision.public_id])
     profil = Profil.objects.get(titulaire=patient)
     assert profil.statut == StatutProfil.CLOTURE
-    assert profil.suppression_prevue_le.year == timezone.now().year + 10
+    assert profil.cloture_le == veille
+    dix_ans = veille.replace(year=veille.year + 10)  # kept ten years, not a day less
+    assert dix_ans <= profil.suppression_prevue_le <= dix_ans + timedelta(days=1)
     assert client.get(reverse("dossier:accueil")).status_code == 404  # nobody reads it now
     assert (
         client.get(reverse("consentement:recu_decision", args=[decision.public_id]))["Content-Type"]
         == "application/pdf"
     )
     assert "Rouvrir mon profil" in client.get(reverse("comptes:sans_espace")).text
+    time_machine.shift(timedelta(seconds=2))  # reopened a moment later, in the new year
     client.post(reverse("consentement:reouverture"), {"confirme": "on"})
     assert Profil.objects.get(pk=profil.pk).statut == StatutProfil.ACTIVE
     types = list(
@@ -192,13 +201,16 @@ def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient)
     assert "Clôture du profil" in page.text and "Réouverture du profil" in page.text
 
 
-def test_express_deletion_runs_when_due_and_is_journaled(patient):
+def test_express_deletion_runs_when_due_and_is_journaled(patient, time_machine):
+    figer(time_machine)
     profil = Profil.objects.get(titulaire=patient)
     cycle.profil_cloturer(
         profil=profil, mode=ModeCloture.SUPPRESSION, acteur=acces.acteur_personne(patient, profil)
     )
     assert cycle.suppressions_executer() == 0
-    Profil.objects.filter(pk=profil.pk).update(suppression_prevue_le=timezone.now())
+    time_machine.shift(timedelta(days=30) - timedelta(seconds=1))  # the grace period runs
+    assert cycle.suppressions_executer() == 0
+    time_machine.shift(timedelta(seconds=1))  # and is over
     assert cycle.suppressions_executer() == 1
     profil.refresh_from_db()
     assert (profil.nir, profil.titulaire, profil.prenoms) == (None, None, "")
@@ -230,7 +242,9 @@ def test_an_agent_records_a_postal_opposition_in_admin(client, admin_user, annon
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.OPPOSE
 
 
-def test_at_eighteen_links_end_and_the_young_adult_gets_a_notice(representation):
+def test_at_eighteen_links_end_and_the_young_adult_gets_a_notice(representation, time_machine):
+    # A quarter to midnight: the birthday is computed and the sweep run on the same day.
+    time_machine.move_to(matin_a_paris(23).replace(minute=45), tick=False)
     jeune = representation.mineur
     Profil.objects.filter(pk=jeune.pk).update(
         date_naissance=cycle.date_majorite(), email_contact="jeune@exemple.fr"

@@ -13,18 +13,11 @@ from consentement.models import EnvoiAvis, Lot, LotMorceau
 from consentement.services import lots
 from consentement.services.lots import exemple
 from espace_sante import embedded
+from espace_sante.celery import app
 from espace_sante.comptes.models import Profil
+from tests.pannes.processus import attendre, file_videe
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def attendre(condition, *, delai=120.0, message=""):
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"Délai dépassé : {message}")
 
 
 def attendre_total(mesure, cible: int, *, calme=60.0, message=""):
@@ -82,7 +75,7 @@ def test_sigkill_mid_batch_then_restart_finishes_with_no_duplicate_and_nothing_m
         lot.refresh_from_db()
         return lot.lignes_traitees >= 1200
 
-    attendre(avance, message="le worker n'a pas commencé")
+    attendre(avance, delai=120, message="le worker n'a pas commencé")
     embedded.arreter_travailleur(premier, brutal=True)  # SIGKILL, mid-batch
     lot.refresh_from_db()
     faits = LotMorceau.objects.filter(lot=lot, fait=True).count()
@@ -91,7 +84,9 @@ def test_sigkill_mid_batch_then_restart_finishes_with_no_duplicate_and_nothing_m
     assert Profil.objects.filter(lot_numero=lot.pk).count() == lot.crees
 
     travailleurs()  # a fresh worker resumes from PostgreSQL at start-up
-    attendre(lambda: Lot.objects.get(pk=lot.pk).statut == StatutLot.TERMINE, message="reprise")
+    attendre(
+        lambda: Lot.objects.get(pk=lot.pk).statut == StatutLot.TERMINE, delai=120, message="reprise"
+    )
     lot.refresh_from_db()
     assert (lot.crees, lot.rejetes, lot.lignes_traitees) == (11_999, 1, 12_000)
     profils = Profil.objects.filter(lot_numero=lot.pk)
@@ -102,8 +97,8 @@ def test_sigkill_mid_batch_then_restart_finishes_with_no_duplicate_and_nothing_m
 
     emails = sum(1 for ligne in lignes if ligne[7]) - (1 if lignes[100][7] else 0)
     attendre_total(lambda: _messages(travailleurs.emails), emails, message="courriels")
-    attendre(lambda: bool(Lot.objects.get(pk=lot.pk).lettres), message="courriers")
-    time.sleep(0.5)
+    attendre(lambda: bool(Lot.objects.get(pk=lot.pk).lettres), delai=120, message="courriers")
+    file_videe(app.conf.broker_url, travailleurs.file)  # every task the batch queued has run
     assert _messages(travailleurs.emails) == emails  # each notice sent once
 
     # The same people in another file (other separator, BOM): nothing new is created.
@@ -112,7 +107,11 @@ def test_sigkill_mid_batch_then_restart_finishes_with_no_duplicate_and_nothing_m
         contenu=exemple.fichier(lignes[:500], separateur=";", bom=True),
     )
     tasks.lot_demarrer.apply_async([autre.pk], queue=travailleurs.file)
-    attendre(lambda: Lot.objects.get(pk=autre.pk).statut == StatutLot.TERMINE, message="ré-import")
+    attendre(
+        lambda: Lot.objects.get(pk=autre.pk).statut == StatutLot.TERMINE,
+        delai=120,
+        message="ré-import",
+    )
     autre.refresh_from_db()
     assert (autre.crees, autre.rejetes) == (0, 500)
     assert Profil.objects.count() == 11_999

@@ -11,8 +11,7 @@ import pytest
 from django.utils import timezone
 
 from consentement import acces
-from consentement.enums import TypeAcces
-from consentement.models import DUREE_ACCES, AccesProfessionnel, Blocage, ParametresAcces
+from consentement.models import AccesProfessionnel, ParametresAcces
 from dossier.models import Document
 from espace_sante.comptes.enums import Profession, StatutProfil
 from tests.comptes.factories import (
@@ -23,6 +22,11 @@ from tests.comptes.factories import (
     UserFactory,
 )
 from tests.conftest import acteur_de
+from tests.consentement.factories import (
+    AccesProfessionnelFactory,
+    BlocageFactory,
+    ParametresAccesFactory,
+)
 from tests.dossier.factories import DocumentFactory, InformationFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,13 +97,15 @@ def monde():
     maintenant = timezone.now()
     for profil in (adulte, mineur):
         for nom in ("auteur", "medecin", "dentiste", "infirmier", "liste", "bloque"):
-            _acces(profil, pros[nom], TypeAcces.IDENTIFICATION, maintenant)
-        _acces(profil, pros["urgence"], TypeAcces.URGENCE, maintenant)
-        Blocage.objects.create(profil=profil, professionnel=pros["bloque"])
+            AccesProfessionnelFactory(profil=profil, professionnel=pros[nom], debut=maintenant)
+        AccesProfessionnelFactory(
+            profil=profil, professionnel=pros["urgence"], debut=maintenant, urgence=True
+        )
+        BlocageFactory(profil=profil, professionnel=pros["bloque"])
     # The médecin traitant differs per profile to test the "masked" setting both ways:
     # each record has one MT who sees masked documents, and the other without.
-    ParametresAcces.objects.create(profil=adulte, medecin_traitant=pros["medecin_traitant"])
-    ParametresAcces.objects.create(
+    ParametresAccesFactory(profil=adulte, medecin_traitant=pros["medecin_traitant"])
+    ParametresAccesFactory(
         profil=mineur, medecin_traitant=pros["medecin_traitant"], masques_visibles_mt=True
     )
     lecteurs = {
@@ -109,17 +115,6 @@ def monde():
         "admin": None,
     }
     return adulte, mineur, pros, lecteurs
-
-
-def _acces(profil, pro, type_acces, debut):
-    AccesProfessionnel.objects.create(
-        profil=profil,
-        professionnel=pro,
-        type=type_acces,
-        motif="Patient inconscient aux urgences" if type_acces == TypeAcces.URGENCE else None,
-        debut=debut,
-        fin=debut + DUREE_ACCES[type_acces],
-    )
 
 
 def _document(profil, pros, etat):

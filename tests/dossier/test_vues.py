@@ -22,7 +22,7 @@ from pypdf.generic import NameObject
 from consentement.acces import choix as consentement
 from consentement.acces import ouverture
 from consentement.enums import TypeDecision
-from consentement.models import AccesProfessionnel, Decision, ParametresAcces
+from consentement.models import AccesProfessionnel, Decision
 from dossier import fhir
 from dossier.models import Document, InformationMedicale, Mesure
 from espace_sante.comptes.enums import Profession
@@ -31,6 +31,7 @@ from espace_sante.notifications.models import Notification
 from tests.actions import Action
 from tests.comptes.factories import MOT_DE_PASSE, ProfessionnelFactory, ProfilFactory
 from tests.conftest import PERSONAS, acteur_de, connecter
+from tests.consentement.factories import ParametresAccesFactory
 from tests.dossier.factories import DocumentFactory
 from tests.lib.corpus import action_js, exif_avec_gps, image, pdf, pdf_avec_flux_d_objets, stocke
 
@@ -342,7 +343,7 @@ def test_emergency_access_opens_two_hours_and_notifies_patient_and_doctor(
 ):
     profil = patient.profil
     mt = ProfessionnelFactory()
-    ParametresAcces.objects.create(profil=profil, medecin_traitant=mt)
+    ParametresAccesFactory(profil=profil, medecin_traitant=mt)
     urgentiste = ProfessionnelFactory(profession=Profession.INFIRMIER).user
     reponse = _urgence(client, urgentiste, profil)
     assert reponse.url == reverse("dossier:pro_dossier", args=[profil.public_id])

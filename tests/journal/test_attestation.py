@@ -13,8 +13,8 @@ from espace_sante.journal.attestation import verifier_attestation
 from espace_sante.journal.empreinte import json_canonique
 from espace_sante.journal.models import Entree
 from tests.conftest import connecter
+from tests.journal.factories import bascule
 from tests.journal.falsification import sql_superutilisateur
-from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db
 

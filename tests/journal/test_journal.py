@@ -7,8 +7,8 @@ from espace_sante.journal.models import Entree, JournalImmuable
 from espace_sante.journal.selectors import verifier_chaine, verifier_profil, verifier_tout
 from espace_sante.journal.services import journaliser_connexion
 from tests.comptes.factories import ProfilFactory
+from tests.journal.factories import bascule, bascules
 from tests.journal.falsification import sql_superutilisateur
-from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def chaine(patient):
     profil = patient.profil
-    entrees = [bascule(user=patient, role=Role.TITULAIRE, profil=profil) for _ in range(5)]
+    entrees = bascules(5, user=patient, role=Role.TITULAIRE, profil=profil)
     return profil, entrees
 
 

@@ -11,8 +11,8 @@ from espace_sante.journal.empreinte import empreinte_sha256
 from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_tout
 from espace_sante.journal.services import journaliser_connexion
+from tests.journal.factories import bascule
 from tests.journal.falsification import reecrire_chaine, sql_superutilisateur
-from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db
 

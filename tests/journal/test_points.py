@@ -13,15 +13,14 @@ from espace_sante.journal.empreinte import HASH_ORIGINE, json_canonique
 from espace_sante.journal.models import TeteChaine
 from espace_sante.journal.selectors import verifier_tout
 from espace_sante.journal.services import journaliser_connexion
+from tests.journal.factories import bascules
 from tests.journal.falsification import lignes_de_points
-from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db
 
 
 def _ecrire(user, n=1):
-    for _ in range(n):
-        bascule(user=user, role=Role.TITULAIRE, profil=user.profil)
+    bascules(n, user=user, role=Role.TITULAIRE, profil=user.profil)
 
 
 def test_a_checkpoint_seals_every_head_that_moved_signed_and_chained(patient, parent, capsys):

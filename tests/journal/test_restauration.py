@@ -31,13 +31,13 @@ from espace_sante.comptes.enums import Role
 from espace_sante.journal.empreinte import json_canonique
 from espace_sante.journal.models import Entree
 from espace_sante.journal.selectors import verifier_profil
+from tests.journal.factories import bascule
 from tests.journal.falsification import (
     lignes_de_points,
     modifier_ligne,
     reculer_tete,
     restaurer_avant,
 )
-from tests.journal.outils import bascule
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

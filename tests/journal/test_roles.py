@@ -65,11 +65,21 @@ def test_an_application_role_that_owns_the_journal_is_refused_with_the_fix():
         accorder_droits(role=ROLE_APPLICATION)
 
 
-def test_no_application_role_configured_means_no_grant(settings):
+def test_no_application_role_configured_means_no_grant(settings, django_assert_num_queries):
     from espace_sante.journal.droits import apres_migration
 
+    creer_role_application()
+    with connection.cursor() as cur:  # a role with no right at all
+        cur.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {ROLE_APPLICATION}")
     settings.DATABASE_APP_ROLE = ""
-    apres_migration(sender=None)  # nothing to do, and nothing raised
+    with django_assert_num_queries(0):  # not one GRANT (nor any statement) is sent
+        apres_migration(sender=None)
+    assert not _droit("journal_entree", "SELECT") and not _droit("comptes_profil", "SELECT")
+    # The same call with the role configured does grant: the silence above is the setting's.
+    settings.DATABASE_APP_ROLE = ROLE_APPLICATION
+    apres_migration(sender=None)
+    assert _droit("journal_entree", "INSERT") and _droit("comptes_profil", "SELECT")
+    assert not _droit("journal_entree", "UPDATE")
 
 
 def test_deploy_checks_want_an_owner_url_and_a_valid_signing_key(settings):

@@ -10,22 +10,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from espace_sante.journal.models import Entree
 from messagerie import tasks
 from messagerie.models import Conversation, Message, PieceJointe
 from tests.actions import Action
 from tests.conftest import connecter, courriels
+from tests.horloge import figer
 from tests.messagerie.outils import ecrire, piece
 
 pytestmark = pytest.mark.django_db
-
-
-def _vieillir(conversation, jours: int) -> None:
-    Conversation.objects.filter(pk=conversation.pk).update(
-        dernier_message_le=timezone.now() - timedelta(days=jours)
-    )
 
 
 def test_the_daily_tasks_are_scheduled():
@@ -37,13 +31,17 @@ def test_the_daily_tasks_are_scheduled():
 
 
 def test_the_patient_is_told_30_days_before_then_the_conversation_is_deleted(
-    client, settings, patient, professionnel, django_capture_on_commit_callbacks
+    client, settings, patient, professionnel, django_capture_on_commit_callbacks, time_machine
 ):
     settings.MESSAGERIE_CONSERVATION = timedelta(days=365)
+    figer(time_machine)  # the days pass on the clock the tasks read, not on edited rows
     vieille = ecrire(professionnel, patient.profil, sujet="Ancien bilan", pieces=[piece()])
-    recente = ecrire(professionnel, patient.profil, sujet="Récent")
     fichier = Path(PieceJointe.objects.get().fichier.path)
-    _vieillir(vieille, 340)  # deleted in 25 days
+    time_machine.shift(timedelta(days=334))  # 31 days before its end: too early to tell
+    courriels().clear()
+    assert tasks.conservation_prevenir.apply().get() == 0
+    time_machine.shift(timedelta(days=6))  # deleted in 25 days
+    recente = ecrire(professionnel, patient.profil, sujet="Récent")
     courriels().clear()
 
     assert tasks.conservation_prevenir.apply().get() == 1
@@ -54,7 +52,9 @@ def test_the_patient_is_told_30_days_before_then_the_conversation_is_deleted(
     assert "Ancien bilan" not in avis.body  # no health content
 
     assert tasks.conservation_appliquer.apply().get() == 0  # not yet
-    _vieillir(vieille, 366)
+    time_machine.shift(timedelta(days=24))  # a day before the end: still kept
+    assert tasks.conservation_appliquer.apply().get() == 0
+    time_machine.shift(timedelta(days=2))  # a day past it
     with django_capture_on_commit_callbacks(execute=True):  # files go once rows are gone
         assert tasks.conservation_appliquer.apply().get() == 1
     assert list(Conversation.objects.all()) == [recente]

@@ -281,9 +281,7 @@ def test_an_sms_only_patient_is_told_by_sms_without_health_content(professionnel
     from espace_sante.notifications import sms
 
     sms.boite.clear()
-    profil = ProfilFactory(
-        active=True, telephone="+33612345678", notifier_par_email=False, notifier_par_sms=True
-    )
+    profil = ProfilFactory(par_sms=True)
     ecrire(professionnel, profil, sujet="Résultat de biopsie", corps="Rien d'inquiétant.")
     assert courriels() == []
     ((numero, texte),) = sms.boite
@@ -291,9 +289,17 @@ def test_an_sms_only_patient_is_told_by_sms_without_health_content(professionnel
     assert "biopsie" not in texte and "inquiétant" not in texte
 
 
-def test_a_confidential_conversation_tells_the_minor_not_the_parents(parent, mineur, professionnel):
+def test_a_confidential_conversation_tells_the_minor_not_the_parents(
+    parent, mineur, professionnel, compte_du_mineur
+):
     ecrire(professionnel, mineur, sujet="Contraception", confidentiel=True)
-    assert parent.email not in [adresse for m in courriels() for adresse in m.to]
+    (avis,) = courriels()
+    assert avis.to == [compte_du_mineur.email]  # the minor is told, at their own account
+    assert "Contraception" not in avis.subject + avis.body
+    # An ordinary conversation with the same minor is told to the parent: the silence above
+    # is the confidentiality's, not an absent parent address.
+    ecrire(professionnel, mineur, sujet="Vaccin")
+    assert parent.email in [adresse for m in courriels() for adresse in m.to]
 
 
 def test_a_parent_cannot_steer_a_confidential_notice_to_themselves(

@@ -23,8 +23,8 @@ from espace_sante.celery import app
 from espace_sante.notifications import tasks as avis_taches
 from espace_sante.notifications.models import Notification
 from messagerie.models import Conversation
-from tests.consentement.test_worker import attendre
 from tests.messagerie.outils import ecrire
+from tests.pannes.processus import attendre, en_file, file_videe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SUJET = "Vous avez un nouveau message"
@@ -80,13 +80,13 @@ def test_a_message_written_while_the_worker_is_down_is_notified_once_it_is_back(
     ecrire(professionnel, patient.profil, sujet="Résultats d'analyse")  # queued, nobody listens
     (avis,) = Notification.objects.filter(motif="nouveau_message")
     assert avis.envoye_le is None and avis.destinataire == patient.email
-    time.sleep(1)
+    assert en_file(app.conf.broker_url, file_du_test) == 1  # the task waits in Redis
 
     travailleur()  # the worker comes back and takes the queued task
     attendre(lambda: _compter(travailleur.emails) == 1, delai=60, message="avis")
     avis_taches.notifications_relancer.apply_async(queue=file_du_test)  # the beat's sweep
-    attendre(lambda: not Notification.objects.filter(envoye_le__isnull=True).exists(), delai=30)
-    time.sleep(1.5)
+    file_videe(app.conf.broker_url, file_du_test)  # the sweep has run, and all it queued
+    assert not Notification.objects.filter(envoye_le__isnull=True).exists()
     (texte,) = _avis(travailleur.emails)
     assert _compter(travailleur.emails) == 1
     assert "Résultats d'analyse" not in texte  # no health content in the notice
@@ -125,6 +125,6 @@ def test_a_message_written_while_redis_is_down_is_notified_by_the_sweep_once(
     avis_taches.notifications_relancer.apply_async(queue=file_du_test)  # Redis is back: beat
     attendre(lambda: _compter(travailleur.emails) == 1, delai=60, message="avis")
     avis_taches.notifications_relancer.apply_async(queue=file_du_test)
-    time.sleep(2)
+    file_videe(app.conf.broker_url, file_du_test)  # the second sweep has run to its end
     assert _compter(travailleur.emails) == 1
     assert Notification.objects.get(pk=avis.pk).envoye_le is not None

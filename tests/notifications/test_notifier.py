@@ -46,9 +46,7 @@ def test_the_same_key_twice_sends_one_message(settings):
 
 def test_sms_only_person_gets_an_sms_and_no_email():
     sms.boite.clear()
-    profil = ProfilFactory(
-        active=True, telephone="+33612345678", notifier_par_email=False, notifier_par_sms=True
-    )
+    profil = ProfilFactory(par_sms=True)
     _notifier(profil)
     courriels()
     assert mail.outbox == []

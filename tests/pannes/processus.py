@@ -29,6 +29,45 @@ def attendre(condition, *, delai=90.0, message=""):
     raise AssertionError(f"Délai dépassé : {message}")
 
 
+def en_file(broker: str, file: str) -> int:
+    """How many tasks wait in Redis on ``file`` (no worker has taken them)."""
+    from celery import Celery
+
+    with Celery(broker=broker, set_as_current=False) as app:
+        with app.connection_for_write() as connexion:
+            return connexion.default_channel._size(file)  # every priority's list
+
+
+def file_videe(broker: str, file: str, *, delai=120.0) -> None:
+    """Wait, bounded, until the worker of ``file`` (``embedded.demarrer_travailleur``, one
+    process) has nothing left to do: no task running nor held, the queue empty, and no task
+    begun while we looked. A task queues what it triggers before it ends, so a cascade is
+    seen; a test then asserts "nothing more was sent" after the work is done, not after a
+    sleep that a loaded machine may outlast.
+
+    The worker answers the control commands from its event loop, between two deliveries, so
+    a task it has just taken is never missed: it is held (``reserved``), running
+    (``active``) or counted as begun (``stats``' ``total``)."""
+    from celery import Celery
+
+    noeud = f"{file}@{socket.gethostname()}"  # the -n of embedded.commande_travailleur
+    with Celery(broker=broker, set_as_current=False) as app:
+
+        def etat():
+            inspection = app.control.inspect(destination=[noeud], timeout=10)
+            total = (inspection.stats() or {}).get(noeud, {}).get("total")
+            occupe = [inspection.active(), inspection.reserved()]
+            return total, [(r or {}).get(noeud) for r in occupe]
+
+        def calme() -> bool:
+            total, occupe = etat()
+            if total is None or occupe != [[], []]:
+                return False
+            return en_file(broker, file) == 0 and etat() == (total, [[], []])
+
+        attendre(calme, delai=delai, message=f"la file {file} ne s'est pas vidée")
+
+
 def port_libre() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

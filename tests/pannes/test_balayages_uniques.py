@@ -8,7 +8,7 @@ from django.db import connection
 
 from espace_sante import balayeur
 from espace_sante.notifications import tasks
-from espace_sante.notifications.models import Canal, Notification
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TACHE = "espace_sante.notifications.tasks.notifications_relancer"
@@ -16,14 +16,7 @@ TACHE = "espace_sante.notifications.tasks.notifications_relancer"
 
 def test_beats_sweep_is_skipped_while_another_process_runs_the_same_sweep():
     mail.outbox = []
-    Notification.objects.create(
-        cle="test:balayage",
-        motif="test",
-        canal=Canal.EMAIL,
-        destinataire="a@example.fr",
-        sujet="Un document a été ajouté",
-        corps="Connectez-vous pour le consulter.",
-    )
+    NotificationFactory(destinataire="a@example.fr")
     assert TACHE in {tache for _, tache, _ in balayeur.balayages()}
     parametres = {**connection.get_connection_params()}
     parametres.pop("cursor_factory", None)

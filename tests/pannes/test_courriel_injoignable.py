@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from espace_sante.notifications import courriel, services
 from espace_sante.notifications.models import Canal, Notification
+from tests.horloge import figer
+from tests.notifications.factories import NotificationFactory
 from tests.pannes.processus import port_libre
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,20 +42,6 @@ def _courriel(port: int, *, timeout=2, delai_envoi=30):
             },
         }
     }
-
-
-def _notifications(n: int, canal=Canal.EMAIL) -> list[Notification]:
-    return [
-        Notification.objects.create(
-            cle=f"test:{canal}:{i}",
-            motif="test",
-            canal=canal,
-            destinataire=f"personne{i}@example.fr" if canal == Canal.EMAIL else "0612345678",
-            sujet="Un document a été ajouté",
-            corps="Connectez-vous pour le consulter.",
-        )
-        for i in range(n)
-    ]
 
 
 class Boite:
@@ -106,8 +94,8 @@ def serveur_muet():
 
 def test_an_outage_longer_than_all_attempts_abandons_no_email_and_each_leaves_once():
     port = port_libre()  # nothing listens: connection refused
-    courriels = _notifications(3)
-    (texto,) = _notifications(1, Canal.SMS)
+    courriels = NotificationFactory.create_batch(3)
+    texto = NotificationFactory(sms=True)
     with override_settings(MAILERS=_courriel(port)):
         for _ in range(services.MAX_TENTATIVES + 2):  # more sweeps than attempts
             services.en_attente_envoyer()
@@ -124,7 +112,7 @@ def test_an_outage_longer_than_all_attempts_abandons_no_email_and_each_leaves_on
 
 
 def test_a_silent_mail_server_costs_one_wait_per_sweep_not_one_per_email():
-    _notifications(4)
+    NotificationFactory.create_batch(4)
     with serveur_muet() as (port, acceptees), override_settings(MAILERS=_courriel(port, timeout=1)):
         assert services.en_attente_envoyer() == 0
         assert len(acceptees) == 1  # one connection tried, the other emails wait
@@ -132,7 +120,7 @@ def test_a_silent_mail_server_costs_one_wait_per_sweep_not_one_per_email():
 
 
 def test_a_refused_email_is_retried_later_and_later():
-    (ligne,) = _notifications(1)
+    ligne = NotificationFactory()
 
     class Refuse(Exception):
         pass
@@ -159,7 +147,7 @@ def test_a_refused_email_is_retried_later_and_later():
 
 def test_a_send_past_its_total_deadline_fails_instead_of_outliving_its_lease():
     port = port_libre()
-    (ligne,) = _notifications(1)
+    ligne = NotificationFactory()
     # Each reply comes well within the socket timeout (5 s), the whole send takes 4 s.
     with (
         serveur_smtp(port, Boite(attente=4)) as boite,
@@ -173,9 +161,10 @@ def test_a_send_past_its_total_deadline_fails_instead_of_outliving_its_lease():
     assert 2 * 15 + 2 * courriel.DELAI_ENVOI < settings.NOTIFICATIONS_BAIL_SECONDES
 
 
-def test_a_notification_held_by_a_dead_worker_is_sent_again_by_the_sweep():
+def test_a_notification_held_by_a_dead_worker_is_sent_again_by_the_sweep(time_machine):
+    figer(time_machine)  # "20 s of lease left" stays 20 s however slowly the sweep comes
     mail.outbox = []
-    tenue, morte = _notifications(2)
+    tenue, morte = NotificationFactory.create_batch(2)
     bail = settings.NOTIFICATIONS_BAIL_SECONDES
     # Both claimed by a worker that then died; one lease is still running, one is past.
     Notification.objects.filter(pk=tenue.pk).update(

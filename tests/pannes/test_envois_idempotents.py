@@ -9,7 +9,8 @@ from django.db import DatabaseError, connection
 from django.test import override_settings
 
 from espace_sante.notifications import services
-from espace_sante.notifications.models import Canal, Notification
+from espace_sante.notifications.models import Notification
+from tests.notifications.factories import NotificationFactory
 from tests.pannes.aide_travailleurs import couper_la_connexion_django
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,17 +34,6 @@ class CourrielQuiCoupe(EmailBackend):
         return n
 
 
-def _notification(canal, destinataire) -> Notification:
-    return Notification.objects.create(
-        cle=f"test:{canal}",
-        motif="test",
-        canal=canal,
-        destinataire=destinataire,
-        sujet="Un document a été ajouté",
-        corps="Connectez-vous pour le consulter.",
-    )
-
-
 def _accepte_puis_base_perdue(envoyer) -> None:
     with pytest.raises(DatabaseError):
         envoyer()
@@ -56,7 +46,7 @@ def _accepte_puis_base_perdue(envoyer) -> None:
 def test_an_sms_resent_after_a_lost_commit_carries_the_same_idempotency_key():
     recus.clear()
     couper["une_fois"] = True
-    notification = _notification(Canal.SMS, "0612345678")
+    notification = NotificationFactory(sms=True)
     _accepte_puis_base_perdue(lambda: services.notification_envoyer(notification.pk))
     assert services.confiees_non_confirmees() == 1  # could go twice: counted
     assert services.en_attente_envoyer() == 1  # the sweep sends it again
@@ -68,7 +58,7 @@ def test_an_sms_resent_after_a_lost_commit_carries_the_same_idempotency_key():
 @override_settings(NOTIFICATIONS_BAIL_SECONDES=0)
 def test_an_email_resent_after_a_lost_commit_has_the_same_message_id():
     mail.outbox = []
-    notification = _notification(Canal.EMAIL, "camille@example.fr")
+    notification = NotificationFactory(destinataire="camille@example.fr")
     _accepte_puis_base_perdue(
         lambda: services.notification_envoyer(notification.pk, connexion=CourrielQuiCoupe())
     )

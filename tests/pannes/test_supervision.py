@@ -17,7 +17,8 @@ from django.db import connection
 
 from espace_sante import embedded
 from espace_sante.notifications import tasks
-from espace_sante.notifications.models import Canal, Notification
+from espace_sante.notifications.models import Notification
+from tests.notifications.factories import NotificationFactory
 from tests.pannes.aide_travailleurs import Travailleurs
 from tests.pannes.processus import attendre
 
@@ -123,13 +124,8 @@ def test_without_beat_a_notification_held_by_a_killed_worker_is_sent_by_another(
     )
     try:
         premier = travailleurs.demarrer()
-        notification = Notification.objects.create(
-            cle="test:sms",
-            motif="test",
-            canal=Canal.SMS,
-            destinataire="0612345678",
-            sujet="Rappel",
-            corps="Rendez-vous demain à 9 h.",
+        notification = NotificationFactory(
+            sms=True, sujet="Rappel", corps="Rendez-vous demain à 9 h."
         )
         tasks.notification_envoyer.apply_async([notification.pk], queue=travailleurs.file)
         attendre(lambda: Path(f"{sms}.bloque").exists(), delai=60, message="envoi en cours")

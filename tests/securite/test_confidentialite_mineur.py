@@ -23,22 +23,12 @@ from consentement.models import Decision
 from espace_sante.journal.models import Entree
 from espace_sante.notifications.models import Notification
 from tests.agenda.outils import acteur_patient
-from tests.comptes.factories import UserFactory
 from tests.conftest import connecter, courriels
 from tests.dossier.test_vues import ouvrir_acces
 
 pytestmark = pytest.mark.django_db
 
 TITRE = "Consultation contraception (confidentiel)"
-
-
-@pytest.fixture
-def compte_du_mineur(mineur):
-    """Yanis has his own account (the notices of a confidential act go there)."""
-    mineur.titulaire = UserFactory(prenom="Yanis", email="yanis@exemple.fr")
-    mineur.statut = "active"
-    mineur.save()
-    return mineur.titulaire
 
 
 def _pour_le_mineur(client, parent, mineur):

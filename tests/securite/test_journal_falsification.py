@@ -23,6 +23,7 @@ from espace_sante.journal.selectors import verifier_profil
 from tests.comptes.factories import MOT_DE_PASSE
 from tests.conftest import connecter
 from tests.dossier.test_vues import ouvrir_acces, televerser
+from tests.journal.factories import bascule
 from tests.journal.falsification import (
     creer_role_application,
     en_role_application,
@@ -31,7 +32,6 @@ from tests.journal.falsification import (
     reculer_tete,
     reecrire_chaine,
 )
-from tests.journal.outils import bascule
 from tests.lib.corpus import pdf, stocke
 
 pytestmark = pytest.mark.django_db

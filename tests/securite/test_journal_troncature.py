@@ -26,8 +26,8 @@ from espace_sante.journal.models import Entree, TeteChaine
 from espace_sante.journal.selectors import verifier_profil
 from tests.conftest import connecter
 from tests.dossier.test_vues import ouvrir_acces, televerser
+from tests.journal.factories import bascule, bascules
 from tests.journal.falsification import creer_role_application, lignes_de_points, reculer_tete
-from tests.journal.outils import bascule
 from tests.lib.corpus import pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -136,8 +136,7 @@ def test_the_application_role_cannot_move_a_head_back_and_writing_goes_on(client
 
 
 def _ecrire_sur(parent, mineur, fois: int) -> None:
-    for _ in range(fois):
-        bascule(user=parent, role=Role.REPRESENTANT, profil=mineur)
+    bascules(fois, user=parent, role=Role.REPRESENTANT, profil=mineur)
 
 
 def test_the_tail_erased_then_written_again_past_the_witness_is_a_fork_and_never_sealed(

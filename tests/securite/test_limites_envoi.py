@@ -17,9 +17,10 @@ from consentement.models import Accompagnement, EnvoiAvis
 from consentement.services import accompagnement as accompagnement_lib
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.forms import MESSAGE_REINIT_ADRESSE, MESSAGE_REINIT_CONNEXION
-from espace_sante.comptes.models import Tentative
 from tests.comptes.factories import MOT_DE_PASSE, MediateurFactory, ProfilFactory
 from tests.conftest import connecter, courriels
+from tests.consentement.factories import AccompagnementFactory
+from tests.horloge import figer
 
 pytestmark = pytest.mark.django_db
 
@@ -72,19 +73,24 @@ def presence(client, mediateur):
     return reverse("consentement:accompagnement_presence", args=[acc.public_id])
 
 
-def test_presence_code_has_a_one_minute_cool_down(client, presence):
+def test_presence_code_has_a_one_minute_cool_down(client, presence, time_machine):
+    figer(time_machine)  # four quick posts stay within the minute on a loaded machine too
     for _ in range(4):
         reponse = client.post(presence, {"envoyer": "1"}, follow=True)
     assert len(courriels()) == 1
     assert "attendez une minute" in texte(reponse)
-    Tentative.objects.update(horodatage=timezone.now() - timedelta(seconds=61))
+    time_machine.shift(timedelta(seconds=55))
+    client.post(presence, {"envoyer": "1"})
+    assert len(courriels()) == 1  # not yet a minute
+    time_machine.shift(timedelta(seconds=6))
     client.post(presence, {"envoyer": "1"})
     assert len(courriels()) == 2
 
 
-def test_presence_codes_are_capped_at_five_an_hour_per_person(client, presence):
+def test_presence_codes_are_capped_at_five_an_hour_per_person(client, presence, time_machine):
+    figer(time_machine)
     for _ in range(7):
-        Tentative.objects.update(horodatage=timezone.now() - timedelta(seconds=61))
+        time_machine.shift(timedelta(seconds=61))  # past each cool-down, well within the hour
         reponse = client.post(presence, {"envoyer": "1"}, follow=True)
     assert len(courriels()) == 5
     assert "Cinq codes ont déjà été envoyés à cette personne" in texte(reponse)
@@ -95,7 +101,7 @@ def test_presence_codes_are_capped_per_mediator():
     envois = []
     for _ in range(31):
         personne = ProfilFactory(statut=StatutProfil.CREE, email_contact="x@exemple.fr")
-        acc = Accompagnement.objects.create(mediateur=mediateur, profil=personne)
+        acc = AccompagnementFactory(mediateur=mediateur, profil=personne)
         envois.append(accompagnement_lib.code_presence_envoyer(accompagnement=acc))
     assert envois[:30] == [None] * 30 and "trente codes" in envois[30]
     assert len(courriels()) == 30

@@ -52,13 +52,10 @@ def test_the_minor_once_titulaire_of_their_profile_sees_their_own_decision(
     client, mineur, professionnel
 ):
     """The rule hides the row from the representatives only, not from the person."""
-    from tests.comptes.factories import UserFactory
+    from tests.comptes.factories import ouvrir_compte_du_mineur
 
     decision = _confidentiel(client, professionnel, mineur)
-    mineur.titulaire = UserFactory()
-    mineur.statut = "active"
-    mineur.save()
-    connecter(client, mineur.titulaire)
+    connecter(client, ouvrir_compte_du_mineur(mineur))
     page = texte(client.get(reverse("consentement:mes_choix")))
     assert decision.reference in page or "Confidentialité" in page
     assert client.get(reverse("consentement:recu", args=[decision.public_id])).status_code == 200
