@@ -14,7 +14,6 @@ import html
 from datetime import timedelta
 
 import pytest
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from dossier.models import Signalement
 from espace_sante.comptes.enums import StatutProfil
 from espace_sante.comptes.models import Profil, User
 from espace_sante.journal.models import Entree
+from espace_sante.lib.refus import Introuvable
 from tests.agenda.outils import proposer, saisie
 from tests.catalogue.factories import ServiceFactory
 from tests.comptes.factories import ProfessionnelFactory, ProfilFactory
@@ -215,7 +215,7 @@ def _connexion(user):
 
 def test_a_professional_cannot_consent_to_a_service():
     pro = ProfessionnelFactory().user
-    with pytest.raises(Http404):
+    with pytest.raises(Introuvable):
         catalogue_services.connexion_autoriser(
             acteur=acteur_de(pro), service=ServiceFactory(), choisies={"patient/Observation.rs"}
         )
@@ -229,7 +229,7 @@ def test_another_persons_connection_is_neither_listed_nor_ended(client, patient)
     assert connexion.service.nom not in texte(client.get(reverse("catalogue:mes_services")))
     url = reverse("catalogue:deconnecter", args=[connexion.public_id])
     assert client.post(url).status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(Introuvable):
         catalogue_services.connexion_revoquer(acteur=acteur_de(autre), connexion=connexion)
     connecter(client, patient)
     assert connexion.service.nom in texte(client.get(reverse("catalogue:mes_services")))
@@ -261,7 +261,7 @@ def test_only_the_professional_reported_to_sees_and_handles_an_error_report(
     connecter(client, autre)
     assert "Ce n'est pas mon allergie" not in texte(client.get(reverse("dossier:pro_accueil")))
     assert client.post(url).status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(Introuvable):
         dossier_services.signalement_traiter(acteur=acteur_de(autre), signalement=signalement)
     assert Signalement.objects.get(pk=signalement.pk).traite_le is None
     connecter(client, professionnel)
@@ -289,7 +289,7 @@ def test_the_professionals_list_offers_cancel_only_where_the_policy_allows(
     assert reverse("agenda:pro_annuler", args=[a_venir.public_id]) in page
     assert reverse("agenda:pro_annuler", args=[passe.public_id]) not in page
     # Blocked by the patient: the list shows nothing of theirs, and the cancel page is 404.
-    from consentement import services as choix
+    from consentement.acces import choix
 
     choix.professionnel_bloquer(
         acteur=acteur_de(patient), professionnel=professionnel.professionnel
