@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from consentement import acces
@@ -151,10 +152,48 @@ def document_ajouter(
         with transaction.atomic():
             document.save()
             _apres_creation(acteur, document)
+            _document_annoncer(document)
     except BaseException:
         document.fichier.storage.delete(document.fichier.name)
         raise
     return document
+
+
+def _document_annoncer(document: Document) -> None:
+    """A professional's document is new for the person until they open it, and the person
+    is told, by their preferences, through the policy's ``destinataires`` (a minor's
+    representatives too, unless the act is confidential). The notice names neither the
+    document nor its author. One held for an announcement consultation is not announced
+    (the person may not see it yet)."""
+    if document.auteur_role != Role.PROFESSIONNEL:
+        return
+    Document.objects.filter(pk=document.pk).update(nouveau=True)
+    document.nouveau = True
+    profil = document.profil
+    if document.annonce_requise or not profil.notifier_nouveau_document:
+        return
+    notifier(
+        profil=profil,
+        motif="document_ajoute",
+        cle=f"document_ajoute:{document.public_id}",
+        gabarit="document_ajoute",
+        contexte={
+            "patient": profil.nom_affiche,
+            "lien": settings.SITE_URL + reverse("dossier:accueil"),
+        },
+        a=acces.destinataires(profil, confidentiel=document.confidentiel),
+    )
+
+
+def document_vu(*, acteur: Acteur, document: Document) -> None:
+    """The person (or their representative) opened the document: it is no longer new.
+
+    The one write a GET does besides the journal, on purpose: it is the reader's own
+    state ("seen"), idempotent (a conditional UPDATE, nothing when already seen), and a
+    professional's or a mediator's reading never clears it."""
+    if acteur.cote_patient and document.nouveau:
+        Document.objects.filter(pk=document.pk, nouveau=True).update(nouveau=False)
+        document.nouveau = False
 
 
 def document_ouvrir(*, acteur: Acteur, document: Document, telechargement: bool):
