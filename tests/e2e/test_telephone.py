@@ -28,7 +28,8 @@ TAILLES = ["telephone", "bureau"]
 # Every cell of every row, and what it holds (badges, links, lines), with a box on screen.
 HORS_ECRAN = """() => {
   const largeur = window.innerWidth, dehors = [];
-  const lignes = document.querySelectorAll('.es-cartes tbody tr, .es-mois-jours .es-jour');
+  const lignes = Array.from(document.querySelectorAll('main tbody tr, .es-mois-jours .es-jour'))
+    .filter(l => l.getBoundingClientRect().height > 0);  // a grid hidden on a phone
   for (const ligne of lignes) {
     for (const e of [ligne, ...ligne.querySelectorAll('*')]) {
       const r = e.getBoundingClientRect();
