@@ -144,6 +144,8 @@ def document_ajouter(
         annonce_requise=annonce_requise,
         confidentiel=confidentiel,
         provenance=provenance,
+        # New for the person until they open it (``document_vu``).
+        nouveau=acteur.role == Role.PROFESSIONNEL,
     )
     # The file is written before the row; if anything fails up to the commit, the row is
     # rolled back and the ciphertext deleted: a failed upload leaves nothing stored.
@@ -160,17 +162,13 @@ def document_ajouter(
 
 
 def _document_annoncer(document: Document) -> None:
-    """A professional's document is new for the person until they open it, and the person
-    is told, by their preferences, through the policy's ``destinataires`` (a minor's
+    """A professional's document (``nouveau``: new for the person until they open it): the
+    person is told, by their preferences, through the policy's ``destinataires`` (a minor's
     representatives too, unless the act is confidential). The notice names neither the
     document nor its author. One held for an announcement consultation is not announced
     (the person may not see it yet)."""
-    if document.auteur_role != Role.PROFESSIONNEL:
-        return
-    Document.objects.filter(pk=document.pk).update(nouveau=True)
-    document.nouveau = True
     profil = document.profil
-    if document.annonce_requise or not profil.notifier_nouveau_document:
+    if not document.nouveau or document.annonce_requise or not profil.notifier_nouveau_document:
         return
     notifier(
         profil=profil,

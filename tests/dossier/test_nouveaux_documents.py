@@ -78,3 +78,11 @@ def test_the_preference_is_on_the_contact_details_page(client, patient):
     connecter(client, patient)
     page = html.unescape(client.get(reverse("consentement:coordonnees")).content.decode())
     assert "Être prévenu de chaque document qu'un professionnel ajoute à mon dossier" in page
+
+
+def test_a_result_held_for_an_announcement_is_not_announced_before_it(
+    client, patient, professionnel
+):
+    document = depose_par_le_pro(client, professionnel, patient, annonce_requise="on")
+    assert document.annonce_requise and document.nouveau
+    assert not Notification.objects.filter(motif="document_ajoute").exists()
