@@ -107,6 +107,11 @@ class CoordonneesForm(FormulaireDsfr):
         required=False,
         help_text="Par les moyens choisis ci-dessus ; le message lui-même n'est jamais envoyé.",
     )
+    notifier_nouveau_document = forms.BooleanField(
+        label="Être prévenu de chaque document qu'un professionnel ajoute à mon dossier",
+        required=False,
+        help_text="Par les moyens choisis ci-dessus ; ni le document ni son titre ne sont envoyés.",
+    )
 
     def clean(self):
         d = super().clean()

@@ -25,6 +25,25 @@ NB_GRADUATIONS = 5
 POINTS_MARQUES = 60  # beyond, only the line and the last point (a year of daily measures)
 
 
+@dataclass(frozen=True)
+class Format:
+    """A chart's drawing size and its text size, in SVG units. The SVG scales to its box: a
+    640-unit chart in a phone's 358 px shrinks 12-unit labels to about 6 px, so a phone gets
+    a chart drawn at about its own width (issue 21), with larger text and fewer date ticks."""
+
+    largeur: int = LARGEUR
+    hauteur: int = HAUTEUR
+    texte: int = 12
+    marge_gauche: int = MARGE_GAUCHE
+    nb_dates: int = NB_GRADUATIONS
+
+
+LARGE = Format()
+# Drawn 340 units wide, shown in ~358 px at 390 px: 14-unit labels stay ≥ 12 px down to a
+# 320 px screen (288 px of content).
+ETROIT = Format(largeur=340, hauteur=240, texte=14, marge_gauche=56, nb_dates=3)
+
+
 def _nombre(valeur: float) -> str:
     """French formatting: decimal comma, at most two decimals, no trailing zeros."""
     texte = f"{valeur:.2f}".rstrip("0").rstrip(".")
@@ -78,10 +97,20 @@ class _Repere:
     etendue_jours: int
     bas: float
     haut: float
-    gauche: int = MARGE_GAUCHE
-    droite: int = LARGEUR - MARGE_DROITE
+    format: Format = LARGE
     sommet: int = MARGE_HAUT
-    base: int = HAUTEUR - MARGE_BAS
+
+    @property
+    def gauche(self) -> int:
+        return self.format.marge_gauche
+
+    @property
+    def droite(self) -> int:
+        return self.format.largeur - MARGE_DROITE
+
+    @property
+    def base(self) -> int:
+        return self.format.hauteur - MARGE_BAS
 
     def x(self, jour: date) -> float:
         if self.etendue_jours == 0:
@@ -101,9 +130,9 @@ def _ligne(x1: float, y1: float, x2: float, y2: float, couleur: str) -> str:
     )
 
 
-def _texte(x: float, y: float, ancre: str, texte: str) -> str:
+def _texte(x: float, y: float, ancre: str, texte: str, taille: int) -> str:
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{ancre}" font-size="12" '
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{ancre}" font-size="{taille}" '
         f'fill="{GRIS_AXE}">{escape(texte)}</text>'
     )
 
@@ -114,18 +143,19 @@ def _axe_valeurs(r: _Repere, graduations: list[float], unite: str) -> list[str]:
     for valeur in graduations:
         ordonnee = r.y(valeur)
         morceaux.append(_ligne(r.gauche, ordonnee, r.droite, ordonnee, GRIS_GRILLE))
-        morceaux.append(_texte(r.gauche - 6, ordonnee + 4, "end", _nombre(valeur)))
+        morceaux.append(_texte(r.gauche - 6, ordonnee + 4, "end", _nombre(valeur), r.format.texte))
     if unite:
-        morceaux.append(_texte(r.gauche - 6, r.sommet - 12, "end", unite))
+        morceaux.append(_texte(r.gauche - 6, r.sommet - 12, "end", unite, r.format.texte))
     return morceaux
 
 
 def _axe_dates(r: _Repere, jours: list[date]) -> list[str]:
     """First, last and a few days in between (distinct days only), then both axes."""
     ticks = sorted(set(jours))
-    if len(ticks) > NB_GRADUATIONS:
-        pas = (len(ticks) - 1) / (NB_GRADUATIONS - 1)
-        ticks = [ticks[round(rang * pas)] for rang in range(NB_GRADUATIONS)]
+    nombre = r.format.nb_dates
+    if len(ticks) > nombre:
+        pas = (len(ticks) - 1) / (nombre - 1)
+        ticks = [ticks[round(rang * pas)] for rang in range(nombre)]
     morceaux = []
     for rang, jour in enumerate(ticks):
         # The first and last labels are anchored inwards: never cut at the chart's edges.
@@ -135,7 +165,7 @@ def _axe_dates(r: _Repere, jours: list[date]) -> list[str]:
         elif len(ticks) > 1 and rang == len(ticks) - 1:
             ancre = "end"
         morceaux.append(_ligne(r.x(jour), r.base, r.x(jour), r.base + 5, GRIS_AXE))
-        morceaux.append(_texte(r.x(jour), r.base + 20, ancre, _jour(jour)))
+        morceaux.append(_texte(r.x(jour), r.base + 20, ancre, _jour(jour), r.format.texte))
     morceaux.append(_ligne(r.gauche, r.sommet, r.gauche, r.base, GRIS_AXE))
     morceaux.append(_ligne(r.gauche, r.base, r.droite, r.base, GRIS_AXE))
     return morceaux
@@ -164,9 +194,9 @@ def _serie(r: _Repere, serie: list[tuple[date, float]], couleur: str, unite: str
     return morceaux
 
 
-def _legende(libelles: list[str]) -> list[str]:
-    morceaux = ['<g aria-hidden="true" font-size="12">']
-    abscisse = MARGE_GAUCHE
+def _legende(libelles: list[str], format: Format) -> list[str]:
+    morceaux = [f'<g aria-hidden="true" font-size="{format.texte}">']
+    abscisse = format.marge_gauche
     for rang, libelle in enumerate(libelles):
         couleur = COULEURS[rang % len(COULEURS)]
         texte = libelle or f"Série {rang + 1}"
@@ -180,22 +210,24 @@ def _legende(libelles: list[str]) -> list[str]:
         morceaux.append(
             f'<text x="{abscisse + 26}" y="18" fill="{GRIS_AXE}">{escape(texte)}</text>'
         )
-        abscisse += 40 + 8 * len(texte)
+        abscisse += 40 + round(0.66 * format.texte) * len(texte)
     morceaux.append("</g>")
     return morceaux
 
 
-def _entete(titre: str, description: str) -> list[str]:
-    # Ids for aria-labelledby, distinct between different charts of a same page.
-    suffixe = hashlib.sha1(f"{titre}\n{description}".encode()).hexdigest()[:10]
+def _entete(titre: str, description: str, format: Format) -> list[str]:
+    # Ids for aria-labelledby, distinct between different charts of a same page (and between
+    # the wide and the narrow drawing of one chart).
+    suffixe = hashlib.sha1(f"{titre}\n{description}\n{format}".encode()).hexdigest()[:10]
+    largeur, hauteur = format.largeur, format.hauteur
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LARGEUR}" height="{HAUTEUR}" '
-        f'viewBox="0 0 {LARGEUR} {HAUTEUR}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{largeur}" height="{hauteur}" '
+        f'viewBox="0 0 {largeur} {hauteur}" role="img" '
         f'aria-labelledby="titre-{suffixe} desc-{suffixe}" '
         'font-family="Marianne, Arial, sans-serif">',
         f'<title id="titre-{suffixe}">{escape(titre)}</title>',
         f'<desc id="desc-{suffixe}">{escape(description)}</desc>',
-        f'<rect x="0" y="0" width="{LARGEUR}" height="{HAUTEUR}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{largeur}" height="{hauteur}" fill="#ffffff"/>',
     ]
 
 
@@ -207,6 +239,7 @@ def courbe_svg(
     points2: list[tuple[date, float]] | None = None,
     libelle1: str = "",
     libelle2: str = "",
+    format: Format = LARGE,
 ) -> str:
     """Return an SVG line chart of one or two series, or "" when there is nothing to draw."""
     paires = [(sorted(points), libelle1), (sorted(points2 or []), libelle2)]
@@ -226,16 +259,17 @@ def courbe_svg(
         etendue_jours=(max(jours) - min(jours)).days,
         bas=graduations[0],
         haut=graduations[-1],
+        format=format,
     )
     description = " ".join(
         _resume(serie, unite, libelle) for serie, libelle in zip(series, libelles, strict=True)
     )
-    morceaux = _entete(titre, description)
+    morceaux = _entete(titre, description, format)
     morceaux += ['<g aria-hidden="true">', *_axe_valeurs(repere, graduations, unite)]
     morceaux += [*_axe_dates(repere, jours), "</g>"]
     for rang, serie in enumerate(series):
         morceaux += _serie(repere, serie, COULEURS[rang % len(COULEURS)], unite)
     if len(series) > 1:
-        morceaux += _legende(libelles)
+        morceaux += _legende(libelles, format)
     morceaux.append("</svg>")
     return "\n".join(morceaux)

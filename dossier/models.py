@@ -101,6 +101,11 @@ class Document(ElementDossier):
         blank=True,
         help_text="D'où vient le fichier quand il n'a pas été déposé ici (une messagerie).",
     )
+    nouveau = models.BooleanField(
+        "nouveau pour la personne",
+        default=False,
+        help_text="Ajouté par un professionnel et pas encore ouvert par la personne.",
+    )
 
     class Meta:
         verbose_name = "document"

@@ -10,27 +10,40 @@ from consentement.enums import Categorie
 from dossier import mesures as mesures_lib
 from dossier import selectors
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, TypeMesure
-from dossier.graphique import courbe_svg
+from dossier.graphique import ETROIT, courbe_svg
 from espace_sante.comptes.enums import Role
 
 DERNIERES_MESURES = 10  # in the table; the chart draws them all, the full list has its page
 
 
-def _courbe(type_mesure: TypeMesure, mesures: list) -> dict:
+def dessins(type_mesure: TypeMesure, mesures: list) -> dict:
+    """The chart of these measures (oldest first), drawn twice: for a wide screen (``svg``)
+    and for a phone (``svg_etroit``, legible at 390 px); the page's CSS shows one."""
     points = [(m.date.date(), float(m.nombres[0])) for m in mesures]
     seconds = None
     if type_mesure == TypeMesure.TENSION:
         seconds = [(m.date.date(), float(m.nombres[1] or 0)) for m in mesures]
-    svg = courbe_svg(
-        points,
-        titre=f"Évolution : {type_mesure.label.lower()}",
-        unite=mesures[0].unite,
-        points2=seconds,
-        libelle1="Systolique" if seconds else "",
-        libelle2="Diastolique" if seconds else "",
-    )
+    options = {
+        "titre": f"Évolution : {type_mesure.label.lower()}",
+        "unite": mesures[0].unite,
+        "points2": seconds,
+        "libelle1": "Systolique" if seconds else "",
+        "libelle2": "Diastolique" if seconds else "",
+    }
+    return {
+        "svg": courbe_svg(points, **options),
+        "svg_etroit": courbe_svg(points, format=ETROIT, **options),
+    }
+
+
+def _courbe(type_mesure: TypeMesure, mesures: list) -> dict:
     dernieres = list(reversed(mesures[-DERNIERES_MESURES:]))
-    return {"type": type_mesure, "mesures": dernieres, "total": len(mesures), "svg": svg}
+    return {
+        "type": type_mesure,
+        "mesures": dernieres,
+        "total": len(mesures),
+        **dessins(type_mesure, mesures),
+    }
 
 
 def _droits(acteur: Acteur, contenu: dict) -> None:

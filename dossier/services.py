@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from consentement import acces
@@ -19,6 +20,7 @@ from consentement.enums import Categorie
 from dossier import journal, mesures
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, CategorieDocument, Rubrique, TypeMesure
 from dossier.models import Document, ElementDossier, InformationMedicale, Mesure, Signalement
+from espace_sante.comptes.enums import Role
 from espace_sante.journal.attestation import attester
 from espace_sante.lib.fichiers import FichierVerifie
 from espace_sante.lib.refus import SaisieInvalide, exiger
@@ -129,6 +131,8 @@ def document_ajouter(
         annonce_requise=annonce_requise,
         confidentiel=confidentiel,
         provenance=provenance,
+        # New for the person until they open it (``document_vu``).
+        nouveau=acteur.role == Role.PROFESSIONNEL,
     )
     # The file is written before the row; if anything fails up to the commit, the row is
     # rolled back and the ciphertext deleted: a failed upload leaves nothing stored.
@@ -137,10 +141,44 @@ def document_ajouter(
         with transaction.atomic():
             document.save()
             _apres_creation(acteur, document)
+            _document_annoncer(document)
     except BaseException:
         document.fichier.storage.delete(document.fichier.name)
         raise
     return document
+
+
+def _document_annoncer(document: Document) -> None:
+    """A professional's document (``nouveau``: new for the person until they open it): the
+    person is told, by their preferences, through the policy's ``destinataires`` (a minor's
+    representatives too, unless the act is confidential). The notice names neither the
+    document nor its author. One held for an announcement consultation is not announced
+    (the person may not see it yet)."""
+    profil = document.profil
+    if not document.nouveau or document.annonce_requise or not profil.notifier_nouveau_document:
+        return
+    notifier(
+        profil=profil,
+        motif="document_ajoute",
+        cle=f"document_ajoute:{document.public_id}",
+        gabarit="dossier/notifications/document_ajoute",
+        contexte={
+            "patient": profil.nom_affiche,
+            "lien": settings.SITE_URL + reverse("dossier:accueil"),
+        },
+        a=acces.destinataires(profil, confidentiel=document.confidentiel),
+    )
+
+
+def document_vu(*, acteur: Acteur, document: Document) -> None:
+    """The person (or their representative) opened the document: it is no longer new.
+
+    The one write a GET does besides the journal, on purpose: it is the reader's own
+    state ("seen"), idempotent (a conditional UPDATE, nothing when already seen), and a
+    professional's or a mediator's reading never clears it."""
+    if acteur.cote_patient and document.nouveau:
+        Document.objects.filter(pk=document.pk, nouveau=True).update(nouveau=False)
+        document.nouveau = False
 
 
 def document_ouvrir(*, acteur: Acteur, document: Document, telechargement: bool):

@@ -80,6 +80,7 @@ MATRICE = {
     # Adding a second factor sits behind a fresh re-authentication (302 to the password).
     "comptes:totp_ajout": ({}, _tous(302)),
     "comptes:totp_demarrer": ({}, _post_seulement()),
+    "comptes:totp_retirer": ({}, _post_seulement()),
     "comptes:codes_secours": ({}, _post_seulement()),
     "consentement:changer_profil": ({}, _post_seulement()),
     "consentement:mes_choix": ({}, _espace_patient()),

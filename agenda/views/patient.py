@@ -56,13 +56,14 @@ def mois(request, annee=None, numero=None):
     premier = _mois_valide(annee or aujourdhui.year, numero or aujourdhui.month)
     precedent = (premier.replace(day=1) - timedelta(days=1)).replace(day=1)
     suivant = (premier + timedelta(days=32)).replace(day=1)
+    semaines = selectors.mois(acteur=request.acteur, annee=premier.year, numero=premier.month)
     return render(
         request,
         "agenda/mois.html",
         {
-            "semaines": selectors.mois(
-                acteur=request.acteur, annee=premier.year, numero=premier.month
-            ),
+            "semaines": semaines,
+            # On a phone the grid gives way to a list of the month's days that have appointments.
+            "jours_avec_rdv": [j for s in semaines for j in s if j.dans_le_mois and j.rdv],
             "libelle": f"{MOIS[premier.month - 1]} {premier.year}",
             "precedent": precedent,
             "suivant": suivant,

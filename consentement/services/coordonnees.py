@@ -17,6 +17,7 @@ CHAMPS = (
     "notifier_par_email",
     "notifier_par_sms",
     "notifier_nouveau_message",
+    "notifier_nouveau_document",
 )
 
 

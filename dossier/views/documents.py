@@ -58,6 +58,7 @@ def document_ajouter(request, profil):
 def document(request, public_id):
     acteur, doc = selectors.document_visible(acteur=request.acteur, public_id=public_id)
     services.document_consulter(acteur=acteur, document=doc, page="fiche")
+    services.document_vu(acteur=acteur, document=doc)
     return render(
         request,
         "dossier/document.html",

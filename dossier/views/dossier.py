@@ -62,8 +62,11 @@ def mesures(request, type_mesure):
     acteur = request.acteur
     liste = selectors.mesures_visibles(acteur=acteur).filter(type=type_mesure).order_by("-date")
     page = Paginator(liste, 50).get_page(request.GET.get("page"))
+    # The chart draws this page's measures (at most 50, oldest first), as the table lists them.
+    mesures = list(reversed(page.object_list))
+    courbe = presentation.dessins(type_mesure, mesures) if mesures else None
     return render(
         request,
         "dossier/mesures.html",
-        {"acteur": acteur, "type": type_mesure, "page": page, "requete": ""},
+        {"acteur": acteur, "type": type_mesure, "page": page, "requete": "", "courbe": courbe},
     )

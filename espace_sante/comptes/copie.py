@@ -57,7 +57,7 @@ COLONNES_PROFIL = (
 # Columns left to their NULL default by the COPY.
 NULS_PROFIL = {"titulaire_id", "cloture_le", "suppression_prevue_le", "donnees_supprimees_le"}
 # Columns left to their database default (``db_default``) by the COPY.
-DEFAUTS_PROFIL = {"notifier_nouveau_message"}
+DEFAUTS_PROFIL = {"notifier_nouveau_message", "notifier_nouveau_document"}
 COLONNES_REPRESENTATION = {
     "id",
     "public_id",

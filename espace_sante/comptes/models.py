@@ -145,6 +145,12 @@ class Profil(models.Model):
         db_default=True,
         help_text="Un courriel ou un SMS (selon les choix ci-dessus) à chaque nouveau message.",
     )
+    notifier_nouveau_document = models.BooleanField(
+        "prévenir d'un document ajouté par un professionnel",
+        default=True,
+        db_default=True,
+        help_text="Un courriel ou un SMS (selon les choix ci-dessus) à chaque document ajouté.",
+    )
     # Lifecycle (rules in consentement.services.cycle): announcement, activation code, closure.
     lot_numero = models.PositiveIntegerField(
         "lot de création", null=True, blank=True, help_text="Numéro du lot (consentement.Lot)."

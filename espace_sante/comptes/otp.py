@@ -173,6 +173,24 @@ def confirmer_totp(user, *, code: str) -> bool:
     return True
 
 
+def application(user) -> TOTPDevice | None:
+    """The user's registered (confirmed) authentication application, if any: its dates
+    (``created_at``, ``last_used_at``) are the status the security page shows."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def retirer_totp(user) -> bool:
+    """Remove the user's application (and any half-done set-up); the login then asks for
+    the email code. False when there was nothing to remove."""
+    with transaction.atomic():
+        retires, _ = TOTPDevice.objects.filter(user=user).delete()
+        if retires:
+            journaliser_otp_appareil(
+                user=user, role=roles.role_pour_journal(user), methode=TOTP, retire=True
+            )
+    return bool(retires)
+
+
 def generer_codes_secours(user) -> list[str]:
     """Replace the user's backup codes; the new codes are shown once, stored hashed."""
     with transaction.atomic():

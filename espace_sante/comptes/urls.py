@@ -12,5 +12,6 @@ urlpatterns = [
     path("compte/securite/", views.securite, name="securite"),
     path("compte/securite/application/", views.totp_ajout, name="totp_ajout"),
     path("compte/securite/application/demarrer/", views.totp_demarrer, name="totp_demarrer"),
+    path("compte/securite/application/retirer/", views.totp_retirer, name="totp_retirer"),
     path("compte/securite/codes-de-secours/", views.codes_secours, name="codes_secours"),
 ]

@@ -98,7 +98,10 @@ def securite(request):
     return render(
         request,
         "comptes/securite.html",
-        {"methodes": [otp.LIBELLES[m] for m in otp.methodes(request.user)]},
+        {
+            "methodes": [otp.LIBELLES[m] for m in otp.methodes(request.user)],
+            "application": otp.application(request.user),
+        },
     )
 
 
@@ -130,6 +133,18 @@ def totp_ajout(request):
 @reauthentication_required
 def totp_demarrer(request):
     return _page_totp(request, ConfirmationTOTPForm(), otp.totp_en_attente(request.user))
+
+
+@require_POST
+@reauthentication_required
+def totp_retirer(request):
+    if otp.retirer_totp(request.user):
+        messages.success(
+            request,
+            "Votre application d'authentification est retirée : à la connexion, un code vous "
+            "sera envoyé par courriel.",
+        )
+    return redirect("comptes:securite")
 
 
 @require_POST

@@ -143,8 +143,12 @@ def journaliser_otp_echec(*, user: User, role: Role, ip: str = "") -> Entree:
     return _ecrire(action=Action.OTP_ECHEC, role=role, acteur=user, details={"ip": ip})
 
 
-def journaliser_otp_appareil(*, user: User, role: Role, methode: str) -> Entree:
+def journaliser_otp_appareil(
+    *, user: User, role: Role, methode: str, retire: bool = False
+) -> Entree:
     action = Action.OTP_CODES_SECOURS if methode == "secours" else Action.OTP_APPAREIL_AJOUTE
+    if retire:
+        action = Action.OTP_APPAREIL_RETIRE
     return _ecrire(action=action, role=role, acteur=user, details={"methode": methode})
 
 

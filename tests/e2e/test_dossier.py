@@ -75,7 +75,7 @@ def test_patient_uploads_and_masks_a_document_and_the_professional_no_longer_see
         page.page.get_by_label("Valeur").fill(valeur)
         page.page.get_by_label("Date de la mesure").fill(jour)
         page.cliquer("Ajouter")
-    assert page.page.locator(".es-courbe svg").count() == 1
+    assert page.page.locator(".es-courbe svg:visible").count() == 1  # drawn twice, one shown
     page.cliquer("Ajouter : allergie", role="link")
     page.page.get_by_label("Allergie (substance)").fill("Pénicilline")
     page.cliquer("Ajouter")
