@@ -76,7 +76,7 @@ def mesure_ajouter(request, profil):
             quand=timezone.make_aware(datetime.combine(donnees["date"], time(12))),
             confidentiel=donnees.get("confidentiel", False),
         )
-        messages.success(request, "La mesure a été ajoutée.")
+        messages.success(request, f"La mesure a été ajoutée. {form.avis}".strip())
         return redirect(retour_profil(acteur))
     return _formulaire(request, form, "Mesure", acteur)
 
