@@ -63,6 +63,7 @@ def verification(request):
             )
             return redirect("account_login")
         if ok:
+            messages.success(request, "Connexion réussie.")
             return redirect(_suite(request, roles.url_accueil(request.user)))
         form.add_error(
             "code",
