@@ -183,9 +183,13 @@ def _avec_motif(request, public_id, *, refus: bool):
     permis = acces.peut_repondre_rdv if refus else acces.peut_annuler_rdv
     if not permis(acteur, rendez_vous):
         raise Http404
-    form = forms.MotifForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        motif = form.cleaned_data["motif"]
+    lu = refus or services.motif_lu_par_autrui(acteur=acteur, rdv=rendez_vous)
+    form = forms.MotifForm(
+        request.POST if request.method == "POST" else None,
+        lecteur=rendez_vous.propose_par.nom_usage if lu else "",
+    )
+    if request.method == "POST" and form.is_valid():
+        motif = form.cleaned_data.get("motif", "")
         if refus:
             services.rdv_repondre(acteur=acteur, rdv=rendez_vous, accepte=False, motif=motif)
             messages.success(request, "Proposition refusée ; le professionnel en est averti.")

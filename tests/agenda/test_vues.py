@@ -1,6 +1,7 @@
 """The agenda's pages as people use them, and IDOR: every URL keyed by an id answers 404, on
 GET and on POST, to everyone but the people the policy lets in, with real objects."""
 
+import html
 from datetime import date, timedelta
 
 import pytest
@@ -173,13 +174,32 @@ def test_a_parent_manages_the_childs_agenda(client, parent, mineur):
     assert "Yanis" in client.get(reverse("agenda:accueil")).content.decode()
 
 
-def test_the_cancellation_page_requires_a_reason(client, patient):
-    rdv = rdv_de(patient)
+def test_cancelling_a_proposed_appointment_asks_the_reason_the_professional_reads(
+    client, patient, professionnel
+):
+    rdv = proposer(professionnel, patient.profil)
     connecter(client, patient)
     url = reverse("agenda:annuler", args=[rdv.public_id])
     reponse = client.post(url, {"motif": ""})
-    assert reponse.status_code == 400 and "Indiquez le motif" in reponse.content.decode()
+    page = html.unescape(reponse.content.decode())
+    assert reponse.status_code == 400
+    assert f"Indiquez le motif : {professionnel.professionnel.nom_usage} le lira." in page
     client.post(url, {"motif": "Empêchement"})
+    rdv.refresh_from_db()
+    assert rdv.statut == StatutRdv.ANNULE and rdv.motif == "Empêchement"
+
+
+def test_cancelling_ones_own_appointment_asks_no_reason_and_says_its_verbs(client, patient):
+    """Issue 21, point 9: "Confirmer l'annulation" / "Garder le rendez-vous", not "Annuler le
+    rendez-vous" / "Annuler"; no reason when nobody else reads it."""
+    rdv = rdv_de(patient)
+    connecter(client, patient)
+    url = reverse("agenda:annuler", args=[rdv.public_id])
+    page = html.unescape(client.get(url).content.decode())
+    assert "Confirmer l'annulation" in page and "Garder le rendez-vous" in page
+    assert 'name="motif"' not in page and "L'autre partie" not in page
+    assert ">Annuler</a>" not in page
+    assert client.post(url, {}).status_code == 302
     rdv.refresh_from_db()
     assert rdv.statut == StatutRdv.ANNULE
 
