@@ -37,6 +37,7 @@ def _droits(acteur: Acteur, contenu: dict) -> None:
     for elements in [*contenu["rubriques"].values(), *contenu["mesures"].values()]:
         for element in elements:
             element.supprimable = acces.peut_supprimer(acteur, element)
+            element.corrigeable = acces.peut_corriger(acteur, element)
             element.signalable = acces.peut_signaler_erreur(acteur, element)
 
 

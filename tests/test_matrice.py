@@ -135,7 +135,14 @@ MATRICE = {
         _tous(404, anonyme=302),
     ),
     "dossier:mesure_ajouter": ({"profil": AUTRE}, _tous(404, anonyme=302)),
-    "dossier:element_supprimer": ({"genre": "information", "public_id": AUTRE}, _post_seulement()),
+    "dossier:element_supprimer": (
+        {"genre": "information", "public_id": AUTRE},
+        _tous(404, anonyme=302),
+    ),
+    "dossier:element_modifier": (
+        {"genre": "information", "public_id": AUTRE},
+        _tous(404, anonyme=302),
+    ),
     "dossier:document": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "dossier:document_fichier": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "dossier:element_masquer": ({"genre": "document", "public_id": AUTRE}, _post_seulement()),

@@ -259,6 +259,13 @@ def peut_supprimer(acteur: Acteur, element) -> bool:
     )
 
 
+def peut_corriger(acteur: Acteur, element) -> bool:
+    """Whoever may delete a profile entry or a measure may correct it instead (the author
+    of a wrong entry, told by the person's report, fixes it without deleting and re-adding);
+    a document is replaced, never edited."""
+    return element.GENRE in ("information", "mesure") and peut_supprimer(acteur, element)
+
+
 def peut_reserver_annonce(acteur: Acteur) -> bool:
     """Only a professional holds a result for an announcement consultation."""
     return acteur.role == Role.PROFESSIONNEL and acteur.professionnel is not None
