@@ -314,3 +314,39 @@ def test_admin_sees_an_appointments_metadata_never_its_title_place_or_reason(
         texte = page.content.decode()
         for secret in ("addictologie", "CSAPA", "Rechute"):
             assert secret not in texte, (url, secret)
+
+
+# --- Issue 21, point 6: a search inside a form keeps what was typed --------------------------
+
+
+def test_searching_the_directory_keeps_what_was_typed_and_picks_the_single_result(client, patient):
+    pro = ProfessionnelFactory(user__prenom="Hugo", user__nom="Zanetti", commune="Lyon")
+    connecter(client, patient)
+    jour = timezone.localdate() + timedelta(days=5)
+    saisi = _formulaire(jour, debut="14:15", fin="14:45", notes="Apporter la radio")
+    reponse = client.post(
+        reverse("agenda:ajouter"), {**saisi, "chercher": "1", "annuaire-nom": "Zanetti"}
+    )
+    page = html.unescape(reponse.content.decode())
+    assert reponse.status_code == 200 and not RendezVous.objects.exists()
+    for valeur in ("Consultation ORL", jour.isoformat(), "14:15", "14:45", "Cabinet du Dr Roux"):
+        assert f'value="{valeur}"' in page, valeur
+    assert "Apporter la radio" in page and 'value="Zanetti"' in page
+    # The one result is picked: its radio button is checked.
+    assert f'value="{pro.public_id}"' in page
+    radio = page[page.index(f'value="{pro.public_id}"') :].split(">", 1)[0]
+    assert "checked" in radio
+    assert "fr-error-text" not in page  # a search is not a save: no error shown
+    # Saving then keeps the picked professional.
+    client.post(
+        reverse("agenda:ajouter"),
+        {**saisi, "annuaire-nom": "Zanetti", "professionnel": pro.public_id},
+    )
+    assert RendezVous.objects.get().professionnel == pro
+
+
+def test_the_search_and_the_form_are_one_form_that_works_without_javascript(client, patient):
+    connecter(client, patient)
+    page = client.get(reverse("agenda:ajouter")).content.decode()
+    assert page.count('<form method="post"') >= 1 and 'method="get"' not in page.split("<main")[1]
+    assert 'name="chercher"' in page and 'name="annuaire-nom"' in page
