@@ -12,6 +12,7 @@ from django.db import models
 
 from consentement.acces import ACTEUR_SYSTEME, Acteur
 from consentement.journal import ecrire
+from espace_sante.lib.texte import nombre
 
 
 class Action(models.TextChoices):
@@ -41,11 +42,10 @@ def resume(ressources: dict[str, int]) -> str:
     """« 12 mesures, 1 fiche d'identité » — what the person reads in their history."""
     if not ressources:
         return "aucune donnée"
-    morceaux = []
-    for code, nombre in sorted(ressources.items()):
-        un, plusieurs = NOMS_RESSOURCES.get(code, ("donnée", "données"))
-        morceaux.append(f"{nombre} {un if nombre == 1 else plusieurs}")
-    return ", ".join(morceaux)
+    return ", ".join(
+        nombre(n, *NOMS_RESSOURCES.get(code, ("donnée", "données")))
+        for code, n in sorted(ressources.items())
+    )
 
 
 def api_lecture(acteur: Acteur, *, operation: str, ressources: dict[str, int]) -> None:

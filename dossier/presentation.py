@@ -50,6 +50,8 @@ def profil_medical(acteur: Acteur) -> dict:
         for info in infos:
             info.libelle_lu = info.libelle_pour(la_personne=la_personne)
         categorie = CATEGORIE_DE_RUBRIQUE[rubrique]
+        if not acces.rubrique_proposee(acteur.profil, categorie):
+            continue
         if acces.rubrique_lisible(acteur, categorie):
             rubriques.append((rubrique, infos, acces.peut_ecrire(acteur, categorie)))
         else:

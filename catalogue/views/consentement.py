@@ -28,6 +28,7 @@ from catalogue import forms, portees, selectors, services
 from catalogue.oauth.validateur import claims_de, offertes
 from consentement import acces, textes
 from consentement.enums import TypeDecision
+from espace_sante.lib.texte import duree_lue
 
 
 def contexte_consentement(*, service, form, acteur, action: str) -> dict:
@@ -38,7 +39,7 @@ def contexte_consentement(*, service, form, acteur, action: str) -> dict:
         "form": form,
         "action": action,
         "pourquoi": pourquoi,
-        "duree_jours": fin.days,
+        "duree": duree_lue(fin.days),
         "acteur": acteur,
         "oauth": False,
         "texte": textes.texte_de(TypeDecision.SERVICE_AUTORISATION),

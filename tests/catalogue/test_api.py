@@ -7,6 +7,7 @@ call under the service's name."""
 from __future__ import annotations
 
 import base64
+import html
 import json
 from datetime import timedelta
 
@@ -286,7 +287,7 @@ def test_everything_pages_across_types_and_each_page_is_one_history_line(client,
     assert pages == 3 and len(set(vus)) == 6
     assert [t for t, _ in vus] == ["Patient"] + ["Observation"] * 4 + ["AllergyIntolerance"]
     connecter(client, patient)
-    historique = client.get("/dossier/historique/").text
+    historique = html.unescape(client.get("/dossier/historique/").text)
     assert historique.count("1 fiche d'identité") == 1 and "1 allergie" in historique
 
 
