@@ -7,6 +7,7 @@ app_name = "consentement"
 urlpatterns = [
     path("profil/changer/", views.changer_profil, name="changer_profil"),
     path("mes-choix/", views.mes_choix, name="mes_choix"),
+    path("bienvenue/", views.bienvenue, name="bienvenue"),
     path("mes-choix/recu/<uuid:public_id>/", views.recu, name="recu"),
     path("mes-choix/coordonnees/", views.coordonnees, name="coordonnees"),
     path("mes-choix/cloture/", views.cloture, name="cloture"),

@@ -83,6 +83,7 @@ MATRICE = {
     "comptes:codes_secours": ({}, _post_seulement()),
     "consentement:changer_profil": ({}, _post_seulement()),
     "consentement:mes_choix": ({}, _espace_patient()),
+    "consentement:bienvenue": ({}, _espace_patient()),
     "consentement:coordonnees": ({}, _espace_patient()),
     "consentement:france_services": ({}, _role({"mediateur"})),
     "consentement:recu": ({"public_id": AUTRE}, _tous(404, anonyme=302)),

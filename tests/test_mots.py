@@ -70,3 +70,16 @@ def test_the_subscription_page_never_says_empreinte(client, patient):
     reponse = client.post(reverse("agenda:abonnements"), {"nom": "Téléphone"})
     assert "empreinte" not in _texte(reponse)
     assert "empreinte" not in _texte(client.get(reverse("pages:donnees_personnelles")))
+
+
+def test_a_closed_conversation_says_how_to_reach_the_professional(client, patient, professionnel):
+    """Issue 21, point 14: a way forward, and why one cannot write first."""
+    conversation = ecrire(professionnel, patient.profil)
+    messagerie.conversation_fermer(acteur=acteur_de(professionnel), conversation=conversation)
+    connecter(client, patient)
+    page = _texte(client.get(reverse("messagerie:conversation", args=[conversation.public_id])))
+    pro = professionnel.professionnel
+    assert f"Pour joindre {pro.nom_usage}" in page and pro.structure in page
+    assert "Annuaire santé" in page and pro.rpps in page
+    assert "Les patients ne peuvent pas commencer une conversation" in page
+    assert reverse("agenda:ajouter") in page

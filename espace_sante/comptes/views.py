@@ -76,6 +76,8 @@ def verification(request):
             "form": form,
             "email_masque": masquer_email(request.user.email),
             "suite": _suite(request, ""),
+            # The code page is step 3 of 3 of an activation that continues there.
+            "etape_activation": _suite(request, "") == reverse("consentement:activation_terminer"),
         },
     )
 

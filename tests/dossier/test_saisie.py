@@ -151,3 +151,33 @@ def test_the_author_corrects_their_entry_after_a_report_and_others_cannot(
     assert client.post(url, {"libelle": "Amoxicilline"}).status_code == 302
     info.refresh_from_db()
     assert info.libelle == "Amoxicilline"
+
+
+# --- Point 16: the professional's inbox of reports names the item and links to it ----------
+
+
+def test_the_reports_inbox_names_the_item_links_to_it_and_names_the_patient_once(
+    client, patient, professionnel
+):
+    from dossier import services
+    from tests.conftest import acteur_de
+    from tests.dossier.factories import InformationFactory
+
+    pro = professionnel.professionnel
+    info = InformationFactory(
+        profil=patient.profil,
+        auteur=professionnel,
+        auteur_role="professionnel",
+        auteur_professionnel=pro,
+        auteur_libelle=str(pro),
+        libelle="Amoxiciline",
+    )
+    services.erreur_signaler(
+        acteur=acteur_de(patient, patient.profil), element=info, message="Jamais allergique"
+    )
+    connecter(client, professionnel)
+    page = _texte(client.get(reverse("dossier:pro_accueil")))
+    lien = reverse("dossier:pro_dossier", args=[patient.profil.public_id])
+    assert f'<a href="{lien}#element-{info.public_id}">Allergie : « Amoxiciline »</a>' in page
+    assert "Jamais allergique" in page
+    assert "(Camille Martin (titulaire))" not in page and "(titulaire))" not in page

@@ -83,8 +83,10 @@ def test_activation_with_second_factor_lands_in_the_space(page, annonce):
     code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
     page.page.get_by_label("Code de vérification").fill(code)
     page.cliquer("Valider le code")
-    assert page.page.url.endswith("/dossier/")
+    assert page.page.url.endswith("/bienvenue/")
     assert "Votre profil est activé" in page.page.locator("main").inner_text()
+    page.cliquer("Passer et aller à mon dossier", role="link")
+    assert page.page.url.endswith("/dossier/")
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ACTIVE
 
 
