@@ -167,13 +167,22 @@ class RendezVousForm(FormulaireDsfr):
 
 
 class MotifForm(FormulaireDsfr):
+    """The reason of a refusal or a cancellation, asked only when ``lecteur`` (who reads
+    it: "le patient", "Dr Jeanne Lefèvre") is someone else; otherwise the form is empty."""
+
     motif = forms.CharField(
         label="Motif",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="L'autre partie le lira dans son agenda.",
-        error_messages={"required": "Indiquez le motif : l'autre partie le lira."},
     )
+
+    def __init__(self, *args, lecteur: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if not lecteur:
+            del self.fields["motif"]
+            return
+        self.fields["motif"].help_text = f"{lecteur[0].upper()}{lecteur[1:]} le lira."
+        self.fields["motif"].error_messages["required"] = f"Indiquez le motif : {lecteur} le lira."
 
 
 class AbonnementForm(FormulaireDsfr):

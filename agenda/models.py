@@ -108,6 +108,16 @@ class RendezVous(models.Model):
         return self.debut <= timezone.now()
 
     @property
+    def statut_lu(self) -> str:
+        """The state as a person reads it: a confirmed appointment that is over is "Passé",
+        a proposal left unanswered is "Sans réponse", not "Confirmé"/"en attente"."""
+        if self.passe and self.statut == StatutRdv.CONFIRME:
+            return "Passé"
+        if self.passe and self.statut == StatutRdv.PROPOSE:
+            return "Sans réponse"
+        return self.get_statut_display()
+
+    @property
     def heure_ambigue(self) -> str:
         """For a start in the autumn's repeated hour (02:00–02:59 twice), which one it is."""
         local = heures.local(self.debut)

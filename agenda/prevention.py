@@ -186,7 +186,14 @@ def calendrier(
             o.etat = "en_retard"
         if o.au >= aujourdhui - RETARD and o.du <= aujourdhui + HORIZON:
             montrees.append(o)
-    return montrees
+    # A missed window of a recurring step is not late once the next one is open: last
+    # year's flu vaccine is replaced by this year's, which is "en cours".
+    ouvertes = {o.etape.code: o.du for o in montrees if o.du <= aujourdhui}
+    return [
+        o
+        for o in montrees
+        if not (o.etat == "en_retard" and ouvertes.get(o.etape.code, o.du) > o.du)
+    ]
 
 
 def naissances_ouvrant(jours: list[date]) -> set[date]:

@@ -12,6 +12,7 @@ from django.db import models
 
 from consentement.acces import ACTEUR_SYSTEME, Acteur
 from consentement.journal import ecrire
+from espace_sante.lib.texte import nombre
 
 
 class Action(models.TextChoices):
@@ -25,11 +26,26 @@ class Action(models.TextChoices):
     CLIENT_ENREGISTRE = "client_enregistre", "Client d'un service enregistré"
 
 
+# What the person reads in their history: their words, never the FHIR resource types.
+NOMS_RESSOURCES = {
+    "Patient": ("fiche d'identité", "fiches d'identité"),
+    "DocumentReference": ("document", "documents"),
+    "Observation": ("mesure", "mesures"),
+    "AllergyIntolerance": ("allergie", "allergies"),
+    "Immunization": ("vaccination", "vaccinations"),
+    "Condition": ("antécédent", "antécédents"),
+    "MedicationStatement": ("traitement", "traitements"),
+}
+
+
 def resume(ressources: dict[str, int]) -> str:
-    """« Observation : 12 ; Patient : 1 » — what the person reads in their history."""
+    """« 12 mesures, 1 fiche d'identité » — what the person reads in their history."""
     if not ressources:
         return "aucune donnée"
-    return " ; ".join(f"{nom} : {nombre}" for nom, nombre in sorted(ressources.items()))
+    return ", ".join(
+        nombre(n, *NOMS_RESSOURCES.get(code, ("donnée", "données")))
+        for code, n in sorted(ressources.items())
+    )
 
 
 def api_lecture(acteur: Acteur, *, operation: str, ressources: dict[str, int]) -> None:

@@ -31,8 +31,8 @@ LIBELLES = {
     f"patient/Immunization.{LECTURE}": "Lire vos vaccinations",
     f"patient/Condition.{LECTURE}": "Lire vos antécédents médicaux, chirurgicaux et familiaux",
     f"patient/MedicationStatement.{LECTURE}": "Lire vos traitements en cours et passés",
-    HORS_LIGNE: "Rester connecté sans vous redemander votre accord à chaque utilisation "
-    "(jeton de renouvellement), jusqu'à la date indiquée",
+    HORS_LIGNE: "Rester connecté sans vous redemander votre accord à chaque utilisation, "
+    "jusqu'à la date indiquée",
     LANCEMENT: "Savoir pour quel profil vous l'utilisez",
 }
 DONNEES = tuple(p for p in LIBELLES if p.startswith("patient/"))

@@ -15,6 +15,8 @@ class Designation:
     au: str
     du: str
     mt: str  # the médecin traitant
+    choix: str = "Mes choix"  # the decisions page, named for whose decisions they are
+    coordonnees: str = "modifier mes coordonnées et mes préférences"
 
     @classmethod
     def de(cls, acteur) -> Designation:
@@ -25,6 +27,8 @@ class Designation:
                 f"au dossier de {nom}",
                 f"du dossier de {nom}",
                 f"le médecin traitant de {nom}",
+                f"Les choix pour {nom}",
+                f"modifier les coordonnées et les préférences de {nom}",
             )
         return cls("votre dossier", "à votre dossier", "de votre dossier", "votre médecin traitant")
 

@@ -28,7 +28,10 @@ class Action(models.TextChoices):
     ACCOMPAGNEMENT_FERME = "accompagnement_ferme", "Accompagnement France services fermé"
     LOT_IMPORTE = "lot_importe", "Lot de création de profils importé"
     ANNONCES_ECHUES = "annonces_echues", "Délais d'opposition échus : profils créés"
-    ACCES_OUVERT = "acces_ouvert", "Accès d'un professionnel ouvert (NIR et date de naissance)"
+    ACCES_OUVERT = (
+        "acces_ouvert",
+        "Accès d'un professionnel ouvert (numéro de sécurité sociale et date de naissance)",
+    )
     ACCES_REFUSE = "acces_refuse", "Accès d'un professionnel refusé"
     ACCES_URGENCE = "acces_urgence", "Accès en urgence (bris de glace)"
     PROFIL_BASCULE = "profil_bascule", "Changement de profil affiché"

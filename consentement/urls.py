@@ -7,6 +7,7 @@ app_name = "consentement"
 urlpatterns = [
     path("profil/changer/", choix.changer_profil, name="changer_profil"),
     path("mes-choix/", choix.mes_choix, name="mes_choix"),
+    path("bienvenue/", choix.bienvenue, name="bienvenue"),
     path("mes-choix/recu/<uuid:public_id>/", choix.recu, name="recu"),
     path("mes-choix/coordonnees/", choix.coordonnees, name="coordonnees"),
     path("mes-choix/cloture/", choix.cloture, name="cloture"),

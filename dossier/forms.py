@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dossier.enums import CategorieDocument, PositionDonOrganes, Rubrique, TypeMesure
-from dossier.mesures import valeur_normaliser
+from dossier.mesures import valeur_lire
 from dossier.services import limites_depot
 from espace_sante.comptes.annuaire import professionnel_par_rpps
 from espace_sante.comptes.enums import Role
@@ -160,8 +160,8 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
     valeur = forms.CharField(
         label="Valeur",
         max_length=20,
-        help_text="Poids en kg (72,5), taille en cm (172), tension en mmHg (120/80), "
-        "glycémie en g/L (0,95), température en °C, fréquence en battements/min.",
+        help_text="Poids en kg (72,5), taille en cm (172), tension en mmHg (120/80 ; "
+        "« 12/8 » est lu 120/80), glycémie en g/L (0,95), température en °C, fréquence en battements/min.",
         error_messages={"required": "Saisissez la valeur mesurée."},
     )
     date = DateBornee(
@@ -179,11 +179,15 @@ class MesureForm(OptionsProfessionnel, FormulaireDsfr):
     def clean_date(self):
         return _pas_dans_le_futur(self.cleaned_data.get("date"))
 
+    avis = ""  # how the value was read, when not as typed ("12/8" read 120/80)
+
     def clean(self):
         donnees = super().clean()
         if donnees.get("type_mesure") and donnees.get("valeur"):
             try:
-                donnees["valeur"] = valeur_normaliser(donnees["type_mesure"], donnees["valeur"])
+                donnees["valeur"], self.avis = valeur_lire(
+                    donnees["type_mesure"], donnees["valeur"]
+                )
             except SaisieInvalide as refus:
                 self.add_error("valeur", str(refus))
         return donnees

@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     DOCUMENT_REFUSE = "document_refuse", "Dépôt de document refusé"
     INFORMATION_AJOUTEE = "information_ajoutee", "Information du profil médical ajoutée"
     INFORMATION_SUPPRIMEE = "information_supprimee", "Information du profil médical supprimée"
+    INFORMATION_MODIFIEE = "information_modifiee", "Information du profil médical corrigée"
     ERREUR_SIGNALEE = "erreur_signalee", "Erreur signalée au professionnel auteur"
     SIGNALEMENT_TRAITE = "signalement_traite", "Signalement d'erreur traité par le professionnel"
     EXPORT = "export", "Export du dossier"
@@ -69,6 +70,15 @@ def information_ajoutee(acteur: Acteur, element) -> None:
     genre = {"information": "rubrique", "mesure": "mesure"}[element.GENRE]
     valeur = element.rubrique if element.GENRE == "information" else element.type
     ecrire(acteur, Action.INFORMATION_AJOUTEE, objet=element, details={genre: valeur})
+
+
+def information_modifiee(acteur: Acteur, element) -> None:
+    ecrire(
+        acteur,
+        Action.INFORMATION_MODIFIEE,
+        objet=element,
+        details={"categorie": element.categorie},
+    )
 
 
 def information_supprimee(acteur: Acteur, element) -> None:

@@ -7,8 +7,15 @@ from dossier.models import Mesure
 from espace_sante.lib.refus import SaisieInvalide
 
 
-def valeur_normaliser(type_mesure: str, valeur: str) -> str:
-    """Normalise a typed value ("72,5", "12/8" is refused, "120/80") or say what is wrong."""
+def _nombre(nombre: float) -> str:
+    """A number as a French reader writes it: 0,3 not 0.3."""
+    return f"{nombre:g}".replace(".", ",")
+
+
+def valeur_lire(type_mesure: str, valeur: str) -> tuple[str, str]:
+    """The typed value normalised ("72,5" → "72.5", "120/80"), and a notice when it was read
+    otherwise than typed ("12/8", the centimetres-of-mercury habit, is read 120/80); or a
+    French message that says what is wrong."""
     type_mesure = TypeMesure(type_mesure)
     bas, haut = BORNES[type_mesure]
     morceaux = valeur.replace(",", ".").replace(" ", "").split("/")
@@ -16,23 +23,31 @@ def valeur_normaliser(type_mesure: str, valeur: str) -> str:
     if len(morceaux) != attendus:
         exemple = "120/80" if attendus == 2 else "72,5"
         raise SaisieInvalide(f"Saisissez la valeur sous la forme {exemple}.")
-    nombres = []
-    for morceau in morceaux:
-        try:
-            nombre = float(morceau)
-        except ValueError:
-            raise SaisieInvalide("La valeur doit être un nombre (ex. : 72,5).") from None
+    try:
+        nombres = [float(morceau) for morceau in morceaux]
+    except ValueError:
+        raise SaisieInvalide("La valeur doit être un nombre (ex. : 72,5).") from None
+    avis = ""
+    if type_mesure == TypeMesure.TENSION and all(3 <= n < bas for n in nombres):
+        # "12/8" is how many people say 120/80: the same pressure in centimetres of mercury.
+        nombres = [n * 10 for n in nombres]
+        lu = "/".join(_nombre(n) for n in nombres)
+        avis = f"« {valeur.strip()} » a été lu comme {lu} mmHg (valeur en cmHg multipliée par 10)."
+    for nombre in nombres:
         if not bas <= nombre <= haut:
             unite = UNITES[type_mesure]
             raise SaisieInvalide(
-                f"Valeur improbable : elle doit être comprise entre {bas:n} et {haut:n} {unite}.".replace(
-                    ".", ","
-                )
+                f"Valeur improbable : elle doit être comprise entre {_nombre(bas)} "
+                f"et {_nombre(haut)} {unite}."
             )
-        nombres.append(f"{nombre:g}")
-    if attendus == 2 and float(nombres[0]) <= float(nombres[1]):
+    if attendus == 2 and nombres[0] <= nombres[1]:
         raise SaisieInvalide("La tension systolique (1er nombre) doit dépasser la diastolique.")
-    return "/".join(nombres)
+    return "/".join(f"{nombre:g}" for nombre in nombres), avis
+
+
+def valeur_normaliser(type_mesure: str, valeur: str) -> str:
+    """The typed value normalised, or a French message that says what is wrong."""
+    return valeur_lire(type_mesure, valeur)[0]
 
 
 def imc(mesures: dict) -> tuple[float, Mesure, Mesure] | None:

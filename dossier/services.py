@@ -258,6 +258,40 @@ def information_ajouter(
 
 
 @transaction.atomic
+def information_modifier(
+    *,
+    acteur: Acteur,
+    element: InformationMedicale,
+    libelle: str,
+    details: str = "",
+    date: date | None = None,
+    date_fin: date | None = None,
+) -> InformationMedicale:
+    """Correct an entry in place (its author, or the person for what their side added),
+    journaled like an addition; its confidentiality and mask are unchanged."""
+    exiger(acces.peut_voir(acteur, element) and acces.peut_corriger(acteur, element))
+    if date and date_fin and date_fin < date:
+        raise SaisieInvalide("La date de fin ne peut pas précéder la date de début.")
+    element.libelle = _nom(libelle, "Donnez un intitulé.")
+    element.details = details or None
+    element.date, element.date_fin = date, date_fin
+    element.save(update_fields=["libelle", "details", "date", "date_fin"])
+    journal.information_modifiee(acteur, element)
+    return element
+
+
+@transaction.atomic
+def mesure_modifier(*, acteur: Acteur, element: Mesure, valeur: str, quand: datetime) -> Mesure:
+    """Correct a measure's value or date (same rule and journal as an entry)."""
+    exiger(acces.peut_voir(acteur, element) and acces.peut_corriger(acteur, element))
+    element.valeur = mesures.valeur_normaliser(element.type, valeur)
+    element.date = quand
+    element.save(update_fields=["valeur", "date"])
+    journal.information_modifiee(acteur, element)
+    return element
+
+
+@transaction.atomic
 def information_supprimer(*, acteur: Acteur, element: InformationMedicale | Mesure) -> None:
     exiger(acces.peut_voir(acteur, element) and acces.peut_supprimer(acteur, element))
     journal.information_supprimee(acteur, element)

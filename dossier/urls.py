@@ -56,6 +56,11 @@ urlpatterns = [
         name="element_supprimer",
     ),
     path(
+        "dossier/profil-medical/<str:genre>/<uuid:public_id>/corriger/",
+        elements.element_modifier,
+        name="element_modifier",
+    ),
+    path(
         "dossier/elements/<str:genre>/<uuid:public_id>/masquer/",
         elements.element_masquer,
         name="element_masquer",

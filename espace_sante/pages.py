@@ -14,6 +14,7 @@ message; any other refusal, the 403 page.
 
 import sys
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -25,14 +26,41 @@ from django.template import loader
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from espace_sante.lib import france_services
+from espace_sante.lib.forms import FormulaireDsfr
 from espace_sante.lib.refus import Introuvable, Refus, SaisieInvalide
 
 PAGES = {
     "accessibilite": "pages/accessibilite.html",
     "mentions_legales": "pages/mentions_legales.html",
     "donnees_personnelles": "pages/donnees_personnelles.html",
-    "aide": "pages/aide.html",
 }
+
+
+class RechercheFranceServices(FormulaireDsfr):
+    ou = forms.CharField(
+        label="Ville ou code postal",
+        max_length=100,
+        error_messages={"required": "Saisissez une ville ou un code postal."},
+    )
+
+
+@login_not_required
+@require_GET
+def aide(request):
+    """Help: whom to call, and the France services desks near a town or postcode."""
+    form = RechercheFranceServices(request.GET or None)
+    trouves = france_services.rechercher(form.cleaned_data["ou"]) if form.is_valid() else None
+    return render(
+        request,
+        "pages/aide.html",
+        {
+            "form": form,
+            "trouves": trouves,
+            "exemple": france_services.est_exemple(),
+            "source": france_services.SOURCE,
+        },
+    )
 
 
 def _page(gabarit: str):
@@ -99,5 +127,5 @@ urlpatterns = [
     path(
         "donnees-personnelles/", _page(PAGES["donnees_personnelles"]), name="donnees_personnelles"
     ),
-    path("aide/", _page(PAGES["aide"]), name="aide"),
+    path("aide/", aide, name="aide"),
 ]

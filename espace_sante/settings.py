@@ -59,6 +59,11 @@ JOURNAL_PREVIOUS_PUBLIC_KEYS = env.list("JOURNAL_PREVIOUS_PUBLIC_KEYS", default=
 JOURNAL_CHECKPOINT_DIR = Path(
     env.str("JOURNAL_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "journal-checkpoints"))
 )
+# The official list of France services desks, written by `manage.py france_services_charger`
+# (help page search); without it, the marked sample shipped in espace_sante/donnees/.
+FRANCE_SERVICES_FICHIER = env.str(
+    "FRANCE_SERVICES_FICHIER", default=str(BASE_DIR / "var" / "france_services.csv")
+)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from espace_sante.comptes.models import Professionnel, Profil
 from espace_sante.lib.fields import EncryptedTextField
+from espace_sante.lib.texte import format_fichier
 from messagerie.enums import CanalMessage, Cote
 
 
@@ -142,6 +143,10 @@ class PieceJointe(models.Model):
     def nom_telechargement(self) -> str:
         """A safe name built by us; never the sent one (shown on the page only)."""
         return f"piece-jointe-{str(self.public_id)[:8]}.{self.extension}"
+
+    @property
+    def format_lu(self) -> str:
+        return format_fichier(self.type_mime, self.taille)
 
     @property
     def est_image(self) -> bool:

@@ -84,6 +84,7 @@ MATRICE = {
     "comptes:codes_secours": ({}, _post_seulement()),
     "consentement:changer_profil": ({}, _post_seulement()),
     "consentement:mes_choix": ({}, _espace_patient()),
+    "consentement:bienvenue": ({}, _espace_patient()),
     "consentement:coordonnees": ({}, _espace_patient()),
     "consentement:france_services": ({}, _role({"mediateur"})),
     "consentement:recu": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
@@ -136,7 +137,14 @@ MATRICE = {
         _tous(404, anonyme=302),
     ),
     "dossier:mesure_ajouter": ({"profil": AUTRE}, _tous(404, anonyme=302)),
-    "dossier:element_supprimer": ({"genre": "information", "public_id": AUTRE}, _post_seulement()),
+    "dossier:element_supprimer": (
+        {"genre": "information", "public_id": AUTRE},
+        _tous(404, anonyme=302),
+    ),
+    "dossier:element_modifier": (
+        {"genre": "information", "public_id": AUTRE},
+        _tous(404, anonyme=302),
+    ),
     "dossier:document": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "dossier:document_fichier": ({"public_id": AUTRE}, _tous(404, anonyme=302)),
     "dossier:element_masquer": ({"genre": "document", "public_id": AUTRE}, _post_seulement()),

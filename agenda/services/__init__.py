@@ -27,6 +27,7 @@ from agenda.services.rappels import (
 )
 from agenda.services.rendez_vous import (
     Saisie,
+    motif_lu_par_autrui,
     rdv_ajouter,
     rdv_annuler,
     rdv_modifier,
@@ -45,6 +46,7 @@ __all__ = [
     "destinations_du_profil",
     "etape_suivre",
     "flux_lire",
+    "motif_lu_par_autrui",
     "prevention_messages_regler",
     "prevention_planifier",
     "rappels_balayer",

@@ -157,12 +157,19 @@ def rdv_repondre(*, acteur: Acteur, rdv: RendezVous, accepte: bool, motif: str =
     return rdv
 
 
+def motif_lu_par_autrui(*, acteur: Acteur, rdv: RendezVous) -> bool:
+    """Whether someone else reads the reason of a cancellation: the patient when a
+    professional cancels, the proposing professional when the patient cancels; nobody when
+    the person cancels an appointment they added themselves (then no reason is asked)."""
+    return not acteur.cote_patient or rdv.propose_par_id is not None
+
+
 @transaction.atomic
-def rdv_annuler(*, acteur: Acteur, rdv: RendezVous, motif: str) -> RendezVous:
+def rdv_annuler(*, acteur: Acteur, rdv: RendezVous, motif: str = "") -> RendezVous:
     """Either side cancels, with a reason the other side reads; reminders are removed."""
     rdv = rdv_verrouille(rdv)
     exiger(acces.peut_annuler_rdv(acteur, rdv))
-    if not motif.strip():
+    if motif_lu_par_autrui(acteur=acteur, rdv=rdv) and not motif.strip():
         raise SaisieInvalide("Indiquez le motif de l'annulation : l'autre partie le lira.")
     maintenant = timezone.now()
     rdv.statut, rdv.annule_le, rdv.modifie_le = StatutRdv.ANNULE, maintenant, maintenant

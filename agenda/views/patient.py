@@ -73,20 +73,36 @@ def mois(request, annee=None, numero=None):
     )
 
 
-def _annuaire(request):
-    recherche = annuaire.AnnuaireForm(request.GET or None)
-    trouves = annuaire.chercher(**recherche.cleaned_data) if recherche.is_valid() else None
-    return recherche, trouves
+def _saisie_en_cours(donnees) -> dict:
+    """What was typed in the appointment form, to show it again as it was."""
+    return {
+        nom: donnees.getlist(nom) if nom == "delais" else donnees.get(nom, "")
+        for nom in forms.RendezVousForm.base_fields
+        if nom in donnees or nom == "delais"
+    }
 
 
 def _formulaire(request, *, rdv=None):
-    recherche, trouves = _annuaire(request)
+    """The appointment form with the directory search inside it (one POST form, no
+    JavaScript): "Chercher" shows the form again with everything typed kept and, when the
+    search finds one professional, that one picked; "Enregistrer" validates and saves."""
+    donnees = request.POST if request.method == "POST" else None
+    chercher = donnees is not None and "chercher" in donnees
+    recherche = annuaire.AnnuaireForm(
+        donnees if chercher or (donnees and donnees.get("annuaire-nom")) else None,
+        prefix="annuaire",
+    )
+    trouves = annuaire.chercher(**recherche.cleaned_data) if recherche.is_valid() else None
     extra = list(trouves or [])
     if rdv is not None and rdv.professionnel and rdv.professionnel not in extra:
         extra.insert(0, rdv.professionnel)
-    initial = forms.RendezVousForm.initial_de(rdv) if rdv is not None else None
-    donnees = request.POST if request.method == "POST" else None
-    form = forms.RendezVousForm(donnees, initial=initial, trouves=extra)
+    initial = forms.RendezVousForm.initial_de(rdv) if rdv is not None else {}
+    if chercher:
+        initial = {**initial, **_saisie_en_cours(donnees)}
+        if trouves is not None and len(trouves) == 1:
+            initial["professionnel"] = str(trouves[0].public_id)
+        donnees = None  # shown again, not checked: a search is not a save
+    form = forms.RendezVousForm(donnees, initial=initial or None, trouves=extra)
     return form, recherche, trouves
 
 
@@ -109,7 +125,7 @@ def _page_form(request, form, recherche, trouves, *, rdv=None):
 @gere
 def ajouter(request):
     form, recherche, trouves = _formulaire(request)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             rdv = services.rdv_ajouter(acteur=request.acteur, saisie=form.saisie())
         except SaisieInvalide as refus:
@@ -127,7 +143,7 @@ def modifier(request, public_id):
     if not acces.peut_modifier_rdv(request.acteur, rdv):
         raise Http404
     form, recherche, trouves = _formulaire(request, rdv=rdv)
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             services.rdv_modifier(acteur=request.acteur, rdv=rdv, saisie=form.saisie())
         except SaisieInvalide as refus:
@@ -183,9 +199,13 @@ def _avec_motif(request, public_id, *, refus: bool):
     permis = acces.peut_repondre_rdv if refus else acces.peut_annuler_rdv
     if not permis(acteur, rendez_vous):
         raise Http404
-    form = forms.MotifForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        motif = form.cleaned_data["motif"]
+    lu = refus or services.motif_lu_par_autrui(acteur=acteur, rdv=rendez_vous)
+    form = forms.MotifForm(
+        request.POST if request.method == "POST" else None,
+        lecteur=rendez_vous.propose_par.nom_usage if lu else "",
+    )
+    if request.method == "POST" and form.is_valid():
+        motif = form.cleaned_data.get("motif", "")
         if refus:
             services.rdv_repondre(acteur=acteur, rdv=rendez_vous, accepte=False, motif=motif)
             messages.success(request, "Proposition refusée ; le professionnel en est averti.")

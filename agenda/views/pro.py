@@ -69,7 +69,7 @@ def pro_annuler(request, public_id):
     rdv = selectors.rdv_visible(acteur=acteur, public_id=public_id)
     if not acces.peut_annuler_rdv(acteur, rdv):
         raise Http404
-    form = forms.MotifForm(request.POST if request.method == "POST" else None)
+    form = forms.MotifForm(request.POST if request.method == "POST" else None, lecteur="le patient")
     if form.is_valid():
         services.rdv_annuler(acteur=acteur, rdv=rdv, motif=form.cleaned_data["motif"])
         messages.success(request, "Rendez-vous annulé ; le patient est averti.")

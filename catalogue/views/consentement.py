@@ -30,6 +30,7 @@ from consentement import acces
 from consentement.acces import textes
 from consentement.enums import TypeDecision
 from espace_sante.lib.refus import SaisieInvalide
+from espace_sante.lib.texte import duree_lue
 
 
 def contexte_consentement(*, service, form, acteur, action: str) -> dict:
@@ -40,7 +41,7 @@ def contexte_consentement(*, service, form, acteur, action: str) -> dict:
         "form": form,
         "action": action,
         "pourquoi": pourquoi,
-        "duree_jours": fin.days,
+        "duree": duree_lue(fin.days),
         "acteur": acteur,
         "oauth": False,
         "texte": textes.texte_de(TypeDecision.SERVICE_AUTORISATION),

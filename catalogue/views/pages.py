@@ -15,6 +15,7 @@ from catalogue import forms, portees, selectors, services
 from catalogue.enums import CategorieService
 from catalogue.models import Service
 from consentement import acces
+from espace_sante.lib.texte import duree_lue
 
 OPENAPI = Path(__file__).resolve().parent.parent / "openapi.yaml"
 PAR_PAGE = 12
@@ -82,7 +83,7 @@ def service(request, slug):
             "patient": patient,
             "connexion": connexion,
             "categorie": CategorieService(service.categorie).label,
-            "duree_jours": services.duree_autorisation().days,
+            "duree": duree_lue(services.duree_autorisation().days),
         },
     )
 

@@ -226,10 +226,25 @@ def categories_refusees(acteur: Acteur, categories) -> list[str]:
 
 # --- Writing ------------------------------------------------------------------------------
 
+# Wishes this record takes from adults only. Advance directives: "toute personne majeure"
+# (code de la santé publique, art. L.1111-11). Organ donation: a minor's needs the written
+# consent of each legal representative (art. L.1232-2); from 13 a minor may register a
+# refusal in the national registry of the Agence de la biomédecine (art. R.1232-6), which
+# this record does not replace. Below 18, neither section is offered.
+RESERVEES_AUX_MAJEURS = frozenset({Categorie.DIRECTIVES_ANTICIPEES, Categorie.DON_ORGANES})
+
+
+def rubrique_proposee(profil, categorie: str) -> bool:
+    """Whether the record offers this section for this profile (see RESERVEES_AUX_MAJEURS)."""
+    return not (categorie in RESERVEES_AUX_MAJEURS and profil is not None and profil.est_mineur())
+
 
 def peut_ecrire(acteur: Acteur, categorie: str) -> bool:
     """A professional writes only in what their profession may read, never the person's
-    own wishes; the person (or their representative) writes everything."""
+    own wishes; the person (or their representative) writes everything the record offers
+    for the profile (a child has no advance directives)."""
+    if not rubrique_proposee(acteur.profil, categorie):
+        return False
     if acteur.cote_patient:
         return True
     if acteur.role == Role.APPLICATION:
@@ -257,6 +272,13 @@ def peut_supprimer(acteur: Acteur, element) -> bool:
         and not element.AVEC_ANNONCE
         and element.auteur_professionnel_id == acteur.professionnel.pk
     )
+
+
+def peut_corriger(acteur: Acteur, element) -> bool:
+    """Whoever may delete a profile entry or a measure may correct it instead (the author
+    of a wrong entry, told by the person's report, fixes it without deleting and re-adding);
+    a document is replaced, never edited."""
+    return element.GENRE in ("information", "mesure") and peut_supprimer(acteur, element)
 
 
 def peut_reserver_annonce(acteur: Acteur) -> bool:

@@ -52,6 +52,13 @@ def mes_choix(request):
 
 @require_GET
 @espace_patient
+def bienvenue(request):
+    """After activation: what the space holds and the first steps, each one skippable."""
+    return render(request, "consentement/bienvenue.html")
+
+
+@require_GET
+@espace_patient
 def recu(request, public_id):
     decision = get_object_or_404(
         selectors.decisions_visibles(acteur=request.acteur), public_id=public_id

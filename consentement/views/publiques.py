@@ -21,7 +21,7 @@ from consentement.acces import textes
 from consentement.forms import CompteForm, ConfirmationForm
 from consentement.models import Decision
 from consentement.services import activation as services_activation
-from consentement.services import cycle, identification
+from consentement.services import cycle, identification, recus
 from consentement.views.recu import reponse_recu
 from espace_sante.comptes import otp
 from espace_sante.comptes.forms import IdentificationForm
@@ -32,6 +32,7 @@ DUREE_ETAPE = 30 * 60
 SESSION_OPPOSITION = "opposition_profil"
 SESSION_ACTIVATION = "activation_profil"
 SESSION_RECUS = "recus_autorises"
+SESSION_RECUS_IDENTITES = "recus_identites"  # decision id → whose profile (for its receipt)
 
 
 def _retenir(request, cle: str, profil: Profil) -> None:
@@ -45,11 +46,18 @@ def _retrouver(request, cle: str) -> Profil | None:
     return Profil.objects.filter(public_id=etape["profil"]).first()
 
 
-def _autoriser_recu(request, decision: Decision) -> None:
+def _autoriser_recu(request, decision: Decision, identite: dict | None = None) -> None:
+    """This session may download the receipt; it keeps whose profile it was (name, birth
+    date, masked NIR) for the receipt of a decision that erases the profile's data."""
     request.session[SESSION_RECUS] = [
         *request.session.get(SESSION_RECUS, []),
         str(decision.public_id),
     ]
+    if identite:
+        request.session[SESSION_RECUS_IDENTITES] = {
+            **request.session.get(SESSION_RECUS_IDENTITES, {}),
+            str(decision.public_id): identite,
+        }
 
 
 def _identifier(request, form) -> Profil | None:
@@ -96,13 +104,14 @@ def opposition_confirmer(request):
             if profil.est_mineur()
             else acces.acteur_anonyme(profil)
         )
+        identite = recus.identite_de(profil)  # before the opposition erases it
         try:
             decision = cycle.profil_opposer(profil=profil, acteur=acteur)
         except cycle.ActionImpossible as e:
             form.add_error(None, str(e))
         else:
             del request.session[SESSION_OPPOSITION]
-            _autoriser_recu(request, decision)
+            _autoriser_recu(request, decision, identite)
             return redirect("consentement:opposition_faite", public_id=decision.public_id)
     return render(
         request,
@@ -115,7 +124,12 @@ def opposition_confirmer(request):
 @require_GET
 def opposition_faite(request, public_id):
     decision = _decision_autorisee(request, public_id)
-    return render(request, "consentement/opposition_faite.html", {"decision": decision})
+    identite = request.session.get(SESSION_RECUS_IDENTITES, {}).get(str(public_id))
+    return render(
+        request,
+        "consentement/opposition_faite.html",
+        {"decision": decision, "identite": identite, "code": recus.code_controle(decision)},
+    )
 
 
 def _decision_autorisee(request, public_id) -> Decision:
@@ -128,7 +142,8 @@ def _decision_autorisee(request, public_id) -> Decision:
 @login_not_required
 @require_GET
 def recu_public(request, public_id):
-    return reponse_recu(_decision_autorisee(request, public_id))
+    identite = request.session.get(SESSION_RECUS_IDENTITES, {}).get(str(public_id))
+    return reponse_recu(_decision_autorisee(request, public_id), identite)
 
 
 # --- Activation -------------------------------------------------------------------------
@@ -202,7 +217,7 @@ def activation_terminer(request):
             f"Votre profil est activé (référence {decision.reference}). Pour plus de sécurité, "
             "ajoutez une application d'authentification dans « Sécurité du compte ».",
         )
-        return redirect("dossier:accueil")
+        return redirect("consentement:bienvenue")
     return render(request, "consentement/activation_terminer.html", {"profil": profil})
 
 

@@ -9,8 +9,8 @@ from consentement.models import Decision
 from consentement.services.recus import recu_pdf
 
 
-def reponse_recu(decision: Decision) -> HttpResponse:
+def reponse_recu(decision: Decision, identite: dict[str, str] | None = None) -> HttpResponse:
     """The receipt as a download (built from the ledger row, never stored)."""
-    reponse = HttpResponse(recu_pdf(decision), content_type="application/pdf")
+    reponse = HttpResponse(recu_pdf(decision, identite), content_type="application/pdf")
     reponse["Content-Disposition"] = f'attachment; filename="recu-{decision.reference}.pdf"'
     return reponse

@@ -17,6 +17,7 @@ from dossier import forms, selectors, services
 from dossier.enums import CATEGORIE_DE_RUBRIQUE, Rubrique
 from dossier.models import Document, InformationMedicale, Mesure
 from dossier.views.navigation import retour_element, retour_profil
+from espace_sante.comptes.enums import Role
 from espace_sante.lib.refus import SaisieInvalide
 
 MODELES = {m.GENRE: m for m in (Document, InformationMedicale, Mesure)}
@@ -52,12 +53,14 @@ def information_ajouter(request, profil, rubrique):
     )
     if form.is_valid():
         try:
-            services.information_ajouter(acteur=acteur, rubrique=rubrique, **form.cleaned_data)
+            info = services.information_ajouter(
+                acteur=acteur, rubrique=rubrique, **form.cleaned_data
+            )
         except SaisieInvalide as refus:
             form.add_error(None, str(refus))
         else:
             messages.success(request, f"« {rubrique.label} » : information ajoutée.")
-            return redirect(retour_profil(acteur))
+            return redirect(f"{retour_profil(acteur)}#element-{info.public_id}")
     return _formulaire(request, form, rubrique.label, acteur)
 
 
@@ -69,26 +72,124 @@ def mesure_ajouter(request, profil):
     form = forms.MesureForm(request.POST if request.method == "POST" else None, acteur=acteur)
     if form.is_valid():
         donnees = form.cleaned_data
-        services.mesure_ajouter(
+        mesure = services.mesure_ajouter(
             acteur=acteur,
             type_mesure=donnees["type_mesure"],
             valeur=donnees["valeur"],
             quand=timezone.make_aware(datetime.combine(donnees["date"], time(12))),
             confidentiel=donnees.get("confidentiel", False),
         )
-        messages.success(request, "La mesure a été ajoutée.")
-        return redirect(retour_profil(acteur))
+        messages.success(request, f"La mesure a été ajoutée. {form.avis}".strip())
+        return redirect(f"{retour_profil(acteur)}#{_ancre(mesure)}")
     return _formulaire(request, form, "Mesure", acteur)
 
 
-@require_POST
+def _nom_element(acteur, element) -> str:
+    if isinstance(element, Mesure):
+        return f"la mesure « {element.get_type_display()} : {element.valeur_affichee} » du " + (
+            f"{timezone.localtime(element.date):%d/%m/%Y}"
+        )
+    libelle = element.libelle_pour(la_personne=acteur.role == Role.TITULAIRE)
+    return f"« {libelle} » ({Rubrique(element.rubrique).label.lower()})"
+
+
+def _ancre(element) -> str:
+    """Where the item sits on the profile page, to come back to the same place."""
+    if isinstance(element, Mesure):
+        return f"mesures-{element.type}"
+    return f"rubrique-{element.rubrique}"
+
+
+@require_http_methods(["GET", "POST"])
 def element_supprimer(request, genre, public_id):
+    """A confirmation page (works without JavaScript), then the deletion; back to the
+    same section of the profile page."""
     if genre == Document.GENRE:
         raise Http404  # a document has its own confirmation page
     acteur, element = _element(request, genre, public_id)
-    services.information_supprimer(acteur=acteur, element=element)
-    messages.success(request, "L'information a été supprimée.")
-    return redirect(retour_profil(acteur))
+    if not acces.peut_supprimer(acteur, element):
+        raise Http404
+    retour = f"{retour_profil(acteur)}#{_ancre(element)}"
+    if request.method == "POST":
+        services.information_supprimer(acteur=acteur, element=element)
+        supprime = "La mesure" if isinstance(element, Mesure) else "L'information"
+        messages.success(request, f"{supprime} a été supprimée.")
+        return redirect(retour)
+    return render(
+        request,
+        "dossier/element_supprimer.html",
+        {"nom": _nom_element(acteur, element), "retour": retour},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def element_modifier(request, genre, public_id):
+    """Correct an entry or a measure in place (the form of its addition, filled)."""
+    acteur, element = _element(request, genre, public_id)
+    if genre == Document.GENRE or not acces.peut_corriger(acteur, element):
+        raise Http404
+    donnees = request.POST if request.method == "POST" else None
+    if isinstance(element, Mesure):
+        form = forms.MesureForm(
+            donnees,
+            acteur=acteur,
+            initial={
+                "type_mesure": element.type,
+                "valeur": element.valeur.replace(".", ","),
+                "date": timezone.localdate(element.date),
+            },
+        )
+        form.fields["type_mesure"].disabled = True
+        form.fields.pop("confidentiel", None)
+    else:
+        form = forms.InformationForm(
+            donnees,
+            acteur=acteur,
+            rubrique=Rubrique(element.rubrique),
+            initial={
+                "libelle": element.libelle,
+                "details": element.details or "",
+                "date": element.date,
+                "date_fin": element.date_fin,
+            },
+        )
+        form.fields.pop("confidentiel", None)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if isinstance(element, Mesure):
+                services.mesure_modifier(
+                    acteur=acteur,
+                    element=element,
+                    valeur=d["valeur"],
+                    quand=timezone.make_aware(datetime.combine(d["date"], time(12))),
+                )
+            else:
+                services.information_modifier(
+                    acteur=acteur,
+                    element=element,
+                    libelle=d["libelle"],
+                    details=d.get("details", ""),
+                    date=d.get("date"),
+                    date_fin=d.get("date_fin"),
+                )
+        except SaisieInvalide as refus:
+            form.add_error(None, str(refus))
+        else:
+            messages.success(
+                request, f"Correction enregistrée. {getattr(form, 'avis', '')}".strip()
+            )
+            return redirect(f"{retour_profil(acteur)}#element-{element.public_id}")
+    return render(
+        request,
+        "dossier/element_modifier.html",
+        {
+            "form": form,
+            "nom": _nom_element(acteur, element),
+            "retour": f"{retour_profil(acteur)}#{_ancre(element)}",
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST

@@ -16,7 +16,6 @@ from consentement import acces
 from consentement.acces.decorateurs import espace_patient
 from dossier import forms, selectors, services
 from dossier import historique as presentation
-from espace_sante.comptes.enums import Role
 from espace_sante.journal.attestation import JournalAltere
 from espace_sante.journal.selectors import verifier_profil
 
@@ -33,7 +32,7 @@ def historique(request):
     acteur = request.acteur
     form, entrees = _entrees(request)
     page = Paginator(entrees, 25).get_page(request.GET.get("page"))
-    presentation.annoter(acteur, page.object_list)
+    lignes = presentation.annoter(acteur, list(page.object_list))
     verification = None
     if request.GET.get("verifier") == "1":
         rupture = verifier_profil(acteur.profil)
@@ -47,6 +46,7 @@ def historique(request):
         {
             "form": form,
             "page": page,
+            "lignes": lignes,
             "verification": verification,
             "peut_attester": acces.peut_attester_historique(acteur),
             "requete": requete.urlencode(),
@@ -97,12 +97,12 @@ def historique_csv(request):
 
 
 def _lignes_csv(ecrivain, acteur, entrees):
-    for e in presentation.annoter(acteur, entrees):
+    for e in presentation.annoter(acteur, entrees, par_acte=False):
         yield ecrivain.writerow(
             [
                 e.horodatage.isoformat(),
-                e.acteur_libelle or "Système",
-                Role(e.role).label,
+                e.qui,
+                e.qui_role,
                 e.pour_le_compte_de.nom_affiche if e.pour_le_compte_de_id else "",
                 e.quoi,
                 e.motif,

@@ -60,7 +60,9 @@ def blocage_ajouter(request):
         consentement.professionnel_bloquer(acteur=request.acteur, professionnel=pro)
     except SaisieInvalide as refus:
         return _apres(request, str(refus), erreur=True)
-    return _apres(request, f"{pro} est bloqué.")
+    return _apres(
+        request, f"Blocage enregistré : {pro.nom_usage} ne peut plus rien consulter ni ajouter."
+    )
 
 
 @require_POST
@@ -70,7 +72,7 @@ def blocage_lever(request, public_id):
     if blocage is None:
         raise Http404
     consentement.professionnel_debloquer(acteur=request.acteur, blocage=blocage)
-    return _apres(request, f"{blocage.professionnel} est débloqué.")
+    return _apres(request, f"Blocage levé pour {blocage.professionnel.nom_usage}.")
 
 
 @require_POST

@@ -64,7 +64,9 @@ def pro_accueil(request):
             "form": form,
             "acces": list(selectors.acces_en_cours(acteur=acteur)),
             "patients_mt": choix.patients_du_medecin_traitant(acteur=acteur),
-            "signalements": list(selectors.signalements_ouverts(acteur=acteur)),
+            "signalements": presentation.signalements_nommes(
+                list(selectors.signalements_ouverts(acteur=acteur))
+            ),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

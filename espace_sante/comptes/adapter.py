@@ -30,6 +30,14 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
     }
 
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        # allauth says "Connexion avec <name> réussie" after the password alone: it would name
+        # the person to whoever has only the password, before the second factor. The code
+        # page says it once the code is right (comptes.views.verification).
+        if message_template == "account/messages/logged_in.txt":
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def is_open_for_signup(self, request) -> bool:
         # Health spaces are created by batches and activated with a code.
         return False

@@ -235,8 +235,13 @@ class Professionnel(models.Model):
         verbose_name_plural = "professionnels de santé"
 
     def __str__(self) -> str:
+        return f"{self.nom_usage} ({self.get_profession_display()})"
+
+    @property
+    def nom_usage(self) -> str:
+        """How a patient names them: "Dr Jeanne Lefèvre", "Paul Moreau"."""
         titre = "Dr " if self.profession == Profession.MEDECIN else ""
-        return f"{titre}{self.user.nom_complet} ({self.get_profession_display()})"
+        return f"{titre}{self.user.nom_complet}"
 
 
 class MediateurQuerySet(models.QuerySet):

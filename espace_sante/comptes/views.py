@@ -63,6 +63,7 @@ def verification(request):
             )
             return redirect("account_login")
         if ok:
+            messages.success(request, "Connexion réussie.")
             return redirect(_suite(request, roles.url_accueil(request.user)))
         form.add_error(
             "code",
@@ -75,6 +76,8 @@ def verification(request):
             "form": form,
             "email_masque": masquer_email(request.user.email),
             "suite": _suite(request, ""),
+            # The code page is step 3 of 3 of an activation that continues there.
+            "etape_activation": _suite(request, "") == reverse("consentement:activation_terminer"),
         },
     )
 

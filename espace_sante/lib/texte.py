@@ -16,6 +16,29 @@ def nombre(n: int, singulier: str, pluriel: str | None = None) -> str:
     return f"{n} {mot}"
 
 
+def duree_lue(jours: int) -> str:
+    """ "2 ans" rather than "730 jours"; "6 mois"; "10 jours"."""
+    if jours and jours % 365 == 0:
+        return nombre(jours // 365, "an")
+    if jours and jours % 30 == 0:
+        return f"{jours // 30} mois"
+    return nombre(jours, "jour")
+
+
+# A file's kind as a person names it ("PDF"), not its MIME type ("application/pdf").
+FORMATS_LUS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+def format_fichier(type_mime: str, octets: int) -> str:
+    """ "PDF, 2 Ko" rather than "application/pdf, 1,7 Kio"."""
+    genre = FORMATS_LUS.get(type_mime) or type_mime.rpartition("/")[2].upper()
+    if octets < 1000 * 1000:
+        taille = f"{max(1, round(octets / 1000))} Ko"
+    else:
+        taille = f"{octets / 1000 / 1000:.1f}".replace(".", ",").removesuffix(",0") + " Mo"
+    return f"{genre}, {taille}"
+
+
 def _garde(caractere: str) -> str:
     if caractere in _ESPACES:
         return " "

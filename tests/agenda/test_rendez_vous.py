@@ -81,10 +81,18 @@ def test_moving_an_appointment_moves_its_reminders_and_cancelling_removes_them(p
     assert rdv.statut == StatutRdv.ANNULE and rdv.motif == "Je ne suis plus disponible"
 
 
-def test_cancelling_needs_a_reason(patient):
-    rdv = rdv_de(patient)
+def test_cancelling_a_proposed_appointment_needs_a_reason_the_professional_reads(
+    patient, professionnel
+):
+    rdv = proposer(professionnel, patient.profil)
     with pytest.raises(SaisieInvalide, match="motif"):
         services.rdv_annuler(acteur=acteur_patient(patient), rdv=rdv, motif="  ")
+
+
+def test_cancelling_ones_own_appointment_needs_no_reason(patient):
+    """Issue 21, point 9: nobody else reads it, so no reason is asked."""
+    rdv = services.rdv_annuler(acteur=acteur_patient(patient), rdv=rdv_de(patient))
+    assert rdv.statut == StatutRdv.ANNULE and rdv.motif == ""
 
 
 def test_moving_to_the_past_or_ending_before_start_is_refused_in_french(patient):

@@ -1,6 +1,7 @@
 """The agenda's pages as people use them, and IDOR: every URL keyed by an id answers 404, on
 GET and on POST, to everyone but the people the policy lets in, with real objects."""
 
+import html
 from datetime import date, timedelta
 
 import pytest
@@ -173,13 +174,32 @@ def test_a_parent_manages_the_childs_agenda(client, parent, mineur):
     assert "Yanis" in client.get(reverse("agenda:accueil")).content.decode()
 
 
-def test_the_cancellation_page_requires_a_reason(client, patient):
-    rdv = rdv_de(patient)
+def test_cancelling_a_proposed_appointment_asks_the_reason_the_professional_reads(
+    client, patient, professionnel
+):
+    rdv = proposer(professionnel, patient.profil)
     connecter(client, patient)
     url = reverse("agenda:annuler", args=[rdv.public_id])
     reponse = client.post(url, {"motif": ""})
-    assert reponse.status_code == 400 and "Indiquez le motif" in reponse.content.decode()
+    page = html.unescape(reponse.content.decode())
+    assert reponse.status_code == 400
+    assert f"Indiquez le motif : {professionnel.professionnel.nom_usage} le lira." in page
     client.post(url, {"motif": "Empêchement"})
+    rdv.refresh_from_db()
+    assert rdv.statut == StatutRdv.ANNULE and rdv.motif == "Empêchement"
+
+
+def test_cancelling_ones_own_appointment_asks_no_reason_and_says_its_verbs(client, patient):
+    """Issue 21, point 9: "Confirmer l'annulation" / "Garder le rendez-vous", not "Annuler le
+    rendez-vous" / "Annuler"; no reason when nobody else reads it."""
+    rdv = rdv_de(patient)
+    connecter(client, patient)
+    url = reverse("agenda:annuler", args=[rdv.public_id])
+    page = html.unescape(client.get(url).content.decode())
+    assert "Confirmer l'annulation" in page and "Garder le rendez-vous" in page
+    assert 'name="motif"' not in page and "L'autre partie" not in page
+    assert ">Annuler</a>" not in page
+    assert client.post(url, {}).status_code == 302
     rdv.refresh_from_db()
     assert rdv.statut == StatutRdv.ANNULE
 
@@ -294,3 +314,39 @@ def test_admin_sees_an_appointments_metadata_never_its_title_place_or_reason(
         texte = page.content.decode()
         for secret in ("addictologie", "CSAPA", "Rechute"):
             assert secret not in texte, (url, secret)
+
+
+# --- Issue 21, point 6: a search inside a form keeps what was typed --------------------------
+
+
+def test_searching_the_directory_keeps_what_was_typed_and_picks_the_single_result(client, patient):
+    pro = ProfessionnelFactory(user__prenom="Hugo", user__nom="Zanetti", commune="Lyon")
+    connecter(client, patient)
+    jour = timezone.localdate() + timedelta(days=5)
+    saisi = _formulaire(jour, debut="14:15", fin="14:45", notes="Apporter la radio")
+    reponse = client.post(
+        reverse("agenda:ajouter"), {**saisi, "chercher": "1", "annuaire-nom": "Zanetti"}
+    )
+    page = html.unescape(reponse.content.decode())
+    assert reponse.status_code == 200 and not RendezVous.objects.exists()
+    for valeur in ("Consultation ORL", jour.isoformat(), "14:15", "14:45", "Cabinet du Dr Roux"):
+        assert f'value="{valeur}"' in page, valeur
+    assert "Apporter la radio" in page and 'value="Zanetti"' in page
+    # The one result is picked: its radio button is checked.
+    assert f'value="{pro.public_id}"' in page
+    radio = page[page.index(f'value="{pro.public_id}"') :].split(">", 1)[0]
+    assert "checked" in radio
+    assert "fr-error-text" not in page  # a search is not a save: no error shown
+    # Saving then keeps the picked professional.
+    client.post(
+        reverse("agenda:ajouter"),
+        {**saisi, "annuaire-nom": "Zanetti", "professionnel": pro.public_id},
+    )
+    assert RendezVous.objects.get().professionnel == pro
+
+
+def test_the_search_and_the_form_are_one_form_that_works_without_javascript(client, patient):
+    connecter(client, patient)
+    page = client.get(reverse("agenda:ajouter")).content.decode()
+    assert page.count('<form method="post"') >= 1 and 'method="get"' not in page.split("<main")[1]
+    assert 'name="chercher"' in page and 'name="annuaire-nom"' in page

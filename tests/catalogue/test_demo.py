@@ -28,7 +28,7 @@ def test_the_demo_catalogue_and_camilles_connected_service(client):
     mes_services = client.get("/catalogue/mes-services/").text
     assert "Tensio" in mes_services and "Dernier accès : jamais" not in mes_services
     historique = client.get("/dossier/historique/").text
-    assert "Tensio" in historique and "Observation : " in historique
+    assert "Tensio" in historique and " mesure" in historique
     # The example client registers with the printed token.
     reponse = client.post(
         "/oauth/enregistrement/",

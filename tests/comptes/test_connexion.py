@@ -281,3 +281,16 @@ def test_old_failed_attempts_are_purged_and_recent_ones_kept(settings):
     Tentative.objects.create(portee=PorteeTentative.CONNEXION, cle="x", horodatage=ancienne)
     assert verrouillage.purger_anciennes() == 1
     assert Tentative.objects.count() == 2
+
+
+def test_the_login_is_said_successful_only_after_the_code_and_never_names_the_person(
+    client, patient
+):
+    """Issue 21, point 12: the password alone must not greet the person by name."""
+    nom = patient.nom_complet
+    page_code = client.get(_mot_de_passe(client, patient.email).url)
+    assert "réussie" not in page_code.text and nom not in page_code.text
+    apres = client.post(
+        reverse("comptes:otp"), {"methode": "email", "code": _code_recu(patient.email)}, follow=True
+    )
+    assert "Connexion réussie." in html.unescape(apres.text)

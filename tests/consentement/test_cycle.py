@@ -1,5 +1,6 @@
 """Opposition, activation, closure, reopening, deletions and majority, through the pages."""
 
+import html
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -141,6 +142,9 @@ def test_activation_email_password_second_factor_then_the_space(client, annonce)
         },
     )
     assert reponse.url.startswith(reverse("comptes:otp"))
+    # The code page is the stepper's last step (issue 21, point 15).
+    etape = html.unescape(client.get(reponse.url).text)
+    assert "Étape 3 sur 3" in etape and "Valider le code reçu par courriel" in etape
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ANNONCE  # not before the code
     assert client.get(reverse("dossier:accueil")).status_code == 302  # to the code page
     code = mail.outbox[-1].body.split("\n")
@@ -153,7 +157,18 @@ def test_activation_email_password_second_factor_then_the_space(client, annonce)
     assert "Activer mon profil" in page.text
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ANNONCE
     reponse = client.post(reverse("consentement:activation_terminer"))
-    assert reponse.url == reverse("dossier:accueil")
+    assert reponse.url == reverse("consentement:bienvenue")
+    # A welcome: what the space holds, first steps each skippable.
+    bienvenue = html.unescape(client.get(reponse.url).text)
+    for etape in (
+        "Déclarer votre médecin traitant",
+        "Indiquer vos allergies",
+        "traitements",
+        "Choisir comment être prévenu",
+        "catalogue de services",
+        "Passer",
+    ):
+        assert etape in bienvenue, etape
     profil = Profil.objects.get(pk=annonce.pk)
     assert profil.statut == StatutProfil.ACTIVE and profil.titulaire.email == "camille@exemple.fr"
     assert profil.code_activation_hash == ""
@@ -174,6 +189,9 @@ def test_closure_needs_a_fresh_password_then_reopening_restores(client, patient,
     reponse = client.get(reverse("consentement:cloture"))
     assert reponse.url.startswith(reverse("account_reauthenticate"))
     client.post(reverse("account_reauthenticate"), {"password": "Mot-de-passe-de-test-2026"})
+    page = html.unescape(client.get(reverse("consentement:cloture")).text)
+    assert "Avant de clôturer, téléchargez le dossier" in page  # issue 21, point 15
+    assert reverse("dossier:export_pdf") in page
     reponse = client.post(
         reverse("consentement:cloture"), {"mode": ModeCloture.ARCHIVE, "confirme": "on"}
     )

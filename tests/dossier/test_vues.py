@@ -196,8 +196,10 @@ def test_another_patients_document_is_404_for_every_other_persona(client_de, per
         assert client.get(reverse(nom, args=[document.public_id])).status_code == 404, nom
     for nom in POSTS_DOCUMENT:
         assert client.post(reverse(nom, args=[document.public_id])).status_code == 404, nom
-    supprimer = reverse("dossier:element_supprimer", args=["information", info.public_id])
-    assert client.post(supprimer).status_code == 404
+    for nom in ["dossier:element_supprimer", "dossier:element_modifier"]:
+        url = reverse(nom, args=["information", info.public_id])
+        assert client.get(url).status_code == 404, nom
+        assert client.post(url, {"libelle": "x"}).status_code == 404, nom
     for genre, element in [("document", document), ("information", info)]:
         for nom in ["dossier:element_masquer", "dossier:element_signaler"]:
             url = reverse(nom, args=[genre, element.public_id])

@@ -72,7 +72,7 @@ def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, l
     assert "Lire vos mesures" in section.inner_text()
     assert "Lire vos antécédents" not in section.inner_text()
     page.aller("/dossier/historique/")
-    assert "Tensio" in page.page.content() and "Observation : 0" in page.page.content()
+    assert "Tensio" in page.page.content() and "0 mesure" in page.page.content()
 
     # Revoking: the next read is refused.
     page.aller("/catalogue/mes-services/")

@@ -85,8 +85,10 @@ def test_activation_with_second_factor_lands_in_the_space(page, annonce):
     page.cliquer("Valider le code")
     assert "/activation/terminer/" in page.page.url  # the last step is a button (a POST)
     page.cliquer("Activer mon profil")
-    assert page.page.url.endswith("/dossier/")
+    assert page.page.url.endswith("/bienvenue/")
     assert "Votre profil est activé" in page.page.locator("main").inner_text()
+    page.cliquer("Passer et aller à mon dossier", role="link")
+    assert page.page.url.endswith("/dossier/")
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ACTIVE
 
 

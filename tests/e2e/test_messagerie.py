@@ -87,7 +87,7 @@ def test_a_conversation_from_the_first_message_to_fin(
         client.send_message(fin)
     page.aller(f"/messagerie/conversations/{conversation.public_id}/")
     texte = page.page.locator("main").inner_text()
-    assert "Conversation close par le professionnel" in texte
+    assert "Conversation terminée par le professionnel" in texte
     assert "bonne continuation" in texte
     assert page.page.get_by_role("button", name="Envoyer").count() == 0
     assert adresses.adresse_patient(profil)  # the patient's address the pro wrote to

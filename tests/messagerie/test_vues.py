@@ -158,7 +158,7 @@ def test_professional_closes_from_the_page_and_the_patient_can_no_longer_reply(
     )
     connecter(client, patient)
     page = texte(client.get(reverse("messagerie:conversation", args=[conversation.public_id])))
-    assert "Conversation close" in page and "Répondre" not in page
+    assert "Conversation terminée" in page and "Répondre" not in page
     reponse = client.post(
         reverse("messagerie:repondre", args=[conversation.public_id]), {"corps": "Et pourtant ?"}
     )
