@@ -39,6 +39,12 @@ urlpatterns = [
     path("oauth/revoquer/", RevokeTokenView.as_view(), name="revoquer"),
     path("oauth/enregistrement/", clients.enregistrement, name="enregistrement"),
     # FHIR R4.
+    # SMART clients look for discovery at the FHIR base first: the same document.
+    path(
+        "fhir/.well-known/smart-configuration",
+        metadata.smart_configuration,
+        name="fhir_smart_configuration",
+    ),
     path("fhir/metadata", metadata.metadata, name="fhir_metadata"),
     re_path(rf"^fhir/Patient/{ID}/\$everything$", vues.tout, name="fhir_everything"),
     re_path(rf"^fhir/Binary/{ID}$", vues.binaire, name="fhir_binaire"),

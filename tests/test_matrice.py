@@ -207,6 +207,7 @@ MATRICE = {
     "catalogue:jeton": ({}, _tous(405)),
     "catalogue:revoquer": ({}, _tous(405)),
     "catalogue:enregistrement": ({}, _tous(405)),
+    "catalogue:fhir_smart_configuration": ({}, _tous(200)),
     "catalogue:fhir_metadata": ({}, _tous(200)),
     "catalogue:fhir_type": ({"type_ressource": "Observation"}, _tous(401)),
     "catalogue:fhir_ressource": (
