@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from oauth2_provider.views import RevokeTokenView, TokenView
 
-from catalogue.api import metadata, vues
+from catalogue.api import erreurs, metadata, vues
 from catalogue.oauth import clients
 from catalogue.views import connexions, consentement, pages
 
@@ -50,4 +50,6 @@ urlpatterns = [
     re_path(rf"^fhir/Binary/{ID}$", vues.binaire, name="fhir_binaire"),
     re_path(rf"^fhir/{TYPE}$", vues.type_ressource, name="fhir_type"),
     re_path(rf"^fhir/{TYPE}/{ID}$", vues.ressource, name="fhir_ressource"),
+    # Anything else under the FHIR base: an OperationOutcome, never the portal's 404 page.
+    re_path(r"^fhir/(?P<reste>.*)$", erreurs.hors_api, name="api_inconnue"),
 ]

@@ -216,6 +216,7 @@ MATRICE = {
     ),
     "catalogue:fhir_everything": ({"identifiant": AUTRE}, _tous(401)),
     "catalogue:fhir_binaire": ({"identifiant": AUTRE}, _tous(401)),
+    "catalogue:api_inconnue": ({"reste": "Encounter"}, _tous(404)),
 }
 
 

@@ -32,6 +32,12 @@ from espace_sante.lib import fichiers
 from espace_sante.lib.requetes import CorpsTropGrand, HorsBornes, date_bornee, lire_json
 
 STATUTS = {"final", "amended", "corrected", "preliminary"}
+# The R4 value sets (required binding): a code outside them is an invalid resource (400);
+# a valid code the record does not take is 422.
+CODES_STATUT = {
+    "Observation": STATUTS | {"registered", "cancelled", "entered-in-error", "unknown"},
+    "DocumentReference": {"current", "superseded", "entered-in-error"},
+}
 
 
 def _lire(request, modele):
@@ -45,6 +51,10 @@ def _lire(request, modele):
         raise ErreurApi(400, str(erreur)) from None
     if not isinstance(donnees, dict) or donnees.get("resourceType") != modele.__name__:
         raise ErreurApi(400, f"Une ressource {modele.__name__} est attendue.")
+    statut = donnees.get("status")
+    if statut is not None and statut not in CODES_STATUT[modele.__name__]:
+        permis = ", ".join(sorted(CODES_STATUT[modele.__name__]))
+        raise ErreurApi(400, f"status : code {str(statut)[:40]!r} invalide (valeurs : {permis}).")
     try:
         return modele.model_validate(donnees)
     except (ValidationError, ValueError, TypeError) as erreur:

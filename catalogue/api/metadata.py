@@ -3,16 +3,13 @@ cannot drift: ``/.well-known/smart-configuration`` and the ``CapabilityStatement
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from catalogue import portees
 from catalogue.api.ecriture import CREATEURS
-from catalogue.api.erreurs import reponse_fhir
+from catalogue.api.erreurs import lecture_publique, reponse_fhir
 from catalogue.api.recherche import PARAMETRES
 from catalogue.api.ressources import FAMILLES
 
@@ -52,9 +49,7 @@ def _smart(request) -> dict:
     }
 
 
-@csrf_exempt  # read-only and public: another method gets 405, not the portal's CSRF page
-@require_GET
-@login_not_required
+@lecture_publique
 def smart_configuration(request):
     return JsonResponse(_smart(request))
 
@@ -129,8 +124,6 @@ def capabilites(request) -> dict:
     return declaration.model_dump(mode="json", exclude_none=True)
 
 
-@csrf_exempt
-@require_GET
-@login_not_required
+@lecture_publique
 def metadata(request):
     return reponse_fhir(capabilites(request))

@@ -126,7 +126,7 @@ def tout(request, acteur, identifiant):
     return reponse_fhir(corps)
 
 
-@point_api("read")
+@point_api("read", formats=False)  # the file, in its own type, whatever Accept says
 def binaire(request, acteur, identifiant):
     """A document's file, decrypted and streamed chunk by chunk, with our type and name."""
     _exiger_lecture(acteur, "DocumentReference")

@@ -4,7 +4,13 @@ the specification says, SMART v2 scopes, CORS, OpenID Connect and open terminolo
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from tests.catalogue.factories import fhir, lancer, service_et_client
+from tests.catalogue.test_api import LECTURES, TOUT
+from tests.conftest import connecter
 
 pytestmark = pytest.mark.django_db
 
@@ -15,3 +21,70 @@ def test_discovery_answers_at_the_fhir_base_with_the_site_root_document(client):
     assert a_la_base.status_code == 200
     assert a_la_base.json() == a_la_racine.json()
     assert a_la_base.json()["code_challenge_methods_supported"] == ["S256"]
+
+
+# 2. Every error under the FHIR base is an OperationOutcome.
+
+
+def _outcome(reponse, statut):
+    assert reponse.status_code == statut, (reponse.status_code, reponse.content[:300])
+    assert reponse["Content-Type"].startswith("application/fhir+json"), reponse["Content-Type"]
+    assert reponse.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.fixture
+def app():
+    return service_et_client(nom="Balance connectée", slug="balance")
+
+
+@pytest.fixture
+def jeton(client, patient, app):
+    connecter(client, patient)
+    reponse = lancer(client, app[1], scope=LECTURES, cocher=TOUT)
+    client.logout()  # the API works with the token alone
+    return reponse["access_token"]
+
+
+def _poster(client, jeton, chemin, corps, **kwargs):
+    return client.post(
+        chemin,
+        json.dumps(corps),
+        content_type="application/fhir+json",
+        HTTP_AUTHORIZATION=f"Bearer {jeton}",
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize(
+    ("methode", "chemin", "statut"),
+    [
+        ("get", "/fhir/Encounter", 404),
+        ("get", "/fhir/Observation/x/_history/1/autre", 404),
+        ("post", "/fhir/metadata", 405),
+        ("post", "/fhir/.well-known/smart-configuration", 405),
+        ("delete", "/fhir/Observation", 405),
+    ],
+)
+def test_errors_under_the_fhir_base_are_operation_outcomes(client, jeton, methode, chemin, statut):
+    reponse = getattr(client, methode)(chemin, HTTP_AUTHORIZATION=f"Bearer {jeton}")
+    _outcome(reponse, statut)
+
+
+@pytest.mark.parametrize("chemin", ["/fhir/metadata", "/fhir/Observation", "/fhir/Patient"])
+def test_asking_for_xml_gets_406_not_json(client, jeton, chemin):
+    _outcome(fhir(client, jeton, chemin, HTTP_ACCEPT="application/fhir+xml"), 406)
+    _outcome(fhir(client, jeton, chemin, data={"_format": "xml"}), 406)
+    assert fhir(client, jeton, chemin, HTTP_ACCEPT="application/fhir+json").status_code == 200
+
+
+def test_an_invalid_status_code_is_400_not_422(client, jeton):
+    corps = {
+        "resourceType": "Observation",
+        "status": "bogus",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+        "valueQuantity": {"value": 70, "unit": "kg"},
+    }
+    _outcome(_poster(client, jeton, "/fhir/Observation", corps), 400)
+    corps["status"] = "cancelled"  # a valid code the record does not take
+    _outcome(_poster(client, jeton, "/fhir/Observation", corps), 422)
+
