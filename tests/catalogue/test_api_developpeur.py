@@ -8,7 +8,16 @@ import json
 
 import pytest
 
-from tests.catalogue.factories import fhir, lancer, service_et_client
+from tests.catalogue.factories import (
+    code_de,
+    consentir,
+    echanger,
+    fhir,
+    lancer,
+    pkce,
+    service_et_client,
+    url_autorisation,
+)
 from tests.catalogue.test_api import LECTURES, TOUT
 from tests.conftest import connecter
 
@@ -88,3 +97,46 @@ def test_an_invalid_status_code_is_400_not_422(client, jeton):
     corps["status"] = "cancelled"  # a valid code the record does not take
     _outcome(_poster(client, jeton, "/fhir/Observation", corps), 422)
 
+
+# 8. Tokens and codes.
+
+
+def test_a_code_presented_with_a_wrong_verifier_is_spent(client, patient, app):
+    _, application = app
+    connecter(client, patient)
+    verifier, challenge = pkce()
+    location = consentir(
+        client,
+        url_autorisation(application, scope=LECTURES, challenge=challenge),
+        cocher=["patient/Observation.rs"],
+    )
+    code = code_de(location)
+    mauvais = echanger(client, application, code, pkce()[0])
+    assert mauvais.status_code == 400 and mauvais.json()["error"] == "invalid_grant"
+    bon = echanger(client, application, code, verifier)
+    assert bon.status_code == 400 and bon.json()["error"] == "invalid_grant"
+
+
+def test_reusing_a_code_revokes_the_tokens_it_issued(client, patient, app):
+    _, application = app
+    connecter(client, patient)
+    verifier, challenge = pkce()
+    location = consentir(
+        client,
+        url_autorisation(application, scope=LECTURES + " offline_access", challenge=challenge),
+        cocher=["patient/Observation.rs", "offline_access"],
+    )
+    code = code_de(location)
+    jetons = echanger(client, application, code, verifier).json()
+    assert fhir(client, jetons["access_token"], "/fhir/Observation").status_code == 200
+    assert echanger(client, application, code, verifier).status_code == 400
+    assert fhir(client, jetons["access_token"], "/fhir/Observation").status_code == 401
+    rafraichi = client.post(
+        "/oauth/jeton/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": jetons["refresh_token"],
+            "client_id": application.client_id,
+        },
+    )
+    assert rafraichi.status_code == 400
