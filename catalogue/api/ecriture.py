@@ -153,9 +153,10 @@ def document_creer(request, acteur) -> object:
         raise ErreurApi(422, str(erreur)) from None
     if piece.contentType and piece.contentType != fichier.type_mime:
         raise ErreurApi(422, f"contentType : le fichier est en réalité {fichier.type_mime}.")
-    titre = (reference.description or piece.title or "").strip()
+    # The document's own title is the attachment's; the description stands in without one.
+    titre = (piece.title or reference.description or "").strip()
     if not titre:
-        raise ErreurApi(422, "Donnez un titre au document (description).")
+        raise ErreurApi(422, "Donnez un titre au document (attachment.title ou description).")
     try:
         document = services.document_ajouter(
             acteur=acteur,

@@ -2,7 +2,7 @@
 policy's ``q_visibles``, which narrows to the consented scopes) and the record's export
 mapping (``dossier.exports`` → ``dossier.fhir``), never a second one.
 
-A DocumentReference points to its file (``Binary/<id>``) instead of carrying it: a
+A DocumentReference points to its file (``<site>/fhir/Binary/<id>``, absolute) instead of carrying it: a
 search never decrypts a file, and the file streams when it is asked for.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -60,7 +61,8 @@ def document_json(document, acteur: Acteur) -> dict:
     attachment = donnees["content"][0]["attachment"]
     attachment.pop("data", None)
     attachment.pop("hash", None)
-    attachment["url"] = f"Binary/{document.public_id}"
+    # Absolute (the site's public address): some client libraries refuse a relative url.
+    attachment["url"] = f"{settings.SITE_URL.rstrip('/')}/fhir/Binary/{document.public_id}"
     return donnees
 
 

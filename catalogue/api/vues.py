@@ -9,6 +9,7 @@ line on the person's history, with the resource types and their counts.
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 from django.http import Http404, StreamingHttpResponse
@@ -126,6 +127,13 @@ def tout(request, acteur, identifiant):
     return reponse_fhir(corps)
 
 
+def _veut_la_ressource(request) -> bool:
+    """FHIR's rule for Binary: the resource (base64 ``data``) when FHIR JSON is asked for,
+    the raw bytes otherwise."""
+    demande = request.GET.get("_format") or request.headers.get("Accept", "")
+    return "fhir+json" in demande or demande == "json"
+
+
 @point_api("read", formats=False)  # the file, in its own type, whatever Accept says
 def binaire(request, acteur, identifiant):
     """A document's file, decrypted and streamed chunk by chunk, with our type and name."""
@@ -141,6 +149,16 @@ def binaire(request, acteur, identifiant):
         acteur=acteur, document=document, telechargement=True
     )
     # One line in the history: the record's own « document opened », by the service.
+    if _veut_la_ressource(request):
+        with fichier:  # bounded: the record's upload limit
+            donnees = base64.b64encode(fichier.read()).decode()
+        binaire_fhir = {
+            "resourceType": "Binary",
+            "id": str(document.public_id),
+            "contentType": document.type_mime,
+            "data": donnees,
+        }
+        return reponse_fhir(binaire_fhir)
 
     def morceaux():
         with fichier:

@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from catalogue.models import Connexion
@@ -170,7 +171,7 @@ def test_a_document_goes_through_the_upload_checks_and_its_file_streams_back(
     document = Document.objects.get(profil=patient.profil)
     assert document.auteur_libelle == "Balance connectée (service connecté)"
     url = reponse.json()["content"][0]["attachment"]["url"]
-    fichier = fhir(client, jeton, f"/fhir/{url}")
+    fichier = fhir(client, jeton, url.removeprefix(settings.SITE_URL))
     assert fichier.status_code == 200 and fichier.streaming
     assert b"".join(fichier.streaming_content) == stocke(contenu)
     # Not a PDF: refused by the same checks as the person's uploads.

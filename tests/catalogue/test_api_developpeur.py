@@ -4,7 +4,9 @@ the specification says, SMART v2 scopes, CORS, OpenID Connect and open terminolo
 
 from __future__ import annotations
 
+import base64
 import json
+from urllib.parse import urlparse
 
 import pytest
 
@@ -20,6 +22,7 @@ from tests.catalogue.factories import (
 )
 from tests.catalogue.test_api import LECTURES, TOUT
 from tests.conftest import connecter
+from tests.lib.corpus import pdf, stocke
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +143,41 @@ def test_reusing_a_code_revokes_the_tokens_it_issued(client, patient, app):
         },
     )
     assert rafraichi.status_code == 400
+
+
+# 9. Documents every client can read.
+
+
+def test_a_created_document_keeps_its_title_links_absolutely_and_reads_as_fhir_binary(
+    client, jeton
+):
+    contenu = pdf()
+    corps = {
+        "resourceType": "DocumentReference",
+        "status": "current",
+        "description": "Notes sur le bilan de septembre",
+        "content": [
+            {
+                "attachment": {
+                    "contentType": "application/pdf",
+                    "title": "Bilan sanguin",
+                    "data": base64.b64encode(contenu).decode(),
+                }
+            }
+        ],
+    }
+    cree = _poster(client, jeton, "/fhir/DocumentReference", corps)
+    assert cree.status_code == 201, cree.content
+    piece = cree.json()["content"][0]["attachment"]
+    assert piece["title"] == "Bilan sanguin"
+    url = urlparse(piece["url"])
+    assert url.scheme in ("http", "https") and url.netloc
+    assert url.path.startswith("/fhir/Binary/")
+    binaire = fhir(client, jeton, url.path, HTTP_ACCEPT="application/fhir+json")
+    assert binaire.status_code == 200
+    assert binaire["Content-Type"].startswith("application/fhir+json")
+    ressource = binaire.json()
+    assert ressource["resourceType"] == "Binary" and ressource["contentType"] == "application/pdf"
+    assert base64.b64decode(ressource["data"]) == stocke(contenu)
+    brut = fhir(client, jeton, url.path)  # without asking for FHIR: the bytes
+    assert b"".join(brut.streaming_content) == stocke(contenu)
