@@ -10,6 +10,7 @@ app_name = "catalogue"
 # FHIR resource types served (the views answer 404 OperationOutcome for any other).
 TYPE = r"(?P<type_ressource>Patient|DocumentReference|Observation|AllergyIntolerance|Immunization|Condition|MedicationStatement)"
 ID = r"(?P<identifiant>[A-Za-z0-9\-\.]{1,64})"
+VERSION = r"(?P<version>[A-Za-z0-9\-\.]{1,64})"
 
 urlpatterns = [
     # The public catalogue and the person's connections.
@@ -50,6 +51,7 @@ urlpatterns = [
     re_path(rf"^fhir/Binary/{ID}$", vues.binaire, name="fhir_binaire"),
     re_path(rf"^fhir/{TYPE}$", vues.type_ressource, name="fhir_type"),
     re_path(rf"^fhir/{TYPE}/{ID}$", vues.ressource, name="fhir_ressource"),
+    re_path(rf"^fhir/{TYPE}/{ID}/_history/{VERSION}$", vues.ressource, name="fhir_version"),
     # Anything else under the FHIR base: an OperationOutcome, never the portal's 404 page.
     re_path(r"^fhir/(?P<reste>.*)$", erreurs.hors_api, name="api_inconnue"),
 ]

@@ -214,6 +214,10 @@ MATRICE = {
         {"type_ressource": "Observation", "identifiant": AUTRE},
         _tous(401),
     ),
+    "catalogue:fhir_version": (
+        {"type_ressource": "Observation", "identifiant": AUTRE, "version": "1"},
+        _tous(401),
+    ),
     "catalogue:fhir_everything": ({"identifiant": AUTRE}, _tous(401)),
     "catalogue:fhir_binaire": ({"identifiant": AUTRE}, _tous(401)),
     "catalogue:api_inconnue": ({"reste": "Encounter"}, _tous(404)),

@@ -191,5 +191,8 @@ def creer(request, acteur, type_ressource: str):
             403, f"La personne n'a pas autorisé ce service à ajouter : {type_ressource}."
         )
     element, donnees = CREATEURS[type_ressource](request, acteur)
-    lieu = request.build_absolute_uri(f"/fhir/{type_ressource}/{element.public_id}")
-    return reponse_fhir(donnees, 201, Location=lieu)
+    version = donnees["meta"]["versionId"]
+    lieu = request.build_absolute_uri(
+        f"/fhir/{type_ressource}/{element.public_id}/_history/{version}"
+    )
+    return reponse_fhir(donnees, 201, Location=lieu, ETag=f'W/"{version}"')

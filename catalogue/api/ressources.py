@@ -9,6 +9,8 @@ search never decrypts a file, and the file streams when it is asked for.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,7 @@ from consentement import acces
 from consentement.acces import Acteur
 from dossier import exports, selectors
 from dossier.fhir.cliniques import information_ressource
+from dossier.fhir.commun import instant_iso
 from dossier.fhir.modeles import MESURES
 from dossier.fhir.ressources import document_ressource, mesure_ressource, patient_ressource
 
@@ -56,8 +59,19 @@ def _sans_contenu(d):
     return dataclasses.replace(exports.document_fhir(d), contenu=lambda: iter(()))
 
 
+def versionner(donnees: dict, element) -> dict:
+    """meta.versionId (the item's save counter) and meta.lastUpdated (its last save)."""
+    donnees["meta"] = {
+        **donnees.get("meta", {}),
+        "versionId": str(element.version),
+        "lastUpdated": instant_iso(element.modifie_le),
+    }
+    return donnees
+
+
 def document_json(document, acteur: Acteur) -> dict:
     donnees = _json(document_ressource(_sans_contenu(document), sujet(acteur)))
+    versionner(donnees, document)
     attachment = donnees["content"][0]["attachment"]
     attachment.pop("data", None)
     attachment.pop("hash", None)
@@ -67,17 +81,24 @@ def document_json(document, acteur: Acteur) -> dict:
 
 
 def mesure_json(mesure, acteur: Acteur) -> dict:
-    return _json(mesure_ressource(exports.mesure_fhir(mesure), sujet(acteur)))
+    return versionner(_json(mesure_ressource(exports.mesure_fhir(mesure), sujet(acteur))), mesure)
 
 
 def information_json(information, acteur: Acteur) -> dict:
-    return _json(
+    donnees = _json(
         information_ressource(exports.information_fhir(information), sujet(acteur), timezone.now())
     )
+    return versionner(donnees, information)
 
 
 def patient_json(acteur: Acteur) -> dict:
-    return _json(patient_ressource(exports.patient_fhir(acteur.profil)))
+    """The person's Patient; its versionId is a digest of its content (the profile keeps no
+    save counter), so it changes exactly when what an application reads changes. No
+    lastUpdated: the profile does not record when it last changed."""
+    donnees = _json(patient_ressource(exports.patient_fhir(acteur.profil)))
+    empreinte = hashlib.sha256(json.dumps(donnees, sort_keys=True).encode()).hexdigest()
+    donnees["meta"] = {**donnees.get("meta", {}), "versionId": empreinte[:16]}
+    return donnees
 
 
 def _informations(type_ressource: str):

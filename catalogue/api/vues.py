@@ -15,7 +15,7 @@ import uuid
 from django.http import Http404, StreamingHttpResponse
 
 from catalogue import journal
-from catalogue.api import ecriture, recherche
+from catalogue.api import ecriture, recherche, versions
 from catalogue.api.erreurs import ErreurApi, reponse_fhir
 from catalogue.api.jeton import point_api
 from catalogue.api.ressources import FAMILLES, lisibles, patient_json
@@ -78,7 +78,8 @@ def type_ressource(request, acteur, type_ressource):
 
 
 @point_api("read")
-def ressource(request, acteur, type_ressource, identifiant):
+def ressource(request, acteur, type_ressource, identifiant, version=None):
+    """read, and vread of the current version (older versions are not kept: 404)."""
     _exiger_lecture(acteur, type_ressource)
     if type_ressource == "Patient":
         if identifiant != str(acteur.profil.public_id):
@@ -90,8 +91,10 @@ def ressource(request, acteur, type_ressource, identifiant):
         if element is None:
             raise Http404
         donnees = famille.vers_fhir(element, acteur)
+    if version is not None and version != donnees["meta"]["versionId"]:
+        raise ErreurApi(404, f"Version {version} non conservée : seule la version actuelle l'est.")
     journal.api_lecture(acteur, operation=f"read {type_ressource}", ressources={type_ressource: 1})
-    return reponse_fhir(donnees)
+    return versions.reponse_lue(request, donnees)
 
 
 @point_api("$everything")

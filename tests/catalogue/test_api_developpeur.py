@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from dossier.models import Mesure
 from tests.catalogue.factories import (
     code_de,
     consentir,
@@ -181,3 +182,41 @@ def test_a_created_document_keeps_its_title_links_absolutely_and_reads_as_fhir_b
     assert base64.b64decode(ressource["data"]) == stocke(contenu)
     brut = fhir(client, jeton, url.path)  # without asking for FHIR: the bytes
     assert b"".join(brut.streaming_content) == stocke(contenu)
+
+
+# 3. Versions.
+
+
+def _poids_json(valeur=70):
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+        "valueQuantity": {"value": valeur, "unit": "kg"},
+    }
+
+
+def test_versions_etag_location_vread_and_304(client, jeton):
+    cree = _poster(client, jeton, "/fhir/Observation", _poids_json())
+    assert cree.status_code == 201, cree.content
+    meta = cree.json()["meta"]
+    assert meta["versionId"] == "1" and meta["lastUpdated"]
+    lieu = urlparse(cree["Location"]).path
+    assert lieu.endswith(f"/_history/{meta['versionId']}")
+    vread = fhir(client, jeton, lieu)
+    assert vread.status_code == 200 and vread.json()["id"] == cree.json()["id"]
+    _outcome(fhir(client, jeton, lieu.removesuffix("/1") + "/7"), 404)
+    lecture = fhir(client, jeton, lieu.split("/_history/")[0])
+    assert lecture["ETag"] == 'W/"1"' and lecture["Last-Modified"]
+    assert fhir(client, jeton, lieu, HTTP_IF_NONE_MATCH='W/"1"').status_code == 304
+    depuis = lecture["Last-Modified"]
+    assert fhir(client, jeton, lieu, HTTP_IF_MODIFIED_SINCE=depuis).status_code == 304
+    assert fhir(client, jeton, lieu, HTTP_IF_NONE_MATCH='W/"0"').status_code == 200
+    # Every resource carries its version, Patient included.
+    patient = fhir(client, jeton, "/fhir/Patient").json()["entry"][0]["resource"]
+    assert patient["meta"]["versionId"]
+    # A new save is a new version, and the old ETag no longer matches.
+    mesure = Mesure.objects.get(public_id=cree.json()["id"])
+    mesure.save()
+    relue = fhir(client, jeton, lecture.wsgi_request.path, HTTP_IF_NONE_MATCH='W/"1"')
+    assert relue.status_code == 200 and relue.json()["meta"]["versionId"] == "2"

@@ -49,6 +49,7 @@ def _chemins_des_routes() -> set[str]:
             continue
         brut = str(motif.pattern).removeprefix("^").removesuffix("$")
         brut = re.sub(r"\(\?P<identifiant>[^)]*\)", "{id}", brut).replace(r"\$", "$")
+        brut = re.sub(r"\(\?P<version>[^)]*\)", "{vid}", brut)
         types = re.search(r"\(\?P<type_ressource>([^)]*)\)", brut)
         for type_ in types[1].split("|") if types else [None]:
             chemin = brut if type_ is None else brut.replace(types[0], type_)
@@ -80,7 +81,7 @@ def jeton(client, patient):
 def test_each_declared_method_is_served_and_the_others_are_405(client, jeton, patient):
     connecter(client, patient)  # the consent page is behind the portal's login
     for chemin, operations in DESCRIPTION["paths"].items():
-        url = chemin.replace("{id}", UUID)
+        url = chemin.replace("{id}", UUID).replace("{vid}", "1")
         for methode in ("get", "post", "put", "delete"):
             appel = getattr(client, methode)
             reponse = (
