@@ -50,6 +50,7 @@ urlpatterns = [
     re_path(rf"^fhir/Patient/{ID}/\$everything$", vues.tout, name="fhir_everything"),
     re_path(rf"^fhir/Binary/{ID}$", vues.binaire, name="fhir_binaire"),
     re_path(rf"^fhir/{TYPE}$", vues.type_ressource, name="fhir_type"),
+    re_path(rf"^fhir/{TYPE}/_search$", vues.recherche_post, name="fhir_recherche"),
     re_path(rf"^fhir/{TYPE}/{ID}$", vues.ressource, name="fhir_ressource"),
     re_path(rf"^fhir/{TYPE}/{ID}/_history/{VERSION}$", vues.ressource, name="fhir_version"),
     # Anything else under the FHIR base: an OperationOutcome, never the portal's 404 page.

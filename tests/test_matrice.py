@@ -214,6 +214,7 @@ MATRICE = {
         {"type_ressource": "Observation", "identifiant": AUTRE},
         _tous(401),
     ),
+    "catalogue:fhir_recherche": ({"type_ressource": "Observation"}, _tous(405)),
     "catalogue:fhir_version": (
         {"type_ressource": "Observation", "identifiant": AUTRE, "version": "1"},
         _tous(401),

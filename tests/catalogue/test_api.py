@@ -111,8 +111,8 @@ def test_search_pages_with_count_and_links_and_filters_by_date_and_code(client, 
     assert vitaux["total"] == 0
 
 
-def test_unknown_search_parameter_and_bad_values_are_400_outcomes(client, jeton):
-    for params in ({"foo": "1"}, {"_count": "abc"}, {"date": "hier"}, {"_count": "9999"}):
+def test_bad_values_of_supported_parameters_are_400_outcomes(client, jeton):
+    for params in ({"_count": "abc"}, {"date": "hier"}, {"_count": "-1"}):
         reponse = fhir(client, jeton, "/fhir/Observation", data=params)
         assert reponse.status_code == 400, params
         assert reponse.json()["resourceType"] == "OperationOutcome"

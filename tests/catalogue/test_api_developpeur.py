@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
-from urllib.parse import urlparse
+from datetime import timedelta
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from django.utils import timezone
 
+from dossier import services as dossier_services
 from dossier.models import Mesure
 from tests.catalogue.factories import (
     code_de,
@@ -22,7 +25,7 @@ from tests.catalogue.factories import (
     url_autorisation,
 )
 from tests.catalogue.test_api import LECTURES, TOUT
-from tests.conftest import connecter
+from tests.conftest import acteur_de, connecter
 from tests.lib.corpus import pdf, stocke
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +223,77 @@ def test_versions_etag_location_vread_and_304(client, jeton):
     mesure.save()
     relue = fhir(client, jeton, lecture.wsgi_request.path, HTTP_IF_NONE_MATCH='W/"1"')
     assert relue.status_code == 200 and relue.json()["meta"]["versionId"] == "2"
+
+
+# 4. Search as the specification says.
+
+
+def _poids(patient, valeur, jours):
+    return dossier_services.mesure_ajouter(
+        acteur=acteur_de(patient, patient.profil),
+        type_mesure="poids",
+        valeur=valeur,
+        quand=timezone.now() - timedelta(days=jours),
+    )
+
+
+def test_unknown_parameters_are_ignored_and_left_out_of_the_self_link(client, jeton, patient):
+    _poids(patient, "70", 1)
+    params = {"code": "29463-7", "_elements": "id", "subject.name": "x", "_count": "999"}
+    reponse = fhir(client, jeton, "/fhir/Observation", data=params)
+    assert reponse.status_code == 200, reponse.content
+    soi = parse_qs(urlparse(reponse.json()["link"][0]["url"]).query)
+    assert soi["code"] == ["29463-7"] and soi["_count"] == ["200"]  # capped, not refused
+    assert "_elements" not in soi and "subject.name" not in soi
+    strict = fhir(client, jeton, "/fhir/Observation", data=params, HTTP_PREFER="handling=strict")
+    _outcome(strict, 400)
+
+
+def test_post_search_summary_count_total_sort_and_last_updated(client, jeton, patient):
+    for valeur, jours in (("70", 3), ("71", 1), ("72", 2)):
+        _poids(patient, valeur, jours)
+    poste = client.post(
+        "/fhir/Observation/_search",
+        urlencode({"code": "29463-7", "_sort": "date"}),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=f"Bearer {jeton}",
+    )
+    assert poste.status_code == 200, poste.content
+    valeurs = [e["resource"]["valueQuantity"]["value"] for e in poste.json()["entry"]]
+    assert valeurs == [70, 72, 71]
+    decroissant = fhir(client, jeton, "/fhir/Observation", data={"_sort": "-date"}).json()
+    assert [e["resource"]["valueQuantity"]["value"] for e in decroissant["entry"]] == [71, 72, 70]
+    compte = fhir(client, jeton, "/fhir/Observation", data={"_summary": "count"}).json()
+    assert compte["total"] == 3 and compte["entry"] == []
+    assert "total" not in fhir(client, jeton, "/fhir/Observation", data={"_total": "none"}).json()
+    demain = (timezone.now() + timedelta(days=1)).date().isoformat()
+    apres = fhir(client, jeton, "/fhir/Observation", data={"_lastUpdated": f"ge{demain}"})
+    assert apres.json()["total"] == 0
+    assert (
+        fhir(client, jeton, "/fhir/Observation", data={"_lastUpdated": "ge2020"}).json()["total"]
+        == 3
+    )
+
+
+def test_everything_takes_type_since_start_and_end(client, jeton, patient):
+    _poids(patient, "70", 40)
+    _poids(patient, "71", 1)
+    url = f"/fhir/Patient/{patient.profil.public_id}/$everything"
+    types = fhir(client, jeton, url, data={"_type": "Observation"}).json()
+    assert {e["resource"]["resourceType"] for e in types["entry"]} == {"Observation"}
+    il_y_a_10_jours = (timezone.now() - timedelta(days=10)).date().isoformat()
+    recents = fhir(client, jeton, url, data={"_type": "Observation", "start": il_y_a_10_jours})
+    assert [e["resource"]["valueQuantity"]["value"] for e in recents.json()["entry"]] == [71]
+    anciens = fhir(client, jeton, url, data={"_type": "Observation", "end": il_y_a_10_jours})
+    assert [e["resource"]["valueQuantity"]["value"] for e in anciens.json()["entry"]] == [70]
+    demain = (timezone.now() + timedelta(days=1)).isoformat()
+    depuis = fhir(client, jeton, url, data={"_type": "Observation", "_since": demain[:19] + "Z"})
+    assert depuis.status_code == 200 and depuis.json()["entry"] == []
+
+
+def test_the_capability_statement_lists_the_search_it_supports(client):
+    declaration = client.get("/fhir/metadata").json()
+    ressources = {r["type"]: r for r in declaration["rest"][0]["resource"]}
+    noms = {p["name"] for p in ressources["Observation"]["searchParam"]}
+    assert noms == {"_id", "_lastUpdated", "category", "code", "date", "patient", "subject"}
+    assert {"code": "vread"} in ressources["Observation"]["interaction"]
