@@ -250,7 +250,9 @@ def test_the_capability_statement_tells_the_truth(client, patient, app):
         if type_ == "Binary":
             continue
         for parametre in ressource.get("searchParam", []):
-            valeur = {"date": "ge2020-01-01", "_id": AUTRE}.get(parametre["name"], "x")
+            valeur = {"date": "ge2020-01-01", "_lastUpdated": "ge2020-01-01", "_id": AUTRE}.get(
+                parametre["name"], "x"
+            )
             reponse = fhir(client, jeton, f"/fhir/{type_}", data={parametre["name"]: valeur})
             assert reponse.status_code == 200, (type_, parametre["name"], reponse.content)
         strict = {"HTTP_PREFER": "handling=strict"}
