@@ -193,18 +193,18 @@ class Validateur(OAuth2Validator):
 
 
 def offertes(client, scopes) -> set[str]:
-    """The canonical scopes a request stands for, within what the client's service declared:
-    a wildcard (``patient/*.read``) keeps what the service declared, an explicit scope it
-    did not declare is refused (PorteeInconnue)."""
+    """The canonical scopes a request stands for, within what the client's service declared
+    (SMART v2: the subset it may have is offered, and the token's ``scope`` says what was
+    granted); a scope this server does not offer (``openid``, another resource type, a
+    v2 scope with a query) is left out, never widened. PorteeInconnue only when no data
+    scope remains."""
     permises = set(Portees().get_available_scopes(application=client))
     resultat: set[str] = set()
     for scope in scopes:
-        canoniques = portees.normaliser(scope)
-        if "*" in scope:
-            canoniques &= permises
-        elif not canoniques <= permises:
-            raise portees.PorteeInconnue(f"Portée non déclarée par ce service : {scope!r}")
-        resultat |= canoniques
+        try:
+            resultat |= portees.normaliser(scope) & permises
+        except portees.PorteeInconnue:
+            continue
     if not resultat - set(portees.CONTEXTE):
         raise portees.PorteeInconnue("Aucune donnée demandée.")
     return resultat

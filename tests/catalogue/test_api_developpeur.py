@@ -297,3 +297,35 @@ def test_the_capability_statement_lists_the_search_it_supports(client):
     noms = {p["name"] for p in ressources["Observation"]["searchParam"]}
     assert noms == {"_id", "_lastUpdated", "category", "code", "date", "patient", "subject"}
     assert {"code": "vread"} in ressources["Observation"]["interaction"]
+
+
+# 5. Scopes the way SMART v2 says.
+
+
+def test_undeclared_scopes_are_left_out_and_the_token_says_what_was_granted(client, patient):
+    _, application = service_et_client(portees=["patient/Observation.rs"])
+    connecter(client, patient)
+    demande = (
+        "launch/patient patient/Observation.rs patient/Condition.rs patient/Encounter.rs "
+        "patient/Observation.rs?category=vital-signs"
+    )
+    verifier, challenge = pkce()
+    url = url_autorisation(application, scope=demande, challenge=challenge)
+    page = client.get(url)
+    assert page.status_code == 200, page.content[:300]
+    offertes = [v for v, _ in page.context["form"].fields["portees"].choices]
+    assert offertes == ["patient/Observation.rs"]
+    location = consentir(client, url, cocher=["patient/Observation.rs"])
+    jeton = echanger(client, application, code_de(location), verifier).json()
+    assert set(jeton["scope"].split()) == {"launch/patient", "patient/Observation.rs"}
+
+
+@pytest.mark.parametrize("aud", [None, "https://ailleurs.example/fhir"])
+def test_aud_is_required_and_must_be_this_fhir_base(client, patient, app, aud):
+    _, application = app
+    connecter(client, patient)
+    _, challenge = pkce()
+    url = url_autorisation(application, scope=LECTURES, challenge=challenge, aud=aud)
+    reponse = client.get(url)
+    assert reponse.status_code == 302
+    assert "error=invalid_request" in reponse["Location"] and "code=" not in reponse["Location"]
