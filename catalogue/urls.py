@@ -54,5 +54,5 @@ urlpatterns = [
     re_path(rf"^fhir/{TYPE}/{ID}$", vues.ressource, name="fhir_ressource"),
     re_path(rf"^fhir/{TYPE}/{ID}/_history/{VERSION}$", vues.ressource, name="fhir_version"),
     # Anything else under the FHIR base: an OperationOutcome, never the portal's 404 page.
-    re_path(r"^fhir/(?P<reste>.*)$", erreurs.hors_api, name="api_inconnue"),
+    re_path(r"^fhir/(?P<reste>[\s\S]*)$", erreurs.hors_api, name="api_inconnue"),
 ]

@@ -77,10 +77,11 @@ def parametres(request, permis: set[str]) -> QueryDict:
     ``Prefer: handling=strict``."""
     brut = request.GET.copy()
     if request.method == "POST":
-        if request.body and request.content_type != "application/x-www-form-urlencoded":
+        if request.content_type == "application/x-www-form-urlencoded":
+            for nom, valeurs in request.POST.lists():
+                brut.setlist(nom, brut.getlist(nom) + valeurs)
+        elif request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
             raise ErreurApi(415, "POST _search : paramètres en application/x-www-form-urlencoded.")
-        for nom, valeurs in request.POST.lists():
-            brut.setlist(nom, brut.getlist(nom) + valeurs)
     retenus, ignores = QueryDict(mutable=True), []
     for nom, valeurs in brut.lists():
         gardees = [v for v in valeurs if nom not in VALEURS or v in VALEURS[nom]]
