@@ -106,7 +106,7 @@ def capabilites(request) -> dict:
                     "Prefer: handling=strict, il est refusé (400)."
                 ),
                 "security": {
-                    "cors": False,
+                    "cors": True,
                     "service": [
                         {
                             "coding": [

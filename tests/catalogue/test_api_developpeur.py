@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 from django.utils import timezone
 
+from catalogue.models import Client
 from dossier import services as dossier_services
 from dossier.models import Mesure
 from tests.catalogue.factories import (
@@ -329,3 +330,32 @@ def test_aud_is_required_and_must_be_this_fhir_base(client, patient, app, aud):
     reponse = client.get(url)
     assert reponse.status_code == 302
     assert "error=invalid_request" in reponse["Location"] and "code=" not in reponse["Location"]
+
+
+# 7. Browser apps: CORS for registered origins only.
+
+ORIGINE = "https://appli.exemple.fr"
+
+
+def test_cors_for_the_registered_origins_of_a_public_client_only(client, jeton, app):
+    _, application = app
+    Client.objects.filter(application=application).update(origines=ORIGINE)
+    for chemin in ("/fhir/Observation", "/oauth/jeton/", "/fhir/.well-known/smart-configuration"):
+        avant = client.options(
+            chemin,
+            HTTP_ORIGIN=ORIGINE,
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+        )
+        assert avant.status_code == 204, (chemin, avant.status_code)
+        assert avant["Access-Control-Allow-Origin"] == ORIGINE
+        assert "Authorization" in avant["Access-Control-Allow-Headers"]
+        assert "Access-Control-Allow-Credentials" not in avant
+        autre = client.options(chemin, HTTP_ORIGIN="https://evil.example")
+        assert "Access-Control-Allow-Origin" not in autre
+    lecture = fhir(client, jeton, "/fhir/Observation", HTTP_ORIGIN=ORIGINE)
+    assert lecture.status_code == 200 and lecture["Access-Control-Allow-Origin"] == ORIGINE
+    etrangere = fhir(client, jeton, "/fhir/Observation", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in etrangere
+    declaration = client.get("/fhir/metadata").json()
+    assert declaration["rest"][0]["security"]["cors"] is True
