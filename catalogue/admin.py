@@ -184,7 +184,14 @@ class CritereAdmin(admin.ModelAdmin):
 
 @admin.register(Client)
 class ClientAdmin(LectureSeuleAdmin):
+    """Read-only, but for the web origins (CORS) of a public client."""
+
     list_display = ["service", "client_id", "cree_le"]
+    fields = ["service", "client_id", "cree_le", "origines"]
+    readonly_fields = ["service", "client_id", "cree_le"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     @admin.display(description="client_id")
     def client_id(self, obj):

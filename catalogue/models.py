@@ -149,6 +149,12 @@ class Client(models.Model):
         oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE, related_name="catalogue"
     )
     cree_le = models.DateTimeField("créé le", default=timezone.now)
+    origines = models.TextField(
+        "origines autorisées (CORS)",
+        blank=True,
+        help_text="Pour une application web publique : ses origines (https://appli.example), "
+        "une par ligne. Seules elles reçoivent les en-têtes CORS de l'API.",
+    )
 
     class Meta:
         verbose_name = "client OAuth"

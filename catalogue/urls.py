@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from oauth2_provider.views import RevokeTokenView, TokenView
 
-from catalogue.api import metadata, vues
+from catalogue.api import erreurs, metadata, vues
 from catalogue.oauth import clients
 from catalogue.views import connexions, consentement, pages
 
@@ -10,6 +10,7 @@ app_name = "catalogue"
 # FHIR resource types served (the views answer 404 OperationOutcome for any other).
 TYPE = r"(?P<type_ressource>Patient|DocumentReference|Observation|AllergyIntolerance|Immunization|Condition|MedicationStatement)"
 ID = r"(?P<identifiant>[A-Za-z0-9\-\.]{1,64})"
+VERSION = r"(?P<version>[A-Za-z0-9\-\.]{1,64})"
 
 urlpatterns = [
     # The public catalogue and the person's connections.
@@ -39,9 +40,19 @@ urlpatterns = [
     path("oauth/revoquer/", RevokeTokenView.as_view(), name="revoquer"),
     path("oauth/enregistrement/", clients.enregistrement, name="enregistrement"),
     # FHIR R4.
+    # SMART clients look for discovery at the FHIR base first: the same document.
+    path(
+        "fhir/.well-known/smart-configuration",
+        metadata.smart_configuration,
+        name="fhir_smart_configuration",
+    ),
     path("fhir/metadata", metadata.metadata, name="fhir_metadata"),
     re_path(rf"^fhir/Patient/{ID}/\$everything$", vues.tout, name="fhir_everything"),
     re_path(rf"^fhir/Binary/{ID}$", vues.binaire, name="fhir_binaire"),
     re_path(rf"^fhir/{TYPE}$", vues.type_ressource, name="fhir_type"),
+    re_path(rf"^fhir/{TYPE}/_search$", vues.recherche_post, name="fhir_recherche"),
     re_path(rf"^fhir/{TYPE}/{ID}$", vues.ressource, name="fhir_ressource"),
+    re_path(rf"^fhir/{TYPE}/{ID}/_history/{VERSION}$", vues.ressource, name="fhir_version"),
+    # Anything else under the FHIR base: an OperationOutcome, never the portal's 404 page.
+    re_path(r"^fhir/(?P<reste>[\s\S]*)$", erreurs.hors_api, name="api_inconnue"),
 ]

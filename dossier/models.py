@@ -70,9 +70,21 @@ class ElementDossier(models.Model):
         help_text="À la demande du mineur : ses représentants légaux ne le voient pas.",
     )
     masque = models.BooleanField("masqué par le patient", default=False)
+    # The API's meta.versionId / lastUpdated (ETag, Last-Modified): each save of an existing
+    # item is a new version.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+    modifie_le = models.DateTimeField("modifié le", default=timezone.now, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            self.modifie_le = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "modifie_le"}
+        super().save(*args, **kwargs)
 
 
 class Document(ElementDossier):

@@ -13,6 +13,7 @@ else of dossier (``tests/test_architecture.py`` checks it).
 from dossier.enums import CategorieDocument, Rubrique
 from dossier.exports import document_fhir, information_fhir, mesure_fhir, patient_fhir
 from dossier.fhir.cliniques import information_ressource
+from dossier.fhir.commun import instant_iso
 from dossier.fhir.modeles import (
     DIASTOLIQUE,
     MESURES,
@@ -45,6 +46,7 @@ __all__ = [
     "documents_visibles",
     "information_fhir",
     "information_ressource",
+    "instant_iso",
     "informations_visibles",
     "mesure_ajouter",
     "mesure_fhir",

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "espace_sante.comptes.middleware.PasDeCacheMiddleware",
     # Early, so its process_view refuses a NUL byte before any other reads the form.
     "espace_sante.lib.requetes.OctetNulMiddleware",
+    # CORS of the API for registered browser apps: preflights answered before the login.
+    "catalogue.api.cors.CorsApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "espace_sante.comptes.middleware.ActiviteSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

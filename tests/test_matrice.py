@@ -216,14 +216,21 @@ MATRICE = {
     "catalogue:jeton": ({}, _tous(405)),
     "catalogue:revoquer": ({}, _tous(405)),
     "catalogue:enregistrement": ({}, _tous(405)),
+    "catalogue:fhir_smart_configuration": ({}, _tous(200)),
     "catalogue:fhir_metadata": ({}, _tous(200)),
     "catalogue:fhir_type": ({"type_ressource": "Observation"}, _tous(401)),
     "catalogue:fhir_ressource": (
         {"type_ressource": "Observation", "identifiant": AUTRE},
         _tous(401),
     ),
+    "catalogue:fhir_recherche": ({"type_ressource": "Observation"}, _tous(405)),
+    "catalogue:fhir_version": (
+        {"type_ressource": "Observation", "identifiant": AUTRE, "version": "1"},
+        _tous(401),
+    ),
     "catalogue:fhir_everything": ({"identifiant": AUTRE}, _tous(401)),
     "catalogue:fhir_binaire": ({"identifiant": AUTRE}, _tous(401)),
+    "catalogue:api_inconnue": ({"reste": "Encounter"}, _tous(404)),
 }
 
 

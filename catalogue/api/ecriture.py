@@ -31,6 +31,12 @@ from espace_sante.lib import fichiers
 from espace_sante.lib.requetes import CorpsTropGrand, HorsBornes, date_bornee, lire_json
 
 STATUTS = {"final", "amended", "corrected", "preliminary"}
+# The R4 value sets (required binding): a code outside them is an invalid resource (400);
+# a valid code the record does not take is 422.
+CODES_STATUT = {
+    "Observation": STATUTS | {"registered", "cancelled", "entered-in-error", "unknown"},
+    "DocumentReference": {"current", "superseded", "entered-in-error"},
+}
 
 
 def _lire(request, modele):
@@ -44,6 +50,10 @@ def _lire(request, modele):
         raise ErreurApi(400, str(erreur)) from None
     if not isinstance(donnees, dict) or donnees.get("resourceType") != modele.__name__:
         raise ErreurApi(400, f"Une ressource {modele.__name__} est attendue.")
+    statut = donnees.get("status")
+    if statut is not None and statut not in CODES_STATUT[modele.__name__]:
+        permis = ", ".join(sorted(CODES_STATUT[modele.__name__]))
+        raise ErreurApi(400, f"status : code {str(statut)[:40]!r} invalide (valeurs : {permis}).")
     try:
         return modele.model_validate(donnees)
     except (ValidationError, ValueError, TypeError) as erreur:
@@ -136,9 +146,10 @@ def document_creer(request, acteur) -> object:
     fichier = fichiers.verifier(io.BytesIO(contenu))
     if piece.contentType and piece.contentType != fichier.type_mime:
         raise ErreurApi(422, f"contentType : le fichier est en réalité {fichier.type_mime}.")
-    titre = (reference.description or piece.title or "").strip()
+    # The document's own title is the attachment's; the description stands in without one.
+    titre = (piece.title or reference.description or "").strip()
     if not titre:
-        raise ErreurApi(422, "Donnez un titre au document (description).")
+        raise ErreurApi(422, "Donnez un titre au document (attachment.title ou description).")
     document = dossier.document_ajouter(
         acteur=acteur,
         fichier=fichier,
@@ -170,5 +181,8 @@ def creer(request, acteur, type_ressource: str):
             403, f"La personne n'a pas autorisé ce service à ajouter : {type_ressource}."
         )
     element, donnees = CREATEURS[type_ressource](request, acteur)
-    lieu = request.build_absolute_uri(f"/fhir/{type_ressource}/{element.public_id}")
-    return reponse_fhir(donnees, 201, Location=lieu)
+    version = donnees["meta"]["versionId"]
+    lieu = request.build_absolute_uri(
+        f"/fhir/{type_ressource}/{element.public_id}/_history/{version}"
+    )
+    return reponse_fhir(donnees, 201, Location=lieu, ETag=f'W/"{version}"')

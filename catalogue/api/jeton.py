@@ -20,7 +20,13 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from catalogue import selectors, services
-from catalogue.api.erreurs import ErreurApi, operation_outcome
+from catalogue.api.erreurs import (
+    ErreurApi,
+    format_refuse,
+    methode_refusee,
+    operation_outcome,
+    refus_de_format,
+)
 from consentement import acces
 from espace_sante.lib.cache import CacheIndisponible
 from espace_sante.lib.refus import Introuvable, Refus, SaisieInvalide
@@ -82,7 +88,7 @@ def erreur_de_refus(refus: Refus) -> ErreurApi:
     return ErreurApi(403, refus.message)
 
 
-def point_api(operation: str, methodes=("GET",)):
+def point_api(operation: str, methodes=("GET",), formats=True):
     """An API view: ``view(request, acteur, …)``; errors become OperationOutcome, and a call
     refused by the policy (403, 404) is journaled for the person too."""
 
@@ -93,9 +99,9 @@ def point_api(operation: str, methodes=("GET",)):
         def wrapper(request, *args, **kwargs):
             acteur = None
             if request.method not in methodes:
-                reponse = operation_outcome(405, f"Méthode {request.method} non prise en charge.")
-                reponse["Allow"] = ", ".join(methodes)
-                return reponse
+                return methode_refusee(request, methodes)
+            if formats and format_refuse(request):
+                return refus_de_format()
             try:
                 acteur = acteur_du_jeton(request)
                 return vue(request, acteur, *args, **kwargs)

@@ -3,17 +3,14 @@ cannot drift: ``/.well-known/smart-configuration`` and the ``CapabilityStatement
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from catalogue import portees
 from catalogue.api.ecriture import CREATEURS
-from catalogue.api.erreurs import reponse_fhir
-from catalogue.api.recherche import PARAMETRES
+from catalogue.api.erreurs import lecture_publique, reponse_fhir
+from catalogue.api.recherche import PARAMETRES, RESULTAT, TOUT
 from catalogue.api.ressources import FAMILLES
 
 TYPES_PARAMETRES = {
@@ -23,6 +20,7 @@ TYPES_PARAMETRES = {
     "patient": "reference",
     "subject": "reference",
     "_id": "token",
+    "_lastUpdated": "date",
 }
 
 
@@ -52,23 +50,25 @@ def _smart(request) -> dict:
     }
 
 
-@csrf_exempt  # read-only and public: another method gets 405, not the portal's CSRF page
-@require_GET
-@login_not_required
+@lecture_publique
 def smart_configuration(request):
     return JsonResponse(_smart(request))
 
 
 def _ressource(type_: str) -> dict:
-    interactions = [{"code": "read"}, {"code": "search-type"}]
+    interactions = [{"code": "read"}, {"code": "vread"}, {"code": "search-type"}]
     if type_ in CREATEURS:
         interactions.append({"code": "create"})
     donnees = {
         "type": type_,
         "interaction": interactions,
+        # Only the current version is kept: vread answers it, and 404 for an older one.
+        "versioning": "versioned",
+        "readHistory": False,
+        "conditionalRead": "full-support",
         "searchParam": [
             {"name": nom, "type": TYPES_PARAMETRES[nom]}
-            for nom in sorted(PARAMETRES[type_] - {"_count", "_page"})
+            for nom in sorted(PARAMETRES[type_] - RESULTAT)
         ],
     }
     if type_ == "Patient":
@@ -76,6 +76,7 @@ def _ressource(type_: str) -> dict:
             {
                 "name": "everything",
                 "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                "documentation": "Paramètres : " + ", ".join(sorted(TOUT)) + ".",
             }
         ]
     return donnees
@@ -97,8 +98,15 @@ def capabilites(request) -> dict:
         rest=[
             {
                 "mode": "server",
+                "documentation": (
+                    "Paramètres de résultat de toute recherche (GET ou POST _search) : "
+                    + ", ".join(sorted(RESULTAT - {"_format"}))
+                    + " (_summary=count, _total, _sort sur date et _lastUpdated). Un paramètre "
+                    "non pris en charge est ignoré et absent de Bundle.link[self] ; avec "
+                    "Prefer: handling=strict, il est refusé (400)."
+                ),
                 "security": {
-                    "cors": False,
+                    "cors": True,
                     "service": [
                         {
                             "coding": [
@@ -129,8 +137,6 @@ def capabilites(request) -> dict:
     return declaration.model_dump(mode="json", exclude_none=True)
 
 
-@csrf_exempt
-@require_GET
-@login_not_required
+@lecture_publique
 def metadata(request):
     return reponse_fhir(capabilites(request))

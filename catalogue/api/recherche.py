@@ -1,7 +1,12 @@
-"""FHIR search: the parameters each type supports (``_count``, ``_page``, ``patient``,
-``_id``, ``date``, ``category``, ``code`` where they apply), their parsing, and the
-searchset Bundle with its paging links. An unknown parameter or a malformed value is a
-400 (the CapabilityStatement lists exactly these)."""
+"""FHIR search: the parameters each type supports (``patient``, ``_id``, ``date``,
+``category``, ``code``, ``_lastUpdated`` where they apply, and the result parameters
+``_count``, ``_page``, ``_sort``, ``_summary=count``, ``_total``), their parsing, and the
+searchset Bundle with its paging links.
+
+As the specification says (R4 §3.1.1.5.7): an unknown or unsupported parameter is ignored
+and left out of ``Bundle.link[self]``, so the client sees what was applied; with
+``Prefer: handling=strict`` it is a 400. A malformed value of a supported parameter is a
+400; ``_count`` above the maximum is capped. The CapabilityStatement lists exactly these."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from catalogue.api.erreurs import ErreurApi
@@ -18,9 +24,11 @@ from catalogue.api.ressources import TYPE_DU_CODE
 from dossier.public import SYSTEME_CATEGORIE_DOCUMENT, SYSTEME_CATEGORIE_OBSERVATION
 from espace_sante.lib.requetes import RECHERCHE, HorsBornes, date_bornee
 
-COMMUNS = {"_count", "_page", "patient", "subject", "_id"}
+# Result parameters, for every type (``_format`` is read by the content negotiation).
+RESULTAT = {"_count", "_page", "_sort", "_summary", "_total", "_format"}
+COMMUNS = RESULTAT | {"patient", "subject", "_id", "_lastUpdated"}
 PARAMETRES = {
-    "Patient": {"_count", "_page", "_id"},
+    "Patient": RESULTAT | {"_id"},
     "DocumentReference": COMMUNS | {"date", "category"},
     "Observation": COMMUNS | {"date", "category", "code"},
     "AllergyIntolerance": COMMUNS | {"date"},
@@ -28,6 +36,8 @@ PARAMETRES = {
     "Condition": COMMUNS,
     "MedicationStatement": COMMUNS,
 }
+# Patient/$everything's parameters.
+TOUT = {"_count", "_page", "_format", "_type", "_since", "start", "end"}
 COUNT_DEFAUT, COUNT_MAX = 50, 200
 _DATE = re.compile(
     r"^(eq|gt|lt|ge|le)?(\d{4})(?:-(\d{2})(?:-(\d{2})(T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?)?)?$"
@@ -45,9 +55,54 @@ def _entier(valeur: str, nom: str, minimum: int, maximum: int) -> int:
 
 
 def pagination(params) -> tuple[int, int]:
-    count = _entier(params.get("_count", str(COUNT_DEFAUT)), "_count", 0, COUNT_MAX)
+    """``_count`` above the maximum is capped (the self link says the count applied)."""
+    count = _entier(params.get("_count", str(COUNT_DEFAUT)), "_count", 0, 1_000_000)
+    if count > COUNT_MAX:
+        params.setlist("_count", [str(COUNT_MAX)])
     page = _entier(params.get("_page", "1"), "_page", 1, 100_000)
-    return count, page
+    return min(count, COUNT_MAX), page
+
+
+# The values of result parameters this server applies; another value is ignored.
+VALEURS = {
+    "_summary": {"count", "false"},
+    "_total": {"none", "estimate", "accurate"},
+    "_sort": {"date", "-date", "_lastUpdated", "-_lastUpdated"},
+}
+
+
+def parametres(request, permis: set[str]) -> QueryDict:
+    """The search's parameters (the query string, and the form body of ``POST _search``)
+    that this server applies; the others are dropped, or refused with
+    ``Prefer: handling=strict``."""
+    brut = request.GET.copy()
+    if request.method == "POST":
+        if request.content_type == "application/x-www-form-urlencoded":
+            for nom, valeurs in request.POST.lists():
+                brut.setlist(nom, brut.getlist(nom) + valeurs)
+        elif request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
+            raise ErreurApi(415, "POST _search : paramètres en application/x-www-form-urlencoded.")
+    retenus, ignores = QueryDict(mutable=True), []
+    for nom, valeurs in brut.lists():
+        gardees = [v for v in valeurs if nom not in VALEURS or v in VALEURS[nom]]
+        if nom not in permis or not gardees:
+            ignores.append(nom)
+        else:
+            retenus.setlist(nom, gardees)
+    strict = "handling=strict" in request.headers.get("Prefer", "").replace(" ", "")
+    if ignores and strict:
+        raise ErreurApi(400, f"Paramètre de recherche non pris en charge : {sorted(ignores)[0]}.")
+    return retenus
+
+
+def trier(qs: QuerySet, params, champ_date: str | None) -> QuerySet:
+    champs = {"date": champ_date, "_lastUpdated": "modifie_le"}
+    ordre = []
+    for cle in ",".join(params.getlist("_sort")).split(","):
+        champ = champs.get(cle.removeprefix("-"))
+        if champ:
+            ordre.append(f"-{champ}" if cle.startswith("-") else champ)
+    return qs.order_by(*ordre, "-pk") if ordre else qs
 
 
 def _intervalle(valeur: str) -> tuple[str, datetime, datetime]:
@@ -105,12 +160,6 @@ def _jetons(valeurs: list[str], systeme: str | None) -> set[str]:
     return codes
 
 
-def verifier_parametres(type_ressource: str, params) -> None:
-    inconnus = set(params) - PARAMETRES[type_ressource]
-    if inconnus:
-        raise ErreurApi(400, f"Paramètre de recherche non pris en charge : {sorted(inconnus)[0]}.")
-
-
 def filtrer(type_ressource: str, qs: QuerySet, params, *, champ_date, patient_id) -> QuerySet:
     """Apply the search parameters; another patient's id gives an empty result."""
     for nom in ("patient", "subject"):
@@ -128,6 +177,8 @@ def filtrer(type_ressource: str, qs: QuerySet, params, *, champ_date, patient_id
     if params.getlist("date") and champ_date:
         jour = qs.model._meta.get_field(champ_date).get_internal_type() == "DateField"
         qs = qs.filter(filtre_date(champ_date, params.getlist("date"), jour=jour))
+    if params.getlist("_lastUpdated"):
+        qs = qs.filter(filtre_date("modifie_le", params.getlist("_lastUpdated"), jour=False))
     if type_ressource == "DocumentReference" and params.getlist("category"):
         qs = qs.filter(
             categorie__in=_jetons(params.getlist("category"), SYSTEME_CATEGORIE_DOCUMENT)
@@ -139,27 +190,46 @@ def filtrer(type_ressource: str, qs: QuerySet, params, *, champ_date, patient_id
         if params.getlist("code"):
             codes = _jetons(params.getlist("code"), "http://loinc.org")
             qs = qs.filter(type__in=[TYPE_DU_CODE[c] for c in codes if c in TYPE_DU_CODE])
+    return trier(qs, params, champ_date)
+
+
+def depuis(qs: QuerySet, params, champ_date: str | None) -> QuerySet:
+    """$everything's ``_since`` (changed since an instant) and ``start``/``end`` (the
+    items' clinical date, within the range; an item without one stays)."""
+    if params.getlist("_since"):
+        qs = qs.filter(filtre_date("modifie_le", [f"ge{params['_since']}"], jour=False))
+    if champ_date:
+        jour = qs.model._meta.get_field(champ_date).get_internal_type() == "DateField"
+        bornes = [f"ge{params['start']}"] if params.get("start") else []
+        bornes += [f"le{params['end']}"] if params.get("end") else []
+        if bornes:
+            qs = qs.filter(filtre_date(champ_date, bornes, jour=jour))
     return qs
 
 
-def bundle(request, *, entrees: list[dict], total: int, count: int, page: int) -> dict:
-    """A searchset Bundle of one page, with its self/next/previous links."""
+def bundle(request, params, *, entrees: list[dict], total: int, count: int, page: int) -> dict:
+    """A searchset Bundle of one page, with its self/next/previous links: the links carry
+    the parameters applied (``params``), never those ignored. ``_summary=count`` gives the
+    total alone, ``_total=none`` leaves it out."""
     base = request.build_absolute_uri("/fhir/").rstrip("/")
-    params = {k: v for k, v in request.GET.lists() if k != "_page"}
+    chemin = request.build_absolute_uri(request.path).removesuffix("/_search")
+    compter = params.get("_summary") == "count"
+    params = {k: v for k, v in params.lists() if k != "_page"}
     liens = [("self", page)]
     if page * count < total and count:
         liens.append(("next", page + 1))
     if page > 1:
         liens.append(("previous", page - 1))
-    return {
+    if compter:
+        liens, entrees = [("self", page)], []
+    corps = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": total,
         "link": [
             {
                 "relation": relation,
-                "url": f"{request.build_absolute_uri(request.path)}?"
-                + urlencode({**params, "_page": [str(numero)]}, doseq=True),
+                "url": f"{chemin}?" + urlencode({**params, "_page": [str(numero)]}, doseq=True),
             }
             for relation, numero in liens
         ],
@@ -172,3 +242,6 @@ def bundle(request, *, entrees: list[dict], total: int, count: int, page: int) -
             for r in entrees
         ],
     }
+    if params.get("_total") == ["none"] and not compter:
+        del corps["total"]
+    return corps

@@ -2,17 +2,20 @@
 policy's ``q_visibles``, which narrows to the consented scopes) and the record's export
 mapping (``dossier.exports`` → ``dossier.fhir``), never a second one.
 
-A DocumentReference points to its file (``Binary/<id>``) instead of carrying it: a
+A DocumentReference points to its file (``<site>/fhir/Binary/<id>``, absolute) instead of carrying it: a
 search never decrypts a file, and the file streams when it is asked for.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -23,6 +26,7 @@ from dossier.public import (
     MESURES,
     document_ressource,
     information_ressource,
+    instant_iso,
     mesure_ressource,
     patient_ressource,
 )
@@ -59,27 +63,46 @@ def _sans_contenu(d):
     return dataclasses.replace(dossier.document_fhir(d), contenu=lambda: iter(()))
 
 
+def versionner(donnees: dict, element) -> dict:
+    """meta.versionId (the item's save counter) and meta.lastUpdated (its last save)."""
+    donnees["meta"] = {
+        **donnees.get("meta", {}),
+        "versionId": str(element.version),
+        "lastUpdated": instant_iso(element.modifie_le),
+    }
+    return donnees
+
+
 def document_json(document, acteur: Acteur) -> dict:
     donnees = _json(document_ressource(_sans_contenu(document), sujet(acteur)))
+    versionner(donnees, document)
     attachment = donnees["content"][0]["attachment"]
     attachment.pop("data", None)
     attachment.pop("hash", None)
-    attachment["url"] = f"Binary/{document.public_id}"
+    # Absolute (the site's public address): some client libraries refuse a relative url.
+    attachment["url"] = f"{settings.SITE_URL.rstrip('/')}/fhir/Binary/{document.public_id}"
     return donnees
 
 
 def mesure_json(mesure, acteur: Acteur) -> dict:
-    return _json(mesure_ressource(dossier.mesure_fhir(mesure), sujet(acteur)))
+    return versionner(_json(mesure_ressource(dossier.mesure_fhir(mesure), sujet(acteur))), mesure)
 
 
 def information_json(information, acteur: Acteur) -> dict:
-    return _json(
+    donnees = _json(
         information_ressource(dossier.information_fhir(information), sujet(acteur), timezone.now())
     )
+    return versionner(donnees, information)
 
 
 def patient_json(acteur: Acteur) -> dict:
-    return _json(patient_ressource(dossier.patient_fhir(acteur.profil)))
+    """The person's Patient; its versionId is a digest of its content (the profile keeps no
+    save counter), so it changes exactly when what an application reads changes. No
+    lastUpdated: the profile does not record when it last changed."""
+    donnees = _json(patient_ressource(dossier.patient_fhir(acteur.profil)))
+    empreinte = hashlib.sha256(json.dumps(donnees, sort_keys=True).encode()).hexdigest()
+    donnees["meta"] = {**donnees.get("meta", {}), "versionId": empreinte[:16]}
+    return donnees
 
 
 def _informations(type_ressource: str):

@@ -7,6 +7,8 @@
 - a refresh token is issued only when ``offline_access`` was consented, and a refresh is
   refused once the connection or that consent ended; a refreshed token keeps only the
   scopes still consented;
+- an authorization code presented with a wrong (or no) PKCE verifier is spent: a thief
+  who guesses wrong once cannot try again, and neither can the client;
 - an authorization code presented a second time revokes every access and refresh token
   issued from it, refreshed ones included (RFC 6749 §4.1.2): each token's ``Jeton`` keeps
   a keyed hash of its code.
@@ -16,9 +18,14 @@ from __future__ import annotations
 
 import logging
 
-from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
 
 from catalogue import journal, portees, selectors
 from catalogue.models import Connexion, Jeton
@@ -72,6 +79,19 @@ def revoquer_issus_du_code(client, code: str) -> int:
     return acces_.delete()[0] + len(familles)
 
 
+def _verificateur_juste(client, code: str, request) -> bool:
+    """The PKCE check (S256 only), done here rather than after: a failed one spends the
+    code, where oauthlib would leave it usable for another try."""
+    grant = get_grant_model().objects.filter(code=code, application=client).first()
+    verificateur = request.code_verifier
+    return (
+        grant is not None
+        and grant.code_challenge_method == "S256"
+        and bool(verificateur)
+        and code_challenge_method_s256(verificateur, grant.code_challenge)
+    )
+
+
 class Validateur(OAuth2Validator):
     def validate_client_id(self, client_id, request, *args, **kwargs):
         if not super().validate_client_id(client_id, request, *args, **kwargs):
@@ -112,6 +132,10 @@ class Validateur(OAuth2Validator):
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
             if revoquer_issus_du_code(client, code):
                 logger.warning("Code d'autorisation rejoué : jetons qui en sont issus révoqués.")
+            return False
+        if not _verificateur_juste(client, code, request):
+            get_grant_model().objects.filter(code=code, application=client).delete()
+            logger.warning("Code d'autorisation présenté avec un mauvais vérificateur : épuisé.")
             return False
         request.catalogue_code = empreinte_code(code)
         connexion = _connexion_du_code(request)
@@ -169,18 +193,18 @@ class Validateur(OAuth2Validator):
 
 
 def offertes(client, scopes) -> set[str]:
-    """The canonical scopes a request stands for, within what the client's service declared:
-    a wildcard (``patient/*.read``) keeps what the service declared, an explicit scope it
-    did not declare is refused (PorteeInconnue)."""
+    """The canonical scopes a request stands for, within what the client's service declared
+    (SMART v2: the subset it may have is offered, and the token's ``scope`` says what was
+    granted); a scope this server does not offer (``openid``, another resource type, a
+    v2 scope with a query) is left out, never widened. PorteeInconnue only when no data
+    scope remains."""
     permises = set(Portees().get_available_scopes(application=client))
     resultat: set[str] = set()
     for scope in scopes:
-        canoniques = portees.normaliser(scope)
-        if "*" in scope:
-            canoniques &= permises
-        elif not canoniques <= permises:
-            raise portees.PorteeInconnue(f"Portée non déclarée par ce service : {scope!r}")
-        resultat |= canoniques
+        try:
+            resultat |= portees.normaliser(scope) & permises
+        except portees.PorteeInconnue:
+            continue
     if not resultat - set(portees.CONTEXTE):
         raise portees.PorteeInconnue("Aucune donnée demandée.")
     return resultat

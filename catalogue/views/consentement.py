@@ -70,8 +70,8 @@ def _valider(request):
     core = get_oauthlib_core()
     scopes, credentials = core.validate_authorization_request(request)
     application = credentials["request"].client
-    aud = request.GET.get("aud", "")
-    if aud and aud.rstrip("/") != request.build_absolute_uri("/fhir").rstrip("/"):
+    aud = request.GET.get("aud", "")  # required (SMART): the token is for this FHIR base
+    if aud.rstrip("/") != request.build_absolute_uri("/fhir").rstrip("/"):
         raise _requete_invalide(
             "aud : l'adresse de l'API FHIR de ce serveur est attendue.", credentials
         )

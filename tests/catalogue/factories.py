@@ -62,7 +62,14 @@ def pkce() -> tuple[str, str]:
 
 
 def url_autorisation(
-    application, *, scope: str, challenge: str, redirect_uri=REDIRECTION, methode="S256", **extra
+    application,
+    *,
+    scope: str,
+    challenge: str,
+    redirect_uri=REDIRECTION,
+    methode="S256",
+    aud="http://testserver/fhir",
+    **extra,
 ) -> str:
     params = {
         "response_type": "code",
@@ -72,6 +79,7 @@ def url_autorisation(
         "state": "etat-123",
         "code_challenge": challenge,
         "code_challenge_method": methode,
+        "aud": aud,
         **extra,
     }
     return "/oauth/autoriser/?" + urlencode({k: v for k, v in params.items() if v is not None})

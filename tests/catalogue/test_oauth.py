@@ -233,7 +233,8 @@ def test_the_consent_page_lets_its_form_go_back_to_this_clients_origin_only(clie
 
 
 def test_the_capability_statement_tells_the_truth(client, patient, app):
-    """Every type and search parameter it lists is served, and an unlisted one is refused."""
+    """Every type and search parameter it lists is served, and an unlisted one is ignored
+    (refused with Prefer: handling=strict)."""
     _, application = app
     declaration = client.get("/fhir/metadata").json()
     assert declaration["resourceType"] == "CapabilityStatement"
@@ -249,10 +250,17 @@ def test_the_capability_statement_tells_the_truth(client, patient, app):
         if type_ == "Binary":
             continue
         for parametre in ressource.get("searchParam", []):
-            valeur = {"date": "ge2020-01-01", "_id": AUTRE}.get(parametre["name"], "x")
+            valeur = {"date": "ge2020-01-01", "_lastUpdated": "ge2020-01-01", "_id": AUTRE}.get(
+                parametre["name"], "x"
+            )
             reponse = fhir(client, jeton, f"/fhir/{type_}", data={parametre["name"]: valeur})
             assert reponse.status_code == 200, (type_, parametre["name"], reponse.content)
-        assert fhir(client, jeton, f"/fhir/{type_}", data={"inconnu": "1"}).status_code == 400
+        strict = {"HTTP_PREFER": "handling=strict"}
+        assert (
+            fhir(client, jeton, f"/fhir/{type_}", data={"inconnu": "1"}, **strict).status_code
+            == 400
+        )
+        assert fhir(client, jeton, f"/fhir/{type_}", data={"inconnu": "1"}).status_code == 200
         creation = {"code": "create"} in ressource["interaction"]
         assert creation == (type_ in ("Observation", "DocumentReference")), type_
     assert set(ressources) == {

@@ -36,6 +36,7 @@ def test_browse_connect_scope_by_scope_see_the_reads_and_revoke(page, patient, l
         application,
         challenge=challenge,
         scope="launch/patient patient/*.read patient/Observation.c",
+        aud=f"{live_server.url}/fhir",
     )
     page.aller(autoriser)
     se_connecter(page, patient)
