@@ -120,33 +120,10 @@ def session_de(user) -> str:
 
 
 def jeton_de(patient, profil) -> str:
-    """A connected service's bearer token for the whole record (every read scope), made
-    as the consent page makes it: the ledger, the connection, the token and its link."""
-    from datetime import timedelta
+    """A connected service's bearer token for the whole record (every read scope)."""
+    from tests.catalogue.factories import jeton_complet
 
-    from django.utils import timezone
-    from oauth2_provider.models import get_access_token_model
-
-    from catalogue import services as catalogue_services
-    from catalogue.models import Jeton
-    from consentement import acces
-    from tests.catalogue.factories import TOUTES, service_et_client
-
-    service, application = service_et_client(nom="Banc d'essai")
-    acteur = acces.en_patient_de(acces.acteur_de_connexion(patient), profil)
-    connexion = catalogue_services.connexion_autoriser(
-        acteur=acteur, service=service, choisies=TOUTES
-    )
-    valeur = "banc-" + "0" * 40
-    jeton = get_access_token_model().objects.create(
-        user=patient,
-        application=application,
-        token=valeur,
-        scope=" ".join(TOUTES),
-        expires=timezone.now() + timedelta(hours=2),
-    )
-    Jeton.objects.create(access_token=jeton, connexion=connexion)
-    return f"Authorization: Bearer {valeur}"
+    return f"Authorization: Bearer {jeton_complet(patient, profil, valeur='banc-' + '0' * 40)}"
 
 
 # --- Load -------------------------------------------------------------------------------
