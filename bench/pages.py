@@ -104,6 +104,47 @@ def peupler() -> dict[str, object]:
     return {"profil": profil, "patient": patient, "pro": pro.user}
 
 
+def semer_autres(profil, n: int) -> None:
+    """``n`` other people already in the database, each with a copy of the patient's
+    documents and measures' first rows — server-side (``INSERT … SELECT`` over
+    ``generate_series``: the rows never cross the socket, faster than COPY from Python)."""
+    from django.db import connection
+
+    if n <= 0:
+        return
+    regles = {
+        "comptes_profil": {
+            "public_id": "gen_random_uuid()",
+            "nir_hash": "md5(i::text) || md5('nir' || i::text)",
+            "titulaire_id": "NULL",
+            "lot_ligne": "i",
+        },
+        "dossier_document": {"public_id": "gen_random_uuid()", "profil_id": "p.id"},
+    }
+    with connection.cursor() as cur:
+        for table, reecrire in regles.items():
+            cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                " AND column_name <> 'id' ORDER BY ordinal_position",
+                [table],
+            )
+            colonnes = [c for (c,) in cur.fetchall()]
+            valeurs = ", ".join(reecrire.get(c, f"e.{c}") for c in colonnes)
+            if table == "comptes_profil":
+                cur.execute(
+                    f"INSERT INTO comptes_profil ({', '.join(colonnes)}) SELECT {valeurs}"
+                    " FROM comptes_profil e, generate_series(1, %s) i WHERE e.id = %s",
+                    [n, profil.pk],
+                )
+            else:  # one document each: the patient's first
+                cur.execute(
+                    f"INSERT INTO {table} ({', '.join(colonnes)}) SELECT {valeurs}"
+                    f" FROM (SELECT * FROM {table} WHERE profil_id = %s ORDER BY id LIMIT 1) e,"
+                    " (SELECT id FROM comptes_profil WHERE id <> %s) p",
+                    [profil.pk, profil.pk],
+                )
+
+
 def session_de(user) -> str:
     """The session cookie header of ``user``, past the second factor."""
     from django.test import Client
@@ -273,6 +314,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duree", type=int, default=8, help="secondes de charge par page")
     parser.add_argument("--connexions", type=int, default=20)
+    parser.add_argument(
+        "--profils", type=int, default=0, help="autres personnes déjà en base (croissance)"
+    )
     args = parser.parse_args()
 
     import django
@@ -293,6 +337,10 @@ def main() -> None:
     try:
         matrice.initialiser()
         donnees = peupler()
+        t = time.perf_counter()
+        semer_autres(donnees["profil"], args.profils)
+        if args.profils:
+            print(f"{args.profils} autres profils semés en {time.perf_counter() - t:.0f} s")
         sessions = {
             "patient": session_de(donnees["patient"]),
             "pro": session_de(donnees["pro"]),
@@ -324,7 +372,9 @@ def main() -> None:
         # The baseline is measured first and last: its mean absorbs a machine that drifts.
         base_rps = (resultats[0][1]["rps"] + resultats[-1][1]["rps"]) / 2
         plus_lente = min(r["rps"] for _, r in resultats[1:-1])
-        print(f"pages_min_ratio={plus_lente / base_rps:.3f}")
+        for nom, r in resultats[1:-1]:
+            print(f"ratio {nom:<42} {r['rps'] / base_rps:.3f} p95={r['p95']:.0f} ms")
+        print(f"pages_min_ratio={plus_lente / base_rps:.3f} profils_en_base={args.profils + 1}")
     finally:
         if gunicorn is not None:
             os.killpg(gunicorn.pid, signal.SIGTERM)
