@@ -28,7 +28,7 @@ os.environ.setdefault("TESTING", "true")
 SEAUX = (
     ("journal", "journal/services.py:ecrire"),
     ("base de données", "psycopg/cursor.py:execute"),
-    ("gabarits", "django/template/base.py:render"),
+    ("gabarits", "django/template/backends/django.py:render"),
 )
 
 
@@ -46,6 +46,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=30, help="requêtes profilées par page")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--tri", default="tottime", help="tottime (défaut) ou cumulative")
+    parser.add_argument("--page", default="", help="seulement les pages dont le nom contient…")
     args = parser.parse_args()
 
     import django
@@ -77,6 +79,8 @@ def main() -> None:
             cur.execute("ANALYZE")
         client = Client()
         for nom, chemin, en_tete in banc.pages(donnees, sessions):
+            if args.page not in nom:
+                continue
             entetes = {}
             if en_tete:
                 cle, valeur = en_tete.split(": ", 1)
@@ -100,7 +104,7 @@ def main() -> None:
             stats = pstats.Stats(profil)
             print(f"\n== {nom}: {ms:.1f} ms/requête sous cProfile (statut {reponse.status_code})")
             print("   " + _seaux(stats, args.n))
-            stats.sort_stats("cumulative").print_stats(args.top)
+            stats.sort_stats(args.tri).print_stats(args.top)
             client.cookies.clear()
     finally:
         connection.creation.destroy_test_db(base, verbosity=0)

@@ -84,8 +84,32 @@ def _machine() -> list[str]:
     ]
 
 
+def _ecrire(sections: list[str], machine: list[str]) -> None:
+    conclusions = ICI / "CONCLUSIONS.md"
+    texte = [
+        "# Résultats des bancs d'essai",
+        "",
+        "Écrit par `make bench` (bench/tout.py) ; ne pas modifier à la main — les",
+        "conclusions du profilage sont dans bench/CONCLUSIONS.md, recopiées en fin de page.",
+        "Chaque banc mesure sa référence dans la même exécution : sur une machine partagée,",
+        "ce sont les rapports qui comptent, pas les débits bruts.",
+        "",
+        "## Machine",
+        "",
+        *machine,
+        "",
+        *sections,
+    ]
+    if conclusions.exists():
+        texte += [conclusions.read_text().strip(), ""]
+    (ICI / "RESULTS.md").write_text("\n".join(texte))
+
+
 def main() -> None:
-    sections = []
+    """Rewrites RESULTS.md after each benchmark: a long run stopped midway keeps what it
+    measured."""
+    machine = _machine()
+    sections: list[str] = []
     for titre, script, arguments in _bancs():
         commande = [PY, str(ICI / script), *arguments]
         print(f"== {titre}", flush=True)
@@ -112,24 +136,7 @@ def main() -> None:
             "```",
             "",
         ]
-    conclusions = ICI / "CONCLUSIONS.md"
-    texte = [
-        "# Résultats des bancs d'essai",
-        "",
-        "Écrit par `make bench` (bench/tout.py) ; ne pas modifier à la main — les",
-        "conclusions du profilage sont dans bench/CONCLUSIONS.md, recopiées en fin de page.",
-        "Chaque banc mesure sa référence dans la même exécution : sur une machine partagée,",
-        "ce sont les rapports qui comptent, pas les débits bruts.",
-        "",
-        "## Machine",
-        "",
-        *_machine(),
-        "",
-        *sections,
-    ]
-    if conclusions.exists():
-        texte += [conclusions.read_text().strip(), ""]
-    (ICI / "RESULTS.md").write_text("\n".join(texte))
+        _ecrire(sections, machine)
     print(f"Écrit : {ICI / 'RESULTS.md'}")
 
 
