@@ -61,13 +61,17 @@ def _tables_finies() -> list[str]:
     return [apps.get_model(nom)._meta.db_table for nom in TABLES_FINIES]
 
 
-def _lignes_finies(connection) -> dict[str, bytes]:
-    """The rows the import wrote, in COPY's binary format, table by table."""
+def _lignes_finies(connection, lot_id: int) -> dict[str, bytes]:
+    """The rows the import wrote, in COPY's binary format, table by table (the profiles of
+    this batch only: not those seeded before it)."""
     lignes = {}
     with connection.cursor() as cur:
         for table in _tables_finies():
+            source = table
+            if table == "comptes_profil":
+                source = f"(SELECT * FROM comptes_profil WHERE lot_numero = {int(lot_id)})"
             tampon = bytearray()
-            with cur.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copie:
+            with cur.copy(f"COPY {source} TO STDOUT (FORMAT binary)") as copie:
                 for morceau in copie:
                     tampon += morceau
             lignes[table] = bytes(tampon)
@@ -110,6 +114,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--profils", type=int, default=0, help="autres personnes déjà en base (croissance)"
+    )
     args = parser.parse_args()
     n = args.rows
     os.environ["CELERY_QUEUE"] = "bench-lot"
@@ -136,6 +143,15 @@ def main() -> None:
             f"rows={n} file_mb={len(contenu) / 1e6:.1f} generated_in_s={time.perf_counter() - t:.1f}"
         )
         duree_copy = _copy_seul(connection, contenu)
+        if args.profils:  # before the floor's clone: both meet the same tables
+            from bench.pages import semer_autres
+            from tests.comptes.factories import ProfilFactory
+
+            t = time.perf_counter()
+            semer_autres(ProfilFactory(), args.profils - 1)
+            with connection.cursor() as cur:
+                cur.execute("VACUUM ANALYZE comptes_profil")
+            print(f"profiles_seeded={args.profils} seeded_in_s={time.perf_counter() - t:.0f}")
         # The floor's database: the same empty schema, cloned before any batch row exists.
         plancher = f"{base}_plancher"
         with connection.cursor() as cur:
@@ -153,7 +169,7 @@ def main() -> None:
         lot, duree = _import(contenu, travailleur)
         crees = Profil.objects.filter(lot_numero=lot.pk).count()
         assert crees == lot.crees == n, (crees, lot.crees, lot.rejetes)
-        lignes = _lignes_finies(connection)
+        lignes = _lignes_finies(connection, lot.pk)
         duree_finies = _copy_finies(connection, plancher, lignes)
         profils_par_s, copy_par_s = crees / duree, n / duree_copy
         finies_par_s = n / duree_finies

@@ -39,8 +39,18 @@ def _bancs() -> list[tuple[str, str, list[str]]]:
             "lot_creation.py",
             ["--rows", lignes],
         ),
-        ("Pages connectées contre l'accueil anonyme", "pages.py", ["--duree", duree]),
     ]
+    bancs += [
+        (
+            f"Lot de création : {lignes} lignes, {int(n):,} autres profils en base".replace(
+                ",", " "
+            ),
+            "lot_creation.py",
+            ["--rows", lignes, "--profils", n],
+        )
+        for n in croissance
+    ]
+    bancs.append(("Pages connectées contre l'accueil anonyme", "pages.py", ["--duree", duree]))
     bancs += [
         (
             f"Pages avec {int(n):,} autres profils en base".replace(",", " "),
