@@ -116,7 +116,8 @@ def semer_autres(profil, n: int) -> None:
         "comptes_profil": {
             "public_id": "gen_random_uuid()",
             "nir_hash": "md5(i::text) || md5('nir' || i::text)",
-            "titulaire_id": "NULL",
+            "titulaire_id": "NULL",  # people not yet signed up: created, not activated
+            "statut": "'cree'",
             "lot_ligne": "i",
         },
         "dossier_document": {"public_id": "gen_random_uuid()", "profil_id": "p.id"},

@@ -40,6 +40,15 @@ def _bancs() -> list[tuple[str, str, list[str]]]:
             ["--rows", lignes],
         ),
     ]
+    bancs.append(("Pages connectées contre l'accueil anonyme", "pages.py", ["--duree", duree]))
+    bancs += [
+        (
+            f"Pages avec {int(n):,} autres profils en base".replace(",", " "),
+            "pages.py",
+            ["--duree", duree, "--profils", n],
+        )
+        for n in croissance
+    ]
     bancs += [
         (
             f"Lot de création : {lignes} lignes, {int(n):,} autres profils en base".replace(
@@ -47,15 +56,6 @@ def _bancs() -> list[tuple[str, str, list[str]]]:
             ),
             "lot_creation.py",
             ["--rows", lignes, "--profils", n],
-        )
-        for n in croissance
-    ]
-    bancs.append(("Pages connectées contre l'accueil anonyme", "pages.py", ["--duree", duree]))
-    bancs += [
-        (
-            f"Pages avec {int(n):,} autres profils en base".replace(",", " "),
-            "pages.py",
-            ["--duree", duree, "--profils", n],
         )
         for n in croissance
     ]
