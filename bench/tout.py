@@ -43,7 +43,7 @@ def _bancs() -> list[tuple[str, str, list[str]]]:
     bancs.append(("Pages connectées contre l'accueil anonyme", "pages.py", ["--duree", duree]))
     bancs += [
         (
-            f"Pages avec {int(n):,} autres profils en base".replace(",", " "),
+            f"Pages avec {int(n):_} autres profils en base".replace("_", " "),
             "pages.py",
             ["--duree", duree, "--profils", n],
         )
@@ -51,8 +51,8 @@ def _bancs() -> list[tuple[str, str, list[str]]]:
     ]
     bancs += [
         (
-            f"Lot de création : {lignes} lignes, {int(n):,} autres profils en base".replace(
-                ",", " "
+            f"Lot de création : {lignes} lignes, {int(n):_} autres profils en base".replace(
+                "_", " "
             ),
             "lot_creation.py",
             ["--rows", lignes, "--profils", n],
