@@ -11,7 +11,7 @@ PYTHON_BOOT := $(shell for p in python3.13 python3.12 python3 python; do \
 ROWS ?= 100000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format check-deploy bench-lot bench-journal bench-pages bench-rappels demo clean
+.PHONY: install run test test-fast lint format check-deploy bench bench-lot bench-journal bench-pages bench-rappels demo clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -n "$(PYTHON_BOOT)" || { echo "Python 3.12 ou plus récent est requis (python3.12 introuvable)."; exit 1; }
@@ -70,6 +70,11 @@ bench-journal: install
 
 bench-pages: install
 	$(PY) -m espace_sante.embedded exec $(PY) bench/pages.py
+
+# Every benchmark against its same-run baseline, written to bench/RESULTS.md (bounded:
+# BENCH_ROWS, BENCH_N, BENCH_DUREE seconds per page, BENCH_PROFILS for the growth runs).
+bench: install
+	$(PY) -m espace_sante.embedded exec $(PY) bench/tout.py
 
 # The reminder sweep among 100k then 1M rows: its cost follows the due rows, not the table.
 bench-rappels: install

@@ -105,6 +105,48 @@ def peupler() -> dict[str, object]:
     return {"profil": profil, "patient": patient, "pro": pro.user}
 
 
+def semer_autres(profil, n: int) -> None:
+    """``n`` other people already in the database, each with a copy of the patient's
+    documents and measures' first rows — server-side (``INSERT … SELECT`` over
+    ``generate_series``: the rows never cross the socket, faster than COPY from Python)."""
+    from django.db import connection
+
+    if n <= 0:
+        return
+    regles = {
+        "comptes_profil": {
+            "public_id": "gen_random_uuid()",
+            "nir_hash": "md5(i::text) || md5('nir' || i::text)",
+            "titulaire_id": "NULL",  # people not yet signed up: created, not activated
+            "statut": "'cree'",
+            "lot_ligne": "i",
+        },
+        "dossier_document": {"public_id": "gen_random_uuid()", "profil_id": "p.id"},
+    }
+    with connection.cursor() as cur:
+        for table, reecrire in regles.items():
+            cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                " AND column_name <> 'id' ORDER BY ordinal_position",
+                [table],
+            )
+            colonnes = [c for (c,) in cur.fetchall()]
+            valeurs = ", ".join(reecrire.get(c, f"e.{c}") for c in colonnes)
+            if table == "comptes_profil":
+                cur.execute(
+                    f"INSERT INTO comptes_profil ({', '.join(colonnes)}) SELECT {valeurs}"
+                    " FROM comptes_profil e, generate_series(1, %s) i WHERE e.id = %s",
+                    [n, profil.pk],
+                )
+            else:  # one document each: the patient's first
+                cur.execute(
+                    f"INSERT INTO {table} ({', '.join(colonnes)}) SELECT {valeurs}"
+                    f" FROM (SELECT * FROM {table} WHERE profil_id = %s ORDER BY id LIMIT 1) e,"
+                    " (SELECT id FROM comptes_profil WHERE id <> %s) p",
+                    [profil.pk, profil.pk],
+                )
+
+
 def session_de(user) -> str:
     """The session cookie header of ``user``, past the second factor."""
     from django.test import Client
@@ -121,33 +163,10 @@ def session_de(user) -> str:
 
 
 def jeton_de(patient, profil) -> str:
-    """A connected service's bearer token for the whole record (every read scope), made
-    as the consent page makes it: the ledger, the connection, the token and its link."""
-    from datetime import timedelta
+    """A connected service's bearer token for the whole record (every read scope)."""
+    from tests.catalogue.factories import jeton_complet
 
-    from django.utils import timezone
-    from oauth2_provider.models import get_access_token_model
-
-    from catalogue import services as catalogue_services
-    from catalogue.models import Jeton
-    from consentement import acces
-    from tests.catalogue.factories import TOUTES, service_et_client
-
-    service, application = service_et_client(nom="Banc d'essai")
-    acteur = acces.en_patient_de(acces.acteur_de_connexion(patient), profil)
-    connexion = catalogue_services.connexion_autoriser(
-        acteur=acteur, service=service, choisies=TOUTES
-    )
-    valeur = "banc-" + "0" * 40
-    jeton = get_access_token_model().objects.create(
-        user=patient,
-        application=application,
-        token=valeur,
-        scope=" ".join(TOUTES),
-        expires=timezone.now() + timedelta(hours=2),
-    )
-    Jeton.objects.create(access_token=jeton, connexion=connexion)
-    return f"Authorization: Bearer {valeur}"
+    return f"Authorization: Bearer {jeton_complet(patient, profil, valeur='banc-' + '0' * 40)}"
 
 
 # --- Load -------------------------------------------------------------------------------
@@ -297,6 +316,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duree", type=int, default=8, help="secondes de charge par page")
     parser.add_argument("--connexions", type=int, default=20)
+    parser.add_argument(
+        "--profils", type=int, default=0, help="autres personnes déjà en base (croissance)"
+    )
     args = parser.parse_args()
 
     import django
@@ -317,6 +339,10 @@ def main() -> None:
     try:
         matrice.initialiser()
         donnees = peupler()
+        t = time.perf_counter()
+        semer_autres(donnees["profil"], args.profils)
+        if args.profils:
+            print(f"{args.profils} autres profils semés en {time.perf_counter() - t:.0f} s")
         sessions = {
             "patient": session_de(donnees["patient"]),
             "pro": session_de(donnees["pro"]),
@@ -348,7 +374,9 @@ def main() -> None:
         # The baseline is measured first and last: its mean absorbs a machine that drifts.
         base_rps = (resultats[0][1]["rps"] + resultats[-1][1]["rps"]) / 2
         plus_lente = min(r["rps"] for _, r in resultats[1:-1])
-        print(f"pages_min_ratio={plus_lente / base_rps:.3f}")
+        for nom, r in resultats[1:-1]:
+            print(f"ratio {nom:<42} {r['rps'] / base_rps:.3f} p95={r['p95']:.0f} ms")
+        print(f"pages_min_ratio={plus_lente / base_rps:.3f} profils_en_base={args.profils + 1}")
     finally:
         if gunicorn is not None:
             os.killpg(gunicorn.pid, signal.SIGTERM)

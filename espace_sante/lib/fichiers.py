@@ -41,7 +41,7 @@ MSG_IMAGE_LOURDE = (
 
 class FichierInvalide(SaisieInvalide):
     """The upload fails the checks; str(exc) is a clear French sentence for the user.
-    (A batch file the import refuses is ``consentement.lots.FichierRefuse``.)"""
+    (A batch file the import refuses is ``consentement.services.lots.FichierRefuse``.)"""
 
 
 @dataclass(frozen=True)

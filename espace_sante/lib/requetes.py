@@ -117,10 +117,11 @@ DATE_MIN = date(1900, 1, 1)
 PASSE, AGENDA, RECHERCHE = 0, 10, 100  # years ahead of today each kind may reach
 
 
-def date_max(horizon: int) -> date:
+def date_max(horizon: int, *, aujourdhui: date | None = None) -> date:
     """The last plausible date of a kind: today (plus one day, for the timezones ahead of
-    Paris) then ``horizon`` years on."""
-    demain = timezone.localdate() + timedelta(days=1)
+    Paris) then ``horizon`` years on. ``aujourdhui``: today's date, when the caller already
+    read it (a batch checks its rows against one date, not one clock read per row)."""
+    demain = (aujourdhui or timezone.localdate()) + timedelta(days=1)
     return demain.replace(year=demain.year + horizon, day=min(demain.day, 28))
 
 
@@ -128,7 +129,9 @@ def _fr(jour: date) -> str:
     return jour.strftime("%d/%m/%Y")
 
 
-def date_bornee(valeur, *, horizon: int = PASSE, instant: bool = False):
+def date_bornee(
+    valeur, *, horizon: int = PASSE, instant: bool = False, aujourdhui: date | None = None
+):
     """``valeur`` (a date, or an aware datetime when ``instant``) if its own calendar date
     lies between DATE_MIN and ``date_max(horizon)``; else HorsBornes.
 
@@ -142,7 +145,7 @@ def date_bornee(valeur, *, horizon: int = PASSE, instant: bool = False):
     elif not isinstance(valeur, date):
         raise HorsBornes("Date illisible : utilisez le format AAAA-MM-JJ.")
     jour = valeur.date() if isinstance(valeur, datetime) else valeur
-    fin = date_max(horizon)
+    fin = date_max(horizon, aujourdhui=aujourdhui)
     if not DATE_MIN <= jour <= fin:
         raise HorsBornes(
             f"Date improbable : indiquez une date entre le {_fr(DATE_MIN)} et le {_fr(fin)}."

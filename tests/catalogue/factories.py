@@ -134,3 +134,31 @@ def lancer(client, application, *, scope: str, cocher, profil=None) -> dict:
 
 def fhir(client, jeton: str, chemin: str, **kwargs):
     return client.get(chemin, HTTP_AUTHORIZATION=f"Bearer {jeton}", **kwargs)
+
+
+def jeton_complet(patient, profil, *, valeur: str, nom: str = "Banc d'essai") -> str:
+    """A connected service's bearer token for the whole record (every read scope), made
+    as the consent page makes it: the ledger, the connection, the token and its link."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model
+
+    from catalogue import services as catalogue_services
+    from catalogue.models import Jeton
+    from consentement import acces
+
+    service, application = service_et_client(nom=nom)
+    acteur = acces.en_patient_de(acces.acteur_de_connexion(patient), profil)
+    connexion = catalogue_services.connexion_autoriser(
+        acteur=acteur, service=service, choisies=TOUTES
+    )
+    jeton = get_access_token_model().objects.create(
+        user=patient,
+        application=application,
+        token=valeur,
+        scope=" ".join(TOUTES),
+        expires=timezone.now() + timedelta(hours=2),
+    )
+    Jeton.objects.create(access_token=jeton, connexion=connexion)
+    return valeur

@@ -58,12 +58,13 @@ def valider_nir(valeur: str, champ: str, libelle: str) -> str:
         raise Rejet(champ, f"{libelle} : {e.messages[0]}") from None
 
 
-def valider_date(valeur: str) -> date:
+def valider_date(valeur: str, aujourdhui: date | None = None) -> date:
     try:
         if len(valeur) == 10 and valeur[4] == "-":
-            return date_bornee(date.fromisoformat(valeur))
+            return date_bornee(date.fromisoformat(valeur), aujourdhui=aujourdhui)
         if len(valeur) == 10 and valeur[2] == "/" and valeur[5] == "/":
-            return date_bornee(date(int(valeur[6:]), int(valeur[3:5]), int(valeur[:2])))
+            jour = date(int(valeur[6:]), int(valeur[3:5]), int(valeur[:2]))
+            return date_bornee(jour, aujourdhui=aujourdhui)
     except HorsBornes as erreur:
         raise Rejet("date_naissance", f"Date de naissance : {erreur}") from None
     except ValueError:
@@ -118,7 +119,7 @@ class Validation:
             raise Rejet("prenoms", "Le ou les prénoms sont obligatoires.")
         if len(prenoms) > 200:
             raise Rejet("prenoms", "Prénoms trop longs (200 caractères au plus).")
-        naissance = valider_date(v["date_naissance"])
+        naissance = valider_date(v["date_naissance"], self.aujourdhui)
         if naissance > self.aujourdhui:
             raise Rejet("date_naissance", "La date de naissance est dans le futur.")
         if nir[1:3] != f"{naissance.year % 100:02d}" or (
