@@ -59,7 +59,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from bench import pages as banc
-    from consentement import matrice
+    from consentement.acces import matrice
 
     setup_test_environment()
     settings.DEBUG = False
