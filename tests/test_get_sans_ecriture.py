@@ -92,6 +92,7 @@ OBJETS = {
         "catalogue:fhir_ressource",
         "catalogue:fhir_everything",
         "catalogue:fhir_binaire",
+        "catalogue:fhir_version",
     ],
     Document: [
         "dossier:document",
@@ -185,6 +186,8 @@ class _Valeurs:
             "key": ["cle-invalide"],
             "uidb36": ["0"],
             "type_ressource": ["Observation", "Patient"],
+            "version": ["1"],
+            "reste": ["Encounter", "Observation/_history"],
             "slug": list(Service.objects.values_list("slug", flat=True)),
             "jeton": [jeton_flux, "Xq3s9v0cY2mWf8TnB4kLr7pZ1aE6uJ5hD0gC2iO8yQ"],
             "app_label": sorted({m._meta.app_label for m in admin.site._registry}),
@@ -446,6 +449,7 @@ SANS_PAGE_GET = {
     "catalogue:fhir_ressource",
     "catalogue:fhir_everything",
     "catalogue:fhir_binaire",
+    "catalogue:fhir_version",
 }
 
 
@@ -470,5 +474,5 @@ def test_the_activation_steps_change_nothing_on_get(client, annonce):
     assert not _ecarts(avant, _compteurs(), "consentement:activation_terminer")
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ANNONCE
     reponse = client.post(reverse("consentement:activation_terminer"))
-    assert reponse.url == reverse("dossier:accueil")
+    assert reponse.url == reverse("consentement:bienvenue")
     assert Profil.objects.get(pk=annonce.pk).statut == StatutProfil.ACTIVE

@@ -47,4 +47,4 @@ def test_a_document_opened_once_is_one_line_and_the_reader_has_one_name(client, 
     assert "NIR" not in page and "numéro de sécurité sociale" in page
     tableau = page[page.index("<tbody>") :]
     assert "Paul Moreau (Pharmacien" not in tableau
-    assert tableau.count("<td>Paul Moreau<br>") == 3  # access, record, document
+    assert tableau.count('<td data-label="Qui">Paul Moreau<br>') == 3  # access, record, document

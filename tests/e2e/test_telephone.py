@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agenda import services as agenda
-from consentement import services as consentement
+from consentement.acces import choix as consentement
 from dossier import services
 from tests.agenda.outils import proposer, rdv_de
 from tests.comptes.factories import ProfessionnelFactory

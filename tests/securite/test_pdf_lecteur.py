@@ -249,7 +249,7 @@ def pieces_stockees(profil) -> list[Path]:
 def test_the_smtp_gateway_refuses_the_mail_with_a_550_and_stores_nothing(
     patient, professionnel, cas
 ):
-    with pytest.raises(passerelle.Refus) as refus:
+    with pytest.raises(passerelle.RefusSmtp) as refus:
         recevoir(professionnel, patient.profil, HOSTILES[cas][0]())
     assert str(refus.value).startswith("550 5.7.1 Piece jointe refusee (compte-rendu.pdf)")
     assert "contenu actif" in str(refus.value)
