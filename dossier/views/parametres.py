@@ -14,6 +14,7 @@ from consentement.acces import selectors as choix
 from consentement.acces.decorateurs import espace_patient
 from espace_sante.comptes import annuaire
 from espace_sante.lib.refus import SaisieInvalide
+from espace_sante.lib.texte import accorder
 
 
 def _page(request, *, form_blocage=None, form_mt=None, status=200):
@@ -60,8 +61,15 @@ def blocage_ajouter(request):
         consentement.professionnel_bloquer(acteur=request.acteur, professionnel=pro)
     except SaisieInvalide as refus:
         return _apres(request, str(refus), erreur=True)
+    suite = "ne peut plus rien consulter ni ajouter."
     return _apres(
-        request, f"Blocage enregistré : {pro.nom_usage} ne peut plus rien consulter ni ajouter."
+        request,
+        accorder(
+            pro,
+            f"{pro.nom_usage} est bloqué : il {suite}",
+            f"{pro.nom_usage} est bloquée : elle {suite}",
+            f"Blocage enregistré : {pro.nom_usage} {suite}",
+        ),
     )
 
 
