@@ -47,4 +47,4 @@ def test_the_demo_patient_and_parent_find_a_conversation_and_the_readme_recipe_w
     session[SESSION_PROFIL_ACTIF] = str(yanis.public_id)
     session.save()
     boite = client.get(reverse("messagerie:accueil")).content.decode()
-    assert "Rappel de vaccination de Yanis" in boite and "Close" in boite
+    assert "Rappel de vaccination de Yanis" in boite and "Terminée" in boite
