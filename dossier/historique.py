@@ -4,6 +4,8 @@ health content), with the emergency reason the professional wrote."""
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
+
 from consentement import acces
 from consentement.acces import Acteur
 from consentement.journal import Action as ActionConsentement
@@ -100,7 +102,7 @@ def _qui(entrees) -> None:
     for e in entrees:
         pro = pros.get(e.acteur_id) if e.role == Role.PROFESSIONNEL else None
         e.qui = pro.nom_usage if pro else (e.acteur_libelle or "Traitement automatique")
-        e.qui_role = pro.get_profession_display() if pro else e.get_role_display()
+        e.qui_role = capfirst(pro.profession_libelle) if pro else e.get_role_display()
 
 
 def _meme_acte(avant, e) -> bool:

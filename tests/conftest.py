@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from espace_sante.comptes import otp
+from espace_sante.comptes.enums import Civilite
 from tests.comptes.factories import (
     MediateurFactory,
     ProfessionnelFactory,
@@ -123,7 +124,9 @@ def professionnel(db):
 
 @pytest.fixture
 def professionnel_bloque(db):
-    return ProfessionnelFactory(user__prenom="Marc", user__nom="Bloqué").user
+    return ProfessionnelFactory(
+        user__prenom="Marc", user__nom="Bloqué", civilite=Civilite.MONSIEUR
+    ).user
 
 
 @pytest.fixture

@@ -83,3 +83,7 @@ def test_a_closed_conversation_says_how_to_reach_the_professional(client, patien
     assert "Annuaire santé" in page and pro.rpps in page
     assert "Les patients ne peuvent pas commencer une conversation" in page
     assert reverse("agenda:ajouter") in page
+    # The agenda takes no request from a patient (as in the real service): said, not implied.
+    assert "L'agenda ne permet pas non plus de demander un rendez-vous en ligne" in page
+    # Her profession in her gender (Dr Jeanne Lefèvre), not the directory's double label.
+    assert "Médecin (médecine générale)" in page

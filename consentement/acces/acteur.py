@@ -18,6 +18,7 @@ from typing import Any
 from consentement.enums import Canal
 from espace_sante.comptes.enums import Role
 from espace_sante.comptes.models import Mediateur, Professionnel, Profil, User
+from espace_sante.lib.texte import accorder
 
 ROLES_PATIENT = (Role.TITULAIRE, Role.REPRESENTANT)
 
@@ -79,7 +80,10 @@ def libelle_auteur(acteur: Acteur) -> str:
     if acteur.role == Role.APPLICATION:
         return f"{acteur.libelle} (service connecté)"
     nom = acteur.user.nom_complet or acteur.user.email
-    return f"{nom} ({Role(acteur.role).label.lower()})"
+    role = Role(acteur.role).label.lower()
+    if acteur.role == Role.REPRESENTANT:
+        role = accorder(acteur.user, role, "représentante légale", role)
+    return f"{nom} ({role})"
 
 
 def libelle_de(user: User | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consentement import acces
 from consentement.acces import choix as consentement
@@ -14,21 +14,38 @@ from consentement.acces import selectors as choix
 from consentement.acces.decorateurs import espace_patient
 from espace_sante.comptes import annuaire
 from espace_sante.lib.refus import SaisieInvalide
+from espace_sante.lib.texte import accorder
+
+
+def _recherche_saisie(request):
+    """The directory search, from the page's one form ("Chercher", or a name typed before
+    another button) or from a link's query string."""
+    if request.method != "POST":
+        return request.GET or None
+    donnees = request.POST
+    return donnees if "chercher" in donnees or donnees.get("nom", "").strip() else None
+
+
+def _choix(request, prefixe: str):
+    """A choice form shown again with the RPPS number typed in it: searching the directory,
+    or acting in the other form of the page, loses nothing."""
+    rpps = request.POST.get(f"{prefixe}-rpps", "") if request.method == "POST" else ""
+    return annuaire.ChoixProfessionnelForm(prefix=prefixe, initial={"rpps": rpps} if rpps else None)
 
 
 def _page(request, *, form_blocage=None, form_mt=None, status=200):
     acteur = request.acteur
     if not acces.peut_gerer_visibilite(acteur):
         raise Http404
-    recherche = annuaire.AnnuaireForm(request.GET or None)
+    recherche = annuaire.AnnuaireForm(_recherche_saisie(request))
     return render(
         request,
         "dossier/parametres.html",
         {
             "parametres": acces.parametres_de(acteur.profil),
             "blocages": choix.blocages_actifs(acteur=acteur),
-            "form_blocage": form_blocage or annuaire.ChoixProfessionnelForm(prefix="blocage"),
-            "form_mt": form_mt or annuaire.ChoixProfessionnelForm(prefix="mt"),
+            "form_blocage": form_blocage or _choix(request, "blocage"),
+            "form_mt": form_mt or _choix(request, "mt"),
             "annuaire": recherche,
             "trouves": annuaire.chercher(**recherche.cleaned_data)
             if recherche.is_valid()
@@ -43,9 +60,10 @@ def _apres(request, message: str, *, erreur=False):
     return redirect("dossier:parametres")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @espace_patient
 def parametres(request):
+    """The page; a POST here is the directory search of the page's one form (no write)."""
     return _page(request)
 
 
@@ -60,8 +78,15 @@ def blocage_ajouter(request):
         consentement.professionnel_bloquer(acteur=request.acteur, professionnel=pro)
     except SaisieInvalide as refus:
         return _apres(request, str(refus), erreur=True)
+    suite = "ne peut plus rien consulter ni ajouter."
     return _apres(
-        request, f"Blocage enregistré : {pro.nom_usage} ne peut plus rien consulter ni ajouter."
+        request,
+        accorder(
+            pro,
+            f"{pro.nom_usage} est bloqué : il {suite}",
+            f"{pro.nom_usage} est bloquée : elle {suite}",
+            f"Blocage enregistré : {pro.nom_usage} {suite}",
+        ),
     )
 
 

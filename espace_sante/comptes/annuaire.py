@@ -39,10 +39,21 @@ def professionnel_par_rpps(valeur: str) -> Professionnel:
     return pro
 
 
+class ChoixDansLesResultats(forms.HiddenInput):
+    """The professional picked by a result's button: when the search and the form are one
+    form (no JavaScript), the button's value comes with the form's own empty hidden field,
+    and the pick wins."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return next((v for v in data.getlist(name) if v), None)
+        return data.get(name)
+
+
 class ChoixProfessionnelForm(FormulaireDsfr):
     """A professional picked in the directory (a hidden id), or typed by RPPS number."""
 
-    professionnel = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    professionnel = forms.UUIDField(required=False, widget=ChoixDansLesResultats)
     rpps = forms.CharField(
         label="Numéro RPPS du professionnel",
         required=False,

@@ -26,6 +26,13 @@ class Sexe(models.TextChoices):
     INDETERMINE = "I", "Indéterminé"
 
 
+class Civilite(models.TextChoices):
+    """As the national RPPS directory publishes it ("Libellé civilité"); blank: unknown."""
+
+    MONSIEUR = "M", "Monsieur"
+    MADAME = "MME", "Madame"
+
+
 class Profession(models.TextChoices):
     MEDECIN = "medecin", "Médecin"
     INFIRMIER = "infirmier", "Infirmier ou infirmière"
@@ -33,6 +40,21 @@ class Profession(models.TextChoices):
     CHIRURGIEN_DENTISTE = "chirurgien_dentiste", "Chirurgien-dentiste"
     SAGE_FEMME = "sage_femme", "Sage-femme"
     MASSEUR_KINESITHERAPEUTE = "masseur_kinesitherapeute", "Masseur-kinésithérapeute"
+
+
+# A profession as a patient names the person: "Paul Moreau, pharmacien". Masculine and
+# feminine forms; the label above ("Pharmacien ou pharmacienne") when the civility is unknown.
+PROFESSIONS_ACCORDEES = {
+    Profession.MEDECIN: ("médecin", "médecin"),
+    Profession.INFIRMIER: ("infirmier", "infirmière"),
+    Profession.PHARMACIEN: ("pharmacien", "pharmacienne"),
+    Profession.CHIRURGIEN_DENTISTE: ("chirurgien-dentiste", "chirurgienne-dentiste"),
+    Profession.SAGE_FEMME: ("sage-femme", "sage-femme"),
+    Profession.MASSEUR_KINESITHERAPEUTE: (
+        "masseur-kinésithérapeute",
+        "masseuse-kinésithérapeute",
+    ),
+}
 
 
 class PorteeTentative(models.TextChoices):

@@ -19,10 +19,18 @@ from django.utils import timezone
 from django_otp.models import Device
 from stdnum import luhn
 
-from espace_sante.comptes.enums import PorteeTentative, Profession, Sexe, StatutProfil
+from espace_sante.comptes.enums import (
+    PROFESSIONS_ACCORDEES,
+    Civilite,
+    PorteeTentative,
+    Profession,
+    Sexe,
+    StatutProfil,
+)
 from espace_sante.lib import nir as nir_lib
 from espace_sante.lib.crypto import keyed_hash
 from espace_sante.lib.fields import EncryptedTextField
+from espace_sante.lib.texte import accorder
 
 
 def date_majorite(le: date | None = None) -> date:
@@ -83,6 +91,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def nom_complet(self) -> str:
         return f"{self.prenom} {self.nom}".strip()
+
+    @property
+    def genre(self) -> str:
+        """The account holder's, from their profile or their directory entry ("" unknown)."""
+        for role in ("profil", "professionnel"):
+            personne = getattr(self, role, None)  # a reverse one-to-one: None when absent
+            if personne is not None:
+                return personne.genre
+        return ""
 
     def get_full_name(self) -> str:
         return self.nom_complet
@@ -201,6 +218,14 @@ class Profil(models.Model):
     def est_mineur(self, le: date | None = None) -> bool:
         return self.date_naissance is not None and self.date_naissance > date_majorite(le)
 
+    @property
+    def genre(self) -> str:
+        """ "M", "F" or "" (unknown: neutral wording), for the words that agree with the
+        person (``lib.texte.accorder``): the INS sex trait, else the NIR's first digit."""
+        if self.sexe in (Sexe.MASCULIN, Sexe.FEMININ):
+            return self.sexe
+        return nir_lib.genre(self.nir)
+
     def definir_nir(self, valeur: str) -> None:
         nir = nir_lib.valider(valeur)
         self.nir = nir
@@ -225,6 +250,13 @@ class Professionnel(models.Model):
     )
     rpps = models.CharField("numéro RPPS", max_length=11, unique=True, validators=[valider_rpps])
     profession = models.CharField(max_length=30, choices=Profession.choices)
+    civilite = models.CharField(
+        "civilité",
+        max_length=3,
+        choices=Civilite.choices,
+        blank=True,
+        help_text="Comme l'annuaire RPPS la publie ; vide : inconnue (formulation neutre).",
+    )
     specialite = models.CharField("spécialité", max_length=100, blank=True)
     structure = models.CharField("structure d'exercice", max_length=200, blank=True)
     commune = models.CharField("commune d'exercice", max_length=100, blank=True)
@@ -235,7 +267,17 @@ class Professionnel(models.Model):
         verbose_name_plural = "professionnels de santé"
 
     def __str__(self) -> str:
-        return f"{self.nom_usage} ({self.get_profession_display()})"
+        return f"{self.nom_usage}, {self.profession_libelle}"
+
+    @property
+    def genre(self) -> str:
+        return {Civilite.MONSIEUR: "M", Civilite.MADAME: "F"}.get(self.civilite, "")
+
+    @property
+    def profession_libelle(self) -> str:
+        """ "pharmacien", "pharmacienne"; "pharmacien ou pharmacienne" when unknown."""
+        masculin, feminin = PROFESSIONS_ACCORDEES[self.profession]
+        return accorder(self, masculin, feminin, self.get_profession_display().lower())
 
     @property
     def nom_usage(self) -> str:

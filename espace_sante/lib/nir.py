@@ -75,6 +75,16 @@ def valider(valeur: str) -> str:
     return nir
 
 
+# The first digit: the sex registered with the health insurance (7 and 8 are provisional
+# numbers, read as 1 and 2). Anything else says nothing.
+_GENRES_NIR = {"1": "M", "7": "M", "2": "F", "8": "F"}
+
+
+def genre(nir: str | None) -> str:
+    """ "M", "F", or "" (unknown) from a NIR's first digit."""
+    return _GENRES_NIR.get(normaliser(nir or "")[:1], "")
+
+
 def cle(nir13: str) -> str:
     """The 2-digit control key of the first 13 characters (for generated test data)."""
     return stdnum_nir.calc_check_digits(nir13 + "00")

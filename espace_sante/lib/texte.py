@@ -25,6 +25,13 @@ def duree_lue(jours: int) -> str:
     return nombre(jours, "jour")
 
 
+def accorder(personne, masculin: str, feminin: str, neutre: str) -> str:
+    """The word that agrees with the person ("bloqué", "bloquée"), from their ``genre``
+    ("M", "F"; anything else, or no person, takes the neutral wording)."""
+    genre = getattr(personne, "genre", "")
+    return masculin if genre == "M" else feminin if genre == "F" else neutre
+
+
 # A file's kind as a person names it ("PDF"), not its MIME type ("application/pdf").
 FORMATS_LUS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 

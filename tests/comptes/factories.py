@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from stdnum import luhn
 
-from espace_sante.comptes.enums import Profession, Sexe, StatutProfil
+from espace_sante.comptes.enums import Civilite, Profession, Sexe, StatutProfil
 from espace_sante.comptes.models import Mediateur, Professionnel, Profil, Representation, User
 from espace_sante.lib import nir as nir_lib
 
@@ -84,6 +84,7 @@ class ProfessionnelFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, prenom="Jeanne", nom="Lefèvre")
     rpps = factory.LazyFunction(rpps_unique)
     profession = Profession.MEDECIN
+    civilite = Civilite.MADAME  # Jeanne Lefèvre, as the directory publishes it
     specialite = "Médecine générale"
     structure = "Cabinet des Lilas"
 

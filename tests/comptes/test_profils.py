@@ -29,7 +29,7 @@ def test_switching_to_a_child_is_journaled_on_the_childs_chain(client_de, parent
     assert reponse.status_code == 302
     page = client.get("/dossier/")
     assert f"Dossier médical de {mineur.nom_affiche}" in page.text
-    assert "représentant légal" in page.text
+    assert "représentante légale" in page.text  # Nadia
     entree = Entree.objects.get(action=Action.PROFIL_BASCULE)
     assert entree.profil == mineur and entree.acteur == parent
     assert entree.role == Role.REPRESENTANT and entree.pour_le_compte_de == mineur

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from dossier.models import Document
-from espace_sante.comptes.enums import Profession
+from espace_sante.comptes.enums import Civilite, Profession
 from tests.comptes.factories import ProfessionnelFactory
 from tests.conftest import connecter
 from tests.dossier.test_vues import ouvrir_acces, televerser
@@ -29,7 +29,10 @@ def test_a_document_opened_once_is_one_line_and_the_reader_has_one_name(client, 
     televerser(client, patient.profil, pdf(), titre="Ordonnance", categorie="ordonnance")
     document = Document.objects.get()
     pharmacien = ProfessionnelFactory(
-        user__prenom="Paul", user__nom="Moreau", profession=Profession.PHARMACIEN
+        user__prenom="Paul",
+        user__nom="Moreau",
+        profession=Profession.PHARMACIEN,
+        civilite=Civilite.MONSIEUR,
     ).user
     ouvrir_acces(pharmacien, patient.profil)  # written with the professional's full label
     client.logout()
@@ -47,4 +50,6 @@ def test_a_document_opened_once_is_one_line_and_the_reader_has_one_name(client, 
     assert "NIR" not in page and "numéro de sécurité sociale" in page
     tableau = page[page.index("<tbody>") :]
     assert "Paul Moreau (Pharmacien" not in tableau
-    assert tableau.count('<td data-label="Qui">Paul Moreau<br>') == 3  # access, record, document
+    # access, record, document; the profession in his gender, not "Pharmacien ou pharmacienne"
+    assert tableau.count('<td data-label="Qui">Paul Moreau<br>') == 3
+    assert tableau.count('Paul Moreau<br><span class="fr-text--xs">Pharmacien</span>') == 3

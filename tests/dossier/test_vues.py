@@ -592,7 +592,47 @@ def test_a_malformed_or_foreign_block_id_is_404_not_a_server_error(client, patie
     )
     etranger = reverse("dossier:blocage_lever", args=[autre.blocages.get().public_id])
     assert blocage and client.post(etranger).status_code == 404
-    assert client.post(reverse("dossier:parametres")).status_code == 405
+    # A POST to the page itself is the directory search of its one form: it writes nothing.
+    decisions = Decision.objects.count()
+    assert client.post(reverse("dossier:parametres"), {"chercher": "1"}).status_code == 200
+    assert Decision.objects.count() == decisions
+
+
+def test_searching_the_directory_keeps_the_rpps_numbers_typed_below(client, patient):
+    """Issue 21, point 6: the search and both choices are one form; "Chercher" shows the page
+    again with what was typed, and the results' buttons still pick a professional."""
+    lefevre = ProfessionnelFactory()
+    connecter(client, patient)
+    page = client.post(
+        reverse("dossier:parametres"),
+        {"nom": "Lefèvre", "chercher": "1", "mt-rpps": "", "blocage-rpps": "10101010101"},
+    )
+    assert page.status_code == 200
+    contenu = texte(page)
+    assert 'name="blocage-rpps" value="10101010101"' in contenu
+    assert f"RPPS {lefevre.rpps}" in contenu and "ne correspond à cette recherche" not in contenu
+    assert not Decision.objects.filter(type=TypeDecision.BLOCAGE).exists()
+    # A result's "Bloquer" button sends its pick along with the form's empty hidden field.
+    client.post(
+        reverse("dossier:blocage_ajouter"),
+        {"blocage-professionnel": [str(lefevre.public_id), ""], "blocage-rpps": ""},
+    )
+    assert Decision.objects.filter(type=TypeDecision.BLOCAGE).count() == 1
+    assert patient.profil.blocages.get().professionnel == lefevre
+
+
+def test_an_error_in_one_choice_keeps_the_number_typed_in_the_other(client, patient):
+    connecter(client, patient)
+    reponse = client.post(
+        reverse("dossier:medecin_traitant_declarer"),
+        {"mt-rpps": "123", "blocage-rpps": "10101010101", "nom": ""},
+    )
+    assert reponse.status_code == 400
+    contenu = texte(reponse)
+    assert (
+        "comporte exactement 11 chiffres" in contenu
+        and 'name="blocage-rpps" value="10101010101"' in contenu
+    )
 
 
 def test_documents_are_sorted_by_act_date_newest_first_with_the_upload_date(client, patient):

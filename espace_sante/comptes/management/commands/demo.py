@@ -12,7 +12,7 @@ from django.db import transaction
 from stdnum import luhn
 
 from espace_sante.comptes import services
-from espace_sante.comptes.enums import Profession, Sexe, StatutProfil
+from espace_sante.comptes.enums import Civilite, Profession, Sexe, StatutProfil
 from espace_sante.comptes.models import Profil, User
 from espace_sante.comptes.signals import demo_preparee
 from espace_sante.lib import nir as nir_lib
@@ -37,12 +37,13 @@ PERSONAS = [
     ("mediateur", "Sophie", "Bernard", "Médiatrice France services"),
     ("admin", "Alex", "Admin", "Administrateur (Django admin)"),
 ]
+M, MME = Civilite.MONSIEUR, Civilite.MADAME
 # Other professionals of the demo record (same password): authors, a blocked one, an emergency.
 AUTRES_PROS = [
-    ("cardiologue", "Marc", "Dubois", Profession.MEDECIN, "Cardiologie", "Paris"),
-    ("biologiste", "Inès", "Garnier", Profession.MEDECIN, "Biologie médicale", "Paris"),
-    ("urgentiste", "Claire", "Roux", Profession.MEDECIN, "Médecine d'urgence", "Montreuil"),
-    ("dentiste", "Hugo", "Lambert", Profession.CHIRURGIEN_DENTISTE, "", "Paris"),
+    ("cardiologue", "Marc", "Dubois", Profession.MEDECIN, "Cardiologie", "Paris", M),
+    ("biologiste", "Inès", "Garnier", Profession.MEDECIN, "Biologie médicale", "Paris", MME),
+    ("urgentiste", "Claire", "Roux", Profession.MEDECIN, "Médecine d'urgence", "Montreuil", MME),
+    ("dentiste", "Hugo", "Lambert", Profession.CHIRURGIEN_DENTISTE, "", "Paris", M),
 ]
 
 
@@ -159,6 +160,7 @@ class Command(BaseCommand):
                 user=users["medecin"],
                 rpps=_rpps("1000000001"),
                 profession=Profession.MEDECIN,
+                civilite=MME,
                 specialite="Médecine générale",
                 structure="Cabinet médical des Lilas",
                 commune="Paris",
@@ -168,15 +170,19 @@ class Command(BaseCommand):
                 user=users["pharmacien"],
                 rpps=_rpps("1000000002"),
                 profession=Profession.PHARMACIEN,
+                civilite=M,
                 structure="Pharmacie de la Mairie",
                 commune="Montreuil",
             )
-        for numero, (cle, _, _, profession, specialite, commune) in enumerate(AUTRES_PROS, 3):
+        for numero, (cle, _, _, profession, specialite, commune, civilite) in enumerate(
+            AUTRES_PROS, 3
+        ):
             if not hasattr(users[cle], "professionnel"):
                 services.professionnel_creer(
                     user=users[cle],
                     rpps=_rpps(f"10000000{numero:02d}"),
                     profession=profession,
+                    civilite=civilite,
                     specialite=specialite,
                     commune=commune,
                 )
