@@ -18,6 +18,10 @@ for what a read may write:
   opening a conversation marks it read, as a mail client marks what it shows — a decision
   documented in README (*GET never writes*): the cursor is the reader's own, never shown to
   the other side, and a second click to mark a message read would be forgotten;
+- for ``dossier:document`` only, the "new" mark of a document a professional added
+  (``dossier_document.nouveau``, issue 21): the holder opening it clears their own mark, as
+  the conversation's cursor above; the checksum below ignores that one column only, so any
+  other change to a document on GET still fails;
 - for ``agenda:flux`` only, the day's fetch counter of a calendar subscription
   (``agenda_compteurflux``): a calendar application polls the feed with GET, and the rate
   limit must count in PostgreSQL.
@@ -67,7 +71,10 @@ ECRITURES_PERMISES = {
     "django_session": "*",
     "messagerie_suivi": {"messagerie:conversation"},
     "agenda_compteurflux": {"agenda:flux"},
+    "dossier_document": {"dossier:document"},  # the "new" mark only: see COLONNES_PERMISES
 }
+# Columns a GET may change, left out of the tables' checksums (every other column counts).
+COLONNES_PERMISES = {"dossier_document": "nouveau"}
 HORS_EMPREINTE = {"django_session", "journal_tetechaine", "messagerie_suivi", "agenda_compteurflux"}
 
 # Which objects fill a URL's identifier, by URL name.
@@ -282,8 +289,11 @@ def _empreintes() -> dict[str, tuple]:
         resultat = {}
         for table in tables:
             filtre = f" WHERE t.id <= {int(dernier)}" if table == "journal_entree" else ""
+            ligne = "t::text"
+            if table in COLONNES_PERMISES:
+                ligne = f"(to_jsonb(t) - '{COLONNES_PERMISES[table]}')::text"
             c.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "
+                f"SELECT count(*), md5(coalesce(string_agg({ligne}, ',' ORDER BY {ligne}), '')) "
                 f'FROM "{table}" t{filtre}'
             )
             resultat[table] = c.fetchone()

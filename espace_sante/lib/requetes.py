@@ -33,9 +33,11 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -76,7 +78,20 @@ def _contient_nul(donnees) -> bool:
     )
 
 
+# Channels that answer a refused request in their own format (the FHIR API answers an
+# OperationOutcome), by path prefix: registered by the app that owns the channel.
+_REFUS_PAR_CANAL: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+
+
+def refus_enregistrer(prefixe: str, reponse: Callable[[HttpRequest], HttpResponse]) -> None:
+    """Under ``prefixe``, a request refused here is answered by ``reponse(request)``."""
+    _REFUS_PAR_CANAL[prefixe] = reponse
+
+
 def _refus(request):
+    for prefixe, reponse in _REFUS_PAR_CANAL.items():
+        if request.path.startswith(prefixe):
+            return reponse(request)
     return render(request, "400.html", status=400)
 
 

@@ -15,6 +15,7 @@ from espace_sante.comptes.models import Profil
 from tests.comptes.factories import ProfilFactory
 from tests.conftest import courriels
 from tests.e2e.test_connexion import reauthentifier, se_connecter
+from tests.pannes.processus import attendre
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -131,6 +132,9 @@ def test_mediator_accompagnement(page, mediateur, annonce):
     saisir_identite(page, annonce, code=False)
     page.cliquer("Rechercher le profil")
     page.cliquer(re.compile("Envoyer un code à"))
+    # The send is queued by the request and run by the worker's step (``courriels``): wait,
+    # bounded, for it rather than read the outbox once while a loaded machine is still busy.
+    attendre(lambda: "accompagne :" in courriels()[-1].body, delai=30, message="code envoyé")
     code = re.search(r"accompagne : (\d{6})", courriels()[-1].body).group(1)
     page.page.get_by_label("Code donné par la personne").fill(code)
     page.cliquer("Ouvrir l'accompagnement")

@@ -224,3 +224,10 @@ def test_a_measure_typed_in_year_1_or_9999_gets_a_french_message(client, patient
 def test_a_batch_row_born_in_year_1_is_rejected_with_its_reason(valeur):
     with pytest.raises(Rejet, match="Date improbable"):
         valider_date(valeur)
+
+
+def test_a_nul_byte_under_the_fhir_base_is_an_operation_outcome(client, jeton):
+    """The kernel's NUL-byte refusal answers in the channel's format under the FHIR base."""
+    reponse = fhir(client, jeton, "/fhir/Observation", data={"date": "\x00"})
+    _refus_fhir(reponse, (400,))
+    assert client.get("/compte/connexion/", {"q": "\x00"}).status_code == 400  # a page: HTML
