@@ -25,9 +25,11 @@ run: install
 	$(PY) -m espace_sante.embedded run
 
 # Two pytest workers (the suite's budget is 15 minutes on 2 cores); TEST_WORKERS=0 for one.
+# Then the tests marked `seul` alone (exit status 5, "nothing selected", is not a failure).
 TEST_WORKERS ?= 2
 test: install
-	$(PY) -m espace_sante.embedded test -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m espace_sante.embedded test -n $(TEST_WORKERS) -m "not seul" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m espace_sante.embedded test -n 0 -m seul $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Everything but the browser tests.
 test-fast: install

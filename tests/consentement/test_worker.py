@@ -17,7 +17,9 @@ from espace_sante.celery import app
 from espace_sante.comptes.models import Profil
 from tests.pannes.processus import attendre, file_videe
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Alone, after the parallel suite (``make test``'s second run): the recovery it checks is
+# timed by leases and sweeps, and a parallel run starves the worker it kills and restarts.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.seul]
 
 
 def attendre_total(mesure, cible: int, *, calme=60.0, message=""):
